@@ -1,0 +1,266 @@
+package bmr
+
+import (
+	"time"
+
+	"github.com/bmrkit/bmrkit/internal/decimal"
+	"github.com/bmrkit/bmrkit/internal/formula"
+	"github.com/bmrkit/bmrkit/internal/tomlpos"
+)
+
+// Decimal is an exact decimal number that keeps its written precision:
+// "150.000" prints as 150.000. See Parse for how the format writes them.
+type Decimal = decimal.Decimal
+
+// FormatVersion is the template format version this package reads and writes.
+const FormatVersion = 1
+
+// Template is a master batch record template (21 CFR 211.186): one
+// revision of the approved instructions for a product and batch size.
+//
+// The struct tags describe the TOML format: `toml` names the key, `bmr`
+// marks required keys, `enum` lists allowed values and `doc` documents the
+// key for the JSON Schema (see Schema) and the format reference.
+type Template struct {
+	Format    int         `toml:"format" bmr:"required" doc:"Version of the template format; this is format 1."`
+	Document  Document    `toml:"document" bmr:"required" doc:"Identification and change control of this revision."`
+	Product   Product     `toml:"product" bmr:"required" doc:"The product this master makes."`
+	Materials []Material  `toml:"materials" doc:"Bill of materials: every component with code and quantity for one batch."`
+	Equipment []Equipment `toml:"equipment" doc:"Major equipment used, by tag."`
+	Sections  []Section   `toml:"sections" bmr:"required" doc:"Manufacturing instructions, in order."`
+	Lint      Lint        `toml:"lint" doc:"Lint settings. Not part of the fingerprinted content."`
+	// Approvals recorded in the file itself. They are outside the
+	// fingerprinted content: each names the fingerprint it approved.
+	Approvals []Approval `toml:"approvals" doc:"Approvals of this revision, each bound to the fingerprint it approved. Not part of the fingerprinted content."`
+
+	// File is the name diagnostics use for this template's source.
+	File string `toml:"-"`
+	// Source is the TOML text the template was parsed from, or nil.
+	Source []byte `toml:"-"`
+
+	index *tomlpos.Index
+}
+
+// Document identifies the master and this revision of it.
+type Document struct {
+	Number        string         `toml:"number" bmr:"required" pattern:"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" doc:"Document number, unique per master, e.g. MBR-PCM-500. Letters, digits, '.', '_' and '-'."`
+	Revision      int            `toml:"revision" bmr:"required" min:"1" doc:"Revision number; each approved change increments it."`
+	Title         string         `toml:"title" bmr:"required" doc:"Document title as printed on every page."`
+	Effective     Date           `toml:"effective" doc:"Date on which this revision takes effect once approved (a TOML date, e.g. 2026-03-01)."`
+	ChangeControl string         `toml:"change_control" doc:"Change control reference that authorised this revision."`
+	ChangeSummary string         `toml:"change_summary" doc:"Summary of the change from the previous revision."`
+	History       []HistoryEntry `toml:"history" doc:"Earlier revisions, for the revision history table."`
+}
+
+// HistoryEntry is one earlier revision in the revision history.
+type HistoryEntry struct {
+	Revision      int    `toml:"revision" bmr:"required" min:"1" doc:"Revision number."`
+	Effective     Date   `toml:"effective" doc:"Date it took effect."`
+	ChangeControl string `toml:"change_control" doc:"Change control reference."`
+	Summary       string `toml:"summary" bmr:"required" doc:"What changed in that revision."`
+}
+
+// Product describes what the master makes (211.186(b)).
+type Product struct {
+	Name             string `toml:"name" bmr:"required" doc:"Product name."`
+	Code             string `toml:"code" bmr:"required" doc:"Product or item code."`
+	Strength         string `toml:"strength" doc:"Strength, e.g. 500 mg."`
+	DosageForm       string `toml:"dosage_form" doc:"Dosage form, e.g. Film-coated tablet."`
+	BatchSize        Amount `toml:"batch_size" bmr:"required" doc:"Batch size, e.g. { quantity = \"300000\", unit = \"tablet\" }."`
+	TheoreticalYield Yield  `toml:"theoretical_yield" bmr:"required" doc:"Theoretical yield with the percentages outside which an investigation is required."`
+	Packaging        string `toml:"packaging" doc:"Description of the packaging materials and container closure."`
+	LabelSpecimen    string `toml:"label_specimen" doc:"Reference of the approved label specimen."`
+}
+
+// Amount is a quantity with its unit.
+type Amount struct {
+	Quantity Decimal `toml:"quantity" bmr:"required" doc:"Quantity as a decimal string; its written decimals are kept for printing."`
+	Unit     string  `toml:"unit" bmr:"required" doc:"Unit, e.g. kg, L, tablet."`
+}
+
+// Yield is a theoretical yield with its acceptable range in percent.
+type Yield struct {
+	Quantity   Decimal  `toml:"quantity" bmr:"required" doc:"Theoretical yield."`
+	Unit       string   `toml:"unit" bmr:"required" doc:"Unit of the yield."`
+	MinPercent *Decimal `toml:"min_percent" doc:"Lowest acceptable actual yield, in percent of theoretical."`
+	MaxPercent *Decimal `toml:"max_percent" doc:"Highest acceptable actual yield, in percent of theoretical."`
+}
+
+// Material roles.
+const (
+	RoleActive    = "active"
+	RoleExcipient = "excipient"
+	RoleCoating   = "coating"
+	RoleSolvent   = "solvent"
+	RolePackaging = "packaging"
+	RoleLabel     = "label"
+	RoleOther     = "other"
+)
+
+// Material is one line of the bill of materials.
+type Material struct {
+	ID           string     `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Id used to refer to the material from steps, fields and formulas."`
+	Code         string     `toml:"code" bmr:"required" doc:"Material (item) code."`
+	Name         string     `toml:"name" bmr:"required" doc:"Material name and grade."`
+	Role         string     `toml:"role" enum:"active,excipient,coating,solvent,packaging,label,other" doc:"Role of the component; solvent means a processing aid removed during manufacture."`
+	Quantity     Decimal    `toml:"quantity" bmr:"required" doc:"Standard quantity for one batch, as a decimal string."`
+	Unit         string     `toml:"unit" bmr:"required" doc:"Unit of the quantity."`
+	Tolerance    *Tolerance `toml:"tolerance" doc:"Dispensing tolerance: \"0.5%\" of the quantity or an absolute amount in its unit."`
+	Excess       *Tolerance `toml:"excess" doc:"Calculated excess (overage) included in the quantity, in percent or absolute."`
+	ExcessReason string     `toml:"excess_reason" doc:"Why the excess is needed."`
+	PerUnit      *Amount    `toml:"per_unit" doc:"Amount of the active ingredient per dosage unit."`
+	Note         string     `toml:"note" doc:"Handling note printed with the material."`
+}
+
+// Equipment is a major piece of equipment, identified by its tag.
+type Equipment struct {
+	ID   string `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Id used to refer to the equipment."`
+	Tag  string `toml:"tag" bmr:"required" doc:"Equipment tag or asset number, verified by the operator."`
+	Name string `toml:"name" bmr:"required" doc:"Description."`
+	Note string `toml:"note" doc:"Note printed with the equipment."`
+}
+
+// Section is a stage of manufacture, e.g. granulation.
+type Section struct {
+	ID            string   `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Section id."`
+	Title         string   `toml:"title" bmr:"required" doc:"Section title."`
+	Notes         []string `toml:"notes" doc:"General notes printed at the start of the section."`
+	Precautions   []string `toml:"precautions" doc:"Safety and product-protection precautions."`
+	Equipment     []string `toml:"equipment" doc:"Ids of the equipment used in this section."`
+	LineClearance bool     `toml:"line_clearance" doc:"Print a line clearance block before the section."`
+	Steps         []Step   `toml:"steps" bmr:"required" doc:"Steps of the section, in order."`
+}
+
+// Sign-off meanings (21 CFR 11.50: every signature states its meaning).
+const (
+	SignPerformed = "performed"
+	SignVerified  = "verified"
+	SignChecked   = "checked"
+	SignWitnessed = "witnessed"
+	SignReviewed  = "reviewed"
+	SignApproved  = "approved"
+)
+
+// SecondPerson reports whether a sign-off meaning is given by a second,
+// independent person (verified, checked or witnessed).
+func SecondPerson(meaning string) bool {
+	return meaning == SignVerified || meaning == SignChecked || meaning == SignWitnessed
+}
+
+// Step is one instruction with its entries and sign-offs.
+type Step struct {
+	ID        string   `toml:"id" bmr:"required" pattern:"^[0-9A-Za-z][0-9A-Za-z.]*$" doc:"Step number as printed, e.g. 3.4."`
+	Text      string   `toml:"text" bmr:"required" doc:"The instruction, written as the operator must carry it out."`
+	Cautions  []string `toml:"cautions" doc:"Cautions printed prominently with the step."`
+	Critical  bool     `toml:"critical" doc:"A critical step: needs a second person's sign-off."`
+	Signoff   []string `toml:"signoff" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Sign-off meanings, in order. Default [\"performed\"]; [] for a step nobody signs."`
+	Materials []string `toml:"materials" doc:"Ids of the materials charged or used in this step."`
+	Equipment []string `toml:"equipment" doc:"Ids of the equipment used in this step."`
+	Fields    []Field  `toml:"fields" doc:"Entries the operator makes in this step."`
+	Tables    []Table  `toml:"tables" doc:"Tables of repeated entries, e.g. hourly in-process checks."`
+}
+
+// Table is a grid of entries: each column is a field, repeated once per row.
+type Table struct {
+	ID      string  `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Table id."`
+	Title   string  `toml:"title" bmr:"required" doc:"Table title."`
+	Rows    int     `toml:"rows" bmr:"required" min:"1" max:"200" doc:"Number of rows printed."`
+	Columns []Field `toml:"columns" bmr:"required" doc:"Columns; each is a field entered once per row."`
+}
+
+// FieldType is the type of an entry.
+type FieldType string
+
+// Field types.
+const (
+	TypeText      FieldType = "text"
+	TypeNumber    FieldType = "number"
+	TypeInteger   FieldType = "integer"
+	TypeDate      FieldType = "date"
+	TypeTime      FieldType = "time"
+	TypeDateTime  FieldType = "datetime"
+	TypeCheck     FieldType = "check"
+	TypeChoice    FieldType = "choice"
+	TypeLot       FieldType = "lot"
+	TypeQuantity  FieldType = "quantity"
+	TypeEquipment FieldType = "equipment"
+	TypeSignature FieldType = "signature"
+	TypeInitials  FieldType = "initials"
+	TypeCalc      FieldType = "calc"
+)
+
+// FieldTypes lists every field type in documentation order.
+var FieldTypes = []FieldType{TypeText, TypeNumber, TypeInteger, TypeDate, TypeTime, TypeDateTime,
+	TypeCheck, TypeChoice, TypeLot, TypeQuantity, TypeEquipment, TypeSignature, TypeInitials, TypeCalc}
+
+// Numeric reports whether entries of this type are numbers compared with limits.
+func (t FieldType) Numeric() bool {
+	return t == TypeNumber || t == TypeInteger || t == TypeQuantity || t == TypeCalc
+}
+
+// Field is one entry the operator makes.
+type Field struct {
+	ID        string     `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Field id, unique in the template; formulas refer to it."`
+	Label     string     `toml:"label" bmr:"required" doc:"Label printed beside the entry box."`
+	Type      FieldType  `toml:"type" bmr:"required" enum:"text,number,integer,date,time,datetime,check,choice,lot,quantity,equipment,signature,initials,calc" doc:"Entry type."`
+	Unit      string     `toml:"unit" doc:"Unit printed beside the box (number, integer, quantity, calc)."`
+	Decimals  *int       `toml:"decimals" min:"0" max:"12" doc:"Number of decimals to record (number, quantity, calc)."`
+	Min       *Decimal   `toml:"min" doc:"Lowest acceptable value (inclusive)."`
+	Max       *Decimal   `toml:"max" doc:"Highest acceptable value (inclusive)."`
+	Target    *Decimal   `toml:"target" doc:"Target value; with tolerance, an alternative to min/max."`
+	Tolerance *Tolerance `toml:"tolerance" doc:"Tolerance around the target: \"0.5%\" or an absolute amount."`
+	Options   []string   `toml:"options" doc:"Options of a choice field."`
+	NA        bool       `toml:"na" doc:"N/A is an allowed entry (recorded with a reason)."`
+	Optional  bool       `toml:"optional" doc:"The entry may be left blank; by default every entry is required."`
+	Repeat    int        `toml:"repeat" min:"1" max:"200" doc:"Number of entries, e.g. 10 tablet weights. Default 1."`
+	Formula   string     `toml:"formula" doc:"Formula of a calc field, over other fields, materials and product figures."`
+	Material  string     `toml:"material" doc:"Material id of a lot or quantity field."`
+	Equipment string     `toml:"equipment" doc:"Equipment id of an equipment field (tag verification)."`
+	Meaning   string     `toml:"meaning" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Meaning of a signature or initials field."`
+	Critical  bool       `toml:"critical" doc:"A critical parameter or attribute: out-of-limit values are critical findings."`
+	Lines     int        `toml:"lines" min:"1" max:"10" doc:"Lines of space for a text field. Default 1."`
+	Note      string     `toml:"note" doc:"Guidance printed under the entry."`
+}
+
+// Lint holds per-template lint settings.
+type Lint struct {
+	Disable []string `toml:"disable" doc:"Lint codes (BMR1xx) not reported for this template."`
+}
+
+// Approval meanings.
+const (
+	MeaningAuthored = "authored"
+	MeaningReviewed = "reviewed"
+	MeaningApproved = "approved"
+)
+
+// Approval is a signature about one revision: who approved which content,
+// with what meaning, and when (21 CFR 11.50).
+type Approval struct {
+	Name        string    `toml:"name" bmr:"required" doc:"Printed name of the signer."`
+	UserID      string    `toml:"user_id" bmr:"required" doc:"Unique user id of the signer."`
+	Role        string    `toml:"role" bmr:"required" doc:"Role, e.g. Author, Production, QA."`
+	Meaning     string    `toml:"meaning" bmr:"required" enum:"authored,reviewed,approved" doc:"Meaning of the signature."`
+	Time        time.Time `toml:"time" bmr:"required" doc:"When it was signed, with time zone (TOML offset date-time)."`
+	Fingerprint string    `toml:"fingerprint" bmr:"required" pattern:"^[0-9a-f]{64}$" doc:"Fingerprint of the content approved."`
+}
+
+// FormulaText returns the formula in the normal form printed on forms,
+// with single spaces and the signs × ÷ −, e.g. "granule_mass ÷
+// theoretical_granule_mass × 100"; or the formula as written when it does
+// not parse.
+func (f *Field) FormulaText() string {
+	e, err := formula.Parse(f.Formula)
+	if err != nil {
+		return f.Formula
+	}
+	return formula.Format(e)
+}
+
+// Entries returns the number of entries of the field (its repeat count).
+func (f *Field) Entries() int {
+	if f.Repeat < 1 {
+		return 1
+	}
+	return f.Repeat
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/bmrkit/bmrkit/bmr"
+)
+
+func runCheck(e *env, args []string) int {
+	fs := newFlags(e, "check", "[--json] FILE...")
+	asJSON := fs.Bool("json", false, "print diagnostics as JSON on stdout")
+	files, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(files) == 0 {
+		return usageError(e.stderr, fs, "no template file given")
+	}
+	var all bmr.Diagnostics
+	status := exitOK
+	errs, warns := 0, 0
+	for _, f := range files {
+		t, diags, err := bmr.ParseFile(f)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "bmrkit check: %v\n", err)
+			status = exitFail
+			continue
+		}
+		all = append(all, diags...)
+		if !*asJSON {
+			var src []byte
+			if t != nil {
+				src = t.Source
+			}
+			printDiagnostics(e, diags, src, f)
+		}
+		errs += len(diags.Errors())
+		warns += len(diags.Warnings())
+	}
+	if errs > 0 {
+		status = exitFail
+	}
+	if *asJSON {
+		if all == nil {
+			all = bmr.Diagnostics{}
+		}
+		b, _ := json.MarshalIndent(all, "", "  ")
+		fmt.Fprintf(e.stdout, "%s\n", b)
+		return status
+	}
+	fmt.Fprintf(e.stderr, "%d template(s) checked: %s, %s\n", len(files), plural(errs, "error"), plural(warns, "warning"))
+	return status
+}
+
+// printDiagnostics prints each diagnostic with its source snippet.
+func printDiagnostics(e *env, diags bmr.Diagnostics, src []byte, file string) {
+	if src == nil {
+		src = readQuiet(file)
+	}
+	for _, d := range diags {
+		fmt.Fprintln(e.stderr, d.Error())
+		if s := d.Snippet(src); s != "" {
+			fmt.Fprintln(e.stderr, s)
+		}
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func runFingerprint(e *env, args []string) int {
+	fs := newFlags(e, "fingerprint", "FILE")
+	short := fs.Bool("short", false, "print the 12-digit short form printed on page footers")
+	files, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(files) != 1 {
+		return usageError(e.stderr, fs, "give exactly one template file")
+	}
+	t, code := loadTemplate(e, files[0])
+	if t == nil {
+		return code
+	}
+	fp := bmr.Fingerprint(t)
+	if *short {
+		fp = bmr.ShortFingerprint(fp)
+	}
+	fmt.Fprintln(e.stdout, fp)
+	return exitOK
+}
+
+func runSchema(e *env, args []string) int {
+	fs := newFlags(e, "schema", "")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 0 {
+		return usageError(e.stderr, fs, "schema takes no arguments")
+	}
+	_, err := e.stdout.Write(bmr.Schema())
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit schema: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
