@@ -115,7 +115,7 @@ func (r Requirement) missing(stale []Approval) string {
 	}
 	for _, a := range stale {
 		if r.matches(a) {
-			return fmt.Sprintf("%s missing: the %s by %s was given for different content (fingerprint %s) and is stale", what, r.Meaning, a.Name, ShortFingerprint(a.Fingerprint))
+			return fmt.Sprintf("%s missing: %s signed %q for different content (fingerprint %s); that signature is stale", what, a.Name, r.Meaning, ShortFingerprint(a.Fingerprint))
 		}
 	}
 	return what + " missing"

@@ -33,7 +33,6 @@ const (
 	CodeTypeNeedsKey    = "BMR016"
 	CodeRepeatRef       = "BMR017"
 	CodeHistory         = "BMR018"
-	CodeApproval        = "BMR019"
 
 	LintNoUnit          = "BMR101"
 	LintNoLimits        = "BMR102"
@@ -70,7 +69,6 @@ var Codes = []Code{
 	{CodeTypeNeedsKey, Error, "field type needs a key"},
 	{CodeRepeatRef, Error, "repeated field used as a single value"},
 	{CodeHistory, Error, "inconsistent revision history"},
-	{CodeApproval, Error, "malformed approval"},
 	{LintNoUnit, Warning, "number without a unit"},
 	{LintNoLimits, Warning, "number without limits"},
 	{LintNoSecondSign, Warning, "critical step without a second signature"},

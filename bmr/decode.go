@@ -33,7 +33,7 @@ func Parse(file string, src []byte) (*Template, Diagnostics) {
 		return nil, Diagnostics{{Pos: Pos{File: file, Line: 1, Col: 1}, Severity: Error, Code: CodeSyntax,
 			Message: fmt.Sprintf("file is %d bytes; templates are limited to %d bytes", len(src), MaxSourceSize)}}
 	}
-	d := &decoder{file: file}
+	d := &decoder{file: file, skip: map[string]bool{}}
 	var raw map[string]any
 	if _, err := toml.Decode(string(src), &raw); err != nil {
 		return nil, Diagnostics{d.syntaxError(src, err)}
@@ -47,7 +47,7 @@ func Parse(file string, src []byte) (*Template, Diagnostics) {
 	}
 	d.table("", raw, reflect.ValueOf(t).Elem())
 	normalize(t)
-	diags := append(d.diags, validate(t)...)
+	diags := append(d.diags, validateSkipping(t, d.skip)...)
 	diags = t.filterLint(diags)
 	diags.Sort()
 	return t, diags
@@ -92,6 +92,9 @@ type decoder struct {
 	file  string
 	ix    *tomlpos.Index
 	diags Diagnostics
+	// skip holds the paths of values that could not be decoded, so that
+	// validation does not report the consequences a second time.
+	skip map[string]bool
 }
 
 func (d *decoder) syntaxError(src []byte, err error) Diagnostic {
@@ -115,7 +118,7 @@ func (d *decoder) syntaxError(src []byte, err error) Diagnostic {
 func (d *decoder) keyPos(path string) Pos { return posOf(d.file, d.ix, path, false) }
 
 func posOf(file string, ix *tomlpos.Index, path string, value bool) Pos {
-	for p := path; ; {
+	for p := path; p != ""; {
 		if e, ok := ix.Lookup(p); ok {
 			tp := e.Key
 			if value {
@@ -124,22 +127,22 @@ func posOf(file string, ix *tomlpos.Index, path string, value bool) Pos {
 			return Pos{File: file, Line: tp.Line, Col: tp.Col, Offset: tp.Offset}
 		}
 		i := strings.LastIndexAny(p, ".[")
-		if i <= 0 {
-			if ix == nil || p == "" {
-				return Pos{File: file}
-			}
-			p = ""
-			if e, ok := ix.Lookup(p); ok {
-				return Pos{File: file, Line: e.Key.Line, Col: e.Key.Col}
-			}
-			return Pos{File: file, Line: 1, Col: 1}
+		if i < 0 {
+			break
 		}
 		p = p[:i]
 	}
+	if ix == nil {
+		return Pos{File: file} // a template built in code has no source
+	}
+	return Pos{File: file, Line: 1, Col: 1}
 }
 
 func (d *decoder) add(path, code string, value bool, format string, args ...any) *Diagnostic {
 	c, _ := lookupCode(code)
+	if value {
+		d.skip[path] = true
+	}
 	d.diags = append(d.diags, Diagnostic{
 		Pos: posOf(d.file, d.ix, path, value), Severity: c.Severity, Code: code, Path: path,
 		Message: fmt.Sprintf(format, args...),
@@ -243,6 +246,7 @@ func (d *decoder) table(path string, m map[string]any, rv reflect.Value) {
 			if s.required {
 				where := describeTable(path)
 				d.add(path, CodeMissingKey, false, "%s needs the key %q", where, s.name)
+				d.skip[join(path, s.name)] = true
 			}
 			d.setDefault(rv.Type().Field(s.field), fv)
 			continue
@@ -384,7 +388,11 @@ func (d *decoder) value1(path string, v any, fv reflect.Value, s keySpec) bool {
 			return false
 		}
 		if s.min != nil && n < int64(*s.min) || s.max != nil && n > int64(*s.max) {
-			d.add(path, CodeBadValue, true, "%s is %d; it must be from %d to %d", lastKey(path), n, intOr(s.min, 0), intOr(s.max, 1<<31-1))
+			if s.max == nil {
+				d.add(path, CodeBadValue, true, "%s is %d; it must be %d or more", lastKey(path), n, *s.min)
+			} else {
+				d.add(path, CodeBadValue, true, "%s is %d; it must be from %d to %d", lastKey(path), n, intOr(s.min, 0), *s.max)
+			}
 			return false
 		}
 		fv.SetInt(n)
@@ -441,14 +449,15 @@ func (d *decoder) slice(path string, v any, fv reflect.Value, s keySpec) bool {
 		p := index(path, i)
 		ev := reflect.New(elem).Elem()
 		if elem.Kind() == reflect.Struct {
-			m, ok := item.(map[string]any)
-			if !ok {
+			// A broken element keeps its place, so that the paths of the
+			// elements after it stay right.
+			if m, ok := item.(map[string]any); ok {
+				d.table(p, m, ev)
+			} else {
 				d.add(p, CodeWrongType, true, "each element of %s must be a table, not %s", lastKey(path), tomlType(item))
-				continue
 			}
-			d.table(p, m, ev)
-		} else if !d.value1(p, item, ev, s) {
-			continue
+		} else {
+			d.value1(p, item, ev, s)
 		}
 		out = reflect.Append(out, ev)
 	}
@@ -463,7 +472,7 @@ func (d *decoder) checkString(path, str string, s keySpec) bool {
 		return false
 	}
 	if s.pattern != "" && !matchPattern(s.pattern, str) {
-		d.add(path, CodeBadValue, true, "%q is not a valid %s: %s", str, lastKey(stripIndex(path)), patternHelp(s.pattern))
+		d.add(path, CodeBadValue, true, "%q is not a valid %s", str, patternHelp(s.pattern))
 		return false
 	}
 	return true

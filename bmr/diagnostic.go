@@ -81,8 +81,8 @@ func (d Diagnostic) Error() string {
 // Snippet returns the source line of the diagnostic with a caret under its
 // column, in the style of BurntSushi/toml's ErrorWithPosition:
 //
-//	   12 |     min = "65.0"
-//	      |     ^
+//	12 |     min = "65.0"
+//	   |     ^
 //
 // It returns "" when the position is unknown or outside src.
 func (d Diagnostic) Snippet(src []byte) string {

@@ -81,13 +81,13 @@ func matchPattern(pattern, s string) bool {
 func patternHelp(pattern string) string {
 	switch pattern {
 	case `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`:
-		return "use letters, digits, '.', '_' and '-' (at most 64), starting with a letter or digit"
+		return "document number: use letters, digits, '.', '_' and '-' (at most 64), starting with a letter or digit"
 	case `^[a-z][a-z0-9_]*$`:
-		return "ids are lower-case letters, digits and '_', starting with a letter"
+		return "id: ids are lower-case letters, digits and '_', starting with a letter"
 	case `^[0-9A-Za-z][0-9A-Za-z.]*$`:
-		return "step numbers are letters, digits and '.', e.g. 3.4"
+		return "step number: step numbers are letters, digits and '.', e.g. 3.4"
 	case `^[0-9a-f]{64}$`:
-		return "a fingerprint is 64 lower-case hexadecimal digits"
+		return "fingerprint: a fingerprint is 64 lower-case hexadecimal digits"
 	}
-	return "it must match " + pattern
+	return "value: it must match " + pattern
 }

@@ -169,3 +169,11 @@ func (f *Field) Limits() (low, high *Decimal) {
 	}
 	return f.Min, f.Max
 }
+
+// ParseDecimal reads a decimal number written in plain notation, e.g.
+// "150.000" or "-0.5", keeping its written precision. Exponents, commas,
+// thousands separators, NaN and infinities are refused.
+func ParseDecimal(s string) (Decimal, error) { return decimal.Parse(s) }
+
+// MustDecimal is ParseDecimal for constants; it panics on a malformed number.
+func MustDecimal(s string) Decimal { return decimal.MustParse(s) }

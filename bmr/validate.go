@@ -2,6 +2,7 @@ package bmr
 
 import (
 	"fmt"
+	"math/big"
 	"sort"
 	"strings"
 
@@ -41,11 +42,43 @@ type checker struct {
 	eqIDs     []string
 	usedMat   map[string]bool
 	usedEq    map[string]bool
+	skip      map[string]bool
 }
 
-func validate(t *Template) Diagnostics {
+// skipped reports whether a diagnostic at path follows from a value the
+// decoder already reported.
+func (c *checker) skipped(path, code string) bool {
+	if len(c.skip) == 0 {
+		return false
+	}
+	for p := path; p != ""; {
+		if c.skip[p] {
+			return true
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	if cd, _ := lookupCode(code); cd.Severity == Warning {
+		for s := range c.skip {
+			if strings.HasPrefix(s, path+".") || strings.HasPrefix(s, path+"[") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func validate(t *Template) Diagnostics { return validateSkipping(t, nil) }
+
+// validateSkipping validates t without reporting problems at the paths in
+// skip (values the decoder could not read) or below them; warnings are
+// also dropped when a value below them could not be read.
+func validateSkipping(t *Template, skip map[string]bool) Diagnostics {
 	c := &checker{t: t, fields: map[string]fieldRef{}, materials: map[string]*Material{},
-		equipment: map[string]*Equipment{}, usedMat: map[string]bool{}, usedEq: map[string]bool{}}
+		equipment: map[string]*Equipment{}, usedMat: map[string]bool{}, usedEq: map[string]bool{}, skip: skip}
 	if t.Format != 0 && t.Format != FormatVersion {
 		c.add("format", CodeFormatVersion, true, "format %d is not supported: this bmrkit reads format %d templates", t.Format, FormatVersion)
 		return c.diags
@@ -68,6 +101,9 @@ func validate(t *Template) Diagnostics {
 
 func (c *checker) add(path, code string, value bool, format string, args ...any) *Diagnostic {
 	cd, _ := lookupCode(code)
+	if c.skipped(path, code) {
+		return &Diagnostic{} // reported by the decoder already
+	}
 	c.diags = append(c.diags, Diagnostic{
 		Pos: posOf(c.t.File, c.t.index, path, value), Severity: cd.Severity, Code: code, Path: path,
 		Message: fmt.Sprintf(format, args...),
@@ -78,7 +114,7 @@ func (c *checker) add(path, code string, value bool, format string, args ...any)
 // addAt reports a problem at a byte offset inside the string value at path.
 func (c *checker) addAt(path string, off int, code, format string, args ...any) *Diagnostic {
 	d := c.add(path, code, true, format, args...)
-	if p, ok := c.textPos(path, off); ok {
+	if p, ok := c.textPos(path, off); ok && d.Code != "" {
 		d.Pos = p
 	}
 	return d
@@ -126,11 +162,6 @@ func (c *checker) document() {
 	}
 	if d.Revision > 1 && (d.ChangeControl == "" || d.ChangeSummary == "") {
 		c.add("document", LintNoChangeSummary, false, "revision %d has no change_control or change_summary: say which change authorised it and what changed", d.Revision)
-	}
-	for i, a := range c.t.Approvals {
-		if a.Time.IsZero() {
-			c.add(index("approvals", i), CodeApproval, false, "approval by %q has no time", a.Name)
-		}
 	}
 }
 
@@ -575,6 +606,10 @@ func (c *checker) formulaRef(r fieldRef, ref *formula.Ref) bool {
 			at(CodeUnitMismatch, "formula of %s uses %s, a %s field; formulas calculate with number, integer, quantity and calc fields", r.f.ID, ref.Name, fr.f.Type)
 			return false
 		}
+		if ref.Index > 0 && fr.f.Entries() == 1 {
+			at(CodeRepeatRef, "%s is a single entry and takes no repeat index", ref.Name)
+			return false
+		}
 		if ref.Index > fr.f.Entries() {
 			at(CodeRepeatRef, "%s[%d] does not exist: %s has %d entries", ref.Name, ref.Index, ref.Name, fr.f.Entries())
 			return false
@@ -610,78 +645,115 @@ func (c *checker) repeats(r fieldRef, e formula.Expr, inAggregate bool) {
 
 // formulaUnit infers the unit of a formula and compares it with the field's.
 func (c *checker) formulaUnit(r fieldRef, e formula.Expr) {
-	u, known, ok := c.unitOf(r, e)
-	if !ok || !known {
+	got, ok := c.unitOf(r, e)
+	if !ok || got.state != unitKnown {
 		return
 	}
 	want := parseUnit(r.f.Unit)
-	if len(u) == 0 && (r.f.Unit == "" || r.f.Unit == "%") {
-		return
-	}
-	if !u.equal(want) {
-		c.add(r.path+".formula", LintCalcUnit, true, "formula of %s gives %s, but the field's unit is %q", r.f.ID, u, r.f.Unit)
+	switch {
+	case !sameDims(got.dims, want.dims):
+		c.add(r.path+".formula", LintCalcUnit, true, "formula of %s gives %s, but the field's unit is %q", r.f.ID, got.describe(), r.f.Unit)
+	case !got.scaled && got.factor.Cmp(want.factor) != 0:
+		hint := ""
+		if len(want.dims) == 0 && r.f.Unit == "%" {
+			hint = ": multiply the ratio by 100"
+		}
+		c.add(r.path+".formula", LintCalcUnit, true, "formula of %s gives %s, but the field's unit is %q%s", r.f.ID, got.describe(), r.f.Unit, hint)
 	}
 }
 
-// unitOf returns the unit of e; known is false when a part of e has no
-// stated unit (a literal number or a field without unit). ok is false when
-// an error was reported.
-func (c *checker) unitOf(r fieldRef, e formula.Expr) (u unit, known, ok bool) {
+// unitOf returns the unit of e. ok is false when an error was reported.
+func (c *checker) unitOf(r fieldRef, e formula.Expr) (qty, bool) {
 	switch n := e.(type) {
 	case *formula.Num:
-		return unit{}, false, true
+		return qty{dims: map[string]int{}, factor: big.NewRat(1, 1), state: unitLiteral}, true
 	case *formula.Ref:
 		s := c.refUnit(n.Name)
 		if s == "" {
-			return unit{}, false, true
+			return qty{state: unitUnknown}, true
 		}
-		return parseUnit(s), true, true
+		return parseUnit(s), true
 	case *formula.Unary:
 		return c.unitOf(r, n.X)
 	case *formula.Binary:
-		a, ka, oka := c.unitOf(r, n.X)
-		b, kb, okb := c.unitOf(r, n.Y)
+		a, oka := c.unitOf(r, n.X)
+		b, okb := c.unitOf(r, n.Y)
 		if !oka || !okb {
-			return nil, false, false
+			return qty{}, false
 		}
-		switch n.Op {
-		case '+', '-':
-			if ka && kb && !a.equal(b) {
-				c.addAt(r.path+".formula", n.Offset, CodeUnitMismatch, "cannot %s %s and %s in the formula of %s: write the conversion into the formula", map[byte]string{'+': "add", '-': "subtract"}[n.Op], a, b, r.f.ID)
-				return nil, false, false
-			}
-			if ka {
-				return a, true, true
-			}
-			return b, kb, true
-		case '*':
-			return a.mul(b, 1), ka && kb, true
-		default:
-			return a.mul(b, -1), ka && kb, true
+		if n.Op == '+' || n.Op == '-' {
+			verb := map[byte]string{'+': "add", '-': "subtract"}[n.Op]
+			return c.sameUnit(r, n.Offset, verb, a, b)
 		}
+		if a.state == unitUnknown || b.state == unitUnknown {
+			return qty{state: unitUnknown}, true
+		}
+		if a.state == unitLiteral && b.state == unitLiteral {
+			return a, true
+		}
+		sign := 1
+		if n.Op == '/' {
+			sign = -1
+		}
+		out := combine(a, b, sign)
+		out.scaled = out.scaled || a.state == unitLiteral || b.state == unitLiteral
+		if a.state == unitLiteral {
+			out.name = b.name
+			if sign < 0 {
+				out.name = "1/" + b.name
+			}
+		} else if b.state == unitLiteral {
+			out.name = a.name
+		}
+		return out, true
 	case *formula.Call:
 		if n.Func == "round" || n.Func == "abs" {
 			return c.unitOf(r, n.Args[0])
 		}
-		var first unit
-		haveFirst := false
-		for _, a := range n.Args {
-			u, k, ok := c.unitOf(r, a)
+		var acc qty
+		for i, a := range n.Args {
+			u, ok := c.unitOf(r, a)
 			if !ok {
-				return nil, false, false
+				return qty{}, false
 			}
-			if !k {
+			if i == 0 {
+				acc = u
 				continue
 			}
-			if haveFirst && !u.equal(first) {
-				c.addAt(r.path+".formula", a.Pos(), CodeUnitMismatch, "%s() mixes %s and %s in the formula of %s", n.Func, first, u, r.f.ID)
-				return nil, false, false
+			if acc, ok = c.sameUnit(r, a.Pos(), n.Func+"()", acc, u); !ok {
+				return qty{}, false
 			}
-			first, haveFirst = u, true
 		}
-		return first, haveFirst, true
+		return acc, true
 	}
-	return unit{}, false, true
+	return qty{state: unitUnknown}, true
+}
+
+// sameUnit checks that a and b can be added (or compared) and returns the
+// unit of the result.
+func (c *checker) sameUnit(r fieldRef, off int, verb string, a, b qty) (qty, bool) {
+	switch {
+	case a.state == unitUnknown || b.state == unitUnknown:
+		return qty{state: unitUnknown}, true
+	case a.state == unitLiteral:
+		return b, true
+	case b.state == unitLiteral:
+		return a, true
+	}
+	if !sameDims(a.dims, b.dims) || !a.scaled && !b.scaled && a.factor.Cmp(b.factor) != 0 {
+		hint := ": write the conversion into the formula"
+		if !sameDims(a.dims, b.dims) {
+			hint = ""
+		}
+		if strings.HasSuffix(verb, "()") {
+			c.addAt(r.path+".formula", off, CodeUnitMismatch, "%s mixes %s and %s in the formula of %s%s", verb, a.describe(), b.describe(), r.f.ID, hint)
+		} else {
+			c.addAt(r.path+".formula", off, CodeUnitMismatch, "cannot %s %s and %s in the formula of %s%s", verb, a.describe(), b.describe(), r.f.ID, hint)
+		}
+		return qty{}, false
+	}
+	a.scaled = a.scaled || b.scaled
+	return a, true
 }
 
 func (c *checker) refUnit(name string) string {
@@ -757,13 +829,13 @@ func cycleKey(cycle []string) string {
 
 func (c *checker) unused() {
 	for i, m := range c.t.Materials {
-		if !c.usedMat[m.ID] {
-			c.add(index("materials", i), LintUnusedMaterial, false, "material %s (%s) is not dispensed or used by any step: list it in a step's materials, a lot or quantity field, or a formula", m.ID, m.Code)
+		if m.ID != "" && !c.usedMat[m.ID] {
+			c.add(index("materials", i), LintUnusedMaterial, false, "material %s is not dispensed or used by any step: list it in a step's materials, a lot or quantity field, or a formula", m.ID)
 		}
 	}
 	for i, e := range c.t.Equipment {
-		if !c.usedEq[e.ID] {
-			c.add(index("equipment", i), LintUnusedEquipment, false, "equipment %s (%s) is not used by any section or step", e.ID, e.Tag)
+		if e.ID != "" && !c.usedEq[e.ID] {
+			c.add(index("equipment", i), LintUnusedEquipment, false, "equipment %s is not used by any section or step", e.ID)
 		}
 	}
 }

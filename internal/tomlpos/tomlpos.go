@@ -188,10 +188,15 @@ func join(prefix, key string) string {
 
 // resolve turns header key segments into a path, inserting the current index
 // of every array of tables passed through.
-func (s *scanner) resolve(keys []string, last bool) string {
+func (s *scanner) resolve(keys []string, last bool, at int) string {
 	path := ""
 	for i, k := range keys {
 		path = join(path, k)
+		if i < len(keys)-1 {
+			if _, seen := s.ix.entries[path]; !seen {
+				s.ix.entries[path] = entry{key: at, value: at} // implicit table
+			}
+		}
 		if i == len(keys)-1 && last {
 			break
 		}
@@ -224,7 +229,7 @@ func (s *scanner) header() bool {
 			return false
 		}
 		s.pos++
-		base := s.resolve(keys, true)
+		base := s.resolve(keys, true, start)
 		n := s.aot[base]
 		s.aot[base] = n + 1
 		s.table = base + "[" + strconv.Itoa(n) + "]"
@@ -232,7 +237,7 @@ func (s *scanner) header() bool {
 			s.ix.entries[base] = entry{key: start, value: start}
 		}
 	} else {
-		s.table = s.resolve(keys, false)
+		s.table = s.resolve(keys, false, start)
 	}
 	s.ix.entries[s.table] = entry{key: start, value: start}
 	return true

@@ -1,0 +1,91 @@
+package bmr
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func mustParse(t *testing.T, name, src string) *Template {
+	t.Helper()
+	tpl, diags := Parse(name, []byte(src))
+	if diags.HasErrors() {
+		t.Fatalf("%s: %s", name, diags.Errors())
+	}
+	return tpl
+}
+
+func readValid(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/valid/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestFingerprintIgnoresFormatting rewrites a template in ways that do not
+// change its content and checks that the fingerprint stays the same.
+func TestFingerprintIgnoresFormatting(t *testing.T) {
+	base := readValid(t, "minimal.toml")
+	want := Fingerprint(mustParse(t, "base", base))
+	for name, src := range map[string]string{
+		"comments and blank lines": "# header comment\n\n" + strings.ReplaceAll(base, "\n\n", "\n\n# note\n\n"),
+		"indentation":              strings.ReplaceAll(base, "\n    ", "\n"),
+		"key order": strings.Replace(base, `number = "MBR-MIN-1"
+revision = 1`, `revision = 1
+number = "MBR-MIN-1"`, 1),
+		"literal strings":         strings.Replace(base, `title = "Minimal master"`, `title = 'Minimal master'`, 1),
+		"bare number":             strings.Replace(base, `quantity = "0.900"`, `quantity = 0.900`, 1),
+		"inline table as a table": strings.Replace(base, `batch_size = { quantity = "100", unit = "L" }`, "batch_size.quantity = \"100\"\nbatch_size.unit = \"L\"", 1),
+		"explicit defaults":       strings.Replace(base, `materials = ["nacl"]`, "materials = [\"nacl\"]\n  signoff = [\"performed\"]\n  critical = false", 1),
+		"CRLF line ends":          strings.ReplaceAll(base, "\n", "\r\n"),
+		"lint settings":           base + "\n[lint]\ndisable = [\"BMR104\"]\n",
+		"approvals": base + `
+[[approvals]]
+name = "Q. A. Person"
+user_id = "qa1"
+role = "QA"
+meaning = "approved"
+time = 2026-01-10T10:00:00Z
+fingerprint = "` + want + `"
+`,
+	} {
+		if got := Fingerprint(mustParse(t, name, src)); got != want {
+			t.Errorf("%s changed the fingerprint", name)
+		}
+	}
+}
+
+// TestFingerprintSeesContent checks that content changes, including a
+// change of printed precision, change the fingerprint.
+func TestFingerprintSeesContent(t *testing.T) {
+	base := readValid(t, "minimal.toml")
+	want := Fingerprint(mustParse(t, "base", base))
+	for name, src := range map[string]string{
+		"precision":    strings.Replace(base, `quantity = "0.900"`, `quantity = "0.90"`, 1),
+		"text":         strings.Replace(base, "90 L", "95 L", 1),
+		"revision":     strings.Replace(base, "revision = 1", "revision = 2", 1),
+		"signoff":      strings.Replace(base, `materials = ["nacl"]`, "materials = [\"nacl\"]\n  signoff = [\"performed\", \"verified\"]", 1),
+		"tolerance":    strings.Replace(base, `tolerance = "0.5%"`, `tolerance = "0.005"`, 1),
+		"no tolerance": strings.Replace(base, "tolerance = \"0.5%\"\n", "", 1),
+	} {
+		if got := Fingerprint(mustParse(t, name, src)); got == want {
+			t.Errorf("%s did not change the fingerprint", name)
+		}
+	}
+}
+
+func TestShortFingerprint(t *testing.T) {
+	fp := Fingerprint(mustParse(t, "minimal", readValid(t, "minimal.toml")))
+	if len(fp) != 64 || ShortFingerprint(fp) != fp[:12] {
+		t.Errorf("fingerprint %q, short %q", fp, ShortFingerprint(fp))
+	}
+}
+
+// TestCanonicalGolden pins the canonical form itself, so that a change to
+// the model's field order or encoding cannot drift silently.
+func TestCanonicalGolden(t *testing.T) {
+	tpl := mustParse(t, "full", readValid(t, "full.toml"))
+	checkGolden(t, "testdata/canonical/full.json", append(Canonical(tpl), '\n'))
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/bmrkit/bmrkit/bmr"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// runCLI runs bmrkit in-process and returns its exit status and output.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
+	code = run(e, args)
+	return code, out.String(), errb.String()
+}
+
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file missing: %v (run go test -update, then review it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run go test -update and review the diff)\n--- got:\n%s\n--- want:\n%s", path, got, want)
+	}
+}
+
+func TestCheckReportsDiagnostics(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "check", "../../bmr/testdata/invalid/references.toml", "../../bmr/testdata/valid/minimal.toml")
+	if code != exitFail {
+		t.Errorf("exit status %d, want %d", code, exitFail)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q, want nothing", stdout)
+	}
+	checkGolden(t, "testdata/check-references.golden", stderr)
+}
+
+func TestCheckCleanTemplatesExitZero(t *testing.T) {
+	code, _, stderr := runCLI(t, "check", "../../templates/paracetamol-500mg-tablets.toml", "../../templates/pbs-buffer-1000l.toml", "../../templates/blister-packaging.toml")
+	if code != exitOK {
+		t.Errorf("exit status %d, want 0; stderr:\n%s", code, stderr)
+	}
+	if want := "3 template(s) checked: 0 errors, 0 warnings\n"; stderr != want {
+		t.Errorf("stderr = %q, want %q", stderr, want)
+	}
+}
+
+func TestCheckWarningsExitZero(t *testing.T) {
+	code, _, stderr := runCLI(t, "check", "../../bmr/testdata/valid/warnings.toml")
+	if code != exitOK {
+		t.Errorf("warnings only: exit status %d, want 0", code)
+	}
+	if !strings.Contains(stderr, "warning BMR104") || !strings.HasSuffix(stderr, "0 errors, 15 warnings\n") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
+
+func TestCheckJSON(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "check", "--json", "../../bmr/testdata/invalid/formulas.toml")
+	if code != exitFail || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var diags []struct {
+		Pos struct {
+			File      string
+			Line, Col int
+		}
+		Severity, Code, Path, Message string
+	}
+	if err := json.Unmarshal([]byte(stdout), &diags); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, stdout)
+	}
+	if len(diags) == 0 || diags[0].Code != "BMR009" || diags[0].Pos.Line != 45 || diags[0].Pos.Col != 28 || diags[0].Severity != "error" {
+		t.Errorf("first diagnostic = %+v", diags[0])
+	}
+	// flags after the file work too, and a clean file gives an empty list
+	code, stdout, _ = runCLI(t, "check", "../../bmr/testdata/valid/minimal.toml", "--json")
+	if code != exitOK || strings.TrimSpace(stdout) != "[]" {
+		t.Errorf("clean file: exit %d, stdout %q", code, stdout)
+	}
+}
+
+func TestCheckUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"check"}, {"check", "--nope", "x.toml"}, {"frobnicate"}, {}} {
+		code, _, stderr := runCLI(t, args...)
+		if code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
+		}
+		if !strings.Contains(stderr, "usage:") {
+			t.Errorf("%q: no usage in stderr %q", args, stderr)
+		}
+	}
+	code, _, stderr := runCLI(t, "check", "no-such-file.toml")
+	if code != exitFail || !strings.Contains(stderr, "no-such-file.toml") {
+		t.Errorf("missing file: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestFingerprint(t *testing.T) {
+	file := "../../bmr/testdata/valid/minimal.toml"
+	tpl, _, err := bmr.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runCLI(t, "fingerprint", file)
+	if code != exitOK || stdout != bmr.Fingerprint(tpl)+"\n" {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "fingerprint", "--short", file)
+	if code != exitOK || stdout != bmr.ShortFingerprint(bmr.Fingerprint(tpl))+"\n" {
+		t.Errorf("--short: exit %d, stdout %q", code, stdout)
+	}
+	code, stdout, stderr := runCLI(t, "fingerprint", "../../bmr/testdata/invalid/limits.toml")
+	if code != exitFail || stdout != "" || !strings.Contains(stderr, "error BMR012") {
+		t.Errorf("invalid template: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+func TestSchema(t *testing.T) {
+	code, stdout, _ := runCLI(t, "schema")
+	if code != exitOK || stdout != string(bmr.Schema()) {
+		t.Errorf("exit %d; schema output differs from bmr.Schema()", code)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	code, stdout, _ := runCLI(t, "help")
+	if code != exitOK || !strings.Contains(stdout, "check") || !strings.Contains(stdout, "fingerprint") {
+		t.Errorf("help: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "help", "check")
+	if code != exitOK || !strings.HasPrefix(stdout, "usage: bmrkit check [--json] FILE...") {
+		t.Errorf("help check: %q", stdout)
+	}
+}
