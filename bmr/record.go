@@ -1,0 +1,212 @@
+package bmr
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// RecordFormat is the version of the executed-record JSON encoding.
+const RecordFormat = 1
+
+// MaxRecordSize is the largest record encoding DecodeRecord reads.
+const MaxRecordSize = 64 << 20
+
+// Record is an executed batch record (21 CFR 211.188): the entries made on
+// one issued copy of a master, for one batch. Entries are never
+// overwritten: a change is a Correction appended to the entry.
+//
+// The JSON encoding is stable and documented in docs/records.md. A record
+// names the exact master it was made on (document number, revision and
+// fingerprint); DecodeRecord refuses to read it against any other.
+type Record struct {
+	Format int       `json:"format"`
+	Master MasterRef `json:"master"`
+	Batch  string    `json:"batch"`
+	// Serial is the issue serial of the controlled copy the entries were
+	// made on, "" when unknown (e.g. a legacy import).
+	Serial  string  `json:"serial,omitempty"`
+	Entries []Entry `json:"entries"`
+	// Deviations raised during execution, referenced by entries.
+	Deviations []Deviation `json:"deviations,omitempty"`
+	// Source says where the record came from when it was imported, e.g. a
+	// spreadsheet, with the SHA-256 of the file.
+	Source *RecordSource `json:"source,omitempty"`
+}
+
+// MasterRef names the master revision a record was executed on.
+type MasterRef struct {
+	Number      string `json:"number"`
+	Revision    int    `json:"revision"`
+	Fingerprint string `json:"fingerprint"`
+}
+
+// Person identifies who made an entry or a correction.
+type Person struct {
+	Name   string `json:"name"`    // printed name
+	UserID string `json:"user_id"` // unique user id, "" when unknown
+}
+
+// Entry is one value written in one slot (see Slots for the keys).
+type Entry struct {
+	Slot string `json:"slot"`
+	// Value is the value as first entered, exactly as written: "60.2",
+	// "2026-03-04", "Yes", a lot number. It is "" for an N/A entry.
+	Value string `json:"value,omitempty"`
+	// NA marks an entry the operator declared not applicable, with Reason.
+	NA     bool   `json:"na,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	By     Person `json:"by"`
+	// At is when the entry was made, with its time zone.
+	At time.Time `json:"at"`
+	// Corrections change the value, in order; each keeps the value it
+	// replaced. The current value is the last correction's New.
+	Corrections []Correction `json:"corrections,omitempty"`
+	// Deviation is the number of a deviation this entry refers to.
+	Deviation string `json:"deviation,omitempty"`
+	// Origin says where an imported value was read, e.g. "Sheet1!C12".
+	Origin string `json:"origin,omitempty"`
+}
+
+// Correction is a GDP correction of an entry: the old value stays legible,
+// the new one is given with a reason, who and when.
+type Correction struct {
+	Old    string    `json:"old"`
+	New    string    `json:"new"`
+	Reason string    `json:"reason"`
+	By     Person    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// Deviation is a deviation raised during execution.
+type Deviation struct {
+	Number string `json:"number"`
+	Title  string `json:"title"`
+	// Slots lists the slot keys the deviation concerns.
+	Slots []string `json:"slots,omitempty"`
+}
+
+// RecordSource describes the file a record was imported from.
+type RecordSource struct {
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+	Kind   string `json:"kind"` // e.g. "xlsx-form", "xlsx-legacy", "pdf-form"
+}
+
+// Current returns the entry's current value: the last correction's new
+// value, or the value as entered.
+func (e *Entry) Current() string {
+	if n := len(e.Corrections); n > 0 {
+		return e.Corrections[n-1].New
+	}
+	return e.Value
+}
+
+// NewRecord starts an empty record of template t for a batch.
+func NewRecord(t *Template, batch, serial string) *Record {
+	return &Record{
+		Format: RecordFormat,
+		Master: MasterRef{Number: t.Document.Number, Revision: t.Document.Revision, Fingerprint: Fingerprint(t)},
+		Batch:  batch, Serial: serial,
+		Entries: []Entry{},
+	}
+}
+
+// Entry returns the entries of a slot in the order they were made, or nil.
+func (r *Record) Entry(slot string) []*Entry {
+	var out []*Entry
+	for i := range r.Entries {
+		if r.Entries[i].Slot == slot {
+			out = append(out, &r.Entries[i])
+		}
+	}
+	return out
+}
+
+// Encode writes the record as indented JSON.
+func (r *Record) Encode(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// ErrWrongMaster is wrapped by the error DecodeRecord returns when the
+// record was made on a different master than the one given.
+var ErrWrongMaster = errors.New("record belongs to a different master")
+
+// DecodeRecord reads a record and checks that it was executed on template
+// t: same document number, revision and fingerprint. Unknown JSON keys,
+// a newer format and trailing data are errors; nothing is guessed.
+func DecodeRecord(rd io.Reader, t *Template) (*Record, error) {
+	b, err := io.ReadAll(io.LimitReader(rd, MaxRecordSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxRecordSize {
+		return nil, fmt.Errorf("record is larger than %d bytes", MaxRecordSize)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var r Record
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("record: %w", describeJSONError(b, err))
+	}
+	if dec.More() {
+		return nil, errors.New("record: unexpected data after the record")
+	}
+	if r.Format != RecordFormat {
+		return nil, fmt.Errorf("record: format %d is not supported: this bmrkit reads record format %d", r.Format, RecordFormat)
+	}
+	if err := r.ForTemplate(t); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// ForTemplate returns an error wrapping ErrWrongMaster unless the record
+// was executed on exactly template t.
+func (r *Record) ForTemplate(t *Template) error {
+	fp := Fingerprint(t)
+	m := r.Master
+	if m.Number == t.Document.Number && m.Revision == t.Document.Revision && m.Fingerprint == fp {
+		return nil
+	}
+	what := "its content differs"
+	switch {
+	case m.Number != t.Document.Number:
+		what = "it is another document"
+	case m.Revision != t.Document.Revision:
+		what = "it is another revision"
+	}
+	return fmt.Errorf("%w: the record of batch %s was made on %s revision %d (fingerprint %s), not on %s revision %d (fingerprint %s): %s",
+		ErrWrongMaster, r.Batch, m.Number, m.Revision, ShortFingerprint(m.Fingerprint), t.Document.Number, t.Document.Revision, ShortFingerprint(fp), what)
+}
+
+// describeJSONError adds a line and column to JSON syntax and type errors.
+func describeJSONError(src []byte, err error) error {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 {
+		return err
+	}
+	line, col := 1, 1
+	for _, c := range src[:min(int(off), len(src))] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Errorf("line %d, column %d: %w", line, col, err)
+}
