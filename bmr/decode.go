@@ -33,7 +33,7 @@ func Parse(file string, src []byte) (*Template, Diagnostics) {
 		return nil, Diagnostics{{Pos: Pos{File: file, Line: 1, Col: 1}, Severity: Error, Code: CodeSyntax,
 			Message: fmt.Sprintf("file is %d bytes; templates are limited to %d bytes", len(src), MaxSourceSize)}}
 	}
-	d := &decoder{file: file, skip: map[string]bool{}}
+	d := &decoder{file: file, skip: map[string]bool{}, specs: map[reflect.Type][]keySpec{}}
 	var raw map[string]any
 	if _, err := toml.Decode(string(src), &raw); err != nil {
 		return nil, Diagnostics{d.syntaxError(src, err)}
@@ -95,6 +95,8 @@ type decoder struct {
 	// skip holds the paths of values that could not be decoded, so that
 	// validation does not report the consequences a second time.
 	skip map[string]bool
+	// specs caches the key specs of each model type for this parse.
+	specs map[reflect.Type][]keySpec
 }
 
 func (d *decoder) syntaxError(src []byte, err error) Diagnostic {
@@ -223,7 +225,11 @@ func tomlType(v any) string {
 
 // table decodes one TOML table into the struct rv.
 func (d *decoder) table(path string, m map[string]any, rv reflect.Value) {
-	specs := specsOf(rv.Type())
+	specs, ok := d.specs[rv.Type()]
+	if !ok {
+		specs = specsOf(rv.Type())
+		d.specs[rv.Type()] = specs
+	}
 	names := make([]string, len(specs))
 	for i, s := range specs {
 		names[i] = s.name

@@ -66,10 +66,15 @@ func Covers(r rune) bool {
 // once, in order of first appearance, with its byte offset in s.
 func Missing(s string) []Glyph {
 	var out []Glyph
-	seen := map[rune]bool{}
 	for i, r := range s {
-		if !Covers(r) && !seen[r] {
-			seen[r] = true
+		if r >= 0x20 && r < 0x7f || Covers(r) {
+			continue // printable ASCII is always covered
+		}
+		dup := false
+		for _, g := range out {
+			dup = dup || g.Rune == r
+		}
+		if !dup {
 			out = append(out, Glyph{Rune: r, Offset: i})
 		}
 	}
