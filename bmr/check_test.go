@@ -137,7 +137,9 @@ func seed(t *testing.T, tpl *bmr.Template, r *bmr.Record) []string {
 		codes = append(codes, code)
 	}
 	isField := func(s *bmr.Slot) bool { return s.Field != nil }
-	stepOf := func(s *bmr.Slot) bool { return s.Step != nil && len(r.Entry(bmr.KeySignoff+s.Step.ID+":performed")) > 0 }
+	stepOf := func(s *bmr.Slot) bool {
+		return s.Step != nil && len(r.Entry(bmr.KeySignoff+s.Step.ID+":performed")) > 0
+	}
 	plant(bmr.RecUnknownSlot, &bmr.Slot{Key: "no_such_field"}, func(*bmr.Slot) {
 		r.Entries = append(r.Entries, bmr.Entry{Slot: "no_such_field", Value: "1", By: recordgen.Operator, At: start})
 	})
@@ -153,7 +155,9 @@ func seed(t *testing.T, tpl *bmr.Template, r *bmr.Record) []string {
 	plant(bmr.RecFormat, pick(func(s *bmr.Slot) bool { return s.Type == bmr.TypeDate }), func(s *bmr.Slot) {
 		entry(s.Key).Value = "12/04/2026"
 	})
-	plant(bmr.RecCalc, pick(func(s *bmr.Slot) bool { return isField(s) && s.Type == bmr.TypeCalc && s.Decimals >= 0 && s.Low == nil && s.High == nil }), func(s *bmr.Slot) {
+	plant(bmr.RecCalc, pick(func(s *bmr.Slot) bool {
+		return isField(s) && s.Type == bmr.TypeCalc && s.Decimals >= 0 && s.Low == nil && s.High == nil
+	}), func(s *bmr.Slot) {
 		d := bmr.MustDecimal(entry(s.Key).Value)
 		step := "1"
 		if s.Decimals > 0 {
@@ -166,7 +170,9 @@ func seed(t *testing.T, tpl *bmr.Template, r *bmr.Record) []string {
 		entry(s.Key).Value = half.String()
 		entry(bmr.KeyClosing + "yield_percent").Value = "50.0"
 	})
-	plant(bmr.RecSamePerson, pick(func(s *bmr.Slot) bool { return strings.HasPrefix(s.Key, bmr.KeySignoff) && s.Meaning == bmr.SignVerified }), func(s *bmr.Slot) {
+	plant(bmr.RecSamePerson, pick(func(s *bmr.Slot) bool {
+		return strings.HasPrefix(s.Key, bmr.KeySignoff) && s.Meaning == bmr.SignVerified
+	}), func(s *bmr.Slot) {
 		entry(s.Key).By = recordgen.Operator
 	})
 	plant(bmr.RecNANotAllowed, pick(func(s *bmr.Slot) bool {
@@ -227,7 +233,9 @@ func seed(t *testing.T, tpl *bmr.Template, r *bmr.Record) []string {
 		e.Value, e.At = "Second entry", e.At.Add(2*time.Minute)
 		r.Entries = append(r.Entries, e)
 	})
-	plant(bmr.RecNoSignoff, pickLast(func(s *bmr.Slot) bool { return strings.HasPrefix(s.Key, bmr.KeySignoff) && s.Meaning == bmr.SignPerformed }), func(s *bmr.Slot) {
+	plant(bmr.RecNoSignoff, pickLast(func(s *bmr.Slot) bool {
+		return strings.HasPrefix(s.Key, bmr.KeySignoff) && s.Meaning == bmr.SignPerformed
+	}), func(s *bmr.Slot) {
 		for i := range r.Entries {
 			if r.Entries[i].Slot == s.Key {
 				r.Entries = append(r.Entries[:i], r.Entries[i+1:]...)
