@@ -218,8 +218,11 @@ type Field struct {
 	Equipment string     `toml:"equipment" doc:"Equipment id of an equipment field (tag verification)."`
 	Meaning   string     `toml:"meaning" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Meaning of a signature or initials field."`
 	Critical  bool       `toml:"critical" doc:"A critical parameter or attribute: out-of-limit values are critical findings."`
-	Lines     int        `toml:"lines" min:"1" max:"10" doc:"Lines of space for a text field. Default 1."`
-	Note      string     `toml:"note" doc:"Guidance printed under the entry."`
+	// RecordOnly marks a value recorded for information (a trend reading, an
+	// intermediate observation) that has no acceptance limits by design.
+	RecordOnly bool   `toml:"record_only" doc:"The value is recorded for information and has no acceptance limits by design (not reported by BMR102)."`
+	Lines      int    `toml:"lines" min:"1" max:"10" doc:"Lines of space for a text field. Default 1."`
+	Note       string `toml:"note" doc:"Guidance printed under the entry."`
 }
 
 // Lint holds per-template lint settings.

@@ -464,8 +464,17 @@ func (c *checker) field(r fieldRef) {
 			c.add(p, LintNoUnit, false, "number field %s has no unit", f.ID)
 		}
 		lo, hi := f.Limits()
-		if lo == nil && hi == nil {
+		if lo == nil && hi == nil && !f.RecordOnly {
 			c.add(p, LintNoLimits, false, "number field %s has no limits: give min/max or target and tolerance so the operator can check the value", f.ID)
+		}
+	}
+	if f.RecordOnly {
+		lo, hi := f.Limits()
+		switch {
+		case !f.Type.Numeric():
+			c.add(p+".record_only", CodeNotApplicable, false, "record_only applies to number, integer, quantity and calc fields, not to a %s field", f.Type)
+		case lo != nil || hi != nil:
+			c.add(p+".record_only", CodeImpossibleLimit, false, "a record_only field has no acceptance limits: remove record_only or the limits")
 		}
 	}
 	c.refMaterial(p+".material", f.Material)
