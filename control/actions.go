@@ -1,0 +1,519 @@
+package control
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/journal"
+)
+
+// record runs fn under the audit trail's exclusive lock with every event
+// so far, and appends the event it returns. fn may change files: nobody
+// else changes the library while it runs.
+func (l *Library) record(fn func(evs []Event) (Event, error)) (Event, error) {
+	var ev Event
+	recs, err := l.audit.Update(func(recs []journal.Record) ([]json.RawMessage, error) {
+		evs, err := decodeEvents(recs)
+		if err != nil {
+			return nil, refuse(RuleAuditTrail, "%v", err)
+		}
+		if ev, err = fn(evs); err != nil {
+			return nil, err
+		}
+		return encodeEvents(ev)
+	})
+	if err != nil {
+		return Event{}, auditRefusal(err)
+	}
+	ev.Seq = recs[0].Seq
+	return ev, nil
+}
+
+// statusOf derives the status of one revision on a date from the events
+// plus an optional new one.
+func (l *Library) statusOf(doc string, rev int, evs []Event, on bmr.Date) (RevisionStatus, error) {
+	revs, err := l.readAll(doc)
+	if err != nil {
+		return RevisionStatus{}, err
+	}
+	for _, s := range derive(l.policy, doc, revs, evs, on) {
+		if s.Revision == rev {
+			return s, nil
+		}
+	}
+	return RevisionStatus{}, refuse(RuleNoSuchRevision, "%s has no revision %d", doc, rev)
+}
+
+// Addition is a new revision to add to the library.
+type Addition struct {
+	// File names the source in diagnostics, e.g. the path it was read from.
+	File string
+	// Source is the template's TOML, stored byte for byte.
+	Source []byte
+	By     Signer
+	Time   time.Time
+	Reason string
+}
+
+// Add stores a new draft revision. The template must parse without
+// errors, carry no [[approvals]] (approvals are recorded with Approve),
+// have an effective date later than the previous revision's, and be the
+// next revision of its master (revision 1 for a new master). Its folder
+// and file name come from its [document] number and revision.
+//
+// The latest revision may be added again while it is a draft that was
+// never approved nor retired: its file is replaced and signatures of the
+// old content become stale. Any other existing file is never replaced.
+func (l *Library) Add(a Addition) (*Revision, error) {
+	if err := a.By.check(a.Time); err != nil {
+		return nil, err
+	}
+	tpl, diags := bmr.Parse(a.File, a.Source)
+	if tpl == nil || diags.HasErrors() {
+		errs := diags.Errors()
+		return nil, &RefusalError{Rule: RuleTemplateErrors, Diagnostics: errs,
+			Message: fmt.Sprintf("%s has %d error(s) and cannot be added: %v (run \"bmrkit check %s\")", a.File, len(errs), errs[0], a.File)}
+	}
+	doc, rev := tpl.Document.Number, tpl.Document.Revision
+	if err := CheckDocumentNumber(doc); err != nil {
+		return nil, err
+	}
+	if err := checkRevision(rev); err != nil {
+		return nil, err
+	}
+	if len(tpl.Approvals) > 0 {
+		return nil, refuse(RuleApprovalsInFile, "%s records approvals in the file; in a library approvals are recorded with \"bmrkit approve\" in the audit trail: remove the [[approvals]] tables", a.File)
+	}
+	eff := tpl.Document.Effective
+	if eff.IsZero() {
+		return nil, refuse(RuleEffectiveDate, "%s has no effective date: set effective in [document]", revName(doc, rev))
+	}
+	var out *Revision
+	_, err := l.record(func(evs []Event) (Event, error) {
+		nums, err := l.revisions(doc)
+		if err != nil {
+			return Event{}, err
+		}
+		if n := len(nums); n > 0 && addEvent(evs, doc, nums[n-1]) == nil {
+			return Event{}, refuse(RuleNotAdded, "%s was not added through the library (the audit trail has no record of it): remove the file or find out how it got there", revName(doc, nums[len(nums)-1]))
+		}
+		last := 0
+		if n := len(nums); n > 0 {
+			last = nums[n-1]
+		}
+		replace := false
+		switch {
+		case rev < last:
+			return Event{}, refuse(RuleExists, "%s already exists and revision %d follows it: add the change as revision %d", revName(doc, rev), last, last+1)
+		case rev == last && everApproved(l.policy, evs, doc, rev):
+			return Event{}, refuse(RuleExists, "%s was approved and an approved revision is never replaced: add the change as revision %d", revName(doc, rev), last+1)
+		case rev == last && retiredEver(evs, doc, rev):
+			return Event{}, refuse(RuleExists, "%s is retired and is never replaced: add the change as revision %d", revName(doc, rev), last+1)
+		case rev == last:
+			replace = true // a draft that was never approved
+		case rev > last+1:
+			return Event{}, refuse(RuleNextRevision, "%s cannot be added: the next revision of %s is %d", revName(doc, rev), doc, last+1)
+		}
+		if rev > 1 {
+			prev, err := l.read(doc, rev-1)
+			if err != nil {
+				return Event{}, err
+			}
+			if pe := effectiveOf(prev, evs); !pe.IsZero() && eff.Compare(pe) <= 0 {
+				return Event{}, refuse(RuleEffectiveOrder, "%s takes effect on %s, not after revision %d (%s): effective dates must move forward", revName(doc, rev), eff, rev-1, pe)
+			}
+		}
+		if err := os.MkdirAll(filepath.Join(l.dir, doc), 0o777); err != nil {
+			return Event{}, err
+		}
+		path := l.path(doc, rev)
+		var old bmr.Status
+		if replace {
+			if a.Time.Before(addEvent(evs, doc, rev).Time) {
+				return Event{}, refuse(RuleTimeOrder, "the new content of %s is dated %s, before its current content was added", revName(doc, rev), a.Time.Format(time.RFC3339))
+			}
+			old = bmr.StatusDraft
+			err = replaceFile(path, a.Source)
+		} else {
+			err = createNoReplace(path, a.Source)
+		}
+		if errors.Is(err, os.ErrExist) {
+			return Event{}, refuse(RuleExists, "%s already exists and an existing revision is never replaced", revName(doc, rev))
+		}
+		if err != nil {
+			return Event{}, err
+		}
+		out = newRevision(doc, rev, path, a.Source)
+		return Event{Action: ActionAdd, Time: a.Time, By: a.By, Document: doc, Revision: rev,
+			Fingerprint: out.Fingerprint, FileSHA256: out.SHA256, Effective: eff,
+			OldStatus: old, NewStatus: bmr.StatusDraft, Reason: a.Reason}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// addEvent returns the last record that added (or replaced) a revision's
+// content, or nil.
+func addEvent(evs []Event, doc string, rev int) *Event {
+	for i := len(evs) - 1; i >= 0; i-- {
+		if e := &evs[i]; e.Action == ActionAdd && e.Document == doc && e.Revision == rev {
+			return e
+		}
+	}
+	return nil
+}
+
+// everApproved reports whether any content of a revision ever had all the
+// approvals the policy requires.
+func everApproved(p bmr.Policy, evs []Event, doc string, rev int) bool {
+	by := map[string][]bmr.Approval{}
+	for i := range evs {
+		if e := &evs[i]; e.Action == ActionApprove && e.Document == doc && e.Revision == rev {
+			by[e.Fingerprint] = append(by[e.Fingerprint], e.approval())
+		}
+	}
+	for fp, as := range by {
+		if p.Evaluate(fp, as).Approved {
+			return true
+		}
+	}
+	return false
+}
+
+func retiredEver(evs []Event, doc string, rev int) bool {
+	for _, e := range evs {
+		if e.Action == ActionRetire && e.Document == doc && e.Revision == rev {
+			return true
+		}
+	}
+	return false
+}
+
+// replaceFile replaces the file at path with b atomically: a temporary
+// file, fsync, rename, fsync of the directory.
+func replaceFile(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".add-*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	err = f.Chmod(0o644)
+	if err == nil {
+		_, err = f.Write(b)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(dir)
+}
+
+// effectiveOf returns a revision's effective date: from its file, or
+// from its add record when the file no longer parses.
+func effectiveOf(r *Revision, evs []Event) bmr.Date {
+	if r.Template != nil {
+		return r.Template.Document.Effective
+	}
+	if e := addEvent(evs, r.Document, r.Revision); e != nil {
+		return e.Effective
+	}
+	return bmr.Date{}
+}
+
+// createNoReplace writes b to a new file at path, durably, and fails
+// with an error satisfying errors.Is(err, os.ErrExist) when path exists.
+// The content is written to a temporary file first and linked into place,
+// so the file never appears half written.
+func createNoReplace(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".add-*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	err = f.Chmod(0o644) // CreateTemp makes 0600; revisions are for everyone to read
+	if err == nil {
+		_, err = f.Write(b)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return err
+		}
+		// No hard links here: create exclusively and write in place.
+		g, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if err != nil {
+			return err
+		}
+		_, err = g.Write(b)
+		if err == nil {
+			err = g.Sync()
+		}
+		if cerr := g.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a new directory entry durable, where the system can.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		return err
+	}
+	return nil
+}
+
+// Approve records a signature of revision rev of master doc: who, in
+// which role, with which meaning (authored, reviewed, approved) and when.
+// The fingerprint is the current file's; an approval that names another
+// fingerprint is refused, as are approvals of a revision with errors, a
+// second signature by the same person with the same meaning, a signer
+// who already signed with another required meaning when the policy wants
+// independent signers, a role the policy does not accept for the meaning,
+// a retired or superseded revision, and content whose effective date
+// would not move forward from the revision before it or would not stay
+// before the one after it.
+func (l *Library) Approve(doc string, rev int, a bmr.Approval) error {
+	by := Signer{Name: a.Name, UserID: a.UserID, Role: a.Role}
+	if err := by.check(a.Time); err != nil {
+		return err
+	}
+	if !validMeaning(a.Meaning) {
+		return refuse(RuleMeaning, "the meaning of a signature must be authored, reviewed or approved, not %q", a.Meaning)
+	}
+	if err := CheckDocumentNumber(doc); err != nil {
+		return err
+	}
+	if err := checkRevision(rev); err != nil {
+		return err
+	}
+	if err := l.roleAccepted(a.Meaning, a.Role); err != nil {
+		return err
+	}
+	name := revName(doc, rev)
+	_, err := l.record(func(evs []Event) (Event, error) {
+		r, err := l.read(doc, rev)
+		if err != nil {
+			return Event{}, err
+		}
+		if rule, pr := r.problem(); pr != "" {
+			return Event{}, refuse(rule, "%s cannot be approved: %s", name, pr)
+		}
+		if a.Fingerprint != "" && a.Fingerprint != r.Fingerprint {
+			return Event{}, refuse(RuleStaleFingerprint, "the signature is for content %s, but %s now has fingerprint %s: the file changed; review the current content and sign again", bmr.ShortFingerprint(a.Fingerprint), name, bmr.ShortFingerprint(r.Fingerprint))
+		}
+		added := addEvent(evs, doc, rev)
+		if added == nil {
+			return Event{}, refuse(RuleNotAdded, "%s was not added through the library (the audit trail has no record of it) and cannot be approved: add it with \"bmrkit library add\"", name)
+		}
+		if a.Time.Before(added.Time) {
+			return Event{}, refuse(RuleTimeOrder, "the signature time %s is before %s was added (%s)", a.Time.Format(time.RFC3339), name, added.Time.Format(time.RFC3339))
+		}
+		if added.FileSHA256 != r.SHA256 && added.Fingerprint != r.Fingerprint {
+			return Event{}, refuse(RuleChanged, "%s cannot be approved: its content changed after it was added on %s (fingerprint %s, now %s); restore the file, or add the new content with \"bmrkit library add\"", name, bmr.DateOf(added.Time), bmr.ShortFingerprint(added.Fingerprint), bmr.ShortFingerprint(r.Fingerprint))
+		}
+		on := bmr.DateOf(a.Time)
+		before, err := l.statusOf(doc, rev, evs, on)
+		if err != nil {
+			return Event{}, err
+		}
+		switch before.Status {
+		case bmr.StatusRetired:
+			return Event{}, refuse(RuleRetired, "%s was retired on %s and cannot be approved", name, before.Retired.On)
+		case bmr.StatusSuperseded:
+			return Event{}, refuse(RuleSuperseded, "%s is superseded by revision %d and cannot be approved", name, before.SupersededBy)
+		}
+		for _, c := range before.Approvals.Current {
+			if c.UserID != a.UserID {
+				continue
+			}
+			if c.Meaning == a.Meaning {
+				return Event{}, refuse(RuleDuplicate, "%s (%s) already signed %s as %s", a.Name, a.UserID, name, a.Meaning)
+			}
+			if l.policy.Independent && l.required(c.Meaning) && l.required(a.Meaning) {
+				return Event{}, refuse(RuleTwoPerson, "%s (%s) already signed %s as %s and cannot also sign it as %s: the required approvals must come from different people (two-person rule, 21 CFR 211.186(a))", a.Name, a.UserID, name, c.Meaning, a.Meaning)
+			}
+		}
+		if err := l.effectiveBetween(doc, rev, r.Template.Document.Effective, evs); err != nil {
+			return Event{}, err
+		}
+		ev := Event{Action: ActionApprove, Time: a.Time, By: by, Document: doc, Revision: rev, Meaning: a.Meaning,
+			Fingerprint: r.Fingerprint, Effective: r.Template.Document.Effective, OldStatus: before.Status}
+		after, err := l.statusOf(doc, rev, append(evs[:len(evs):len(evs)], ev), on)
+		if err != nil {
+			return Event{}, err
+		}
+		ev.NewStatus = after.Status
+		return ev, nil
+	})
+	return err
+}
+
+// required reports whether the policy requires a signature with meaning m.
+func (l *Library) required(m string) bool {
+	for _, r := range l.policy.Required {
+		if r.Meaning == m {
+			return true
+		}
+	}
+	return false
+}
+
+// roleAccepted refuses a signature whose meaning the policy requires only
+// from other roles: it would not count.
+func (l *Library) roleAccepted(meaning, role string) error {
+	var roles []string
+	for _, r := range l.policy.Required {
+		if r.Meaning != meaning {
+			continue
+		}
+		if r.Role == "" || strings.EqualFold(r.Role, role) {
+			return nil
+		}
+		roles = append(roles, r.Role)
+	}
+	if len(roles) == 0 {
+		return nil
+	}
+	return refuse(RuleRole, "a signature as %s must be given in the role %s (%s), not %s", meaning, strings.Join(roles, " or "), SettingsFile, role)
+}
+
+// effectiveBetween checks that eff is after the previous revision's
+// effective date and before the next one's.
+func (l *Library) effectiveBetween(doc string, rev int, eff bmr.Date, evs []Event) error {
+	nums, err := l.revisions(doc)
+	if err != nil {
+		return err
+	}
+	for _, n := range nums {
+		if n != rev-1 && n != rev+1 {
+			continue
+		}
+		other, err := l.read(doc, n)
+		if err != nil {
+			return err
+		}
+		oe := effectiveOf(other, evs)
+		if oe.IsZero() {
+			continue
+		}
+		if n < rev && eff.Compare(oe) <= 0 {
+			return refuse(RuleEffectiveOrder, "%s takes effect on %s, not after revision %d (%s): effective dates must move forward", revName(doc, rev), eff, n, oe)
+		}
+		if n > rev && eff.Compare(oe) >= 0 {
+			return refuse(RuleEffectiveOrder, "%s takes effect on %s, not before revision %d (%s): effective dates must move forward", revName(doc, rev), eff, n, oe)
+		}
+	}
+	return nil
+}
+
+// Retirement is a signed record that withdraws a revision.
+type Retirement struct {
+	By   Signer
+	Time time.Time
+	// On is the date from which the revision is retired; zero means the
+	// date of Time. It cannot be earlier than that date.
+	On     bmr.Date
+	Reason string
+}
+
+// Retire withdraws revision rev of master doc from date r.On. It must be
+// signed in the role that approves revisions (the role of the policy's
+// "approved" requirement, if it names one) and give a reason.
+func (l *Library) Retire(doc string, rev int, r Retirement) error {
+	if err := r.By.check(r.Time); err != nil {
+		return err
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return refuse(RuleReason, "a retirement needs a reason")
+	}
+	signed := bmr.DateOf(r.Time)
+	if r.On.IsZero() {
+		r.On = signed
+	}
+	if r.On.Before(signed) {
+		return refuse(RuleRetireDate, "a retirement cannot be backdated: %s is before the date it is signed (%s)", r.On, signed)
+	}
+	if err := CheckDocumentNumber(doc); err != nil {
+		return err
+	}
+	if err := checkRevision(rev); err != nil {
+		return err
+	}
+	for _, q := range l.policy.Required {
+		if q.Meaning == bmr.MeaningApproved && q.Role != "" && !strings.EqualFold(q.Role, r.By.Role) {
+			return refuse(RuleRetireRole, "only %s can retire a revision (the role that approves revisions), not %s", q.Role, r.By.Role)
+		}
+	}
+	name := revName(doc, rev)
+	_, err := l.record(func(evs []Event) (Event, error) {
+		if _, err := l.read(doc, rev); err != nil {
+			return Event{}, err
+		}
+		for _, e := range evs {
+			if e.Action == ActionRetire && e.Document == doc && e.Revision == rev {
+				return Event{}, refuse(RuleRetired, "%s is already retired (from %s)", name, e.On)
+			}
+		}
+		added := addEvent(evs, doc, rev)
+		if added == nil {
+			return Event{}, refuse(RuleNotAdded, "%s was not added through the library (the audit trail has no record of it)", name)
+		}
+		if r.Time.Before(added.Time) {
+			return Event{}, refuse(RuleTimeOrder, "the retirement time %s is before %s was added (%s)", r.Time.Format(time.RFC3339), name, added.Time.Format(time.RFC3339))
+		}
+		before, err := l.statusOf(doc, rev, evs, signed)
+		if err != nil {
+			return Event{}, err
+		}
+		ev := Event{Action: ActionRetire, Time: r.Time, By: r.By, Document: doc, Revision: rev, On: r.On,
+			Fingerprint: before.Fingerprint, OldStatus: before.Status, Reason: r.Reason}
+		after, err := l.statusOf(doc, rev, append(evs[:len(evs):len(evs)], ev), signed)
+		if err != nil {
+			return Event{}, err
+		}
+		ev.NewStatus = after.Status
+		return ev, nil
+	})
+	return err
+}

@@ -1,0 +1,88 @@
+// Package control is document control for master batch record templates:
+// a template library on disk that keeps every revision of every master,
+// records who authored and approved each revision, derives which revision
+// is effective on a date, retires revisions, and keeps a hash-chained audit
+// trail of every lifecycle action.
+//
+// # Library layout
+//
+// A library is a plain directory that a user can read and put under their
+// own version control. No database is needed:
+//
+//	DIR/library.toml              settings: the approvals a revision needs
+//	DIR/MBR-PCM-500/rev-001.toml  revision 1 of master MBR-PCM-500, byte for byte as added
+//	DIR/MBR-PCM-500/rev-002.toml  revision 2 …
+//	DIR/audit.jsonl               the audit trail: one JSON record per line
+//	DIR/audit.anchor              the head of the audit trail's hash chain
+//	DIR/audit.lock                an empty file that writers lock
+//
+// Each master has a folder named after its document number; each revision
+// is a file rev-NNN.toml (three digits at least) whose [document] number
+// and revision match the folder and file name. Document numbers are
+// checked before any path is built: letters, digits, '.', '_' and '-',
+// starting with a letter or digit, one path element (so "../../etc" and
+// "a/b" are refused). Names that are not revision files (a README, .git)
+// are ignored.
+//
+// library.toml says which approvals make a revision approved:
+//
+//	format = 1
+//
+//	[approvals]
+//	independent = true        # each by a different person (21 CFR 211.186(a))
+//
+//	[[approvals.required]]
+//	meaning = "authored"
+//
+//	[[approvals.required]]
+//	meaning = "approved"
+//	role = "QA"
+//
+// That is the default (bmr.DefaultPolicy): an author and an independent QA
+// approver who is not the author.
+//
+// # Audit trail
+//
+// The audit trail is the single source of truth for lifecycle records. It
+// is an internal/journal log: append-only, hash-chained, locked, fsynced,
+// with an anchor that catches truncation (see that package for the exact
+// format and hashing). Each record's data is an Event: init, add, approve
+// or retire, with who (printed name, user id, role), when (with time
+// zone), what (document, revision, fingerprint, file hash, effective or
+// retirement date), the status before and after, and the reason.
+//
+// Approvals live only in the audit trail, bound to the fingerprint of the
+// content they approve. A template file that carries [[approvals]] is
+// refused when added.
+//
+// # Status
+//
+// Status is derived, never stored (see Library.Status). On a date D, only
+// the records dated on or before D count, so asking about a past date
+// answers what was true then:
+//
+//   - draft: the required approvals (library.toml) do not all match the
+//     current file's fingerprint. Editing an approved file makes its
+//     approvals stale and the revision a draft again;
+//   - approved: all required approvals match the current fingerprint, and
+//     the effective date is after D;
+//   - effective: approved and its effective date reached;
+//   - superseded: a later revision has taken effect (its approved content
+//     reached its effective date). Superseded is final: editing or retiring
+//     the later revision does not bring an earlier one back;
+//   - retired: a signed retirement record, from its date on.
+//
+// At most one revision of a master is effective on any date: the latest
+// one that took effect. Effective dates must move forward from revision to
+// revision; Add and Approve refuse otherwise.
+//
+// # Refusals
+//
+// Every action refuses what the rules do not allow with a *RefusalError,
+// whose message is a sentence that names the rule, e.g. "revision 3 of
+// MBR-PCM-500 is not approved: QA approval missing". Its Rule field is a
+// stable identifier for programs (see the Rule constants).
+//
+// The package never reads the clock: every action takes its time as an
+// argument, and status takes the date to evaluate.
+package control

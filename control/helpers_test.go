@@ -1,0 +1,181 @@
+package control
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+)
+
+var (
+	ann   = Signer{Name: "Ann Author", UserID: "aauthor", Role: "Author"}
+	quinn = Signer{Name: "Quinn QA", UserID: "qqa", Role: "QA"}
+	priya = Signer{Name: "Priya Prod", UserID: "pprod", Role: "Production"}
+	cet   = time.FixedZone("CET", 3600)
+)
+
+// at returns 2026-MM-DD hh:00 in CET.
+func at(month, day, hour int) time.Time {
+	return time.Date(2026, time.Month(month), day, hour, 0, 0, 0, cet)
+}
+
+func date(s string) bmr.Date {
+	d, err := bmr.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// tpl returns a valid template for revision rev of doc, effective on
+// eff, with the blend time limit max.
+func tpl(doc string, rev int, eff string, max string) []byte {
+	return fmt.Appendf(nil, `format = 1
+
+[document]
+number = %q
+revision = %d
+title = "Control test master"
+effective = %s
+change_control = "CC-%d"
+change_summary = "Revision %d."
+
+[product]
+name = "Test tablets"
+code = "FG-1"
+batch_size = { quantity = "1000", unit = "tablet" }
+theoretical_yield = { quantity = "0.500", unit = "kg", min_percent = "98.0", max_percent = "101.0" }
+
+[[materials]]
+id = "api"
+code = "RM-1"
+name = "Active ingredient"
+quantity = "0.500"
+unit = "kg"
+tolerance = "0.5%%"
+
+[[sections]]
+id = "blend"
+title = "Blending"
+
+  [[sections.steps]]
+  id = "1.1"
+  text = "Charge the active ingredient and blend for 10 min."
+  materials = ["api"]
+
+    [[sections.steps.fields]]
+    id = "blend_time"
+    label = "Blending time"
+    type = "number"
+    unit = "min"
+    decimals = 0
+    min = "10"
+    max = %q
+`, doc, rev, eff, rev, rev, max)
+}
+
+func newLib(t testing.TB) *Library {
+	t.Helper()
+	l, err := Init(filepath.Join(t.TempDir(), "lib"), bmr.DefaultPolicy(), Signer{Name: "Dana Doc", UserID: "ddoc", Role: "Document Control"}, at(1, 1, 9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func mustAdd(t testing.TB, l *Library, doc string, rev int, eff string, when time.Time) *Revision {
+	t.Helper()
+	r, err := l.Add(Addition{File: "new.toml", Source: tpl(doc, rev, eff, "12"), By: ann, Time: when, Reason: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func sign(s Signer, meaning string, when time.Time) bmr.Approval {
+	return bmr.Approval{Name: s.Name, UserID: s.UserID, Role: s.Role, Meaning: meaning, Time: when}
+}
+
+func mustApprove(t testing.TB, l *Library, doc string, rev int, a bmr.Approval) {
+	t.Helper()
+	if err := l.Approve(doc, rev, a); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// approveBoth signs a revision as authored by Ann and approved by Quinn.
+func approveBoth(t testing.TB, l *Library, doc string, rev int, author, qa time.Time) {
+	t.Helper()
+	mustApprove(t, l, doc, rev, sign(ann, bmr.MeaningAuthored, author))
+	mustApprove(t, l, doc, rev, sign(quinn, bmr.MeaningApproved, qa))
+}
+
+// statuses returns "rev:status" for each revision of doc on a date.
+func statuses(t testing.TB, l *Library, doc, on string) string {
+	t.Helper()
+	sts, err := l.Status(doc, date(on))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []string
+	for _, s := range sts {
+		parts = append(parts, fmt.Sprintf("%d:%s", s.Revision, s.Status))
+	}
+	return strings.Join(parts, " ")
+}
+
+// wantRefusal checks that err is a refusal by rule with exactly msg.
+func wantRefusal(t testing.TB, err error, rule Rule, msg string) {
+	t.Helper()
+	var re *RefusalError
+	if !errors.As(err, &re) {
+		t.Fatalf("error %v (%T), want a refusal by %s", err, err, rule)
+	}
+	if re.Rule != rule || re.Message != msg {
+		t.Errorf("refusal\n  %s: %s\nwant\n  %s: %s", re.Rule, re.Message, rule, msg)
+	}
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func writeFile(t testing.TB, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copyDir copies a directory tree (regular files only).
+func copyDir(t testing.TB, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,381 @@
+package control
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/journal"
+)
+
+// File names in a library directory.
+const (
+	SettingsFile = "library.toml"
+	auditName    = "audit" // audit.jsonl, audit.anchor, audit.lock
+)
+
+// MaxRevision is the highest revision number a library accepts.
+const MaxRevision = 99999
+
+// Library is a template library in a directory. Its methods may be used
+// from several goroutines and processes at once: every change is made
+// under the audit trail's lock.
+type Library struct {
+	dir    string
+	policy bmr.Policy
+	audit  *journal.Journal
+}
+
+// Signer identifies a person who performs or signs an action.
+type Signer struct {
+	Name   string `json:"name"`    // printed name
+	UserID string `json:"user_id"` // unique user id
+	Role   string `json:"role"`    // e.g. Author, QA
+}
+
+// String returns "Name (user id)".
+func (s Signer) String() string { return fmt.Sprintf("%s (%s)", s.Name, s.UserID) }
+
+func (s Signer) check(at time.Time) error {
+	var missing []string
+	if strings.TrimSpace(s.Name) == "" {
+		missing = append(missing, "printed name")
+	}
+	if strings.TrimSpace(s.UserID) == "" {
+		missing = append(missing, "user id")
+	}
+	if strings.TrimSpace(s.Role) == "" {
+		missing = append(missing, "role")
+	}
+	if at.IsZero() {
+		missing = append(missing, "time")
+	}
+	if len(missing) > 0 {
+		return refuse(RuleSigner, "the signer's %s is missing: every record says who acted, in which role, and when", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// settingsFile is the TOML form of library.toml.
+type settingsFile struct {
+	Format    int `toml:"format"`
+	Approvals struct {
+		Independent bool `toml:"independent"`
+		Required    []struct {
+			Meaning string `toml:"meaning"`
+			Role    string `toml:"role"`
+		} `toml:"required"`
+	} `toml:"approvals"`
+}
+
+// encodeSettings writes library.toml for a policy.
+func encodeSettings(p bmr.Policy) []byte {
+	var b bytes.Buffer
+	b.WriteString("# bmrkit template library settings. See docs/library.md.\nformat = 1\n\n")
+	b.WriteString("# The approvals a revision needs before it can take effect.\n[approvals]\n")
+	b.WriteString("# Each required approval by a different person (two-person rule, 21 CFR 211.186(a)).\n")
+	fmt.Fprintf(&b, "independent = %v\n", p.Independent)
+	for _, r := range p.Required {
+		fmt.Fprintf(&b, "\n[[approvals.required]]\nmeaning = %q\n", r.Meaning)
+		if r.Role != "" {
+			fmt.Fprintf(&b, "role = %q\n", r.Role)
+		}
+	}
+	return b.Bytes()
+}
+
+func parseSettings(file string, b []byte) (bmr.Policy, error) {
+	var s settingsFile
+	md, err := toml.Decode(string(b), &s)
+	if err != nil {
+		return bmr.Policy{}, refuse(RuleSettings, "%s: %v", file, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return bmr.Policy{}, refuse(RuleSettings, "%s: unknown key %q", file, und[0].String())
+	}
+	if s.Format != 1 {
+		return bmr.Policy{}, refuse(RuleSettings, "%s: format %d is not supported: this bmrkit reads format 1 libraries", file, s.Format)
+	}
+	p := bmr.Policy{Independent: s.Approvals.Independent}
+	for _, r := range s.Approvals.Required {
+		p.Required = append(p.Required, bmr.Requirement{Meaning: r.Meaning, Role: r.Role})
+	}
+	if err := checkPolicy(p); err != nil {
+		return bmr.Policy{}, refuse(RuleSettings, "%s: %v", file, err)
+	}
+	return p, nil
+}
+
+func checkPolicy(p bmr.Policy) error {
+	if len(p.Required) == 0 {
+		return errors.New("no approvals are required: list at least one [[approvals.required]]")
+	}
+	for _, r := range p.Required {
+		if !validMeaning(r.Meaning) {
+			return fmt.Errorf("required meaning %q: use authored, reviewed or approved", r.Meaning)
+		}
+	}
+	return nil
+}
+
+func validMeaning(m string) bool {
+	return m == bmr.MeaningAuthored || m == bmr.MeaningReviewed || m == bmr.MeaningApproved
+}
+
+// Init creates a library in dir (created if needed) with the given
+// approval policy, and records who created it in the audit trail. It
+// refuses a directory that already holds a library.
+func Init(dir string, p bmr.Policy, by Signer, at time.Time) (*Library, error) {
+	if err := by.check(at); err != nil {
+		return nil, err
+	}
+	if err := checkPolicy(p); err != nil {
+		return nil, refuse(RuleSettings, "the approval policy is not valid: %v", err)
+	}
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, SettingsFile)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if errors.Is(err, os.ErrExist) {
+		return nil, refuse(RuleLibraryExists, "%s is already a template library: it has a %s", dir, SettingsFile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, err = f.Write(encodeSettings(p))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	l, err := Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.audit.Init(); err != nil {
+		return nil, err
+	}
+	pol := policyRecord(p)
+	ev := Event{Action: ActionInit, Time: at, By: by, Policy: &pol, Reason: "library created"}
+	if _, err := l.audit.Update(func(recs []journal.Record) ([]json.RawMessage, error) {
+		if len(recs) > 0 {
+			return nil, refuse(RuleLibraryExists, "%s already has an audit trail", dir)
+		}
+		return encodeEvents(ev)
+	}); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Open opens the library in dir.
+func Open(dir string) (*Library, error) {
+	path := filepath.Join(dir, SettingsFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, refuse(RuleNotLibrary, "%s is not a template library: it has no %s (create one with \"bmrkit library init %s\")", dir, SettingsFile, dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := parseSettings(path, b)
+	if err != nil {
+		return nil, err
+	}
+	j, err := journal.Open(dir, auditName)
+	if err != nil {
+		return nil, err
+	}
+	return &Library{dir: dir, policy: p, audit: j}, nil
+}
+
+// Dir returns the library's directory.
+func (l *Library) Dir() string { return l.dir }
+
+// Policy returns the approval policy of library.toml.
+func (l *Library) Policy() bmr.Policy { return l.policy }
+
+var docPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// CheckDocumentNumber returns a *RefusalError unless doc is a valid
+// document number that names a single folder of the library.
+func CheckDocumentNumber(doc string) error {
+	if !docPattern.MatchString(doc) || doc == "." || doc == ".." || filepath.Base(doc) != doc || strings.ContainsAny(doc, `/\:`) {
+		return refuse(RuleDocumentNumber, "document number %q is not valid: use 1 to 64 letters, digits, '.', '_' and '-', starting with a letter or digit", doc)
+	}
+	return nil
+}
+
+func checkRevision(rev int) error {
+	if rev < 1 || rev > MaxRevision {
+		return refuse(RuleRevisionNumber, "revision %d is not valid: revisions are numbered from 1 to %d", rev, MaxRevision)
+	}
+	return nil
+}
+
+// RevisionFile returns the file name of a revision, e.g. "rev-003.toml".
+func RevisionFile(rev int) string { return fmt.Sprintf("rev-%03d.toml", rev) }
+
+// parseRevisionFile returns the revision of a file name written by
+// RevisionFile, or 0.
+func parseRevisionFile(name string) int {
+	num, ok := strings.CutPrefix(name, "rev-")
+	if !ok {
+		return 0
+	}
+	num, ok = strings.CutSuffix(num, ".toml")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || checkRevision(n) != nil || RevisionFile(n) != name {
+		return 0
+	}
+	return n
+}
+
+// path returns the path of a revision file; doc and rev must be checked.
+func (l *Library) path(doc string, rev int) string {
+	return filepath.Join(l.dir, doc, RevisionFile(rev))
+}
+
+// Master is one master of the library and its revision numbers.
+type Master struct {
+	Document  string
+	Revisions []int // ascending
+}
+
+// List returns the masters of the library, sorted by document number.
+func (l *Library) List() ([]Master, error) {
+	ents, err := os.ReadDir(l.dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []Master
+	for _, e := range ents {
+		if !e.IsDir() || CheckDocumentNumber(e.Name()) != nil {
+			continue
+		}
+		revs, err := l.revisions(e.Name())
+		if err != nil {
+			return nil, err
+		}
+		if len(revs) > 0 {
+			out = append(out, Master{Document: e.Name(), Revisions: revs})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Document < out[j].Document })
+	return out, nil
+}
+
+// revisions lists the revision numbers of a master, ascending.
+func (l *Library) revisions(doc string) ([]int, error) {
+	ents, err := os.ReadDir(filepath.Join(l.dir, doc))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var revs []int
+	for _, e := range ents {
+		if n := parseRevisionFile(e.Name()); n > 0 && e.Type().IsRegular() {
+			revs = append(revs, n)
+		}
+	}
+	sort.Ints(revs)
+	return revs, nil
+}
+
+// Revision is one revision file of the library as it is on disk now.
+type Revision struct {
+	Document string
+	Revision int
+	// Path is the file's path.
+	Path string
+	// Source is the file's content.
+	Source []byte
+	// Template is the parsed template; nil when the file is not valid TOML.
+	Template *bmr.Template
+	// Diagnostics are the parser's findings.
+	Diagnostics bmr.Diagnostics
+	// Fingerprint is the content fingerprint, "" when Template is nil.
+	Fingerprint string
+	// SHA256 is the hex SHA-256 of Source.
+	SHA256 string
+}
+
+// Get reads revision rev of master doc.
+func (l *Library) Get(doc string, rev int) (*Revision, error) {
+	if err := CheckDocumentNumber(doc); err != nil {
+		return nil, err
+	}
+	if err := checkRevision(rev); err != nil {
+		return nil, err
+	}
+	return l.read(doc, rev)
+}
+
+func (l *Library) read(doc string, rev int) (*Revision, error) {
+	path := l.path(doc, rev)
+	src, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		if _, derr := os.Stat(filepath.Join(l.dir, doc)); errors.Is(derr, os.ErrNotExist) {
+			return nil, refuse(RuleNoSuchDocument, "the library has no master %s", doc)
+		}
+		return nil, refuse(RuleNoSuchRevision, "%s has no revision %d", doc, rev)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return newRevision(doc, rev, path, src), nil
+}
+
+func newRevision(doc string, rev int, path string, src []byte) *Revision {
+	r := &Revision{Document: doc, Revision: rev, Path: path, Source: src}
+	sum := sha256.Sum256(src)
+	r.SHA256 = hex.EncodeToString(sum[:])
+	name := filepath.ToSlash(filepath.Join(doc, RevisionFile(rev)))
+	r.Template, r.Diagnostics = bmr.Parse(name, src)
+	if r.Template != nil {
+		r.Fingerprint = bmr.Fingerprint(r.Template)
+	}
+	return r
+}
+
+// problem returns why the revision file cannot be approved or issued, and
+// the rule, or "" when it can: errors in the template, or content that
+// names another document or revision than its file name.
+func (r *Revision) problem() (Rule, string) {
+	if r.Template == nil || r.Diagnostics.HasErrors() {
+		n := len(r.Diagnostics.Errors())
+		first := ""
+		if n > 0 {
+			first = ": " + r.Diagnostics.Errors()[0].Error()
+		}
+		return RuleTemplateErrors, fmt.Sprintf("%s has %d error(s)%s", filepath.ToSlash(filepath.Join(r.Document, RevisionFile(r.Revision))), n, first)
+	}
+	d := r.Template.Document
+	if d.Number != r.Document || d.Revision != r.Revision {
+		return RuleDocumentMismatch, fmt.Sprintf("%s/%s says it is revision %d of %s", r.Document, RevisionFile(r.Revision), d.Revision, d.Number)
+	}
+	return "", ""
+}

@@ -1,0 +1,322 @@
+package control
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/journal"
+)
+
+// RevisionStatus is the derived status of one revision on a date.
+type RevisionStatus struct {
+	Document string
+	Revision int
+	// On is the date the status is for.
+	On bmr.Date
+	// Title and Effective are read from the current file; empty when it
+	// does not parse.
+	Title     string
+	Effective bmr.Date
+	Status    bmr.Status
+	// Fingerprint is the current file's content fingerprint.
+	Fingerprint string
+	// Approvals is the evaluation of the approvals recorded up to On
+	// against the current fingerprint: current, stale and missing ones.
+	Approvals bmr.ApprovalState
+	// Added is the audit record that added the revision; nil when the file
+	// was put in the folder by other means.
+	Added *Event
+	// Retired is the retirement record, when the revision is retired on On.
+	Retired *Event
+	// SupersededBy is the revision that superseded this one, or 0.
+	SupersededBy int
+	// TookEffect is the date the revision took effect (approved content
+	// reached its effective date), zero if it never did by On.
+	TookEffect bmr.Date
+	// Problems are sentences about the file: errors, a content that names
+	// another revision, a file changed after it was added.
+	Problems []string
+
+	notYet bool // added to the library only after On
+}
+
+// Explain says in a sentence why the revision has its status, e.g.
+// "draft: QA approval missing" or "superseded by revision 3".
+func (s *RevisionStatus) Explain() string {
+	switch s.Status {
+	case bmr.StatusRetired:
+		return fmt.Sprintf("retired on %s by %s: %s", s.Retired.On, s.Retired.By, s.Retired.Reason)
+	case bmr.StatusSuperseded:
+		return fmt.Sprintf("superseded by revision %d", s.SupersededBy)
+	case bmr.StatusEffective:
+		return fmt.Sprintf("effective since %s", s.Effective)
+	case bmr.StatusApproved:
+		return fmt.Sprintf("approved, takes effect on %s", s.Effective)
+	}
+	why := append([]string(nil), s.Problems...)
+	if len(s.Problems) == 0 {
+		why = append(why, s.Approvals.Missing...)
+	}
+	return "draft: " + strings.Join(why, "; ")
+}
+
+// notEffective says why the revision is not effective, for refusals.
+func (s *RevisionStatus) notEffective() string {
+	name := fmt.Sprintf("revision %d", s.Revision)
+	switch s.Status {
+	case bmr.StatusRetired:
+		return fmt.Sprintf("%s was retired on %s", name, s.Retired.On)
+	case bmr.StatusSuperseded:
+		return fmt.Sprintf("%s is superseded by revision %d", name, s.SupersededBy)
+	case bmr.StatusApproved:
+		return fmt.Sprintf("%s is approved but takes effect on %s", name, s.Effective)
+	}
+	why := s.Problems
+	if len(why) == 0 {
+		why = s.Approvals.Missing
+	}
+	return fmt.Sprintf("%s is not approved: %s", name, strings.Join(why, "; "))
+}
+
+// Status returns the status on date on of every revision of master doc,
+// or of every master when doc is "", sorted by document and revision.
+// Revisions added to the library after that date are left out.
+func (l *Library) Status(doc string, on bmr.Date) ([]RevisionStatus, error) {
+	if doc != "" {
+		if err := CheckDocumentNumber(doc); err != nil {
+			return nil, err
+		}
+	}
+	var out []RevisionStatus
+	err := l.view(func(evs []Event) error {
+		docs := []string{doc}
+		if doc == "" {
+			ms, err := l.List()
+			if err != nil {
+				return err
+			}
+			docs = docs[:0]
+			for _, m := range ms {
+				docs = append(docs, m.Document)
+			}
+		}
+		for _, d := range docs {
+			revs, err := l.readAll(d)
+			if err != nil {
+				return err
+			}
+			if len(revs) == 0 && doc != "" {
+				return refuse(RuleNoSuchDocument, "the library has no master %s", d)
+			}
+			for _, s := range derive(l.policy, d, revs, evs, on) {
+				if !s.notYet {
+					out = append(out, s)
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Effective returns the revision of master doc that is effective on date
+// on. When none is, the *RefusalError (RuleNotEffective) says why, e.g.
+// "MBR-PCM-500 has no effective revision on 2026-01-10: revision 3 is not
+// approved: QA approval missing".
+func (l *Library) Effective(doc string, on bmr.Date) (*Revision, error) {
+	sts, err := l.Status(doc, on)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sts {
+		if s.Status == bmr.StatusEffective {
+			return l.read(doc, s.Revision)
+		}
+	}
+	if len(sts) == 0 {
+		return nil, refuse(RuleNotEffective, "%s has no effective revision on %s: it had no revision yet", doc, on)
+	}
+	last := sts[len(sts)-1]
+	return nil, refuse(RuleNotEffective, "%s has no effective revision on %s: %s", doc, on, last.notEffective())
+}
+
+// view runs fn with the audit trail's events under a shared lock.
+func (l *Library) view(fn func(evs []Event) error) error {
+	err := l.audit.View(func(recs []journal.Record) error {
+		evs, err := decodeEvents(recs)
+		if err != nil {
+			return refuse(RuleAuditTrail, "%v", err)
+		}
+		return fn(evs)
+	})
+	return auditRefusal(err)
+}
+
+// auditRefusal turns a journal that does not verify into a refusal.
+func auditRefusal(err error) error {
+	var ve *journal.VerifyError
+	if errors.As(err, &ve) {
+		return &RefusalError{Rule: RuleAuditTrail, Err: err,
+			Message: fmt.Sprintf("the audit trail does not verify, so no status can be derived or recorded: %v (run \"bmrkit audit verify\")", ve.Report.Findings[0])}
+	}
+	return err
+}
+
+// readAll reads every revision file of a master.
+func (l *Library) readAll(doc string) ([]*Revision, error) {
+	nums, err := l.revisions(doc)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Revision, 0, len(nums))
+	for _, n := range nums {
+		r, err := l.read(doc, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// derive computes the status on date on of the revisions of one master
+// from the current files and the audit trail's events. It is the one
+// place that defines status (see the package documentation).
+func derive(p bmr.Policy, doc string, revs []*Revision, evs []Event, on bmr.Date) []RevisionStatus {
+	type info struct {
+		approvals []Event
+		added     *Event
+		retired   *Event
+		later     bool // added after date on
+	}
+	by := map[int]*info{}
+	for _, r := range revs {
+		by[r.Revision] = &info{}
+	}
+	for i := range evs {
+		e := &evs[i]
+		in := by[e.Revision]
+		if e.Document != doc || in == nil {
+			continue
+		}
+		if bmr.DateOf(e.Time).Compare(on) > 0 {
+			in.later = in.later || e.Action == ActionAdd && in.added == nil
+			continue
+		}
+		switch e.Action {
+		case ActionAdd:
+			in.added = e // the last content added counts
+		case ActionApprove:
+			in.approvals = append(in.approvals, *e)
+		case ActionRetire:
+			if in.retired == nil && e.On.Compare(on) <= 0 {
+				in.retired = e
+			}
+		}
+	}
+	out := make([]RevisionStatus, len(revs))
+	took := make([]bmr.Date, len(revs))
+	for i, r := range revs {
+		in := by[r.Revision]
+		s := RevisionStatus{Document: doc, Revision: r.Revision, On: on, Fingerprint: r.Fingerprint, Added: in.added, Retired: in.retired, notYet: in.later}
+		if r.Template != nil {
+			s.Title, s.Effective = r.Template.Document.Title, r.Template.Document.Effective
+		}
+		var approvals []bmr.Approval
+		for j := range in.approvals {
+			approvals = append(approvals, in.approvals[j].approval())
+		}
+		s.Approvals = p.Evaluate(r.Fingerprint, approvals)
+		s.Problems = fileProblems(r, in.added)
+		took[i] = tookEffect(p, in.approvals, in.retired, on)
+		s.TookEffect = took[i]
+		out[i] = s
+	}
+	for i := range out {
+		s := &out[i]
+		for j := i + 1; j < len(out); j++ {
+			if !took[j].IsZero() {
+				s.SupersededBy = out[j].Revision
+				break
+			}
+		}
+		approved := s.Approvals.Approved && len(s.Problems) == 0
+		switch {
+		case s.Retired != nil:
+			s.Status = bmr.StatusRetired
+		case s.SupersededBy != 0:
+			s.Status = bmr.StatusSuperseded
+		case approved && !s.Effective.IsZero() && s.Effective.Compare(on) <= 0:
+			s.Status = bmr.StatusEffective
+		case approved:
+			s.Status = bmr.StatusApproved
+		default:
+			s.Status = bmr.StatusDraft
+		}
+		if s.Status != bmr.StatusDraft {
+			// An approved revision is approved as it is now; stale
+			// signatures of earlier content need no mention there.
+			s.Approvals.Missing = nil
+		}
+	}
+	return out
+}
+
+// fileProblems lists what keeps a revision file from being approved, in
+// sentences.
+func fileProblems(r *Revision, added *Event) []string {
+	var out []string
+	if _, pr := r.problem(); pr != "" {
+		out = append(out, pr)
+	}
+	switch {
+	case added == nil:
+		out = append(out, fmt.Sprintf("the file was not added through the library: the audit trail has no record of %s", revName(r.Document, r.Revision)))
+	case added.FileSHA256 != r.SHA256 && added.Fingerprint == r.Fingerprint:
+		// Layout or comments changed: not a problem for approval.
+	case added.FileSHA256 != r.SHA256:
+		out = append(out, fmt.Sprintf("the content changed after it was added on %s (fingerprint %s, now %s): approvals of other content are stale", bmr.DateOf(added.Time), bmr.ShortFingerprint(added.Fingerprint), bmr.ShortFingerprint(r.Fingerprint)))
+	}
+	return out
+}
+
+// tookEffect returns the earliest date on which a set of approvals that
+// satisfies the policy, for any content of the revision, had reached that
+// content's effective date; zero when it did not by date on. A revision retired
+// on or before that date never took effect. Stale approvals count here:
+// content that once took effect supersedes the earlier revisions for good.
+func tookEffect(p bmr.Policy, approvals []Event, retired *Event, on bmr.Date) bmr.Date {
+	sort.SliceStable(approvals, func(i, j int) bool { return approvals[i].Time.Before(approvals[j].Time) })
+	var best bmr.Date
+	done := map[string]bool{}
+	for i := range approvals {
+		fp := approvals[i].Fingerprint
+		if done[fp] {
+			continue
+		}
+		var upto []bmr.Approval
+		for j := 0; j <= i; j++ {
+			if approvals[j].Fingerprint == fp {
+				upto = append(upto, approvals[j].approval())
+			}
+		}
+		if !p.Evaluate(fp, upto).Approved || approvals[i].Effective.IsZero() {
+			continue
+		}
+		done[fp] = true
+		t := bmr.DateOf(approvals[i].Time)
+		if t.Before(approvals[i].Effective) {
+			t = approvals[i].Effective
+		}
+		if t.Compare(on) > 0 || retired != nil && retired.On.Compare(t) <= 0 {
+			continue
+		}
+		if best.IsZero() || t.Before(best) {
+			best = t
+		}
+	}
+	return best
+}

@@ -1,0 +1,317 @@
+// Package journal is an append-only, hash-chained, locked log of JSON
+// records kept in plain files. It is the one mechanism behind the audit
+// trail of the template library and the issuance register (package
+// control): every event is appended, nothing is ever rewritten, and Verify
+// finds any record that was edited, deleted, reordered or cut off.
+//
+// # Files
+//
+// A journal named NAME in directory DIR is three files:
+//
+//	DIR/NAME.jsonl   the log: one record per line
+//	DIR/NAME.anchor  the head of the chain: record count, last hash, log size
+//	DIR/NAME.lock    an empty file that writers lock (flock)
+//
+// # Records and hashing
+//
+// Each line of the log is one record, written exactly in this form (no
+// spaces, keys in this order, a single '\n' at the end):
+//
+//	{"seq":1,"prev":"000…000","data":{…},"hash":"3f2a…"}
+//
+// seq numbers the records from 1 with no gaps; prev is the hash of the
+// record before (64 zeros for record 1); data is the caller's JSON value in
+// compact form (encoding/json's Compact); hash is the lower-case hex
+// SHA-256 of
+//
+//	"bmrkit-journal/1\n" + seq in decimal + "\n" + prev + "\n" + data
+//
+// so that anyone can recompute it with standard tools; for line N in a
+// POSIX shell (data is everything between "data": and the final ,"hash"):
+//
+//	line=$(sed -n Np NAME.jsonl); data=${line#*'"data":'}; data=${data%,'"hash":'*}
+//	seq=$(echo "$line" | jq .seq); prev=$(echo "$line" | jq -r .prev)
+//	printf 'bmrkit-journal/1\n%s\n%s\n%s' "$seq" "$prev" "$data" | sha256sum
+//
+// Changing any byte of a record changes its hash; changing the hash too
+// breaks the link from the next record. A line must also be exactly in
+// the form above: a record rewritten in another JSON layout is reported.
+//
+// # Anchor
+//
+// The anchor is one JSON line, {"journal":"bmrkit-journal/1","count":N,
+// "head":"…","size":B}: the number of records, the hash of the last one and
+// the log's size in bytes after it. It is replaced atomically (temporary
+// file, fsync, rename, fsync of the directory) after every append, so
+// removing records from the end of the log, which leaves a valid chain,
+// is still caught. The chain is not signed: someone who can rewrite every
+// file can forge a consistent journal. Keep a copy of the head elsewhere
+// (version control, QA records) to detect that.
+//
+// # Concurrency and crashes
+//
+// Writers hold an exclusive flock on the lock file across "read and
+// verify the log, let the caller decide, append, fsync, update the anchor"
+// (see Update), so processes and goroutines appending at once never lose a
+// record and a caller can allocate the next serial number safely. Readers
+// hold a shared lock. An append writes all its lines with one write and
+// fsyncs before the anchor is updated. A crash can therefore leave only
+//
+//   - a torn last line (the write was cut short), or
+//   - complete records beyond the anchor (the anchor was not yet updated).
+//
+// Verify reports both, and Repair fixes both without dropping a complete
+// record: it cuts the torn line and moves the anchor to the last record.
+// It refuses to "fix" anything a crash cannot cause.
+//
+// The package never reads the clock: times belong in the caller's data.
+package journal
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Version names the record and hash format. It is the first line of every
+// hashed message and the "journal" member of the anchor.
+const Version = "bmrkit-journal/1"
+
+// ZeroHash is the prev of record 1.
+const ZeroHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// MaxRecordSize is the largest data value Update accepts, in bytes.
+const MaxRecordSize = 1 << 20
+
+// Record is one entry of the log.
+type Record struct {
+	Seq  int64           `json:"seq"`
+	Prev string          `json:"prev"`
+	Data json.RawMessage `json:"data"`
+	Hash string          `json:"hash"`
+	// Line is the 1-based line of the record in the log file.
+	Line int `json:"-"`
+}
+
+// Journal is a journal on disk. Its methods may be called from several
+// goroutines and processes at once. The zero value is not usable; call
+// Open.
+type Journal struct {
+	dir, name string
+}
+
+// Open returns the journal NAME in directory dir. It does no I/O: a
+// journal whose files do not exist yet is empty, and the first append
+// creates them. name must be a plain file name without extension.
+func Open(dir, name string) (*Journal, error) {
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\`) || filepath.Base(name) != name {
+		return nil, fmt.Errorf("journal: invalid name %q", name)
+	}
+	return &Journal{dir: dir, name: name}, nil
+}
+
+// Path returns the path of the log file.
+func (j *Journal) Path() string { return filepath.Join(j.dir, j.name+".jsonl") }
+
+// AnchorPath returns the path of the anchor file.
+func (j *Journal) AnchorPath() string { return filepath.Join(j.dir, j.name+".anchor") }
+
+// LockPath returns the path of the lock file.
+func (j *Journal) LockPath() string { return filepath.Join(j.dir, j.name+".lock") }
+
+// VerifyError is returned when the journal does not verify, so that it
+// cannot be read as fact or appended to. Report says why.
+type VerifyError struct {
+	Report *Report
+}
+
+// Error names the first finding and says whether repair can help.
+func (e *VerifyError) Error() string {
+	n := len(e.Report.Findings)
+	first := e.Report.Findings[0].String()
+	more := ""
+	if n > 1 {
+		more = fmt.Sprintf(" (and %d more finding(s))", n-1)
+	}
+	hint := "the log was changed outside bmrkit"
+	if e.Report.Repairable() {
+		hint = "an append was interrupted; repair it"
+	}
+	return fmt.Sprintf("%s does not verify: %s%s; %s", filepath.Base(e.Report.Path), first, more, hint)
+}
+
+// Init creates the journal's lock file and an anchor for an empty log,
+// if they do not exist yet. It is optional (the first append creates them)
+// but lets readers take a lock from the start.
+func (j *Journal) Init() error {
+	f, err := os.OpenFile(j.LockPath(), os.O_RDWR|os.O_CREATE, 0o666)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	unlock, err := lockFile(j.LockPath(), true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, err := os.Stat(j.AnchorPath()); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(j.Path()); errors.Is(err, os.ErrNotExist) {
+			return writeAnchor(j.AnchorPath(), anchor{Journal: Version, Head: ZeroHash})
+		}
+	}
+	return nil
+}
+
+// View calls fn with every record, holding a shared lock so that no
+// append is in progress. When the journal does not verify fn is not
+// called and the error is a *VerifyError.
+func (j *Journal) View(fn func(recs []Record) error) error {
+	unlock, err := lockFile(j.LockPath(), false)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st, err := j.load()
+	if err != nil {
+		return err
+	}
+	if !st.report.OK() {
+		return &VerifyError{Report: st.report}
+	}
+	return fn(st.records)
+}
+
+// Records returns every record. When the journal does not verify it
+// returns the records it could read and a *VerifyError.
+func (j *Journal) Records() ([]Record, error) {
+	unlock, err := lockFile(j.LockPath(), false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	st, err := j.load()
+	if err != nil {
+		return nil, err
+	}
+	if !st.report.OK() {
+		return st.records, &VerifyError{Report: st.report}
+	}
+	return st.records, nil
+}
+
+// Verify checks the whole journal and reports every finding. The error
+// is for I/O failures only.
+func (j *Journal) Verify() (*Report, error) {
+	unlock, err := lockFile(j.LockPath(), false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	st, err := j.load()
+	if err != nil {
+		return nil, err
+	}
+	return st.report, nil
+}
+
+// Append appends data values as new records; see Update.
+func (j *Journal) Append(data ...json.RawMessage) ([]Record, error) {
+	return j.Update(func([]Record) ([]json.RawMessage, error) { return data, nil })
+}
+
+// Update runs a transaction: under an exclusive lock it reads and verifies
+// the journal, calls fn with every record, and appends the data values fn
+// returns, in order, as new records. The append is durable (fsync of the
+// log, then of the anchor) when Update returns nil. It returns the new
+// records.
+//
+// An error from fn is returned as is and nothing is appended; so is
+// appending nothing. fn may do other work that must be serialised with
+// the journal (e.g. creating a file). When the journal does not verify fn
+// is not called and the error is a *VerifyError.
+func (j *Journal) Update(fn func(recs []Record) ([]json.RawMessage, error)) ([]Record, error) {
+	unlock, err := lockFile(j.LockPath(), true)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	st, err := j.load()
+	if err != nil {
+		return nil, err
+	}
+	if !st.report.OK() {
+		return nil, &VerifyError{Report: st.report}
+	}
+	data, err := fn(st.records)
+	if err != nil || len(data) == 0 {
+		return nil, err
+	}
+	seq, prev := int64(0), ZeroHash
+	if n := len(st.records); n > 0 {
+		seq, prev = st.records[n-1].Seq, st.records[n-1].Hash
+	}
+	var buf bytes.Buffer
+	out := make([]Record, 0, len(data))
+	line := len(st.records)
+	for _, d := range data {
+		var c bytes.Buffer
+		if len(d) > MaxRecordSize {
+			return nil, fmt.Errorf("journal: record of %d bytes is larger than %d bytes", len(d), MaxRecordSize)
+		}
+		if err := json.Compact(&c, d); err != nil {
+			return nil, fmt.Errorf("journal: record data is not JSON: %w", err)
+		}
+		seq++
+		line++
+		r := Record{Seq: seq, Prev: prev, Data: c.Bytes()}
+		r.Hash = HashRecord(r.Seq, r.Prev, r.Data)
+		r.Line = line
+		buf.Write(encodeLine(r))
+		out = append(out, r)
+		prev = r.Hash
+	}
+	size := st.size + int64(buf.Len())
+	if err := appendFile(j.Path(), st.size, buf.Bytes()); err != nil {
+		return nil, err
+	}
+	a := anchor{Journal: Version, Count: seq, Head: prev, Size: size}
+	if err := writeAnchor(j.AnchorPath(), a); err != nil {
+		return nil, fmt.Errorf("journal: records %d–%d are written but the anchor is not (run repair): %w", out[0].Seq, seq, err)
+	}
+	return out, nil
+}
+
+// appendFile writes b at the end of the file at path, whose current size is
+// size, and fsyncs it. A failed write is cut back off so that it leaves no
+// torn line behind.
+func appendFile(path string, size int64, b []byte) error {
+	created := false
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		created = true
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		_ = f.Truncate(size)
+		_ = f.Sync()
+		f.Close()
+		return fmt.Errorf("journal: append: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("journal: fsync: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if created {
+		return syncDir(filepath.Dir(path))
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package journal
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// RepairReport says what Repair found and did.
+type RepairReport struct {
+	// Before is the verification before the repair.
+	Before *Report `json:"before"`
+	// Actions lists what was changed, as sentences; none when the journal
+	// already verified.
+	Actions []string `json:"actions"`
+	// After is the verification after the repair.
+	After *Report `json:"after"`
+}
+
+// Repair brings a journal that an interrupted append left behind back to
+// its last complete record: it removes a torn last line (or adds the line
+// end a complete last record lacks), moves the anchor to the last record
+// when complete records were written after it, re-creates a missing
+// anchor, and removes leftover temporary anchor files. It never removes a
+// complete, valid record.
+//
+// When Verify finds anything a crash cannot cause (an edited, missing or
+// reordered record, an anchor ahead of the log), Repair changes nothing and
+// returns a *VerifyError: that is for people to investigate, not for a
+// tool to paper over.
+func (j *Journal) Repair() (*RepairReport, error) {
+	unlock, err := lockFile(j.LockPath(), true)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	st, err := j.load()
+	if err != nil {
+		return nil, err
+	}
+	rr := &RepairReport{Before: st.report}
+	if tmps, _ := filepath.Glob(filepath.Join(j.dir, j.name+".anchor.tmp-*")); len(tmps) > 0 {
+		for _, t := range tmps {
+			if err := os.Remove(t); err != nil {
+				return rr, err
+			}
+			rr.Actions = append(rr.Actions, fmt.Sprintf("removed the leftover temporary file %s", filepath.Base(t)))
+		}
+	}
+	if st.report.OK() {
+		rr.After = st.report
+		return rr, nil
+	}
+	if !st.report.Repairable() {
+		return rr, &VerifyError{Report: st.report}
+	}
+	if len(st.tail) > 0 {
+		line := st.report.Records + 1
+		if st.tailRec != nil {
+			line = st.tailRec.Line
+			if err := appendFile(j.Path(), st.size+int64(len(st.tail)), []byte("\n")); err != nil {
+				return rr, err
+			}
+			rr.Actions = append(rr.Actions, fmt.Sprintf("added the missing line end to record %d (line %d)", st.tailRec.Seq, line))
+		} else {
+			if err := truncateFile(j.Path(), st.size); err != nil {
+				return rr, err
+			}
+			rr.Actions = append(rr.Actions, fmt.Sprintf("removed the incomplete last line %d (%d bytes of an interrupted append)", line, len(st.tail)))
+		}
+		if st, err = j.load(); err != nil {
+			return rr, err
+		}
+	}
+	if !st.report.OK() {
+		if !st.report.Repairable() {
+			return rr, &VerifyError{Report: st.report}
+		}
+		n := len(st.records)
+		a := anchor{Journal: Version, Head: ZeroHash, Size: st.size}
+		if n > 0 {
+			a.Count, a.Head = st.records[n-1].Seq, st.records[n-1].Hash
+		}
+		if err := writeAnchor(j.AnchorPath(), a); err != nil {
+			return rr, err
+		}
+		if st.anchor == nil {
+			rr.Actions = append(rr.Actions, fmt.Sprintf("re-created the anchor at record %d", a.Count))
+		} else {
+			rr.Actions = append(rr.Actions, fmt.Sprintf("moved the anchor from record %d to record %d", st.anchor.Count, a.Count))
+		}
+		if st, err = j.load(); err != nil {
+			return rr, err
+		}
+	}
+	rr.After = st.report
+	return rr, nil
+}
+
+func truncateFile(path string, size int64) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if err := f.Truncate(size); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
