@@ -47,12 +47,15 @@ var coverage = sync.OnceValues(func() (struct{ regular, bold charset }, error) {
 })
 
 // Covers reports whether both the regular and the bold face can print r.
-// Control characters other than newline and tab are never covered.
+// Control characters other than newline and tab are never covered, and
+// neither are characters above U+FFFF: DejaVu has a few glyphs there, but
+// the PDF library's Unicode font support stops at the Basic Multilingual
+// Plane.
 func Covers(r rune) bool {
 	if r == '\n' || r == '\t' {
 		return true
 	}
-	if r < 0x20 || r == 0x7f {
+	if r < 0x20 || r == 0x7f || r > 0xFFFF {
 		return false
 	}
 	cov, err := coverage()
