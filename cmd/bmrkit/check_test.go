@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
 )
@@ -16,8 +17,18 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // runCLI runs bmrkit in-process and returns its exit status and output.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runCLIAt(t, time.Time{}, args...)
+}
+
+// runCLIAt runs bmrkit in-process with its clock fixed at now (the real
+// clock when now is zero).
+func runCLIAt(t *testing.T, now time.Time, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
+	if !now.IsZero() {
+		e.now = func() time.Time { return now }
+	}
 	code = run(e, args)
 	return code, out.String(), errb.String()
 }
@@ -146,5 +157,16 @@ func TestHelp(t *testing.T) {
 	code, stdout, _ = runCLI(t, "help", "check")
 	if code != exitOK || !strings.HasPrefix(stdout, "usage: bmrkit check [--json] FILE...") {
 		t.Errorf("help check: %q", stdout)
+	}
+	code, stdout, _ = runCLI(t, "help", "audit", "verify")
+	if code != exitOK || !strings.HasPrefix(stdout, "usage: bmrkit audit verify DIR") {
+		t.Errorf("help audit verify: %q", stdout)
+	}
+	code, stdout, _ = runCLI(t, "help", "library")
+	if code != exitOK || !strings.Contains(stdout, "bmrkit library init") || !strings.Contains(stdout, "bmrkit library add") {
+		t.Errorf("help library: %q", stdout)
+	}
+	if code, _, _ = runCLI(t, "help", "nonsense"); code != exitUsage {
+		t.Errorf("help nonsense: exit %d", code)
 	}
 }

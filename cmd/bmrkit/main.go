@@ -17,6 +17,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Exit statuses.
@@ -33,6 +34,17 @@ type env struct {
 	stdout   io.Writer
 	stderr   io.Writer
 	terminal bool // stderr is an interactive terminal (progress bars)
+	// now is the clock. Records always carry the real time: there is no
+	// flag or variable to set another; tests inject a fixed clock here.
+	now func() time.Time
+}
+
+// clock returns the current time.
+func (e *env) clock() time.Time {
+	if e.now == nil {
+		return time.Now()
+	}
+	return e.now()
 }
 
 type command struct {
@@ -47,12 +59,23 @@ func commands() []command {
 	return []command{
 		{"check", "[--json] FILE...", "check templates and print diagnostics", runCheck},
 		{"fingerprint", "FILE", "print the content fingerprint of a template", runFingerprint},
+		{"render", "TEMPLATE -o OUT.pdf [flags]", "render a template to a PDF form", runRender},
 		{"schema", "", "print the JSON Schema of the template format", runSchema},
+		{"library init", "DIR --as NAME --user ID --role ROLE", "create a template library", runLibraryInit},
+		{"library list", "DIR", "list the masters and revisions of a library", runLibraryList},
+		{"library add", "DIR FILE --as NAME --user ID --role ROLE [--reason TEXT]", "add the next revision of a master as a draft", runLibraryAdd},
+		{"approve", "DIR DOC REV --as NAME --user ID --role ROLE --meaning MEANING [--fingerprint FP]", "sign a revision (authored, reviewed, approved)", runApprove},
+		{"retire", "DIR DOC REV --as NAME --user ID --role ROLE --reason TEXT [--on DATE]", "retire a revision", runRetire},
+		{"status", "DIR [DOC] [--on DATE] [--json]", "show the status of every revision on a date", runStatus},
+		{"diff", "OLD.toml NEW.toml | DIR DOC REV1 REV2 [--json]", "show what changed between two revisions", runDiff},
+		{"audit verify", "DIR [--json]", "verify the audit trail and the revision files of a library", runAuditVerify},
+		{"audit repair", "DIR", "repair an audit trail left by an interrupted write", runAuditRepair},
+		{"audit log", "DIR [--json]", "print the audit trail", runAuditLog},
 	}
 }
 
 func main() {
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, terminal: isTerminal(os.Stderr)}
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, terminal: isTerminal(os.Stderr), now: time.Now}
 	os.Exit(run(e, os.Args[1:]))
 }
 
@@ -69,10 +92,27 @@ func run(e *env, args []string) int {
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {
 		if len(args) > 1 {
+			// "help audit verify" and "help check" both work
+			if c, ok := find(strings.Join(args[1:min(3, len(args))], " ")); ok {
+				fmt.Fprintf(e.stdout, "usage: bmrkit %s %s\n\n%s\n", c.name, c.args, c.summary)
+				return exitOK
+			}
 			if c, ok := find(args[1]); ok {
 				fmt.Fprintf(e.stdout, "usage: bmrkit %s %s\n\n%s\n", c.name, c.args, c.summary)
 				return exitOK
 			}
+			var subs []string
+			for _, c := range commands() {
+				if strings.HasPrefix(c.name, args[1]+" ") {
+					subs = append(subs, fmt.Sprintf("  bmrkit %s %s", c.name, c.args))
+				}
+			}
+			if len(subs) > 0 {
+				fmt.Fprintf(e.stdout, "usage:\n%s\n", strings.Join(subs, "\n"))
+				return exitOK
+			}
+			fmt.Fprintf(e.stderr, "bmrkit help: unknown command %q\n", args[1])
+			return exitUsage
 		}
 		usage(e.stdout)
 		return exitOK

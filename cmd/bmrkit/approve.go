@@ -1,0 +1,222 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/control"
+)
+
+func runApprove(e *env, args []string) int {
+	fs := newFlags(e, "approve", "DIR DOC REV --as NAME --user ID --role ROLE --meaning MEANING [--fingerprint FP]")
+	id := identityFlags(fs)
+	meaning := fs.String("meaning", "", "meaning of the signature: authored, reviewed or approved (required)")
+	fp := fs.String("fingerprint", "", "the content `FINGERPRINT` you reviewed (bmrkit fingerprint FILE; the 12-digit short form will do); the signature is refused if the file has changed since")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 3 {
+		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
+	}
+	by, ok := id.signer(e, fs)
+	if !ok {
+		return exitUsage
+	}
+	if *meaning == "" {
+		return usageError(e.stderr, fs, "say what the signature means with --meaning authored, reviewed or approved")
+	}
+	rev, ok := parseRev(e, fs, pos[2])
+	if !ok {
+		return exitUsage
+	}
+	at := e.clock()
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	doc := pos[1]
+	if len(*fp) >= bmr.ShortFingerprintLen && len(*fp) < 64 {
+		// The short form printed everywhere names the content too.
+		if r, err := l.Get(doc, rev); err == nil && strings.HasPrefix(r.Fingerprint, *fp) {
+			*fp = r.Fingerprint
+		}
+	}
+	a := bmr.Approval{Name: by.Name, UserID: by.UserID, Role: by.Role, Meaning: *meaning, Time: at, Fingerprint: *fp}
+	if err := l.Approve(doc, rev, a); err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	st, err := revisionStatus(l, doc, rev, bmr.DateOf(at))
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	fmt.Fprintf(e.stdout, "%s (%s, %s) signed revision %d of %s as %s (fingerprint %s)\nstatus: %s\n",
+		by.Name, by.UserID, by.Role, rev, doc, *meaning, bmr.ShortFingerprint(st.Fingerprint), st.Explain())
+	return exitOK
+}
+
+func revisionStatus(l *control.Library, doc string, rev int, on bmr.Date) (*control.RevisionStatus, error) {
+	sts, err := l.Status(doc, on)
+	if err != nil {
+		return nil, err
+	}
+	for i := range sts {
+		if sts[i].Revision == rev {
+			return &sts[i], nil
+		}
+	}
+	return nil, fmt.Errorf("%s has no revision %d", doc, rev)
+}
+
+func runRetire(e *env, args []string) int {
+	fs := newFlags(e, "retire", "DIR DOC REV --as NAME --user ID --role ROLE --reason TEXT [--on DATE]")
+	id := identityFlags(fs)
+	reason := fs.String("reason", "", "why the revision is withdrawn (required)")
+	onFlag := fs.String("on", "", "`DATE` (YYYY-MM-DD) from which it is retired; default today")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 3 {
+		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
+	}
+	by, ok := id.signer(e, fs)
+	if !ok {
+		return exitUsage
+	}
+	rev, ok := parseRev(e, fs, pos[2])
+	if !ok {
+		return exitUsage
+	}
+	var on bmr.Date
+	if *onFlag != "" {
+		d, err := bmr.ParseDate(*onFlag)
+		if err != nil {
+			return usageError(e.stderr, fs, "--on: %v", err)
+		}
+		on = d
+	}
+	at := e.clock()
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	if err := l.Retire(pos[1], rev, control.Retirement{By: by, Time: at, On: on, Reason: *reason}); err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	if on.IsZero() {
+		on = bmr.DateOf(at)
+	}
+	fmt.Fprintf(e.stdout, "%s (%s, %s) retired revision %d of %s from %s: %s\n", by.Name, by.UserID, by.Role, rev, pos[1], on, *reason)
+	return exitOK
+}
+
+func runStatus(e *env, args []string) int {
+	fs := newFlags(e, "status", "DIR [DOC] [--on DATE] [--json]")
+	onFlag := fs.String("on", "", "the `DATE` (YYYY-MM-DD) to evaluate; default today")
+	asJSON := fs.Bool("json", false, "print the status as JSON")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return usageError(e.stderr, fs, "give the library directory and, optionally, a document number")
+	}
+	var on bmr.Date
+	if *onFlag != "" {
+		d, err := bmr.ParseDate(*onFlag)
+		if err != nil {
+			return usageError(e.stderr, fs, "--on: %v", err)
+		}
+		on = d
+	} else {
+		at := e.clock()
+		on = bmr.DateOf(at)
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	doc := ""
+	if len(pos) == 2 {
+		doc = pos[1]
+	}
+	sts, err := l.Status(doc, on)
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	if *asJSON {
+		out := make([]statusJSON, len(sts))
+		for i := range sts {
+			out[i] = toJSON(&sts[i])
+		}
+		b, _ := json.MarshalIndent(out, "", "  ")
+		fmt.Fprintf(e.stdout, "%s\n", b)
+		return exitOK
+	}
+	printStatus(e.stdout, sts, on)
+	return exitOK
+}
+
+// statusJSON is the JSON form of a revision's status.
+type statusJSON struct {
+	Document     string         `json:"document"`
+	Revision     int            `json:"revision"`
+	On           bmr.Date       `json:"on"`
+	Title        string         `json:"title"`
+	Effective    bmr.Date       `json:"effective,omitzero"`
+	Status       bmr.Status     `json:"status"`
+	Explanation  string         `json:"explanation"`
+	Fingerprint  string         `json:"fingerprint"`
+	Approvals    []bmr.Approval `json:"approvals"`
+	Stale        []bmr.Approval `json:"stale_approvals,omitempty"`
+	Missing      []string       `json:"missing,omitempty"`
+	SupersededBy int            `json:"superseded_by,omitempty"`
+	Problems     []string       `json:"problems,omitempty"`
+}
+
+func toJSON(s *control.RevisionStatus) statusJSON {
+	cur := s.Approvals.Current
+	if cur == nil {
+		cur = []bmr.Approval{}
+	}
+	return statusJSON{Document: s.Document, Revision: s.Revision, On: s.On, Title: s.Title, Effective: s.Effective,
+		Status: s.Status, Explanation: s.Explain(), Fingerprint: s.Fingerprint, Approvals: cur, Stale: s.Approvals.Stale,
+		Missing: s.Approvals.Missing, SupersededBy: s.SupersededBy, Problems: s.Problems}
+}
+
+// printStatus prints statuses grouped by master, with each revision's
+// signatures and problems.
+func printStatus(w io.Writer, sts []control.RevisionStatus, on bmr.Date) {
+	fmt.Fprintf(w, "status on %s\n", on)
+	if len(sts) == 0 {
+		fmt.Fprintln(w, "\nno revision had been added to the library by then")
+	}
+	for i := range sts {
+		s := &sts[i]
+		if i == 0 || sts[i-1].Document != s.Document {
+			fmt.Fprintf(w, "\n%s  %s\n", s.Document, s.Title)
+		}
+		eff := s.Effective.String()
+		if eff == "" {
+			eff = "(no date)"
+		}
+		fmt.Fprintf(w, "  revision %-3d effective %-10s  %-10s  %s\n", s.Revision, eff, strings.ToUpper(string(s.Status)), s.Explain())
+		fmt.Fprintf(w, "      fingerprint %s\n", bmr.ShortFingerprint(s.Fingerprint))
+		for _, a := range s.Approvals.Current {
+			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s\n", a.Meaning, a.Name, a.UserID, a.Role, a.Time.Format("2006-01-02 15:04 -07:00"))
+		}
+		for _, a := range s.Approvals.Stale {
+			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s  STALE: signed fingerprint %s\n", a.Meaning, a.Name, a.UserID, a.Role, a.Time.Format("2006-01-02 15:04 -07:00"), bmr.ShortFingerprint(a.Fingerprint))
+		}
+		if s.Status == bmr.StatusDraft && len(s.Problems) > 0 {
+			// Explain gave the problems; the missing approvals follow.
+			for _, m := range s.Approvals.Missing {
+				fmt.Fprintf(w, "      - %s\n", m)
+			}
+		}
+	}
+}

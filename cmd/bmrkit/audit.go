@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/control"
+)
+
+func runAuditVerify(e *env, args []string) int {
+	fs := newFlags(e, "audit verify", "DIR [--json]")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		return usageError(e.stderr, fs, "give the library directory")
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	rep, err := l.Verify()
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	status := exitOK
+	if !rep.OK() {
+		status = exitFail
+	}
+	if *asJSON {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		fmt.Fprintf(e.stdout, "%s\n", b)
+		return status
+	}
+	j := rep.Journal
+	if j.OK() {
+		fmt.Fprintf(e.stdout, "audit trail: %d records, head %s: every record, the hash chain and the anchor verify\n", j.Records, bmr.ShortFingerprint(j.Head))
+	} else {
+		fmt.Fprintf(e.stdout, "audit trail: %s\n", plural(len(j.Findings), "finding"))
+		for _, f := range j.Findings {
+			fmt.Fprintf(e.stdout, "  %s\n", f)
+		}
+		if j.Repairable() {
+			fmt.Fprintf(e.stdout, "an append was interrupted (a crash or a killed process); \"bmrkit audit repair %s\" restores the last complete record\n", pos[0])
+		} else {
+			fmt.Fprintln(e.stdout, "the audit trail was changed outside bmrkit: investigate, and restore it from a copy")
+		}
+		return status
+	}
+	if len(rep.Files) == 0 {
+		fmt.Fprintln(e.stdout, "revision files: every file is the one the audit trail recorded")
+	} else {
+		fmt.Fprintf(e.stdout, "revision files: %s\n", plural(len(rep.Files), "finding"))
+		for _, f := range rep.Files {
+			fmt.Fprintf(e.stdout, "  %s\n", f)
+		}
+	}
+	return status
+}
+
+func runAuditRepair(e *env, args []string) int {
+	fs := newFlags(e, "audit repair", "DIR")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		return usageError(e.stderr, fs, "give the library directory")
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	rr, err := l.Repair()
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	if len(rr.Actions) == 0 {
+		fmt.Fprintln(e.stdout, "the audit trail verifies; nothing to repair")
+		return exitOK
+	}
+	for _, a := range rr.Actions {
+		fmt.Fprintf(e.stdout, "repaired: %s\n", a)
+	}
+	fmt.Fprintf(e.stdout, "audit trail: %d records, head %s\n", rr.After.Records, bmr.ShortFingerprint(rr.After.Head))
+	return exitOK
+}
+
+func runAuditLog(e *env, args []string) int {
+	fs := newFlags(e, "audit log", "DIR [--json]")
+	asJSON := fs.Bool("json", false, "print the events as JSON")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		return usageError(e.stderr, fs, "give the library directory")
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	evs, err := l.Events()
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	if *asJSON {
+		type seqEvent struct {
+			Seq int64 `json:"seq"`
+			control.Event
+		}
+		out := make([]seqEvent, len(evs))
+		for i, ev := range evs {
+			out[i] = seqEvent{ev.Seq, ev}
+		}
+		b, _ := json.MarshalIndent(out, "", "  ")
+		fmt.Fprintf(e.stdout, "%s\n", b)
+		return exitOK
+	}
+	for i := range evs {
+		fmt.Fprintln(e.stdout, evs[i].String())
+	}
+	return exitOK
+}
