@@ -42,7 +42,10 @@ func (d *doc) dispensing() {
 		if m.Note != "" {
 			extra = append(extra, m.Note)
 		}
-		rng := "No tolerance: dispense exactly"
+		rng := "No range in the master"
+		if m.Note != "" {
+			rng += " (see note)"
+		}
 		if lo, hi, ok := bmr.DispensingRange(m); ok {
 			rng = fmt.Sprintf("%s – %s %s", lo, hi, m.Unit)
 		}
