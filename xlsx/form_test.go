@@ -1,0 +1,249 @@
+package xlsx
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/bmrkit/bmrkit/bmr"
+)
+
+// TestFormRoundTrip exports a form of every shipped template, fills every
+// input cell as a user would, imports it and gets the same values back.
+func TestFormRoundTrip(t *testing.T) {
+	for _, name := range append(shippedTemplates, "testdata/form/small.toml") {
+		t.Run(name, func(t *testing.T) {
+			tpl := loadTemplate(t, name)
+			cells, want := sampleValues(tpl)
+			filled := fill(t, formBytes(t, tpl, FormOptions{}), cells)
+			rec, rep, err := ImportForm(bytes.NewReader(filled), tpl, importOpts())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Clean() {
+				t.Fatalf("misfits: %+v", rep.Misfits)
+			}
+			checkRecord(t, tpl, rec, want)
+			if rec.Batch != "B26-0412" || rec.Source == nil || rec.Source.Kind != KindForm || rec.Source.SHA256 != rep.SHA256 {
+				t.Errorf("batch %q, source %+v", rec.Batch, rec.Source)
+			}
+			if len(rep.Missing) != 0 {
+				t.Errorf("missing: %v", rep.Missing)
+			}
+		})
+	}
+}
+
+func checkRecord(t *testing.T, tpl *bmr.Template, rec *bmr.Record, want map[string]string) {
+	t.Helper()
+	if err := rec.ForTemplate(tpl); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for i := range rec.Entries {
+		e := &rec.Entries[i]
+		if _, dup := got[e.Slot]; dup {
+			t.Errorf("two entries for %s", e.Slot)
+		}
+		got[e.Slot] = entryText(e)
+		if e.Origin == "" || !strings.Contains(e.Origin, "!") {
+			t.Errorf("%s: origin %q", e.Slot, e.Origin)
+		}
+		if e.By != testBy {
+			t.Errorf("%s: by %+v", e.Slot, e.By)
+		}
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d entries, want %d", len(got), len(want))
+	}
+}
+
+func TestFormPrecisionAndTypedText(t *testing.T) {
+	tpl := loadTemplate(t, "paracetamol-500mg-tablets")
+	form := formBytes(t, tpl, FormOptions{})
+	key := func(k string) string { return prefixValue + encodeKey(k) }
+	filled := fill(t, form, map[string]any{
+		nameBatch:                            "B26-0412",
+		key("moisture_check"):                15.5,         // 2 decimals: the cell shows 15.50
+		key("dispense:starch:quantity"):      4.2004,       // 3 decimals shown: 4.200, holds more
+		key("dried_granule_mass"):            "12,5",       // decimal comma
+		key("lod_final#1"):                   "1.20 %",     // number with its unit
+		key("drying_start"):                  "10.15",      // time typed as text
+		key("equipment:rmg:calibration_due"): "12.04.2026", // date typed as text
+		key("fbd_filters_ok"):                "yes",
+	})
+	rec, rep, err := ImportForm(bytes.NewReader(filled), tpl, importOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, e := range rec.Entries {
+		got[e.Slot] = e.Value
+	}
+	if got["moisture_check"] != "15.50" {
+		t.Errorf("moisture_check = %q, want 15.50 as the cell shows it", got["moisture_check"])
+	}
+	if got["dispense:starch:quantity"] != "4.2004" {
+		t.Errorf("starch quantity = %q, want the value held, 4.2004", got["dispense:starch:quantity"])
+	}
+	var text strings.Builder
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`the cell shows 4.200 (format "0.000") but holds 4.2004; 4.2004 recorded`,
+		`"12,5" is written with a decimal comma`,
+		`"1.20 %" holds a number with a unit or text ("%")`,
+		`time typed as text "10.15", not as a time (HH:MM); nothing was guessed`,
+		`date typed as text "12.04.2026", not as a date (YYYY-MM-DD); nothing was guessed`,
+		`"yes" is not an answer to a check (Yes or No)`,
+		"result: 5 value(s) did not fit or were refused",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, text.String())
+		}
+	}
+	for _, k := range []string{"dried_granule_mass", "lod_final#1", "drying_start", "equipment:rmg:calibration_due", "fbd_filters_ok"} {
+		if _, ok := got[k]; ok {
+			t.Errorf("%s was recorded although it did not fit", k)
+		}
+	}
+}
+
+func TestFormNAAndSignoffDates(t *testing.T) {
+	tpl := loadTemplate(t, "paracetamol-500mg-tablets")
+	form := formBytes(t, tpl, FormOptions{Batch: "B26-0412"})
+	v := func(k string) string { return prefixValue + encodeKey(k) }
+	signed := time.Date(2026, 4, 12, 9, 30, 0, 0, time.UTC)
+	filled := fill(t, form, map[string]any{
+		v("dry_log_time#6"):                           "N/A",
+		prefixNA + encodeKey("dry_log_time#6"):        "drying ended after 5 readings",
+		v("dry_log_inlet#5"):                          "N/A", // no reason in row 5
+		v("signoff:7.3:performed"):                    "Omar Operator",
+		prefixAt + encodeKey("signoff:7.3:performed"): signed,
+		v("fbd_tag"):                                  "N/A", // N/A not allowed
+	})
+	rec, rep, err := ImportForm(bytes.NewReader(filled), tpl, importOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Batch != "B26-0412" || rep.BatchAt == "option" {
+		t.Errorf("batch %q from %q, want the prefilled cell", rec.Batch, rep.BatchAt)
+	}
+	es := rec.Entry("dry_log_time#6")
+	if len(es) != 1 || !es[0].NA || es[0].Reason != "drying ended after 5 readings" {
+		t.Errorf("dry_log_time#6: %+v", es)
+	}
+	if es := rec.Entry("signoff:7.3:performed"); len(es) != 1 || !es[0].At.Equal(time.Date(2026, 4, 12, 9, 30, 0, 0, testAt.Location())) {
+		t.Errorf("sign-off: %+v, want dated 09:30 in the zone of --at", es)
+	}
+	reasons := map[string]string{}
+	for _, m := range rep.Misfits {
+		reasons[m.Slot] = m.Reason
+	}
+	if !strings.Contains(reasons["dry_log_inlet#5"], "N/A is written without a reason") {
+		t.Errorf("dry_log_inlet#5: %q", reasons["dry_log_inlet#5"])
+	}
+	if !strings.Contains(reasons["fbd_tag"], "N/A is not an allowed entry") {
+		t.Errorf("fbd_tag: %q", reasons["fbd_tag"])
+	}
+}
+
+func TestFormWrongMasterRefused(t *testing.T) {
+	tpl := loadTemplate(t, "paracetamol-500mg-tablets")
+	form := formBytes(t, tpl, FormOptions{})
+	other := loadTemplate(t, "paracetamol-500mg-tablets")
+	other.Document.Revision = 4
+	_, _, err := ImportForm(bytes.NewReader(form), other, importOpts())
+	if !errors.Is(err, bmr.ErrWrongMaster) {
+		t.Fatalf("err = %v, want ErrWrongMaster", err)
+	}
+	want := "the workbook is a form of MBR-PCM-500 revision 3"
+	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "it is another revision") {
+		t.Errorf("error %q lacks %q", err, want)
+	}
+	_, _, err = ImportForm(bytes.NewReader(form), loadTemplate(t, "pbs-buffer-1000l"), importOpts())
+	if !errors.Is(err, bmr.ErrWrongMaster) || !strings.Contains(err.Error(), "it is another document") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestFormLayout(t *testing.T) {
+	tpl := loadTemplate(t, "paracetamol-500mg-tablets")
+	f, err := excelize.OpenReader(bytes.NewReader(formBytes(t, tpl, FormOptions{Paper: Letter, Serial: "MBR-PCM-500-R03-0007"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if sheets[0] != "Cover" || sheets[1] != "Dispensing" || sheets[len(sheets)-1] != "Form info" {
+		t.Errorf("sheets %v", sheets)
+	}
+	for _, s := range sheets {
+		p, err := f.GetSheetProtection(s)
+		if err != nil || !p.SelectUnlockedCells {
+			t.Errorf("%s: not protected (%+v, %v)", s, p, err)
+		}
+	}
+	sec := "7 Fluid-bed drying"
+	hf, _ := f.GetHeaderFooter(sec)
+	if hf == nil || !strings.Contains(hf.OddHeader, "MBR-PCM-500 rev 3") || !strings.Contains(hf.OddHeader, "Page &P of &N") || !strings.Contains(hf.OddFooter, "Controlled copy MBR-PCM-500-R03-0007") {
+		t.Errorf("header/footer %+v", hf)
+	}
+	pl, _ := f.GetPageLayout(sec)
+	if pl.Size == nil || *pl.Size != 1 {
+		t.Errorf("paper size %v, want Letter (1)", pl.Size)
+	}
+	// The input cell of inlet air temperature of drying: unlocked, with a
+	// warning-style decimal validation within its limits.
+	var ref string
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == prefixValue+encodeKey("moisture_check") {
+			ref = dn.RefersTo
+		}
+	}
+	sheet, cell, ok := parseRef(ref)
+	if !ok || sheet != sec {
+		t.Fatalf("moisture_check refers to %q", ref)
+	}
+	id, _ := f.GetCellStyle(sheet, cell)
+	st, _ := f.GetStyle(id)
+	if st.Protection == nil || st.Protection.Locked || st.CustomNumFmt == nil || *st.CustomNumFmt != "0.00" {
+		t.Errorf("input style %+v", st)
+	}
+	dvs, _ := f.GetDataValidations(sheet)
+	found := false
+	for _, dv := range dvs {
+		if dv.Sqref == cell {
+			found = true
+			if dv.Type != "decimal" || dv.Formula1 != "15.16" || dv.Formula2 != "16.16" || dv.ErrorStyle == nil || *dv.ErrorStyle != "warning" {
+				t.Errorf("validation %+v f1 %s f2 %s", dv, dv.Formula1, dv.Formula2)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no validation on %s", cell)
+	}
+	// A label cell is locked.
+	id, _ = f.GetCellStyle(sheet, "B4")
+	if st, _ := f.GetStyle(id); st.Protection != nil && !st.Protection.Locked {
+		t.Errorf("B4 is unlocked")
+	}
+}
+
+func TestFormIsDeterministic(t *testing.T) {
+	tpl := loadTemplate(t, "blister-packaging")
+	a, b := formBytes(t, tpl, FormOptions{}), formBytes(t, tpl, FormOptions{})
+	if !bytes.Equal(a, b) {
+		t.Error("two exports of the same template differ")
+	}
+}

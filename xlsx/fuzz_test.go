@@ -1,0 +1,115 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"testing"
+)
+
+// The seed corpora of the fuzz targets are in testdata/fuzz/<target>/;
+// run a target with, for example:
+//
+//	go test ./xlsx -run '^$' -fuzz FuzzImportLegacy -fuzztime 60s -fuzzminimizetime 1x
+//
+// (-fuzzminimizetime 1x: excelize's coverage is not deterministic, and the
+// default minimisation of every new input then takes a minute each.)
+
+var fuzzMapping = []byte(`format = 1
+batch = { sheet = "Cover", cell = "C3" }
+[[cells]]
+slot = "moisture_check"
+sheet = "Drying"
+cell = "C4"
+[[tables]]
+sheet = "Drying"
+header_row = 9
+columns = { dry_log_time = "B", dry_log_inlet = "C", dry_log_by = "F" }
+`)
+
+// FuzzImportLegacy imports mutated workbooks: no input may panic, and an
+// import that succeeds returns a report.
+func FuzzImportLegacy(f *testing.F) {
+	for _, p := range []string{legacyFixture, truncFixture} {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	tpl := loadTemplate(f, "paracetamol-500mg-tablets")
+	m, err := ParseMapping("fuzz.toml", fuzzMapping)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		opts := importOpts()
+		opts.Limits = Limits{MaxUnpackedSize: 8 << 20, TmpDir: t.TempDir()}
+		rec, rep, err := ImportLegacy(bytes.NewReader(data), tpl, m, opts)
+		if err == nil && (rec == nil || rep == nil) {
+			t.Fatal("no record or report without an error")
+		}
+		if _, _, err := ImportForm(bytes.NewReader(data), tpl, opts); err == nil {
+			return
+		}
+	})
+}
+
+// FuzzSheetXML puts mutated worksheet XML into a valid package, so that
+// the mutations reach the sheet reader instead of the zip checksum.
+func FuzzSheetXML(f *testing.F) {
+	f.Add([]byte(`<worksheet><sheetData><row r="9"><c r="B9" t="inlineStr"><is><t>Time</t></is></c></row><row r="10"><c r="B10" s="0"><v>0.5</v></c><c r="C10" t="e"><f>1/0</f><v>#DIV/0!</v></c></row></sheetData><mergeCells><mergeCell ref="F10:F11"/></mergeCells></worksheet>`))
+	f.Add([]byte(`<x:worksheet xmlns:x="urn:x"><x:cols><x:col min="2" max="3" hidden="1"/></x:cols><x:sheetData><x:row r="10" hidden="true"><x:c r="C10"><x:f t="shared" si="0" ref="C10:C12">A1*2</x:f><x:v>4</x:v></x:c></x:row><x:row r="11"><x:c r="C11"><x:f t="shared" si="0"/><x:v>&amp;&#x41;</x:v></x:c></x:row></x:sheetData></x:worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="10"><c r="C10" t="s"><v>99</v></c><c r="D10" t="inlineStr"><is><r><t>a</t></r><rPh><t>b</t></rPh><r><t><![CDATA[c<d]]></t></r></is></c></row><!-- x --></sheetData></worksheet>`))
+	tpl := loadTemplate(f, "paracetamol-500mg-tablets")
+	m, err := ParseMapping("fuzz.toml", fuzzMapping)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, sheet []byte) {
+		data := packageWith(t, sheet)
+		opts := importOpts()
+		opts.Limits = Limits{MaxUnpackedSize: 8 << 20, TmpDir: t.TempDir()}
+		_, _, _ = ImportLegacy(bytes.NewReader(data), tpl, m, opts)
+	})
+}
+
+// FuzzParseMapping: no mapping source may panic.
+func FuzzParseMapping(f *testing.F) {
+	for _, p := range []string{"testdata/legacy/pcm-v7.toml", "testdata/mapping/bad.toml", "testdata/mapping/unknown-slots.toml"} {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		m, err := ParseMapping("fuzz.toml", src)
+		if err == nil && m == nil {
+			t.Fatal("nil mapping without an error")
+		}
+	})
+}
+
+// packageWith returns a workbook package whose Drying sheet is sheet, with
+// a Cover sheet and shared strings, stored without compression.
+func packageWith(t *testing.T, sheet []byte) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	parts := []struct{ name, body string }{
+		{"[Content_Types].xml", `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`},
+		{"_rels/.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		{"xl/workbook.xml", `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Cover" sheetId="1" r:id="rId1"/><sheet name="Drying" sheetId="2" r:id="rId2"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet2.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`},
+		{"xl/sharedStrings.xml", `<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>B-01</t></si><si><r><t>Ti</t></r><r><t>me</t></r></si></sst>`},
+		{"xl/worksheets/sheet1.xml", `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="3"><c r="C3" t="s"><v>0</v></c></row></sheetData></worksheet>`},
+		{"xl/worksheets/sheet2.xml", string(sheet)},
+	}
+	for _, p := range parts {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(p.body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}

@@ -1,0 +1,290 @@
+package xlsx
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+)
+
+// ErrNotForm is wrapped by the error ImportForm returns for a workbook
+// that bmrkit did not write: import it with a mapping (ImportLegacy).
+var ErrNotForm = errors.New("not a bmrkit spreadsheet form")
+
+// ImportForm reads a spreadsheet form written by WriteForm and filled in,
+// into a record of template t.
+//
+// The master is identified from the workbook's Form info sheet: a form
+// made from another master, another revision or different content is
+// refused with an error wrapping bmr.ErrWrongMaster that says which. Each
+// input cell is found through its defined name (docs/xlsx.md), so the
+// mapping is recovered from the workbook itself. Every value is typed
+// according to its field and kept as written; what does not fit is listed
+// in the report's Misfits and not recorded. Every entry has its Origin
+// (Sheet!F12); By and At come from opts, except that a sign-off's date
+// cell, when filled, dates the sign-off (read in At's time zone).
+//
+// The error is non-nil when nothing could be read: the file is refused
+// (see Limits and the Err… values), is not a form, or belongs to another
+// master. The report is returned whenever the file could be read.
+func ImportForm(r io.Reader, t *bmr.Template, opts ImportOptions) (rec *bmr.Record, rep *Report, err error) {
+	if err := opts.check(); err != nil {
+		return nil, nil, err
+	}
+	b, err := readInput(r, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer b.close()
+	defer recoverPanic(&err, opts.Name)
+	rep = newReport(b, t, KindForm, opts)
+	fi := &formImport{b: b, t: t, opts: opts, rep: rep, cells: map[string]map[int]rawCell{}, refs: map[string]ref{}}
+	if err := fi.names(); err != nil {
+		return nil, rep, err
+	}
+	read := map[string]rowFunc{}
+	for sheet := range fi.want {
+		sheet := sheet
+		read[sheet] = func(row int, hidden bool, cells []rawCell, meta *sheetMeta) error {
+			for _, c := range cells {
+				if fi.want[sheet][key2(c.Col, c.Row)] {
+					if fi.cells[sheet] == nil {
+						fi.cells[sheet] = map[int]rawCell{}
+					}
+					fi.cells[sheet][key2(c.Col, c.Row)] = c
+				}
+			}
+			return nil
+		}
+	}
+	if err := b.survey(rep, read); err != nil {
+		return nil, rep, err
+	}
+	if err := fi.master(); err != nil {
+		return nil, rep, err
+	}
+	rec = fi.record()
+	return rec, rep, nil
+}
+
+// ImportFormFile is ImportForm on a file. The file's size is checked
+// before it is read; opts.Name defaults to the file's base name and, when
+// opts.At is zero, the file's modification time dates the entries (the
+// report says so).
+func ImportFormFile(path string, t *bmr.Template, opts ImportOptions) (*bmr.Record, *Report, error) {
+	opts, err := fileOptions(path, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	return ImportForm(f, t, opts)
+}
+
+type ref struct{ sheet, cell string }
+
+func (r ref) String() string { return r.sheet + "!" + r.cell }
+
+type formImport struct {
+	b     *book
+	t     *bmr.Template
+	opts  ImportOptions
+	rep   *Report
+	refs  map[string]ref             // defined name (lower case) → cell
+	want  map[string]map[int]bool    // sheet → cells to keep
+	cells map[string]map[int]rawCell // sheet → kept cells
+	count map[ref]int                // names per cell (shared N/A reasons)
+}
+
+func key2(col, row int) int { return row<<15 | col }
+
+// names reads the workbook's defined names.
+func (fi *formImport) names() error {
+	fi.want = map[string]map[int]bool{}
+	fi.count = map[ref]int{}
+	for _, dn := range fi.b.f.GetDefinedName() {
+		if dn.Scope != "" && dn.Scope != "Workbook" {
+			continue
+		}
+		name := strings.ToLower(dn.Name)
+		if !strings.HasPrefix(name, "bmr") {
+			continue
+		}
+		sheet, cell, ok := parseRef(dn.RefersTo)
+		if !ok {
+			fi.rep.misfit("", "", dn.RefersTo, "the defined name %s no longer refers to a cell (%s): its cell was deleted", dn.Name, dn.RefersTo)
+			continue
+		}
+		cell = strings.ToUpper(cell)
+		c, r, err := cellCoords(cell)
+		if err != nil {
+			continue
+		}
+		rf := ref{sheet, cell}
+		fi.refs[name] = rf
+		fi.count[rf]++
+		if fi.want[sheet] == nil {
+			fi.want[sheet] = map[int]bool{}
+		}
+		fi.want[sheet][key2(c, r)] = true
+	}
+	if _, ok := fi.refs[nameFinger]; !ok {
+		return fmt.Errorf("%s: %w: it has no bmrkit identification (the defined name %s of the Form info sheet); to import a workbook bmrkit did not write, use a mapping (ImportLegacy, bmrkit xlsx import --map)", fi.opts.Name, ErrNotForm, nameFinger)
+	}
+	return nil
+}
+
+func cellCoords(cell string) (int, int, error) {
+	m, ok := parseRange(cell)
+	if !ok {
+		return 0, 0, fmt.Errorf("bad cell %q", cell)
+	}
+	return m.Col1, m.Row1, nil
+}
+
+// raw returns the cell a defined name refers to; ok is false when the
+// name does not exist.
+func (fi *formImport) raw(name string) (rawCell, ref, bool) {
+	rf, ok := fi.refs[strings.ToLower(name)]
+	if !ok {
+		return rawCell{}, rf, false
+	}
+	c, r, _ := cellCoords(rf.cell)
+	return fi.cells[rf.sheet][key2(c, r)], rf, true
+}
+
+// text returns the text of a named cell, numbers as stored.
+func (fi *formImport) text(name string) string {
+	c, _, ok := fi.raw(name)
+	if !ok {
+		return ""
+	}
+	cv := fi.b.resolve(c)
+	if cv.Kind == kindEmpty {
+		return ""
+	}
+	return strings.TrimSpace(cv.Text)
+}
+
+// master checks that the form was made from template t.
+func (fi *formImport) master() error {
+	if f := fi.text(nameFormat); f != fmt.Sprint(FormFormat) {
+		return fmt.Errorf("%s: %w: form format %q is not supported: this bmrkit reads form format %d", fi.opts.Name, ErrNotForm, f, FormFormat)
+	}
+	got := bmr.MasterRef{Number: fi.text(nameNumber), Fingerprint: fi.text(nameFinger)}
+	fmt.Sscan(fi.text(nameRevision), &got.Revision)
+	want := fi.rep.Master
+	if got == want {
+		return nil
+	}
+	what := "its content differs"
+	switch {
+	case got.Number != want.Number:
+		what = "it is another document"
+	case got.Revision != want.Revision:
+		what = "it is another revision"
+	}
+	return fmt.Errorf("%s: %w: the workbook is a form of %s revision %d (fingerprint %s), not of %s revision %d (fingerprint %s): %s",
+		fi.opts.Name, bmr.ErrWrongMaster, got.Number, got.Revision, bmr.ShortFingerprint(got.Fingerprint), want.Number, want.Revision, bmr.ShortFingerprint(want.Fingerprint), what)
+}
+
+func (fi *formImport) record() *bmr.Record {
+	rep, t := fi.rep, fi.t
+	batch, serial := fi.text(nameBatch), fi.text(nameSerial)
+	_, batchRef, _ := fi.raw(nameBatch)
+	rep.Batch, rep.BatchAt = batch, batchRef.String()
+	switch {
+	case batch == "" && fi.opts.Batch != "":
+		rep.Batch, rep.BatchAt = fi.opts.Batch, "option"
+	case batch != "" && fi.opts.Batch != "" && batch != fi.opts.Batch:
+		rep.misfit("", batchRef.String(), batch, "the workbook is for batch %s, not for batch %s given as an option", batch, fi.opts.Batch)
+	case batch == "":
+		rep.misfit("", batchRef.String(), "", "no batch number: the batch number cell is empty and none was given as an option")
+	}
+	rec := bmr.NewRecord(t, rep.Batch, serial)
+	rec.Source = &bmr.RecordSource{File: fi.opts.Name, SHA256: fi.b.sha256, Kind: KindForm}
+	ctx := &readCtx{date1904: fi.b.date1904(), yes: []string{"Yes"}, no: []string{"No"}}
+	known := map[string]bool{}
+	for _, sl := range bmr.Slots(t) {
+		sl := sl
+		known[prefixValue+encodeKey(sl.Key)] = true
+		known[prefixNA+encodeKey(sl.Key)] = true
+		known[prefixAt+encodeKey(sl.Key)] = true
+		fi.slot(rec, ctx, &sl)
+	}
+	for name, rf := range fi.refs {
+		if strings.HasPrefix(name, "bmrkit_") || known[name] {
+			continue
+		}
+		key, _ := decodeKey(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(name, prefixNA), prefixAt), prefixValue))
+		rep.misfit(key, rf.String(), "", "the defined name %s names no slot of %s revision %d", name, t.Document.Number, t.Document.Revision)
+	}
+	return rec
+}
+
+func (fi *formImport) slot(rec *bmr.Record, ctx *readCtx, sl *bmr.Slot) {
+	rep := fi.rep
+	c, rf, ok := fi.raw(prefixValue + encodeKey(sl.Key))
+	if !ok {
+		rep.misfit(sl.Key, "", "", "the input cell of %s is missing (no defined name %s): the form was altered", sl.Key, prefixValue+encodeKey(sl.Key))
+		return
+	}
+	cv := fi.b.resolve(c)
+	rd := ctx.interpret(sl, cv)
+	reasonName := prefixNA + encodeKey(sl.Key)
+	reason := fi.text(reasonName)
+	_, reasonRef, _ := fi.raw(reasonName)
+	shared := fi.count[reasonRef] > 1
+	origin := rf.String()
+	switch {
+	case rd.Problem != "":
+		rep.misfit(sl.Key, origin, cv.shown(), "%s", rd.Problem)
+		return
+	case rd.NA && reason == "":
+		rep.misfit(sl.Key, origin, cv.shown(), "N/A is written without a reason: write the reason in the N/A reason cell %s", reasonRef)
+		return
+	case !rd.NA && reason != "" && !shared && rd.Value != "":
+		rep.misfit(sl.Key, origin, cv.shown(), "a value and an N/A reason (%q in %s) are both written: clear one of them", reason, reasonRef)
+		return
+	case !rd.NA && reason != "" && !shared:
+		rep.misfit(sl.Key, reasonRef.String(), reason, "an N/A reason is written but the entry %s is not N/A: write N/A in it or clear the reason", origin)
+		return
+	case !rd.NA && rd.Value == "":
+		fi.missing(sl)
+		return
+	}
+	at, notes := fi.opts.At, rd.Notes
+	if dc, dref, ok := fi.raw(prefixAt + encodeKey(sl.Key)); ok {
+		dv := fi.b.resolve(dc)
+		if dv.Kind != kindEmpty {
+			d := ctx.interpret(&bmr.Slot{Key: sl.Key, Type: bmr.TypeDateTime}, dv)
+			if d.Problem != "" {
+				rep.misfit(sl.Key, dref.String(), dv.shown(), "sign-off date: %s", d.Problem)
+			} else if tm, err := time.ParseInLocation("2006-01-02 15:04", strings.Replace(d.Value, "T", " ", 1), fi.opts.At.Location()); err == nil {
+				at = tm
+				notes = append(notes, "signed at "+tm.Format("2006-01-02 15:04 -07:00")+" (date cell "+dref.String()+")")
+			}
+		}
+	}
+	e := bmr.Entry{Slot: sl.Key, Value: rd.Value, NA: rd.NA, By: fi.opts.By, At: at, Origin: origin}
+	if rd.NA {
+		e.Reason = reason
+	}
+	rec.Entries = append(rec.Entries, e)
+	rep.Values = append(rep.Values, ValueReport{Slot: sl.Key, Cell: origin, Written: cv.shown(), Value: rd.Value, NA: rd.NA, Reason: e.Reason, Notes: notes})
+}
+
+func (fi *formImport) missing(sl *bmr.Slot) {
+	s := sl.Key
+	if sl.Optional {
+		s += " (optional)"
+	}
+	fi.rep.Missing = append(fi.rep.Missing, s)
+}

@@ -1,0 +1,118 @@
+package xlsx
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+)
+
+// soffice converts files with LibreOffice headless, in a private profile,
+// and returns the output directory. The test is skipped only when
+// LibreOffice is not installed (CI installs libreoffice-calc-nogui).
+func soffice(t *testing.T, format string, files ...string) string {
+	t.Helper()
+	bin, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("soffice not on PATH: install libreoffice-calc-nogui")
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	args := []string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless", "--norestore", "--convert-to", format, "--outdir", out}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, append(args, files...)...)
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("soffice: %v\n%s", err, b)
+	}
+	return out
+}
+
+// TestLibreOfficeReadsAndResavesForm opens a filled form in LibreOffice,
+// saves it again as .xlsx, and imports LibreOffice's file: the defined
+// names, the Form info sheet and every value survive a real spreadsheet
+// program, so a workbook only excelize could read would fail here.
+func TestLibreOfficeReadsAndResavesForm(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"paracetamol-500mg-tablets", "testdata/form/small.toml"}
+	var files []string
+	for i, name := range names {
+		tpl := loadTemplate(t, name)
+		cells, _ := sampleValues(tpl)
+		in := filepath.Join(dir, fmt.Sprintf("filled%d.xlsx", i))
+		if err := os.WriteFile(in, fill(t, formBytes(t, tpl, FormOptions{}), cells), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, in)
+	}
+	out := soffice(t, `xlsx:Calc MS Excel 2007 XML`, files...)
+	for i, name := range names {
+		tpl := loadTemplate(t, name)
+		_, want := sampleValues(tpl)
+		resaved, err := os.ReadFile(filepath.Join(out, filepath.Base(files[i])))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, rep, err := ImportForm(bytes.NewReader(resaved), tpl, importOpts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.Clean() {
+			t.Fatalf("%s: misfits after LibreOffice: %+v", name, rep.Misfits)
+		}
+		checkRecord(t, tpl, rec, want)
+	}
+}
+
+// TestLibreOfficePrintsForm converts a form and a record workbook to PDF
+// and checks what a printed page shows.
+func TestLibreOfficePrintsForm(t *testing.T) {
+	tpl := loadTemplate(t, "pbs-buffer-1000l")
+	dir := t.TempDir()
+	form := filepath.Join(dir, "form.xlsx")
+	if err := WriteFormFile(form, tpl, FormOptions{Batch: "B26-0099"}); err != nil {
+		t.Fatal(err)
+	}
+	recTpl := loadTemplate(t, "paracetamol-500mg-tablets")
+	record := filepath.Join(dir, "record.xlsx")
+	if err := WriteRecordFile(record, recTpl, sampleRecord(t, recTpl), RecordOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := soffice(t, "pdf", form, record)
+	pdf, err := os.ReadFile(filepath.Join(out, "form.pdf"))
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("no PDF: %v", err)
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Log("pdftotext not installed: page text not checked")
+		return
+	}
+	txt, err := exec.Command("pdftotext", "-layout", filepath.Join(out, "form.pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(txt)
+	rtxt, err := exec.Command("pdftotext", "-layout", filepath.Join(out, "record.pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"executed record", "correction 2", "Quinn QA (qqa)", "N/A: drying ended after 5 readings", "no entry", "DEV-2026-031"} {
+		if !strings.Contains(string(rtxt), want) {
+			t.Errorf("printed record lacks %q", want)
+		}
+	}
+	for _, want := range []string{tpl.Document.Number + " rev", "Page 1 of", "Batch B26-0099", "How to fill in this form", "Fingerprint " + bmr.ShortFingerprint(bmr.Fingerprint(tpl))} {
+		if !strings.Contains(s, want) {
+			t.Errorf("printed form lacks %q", want)
+		}
+	}
+}

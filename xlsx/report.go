@@ -1,0 +1,283 @@
+package xlsx
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+)
+
+// Report kinds, also used as the record's source kind.
+const (
+	KindForm   = "xlsx-form"
+	KindLegacy = "xlsx-legacy"
+)
+
+// Report says what an import read and how: the file and its SHA-256, the
+// sheets, every value with its cell, and everything a reviewer must know
+// about the source. A legacy import never fails silently: a value that
+// did not fit is listed in Misfits with the reason and is not recorded.
+// Encode it as JSON with encoding/json, or as text with WriteText.
+type Report struct {
+	File     string        `json:"file"`
+	SHA256   string        `json:"sha256"`
+	Size     int64         `json:"size"`
+	Kind     string        `json:"kind"`
+	Master   bmr.MasterRef `json:"master"`
+	Mapping  string        `json:"mapping,omitempty"` // legacy: the mapping file and its name
+	Batch    string        `json:"batch,omitempty"`
+	BatchAt  string        `json:"batch_origin,omitempty"` // cell or "option"
+	By       bmr.Person    `json:"by"`
+	At       time.Time     `json:"at"`
+	AtSource string        `json:"at_source"` // how At was chosen, e.g. "--at"
+	Sheets   []SheetReport `json:"sheets"`
+	Values   []ValueReport `json:"values"`
+	Misfits  []Misfit      `json:"misfits"`
+	Formulas []FormulaCell `json:"formulas"`
+	Errors   []ErrorCell   `json:"errors"`
+	Hidden   []HiddenData  `json:"hidden"`
+	Merged   []string      `json:"merged,omitempty"` // merged ranges values were read from
+	Missing  []string      `json:"missing"`          // slots with no value found
+	// Omitted counts list items left out beyond ImportOptions.MaxListed.
+	Omitted map[string]int `json:"omitted,omitempty"`
+
+	maxListed int
+}
+
+// SheetReport is one sheet of the workbook.
+type SheetReport struct {
+	Name  string `json:"name"`
+	State string `json:"state"` // visible, hidden, veryHidden
+	Read  bool   `json:"read"`  // values were mapped from it
+	// Protected: the sheet is protected (its cells were read all the same).
+	Protected bool `json:"protected,omitempty"`
+	Rows      int  `json:"rows"`
+	Cells     int  `json:"cells"` // cells holding a value or formula
+}
+
+// ValueReport is one value recorded, with where it was read.
+type ValueReport struct {
+	Slot    string   `json:"slot"`
+	Cell    string   `json:"cell"`    // Sheet!C12
+	Written string   `json:"written"` // the cell's content as stored
+	Value   string   `json:"value"`   // the value recorded ("" for N/A)
+	NA      bool     `json:"na,omitempty"`
+	Reason  string   `json:"reason,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
+}
+
+// Misfit is a value that did not fit its slot, or a refusal; nothing was
+// recorded for it.
+type Misfit struct {
+	Slot    string `json:"slot,omitempty"`
+	Cell    string `json:"cell,omitempty"`
+	Written string `json:"written,omitempty"`
+	Reason  string `json:"reason"`
+}
+
+// FormulaCell is a cell holding a formula, with its cached result.
+type FormulaCell struct {
+	Cell    string `json:"cell"`
+	Formula string `json:"formula"`          // with a leading "="
+	Cached  string `json:"cached"`           // the cached result, "" when none
+	Shared  string `json:"shared,omitempty"` // master cell of a shared formula
+}
+
+// ErrorCell is a cell whose cached value is an error such as #N/A.
+type ErrorCell struct {
+	Cell  string `json:"cell"`
+	Value string `json:"value"`
+}
+
+// HiddenData is a hidden row, column or sheet that holds data.
+type HiddenData struct {
+	What  string `json:"what"` // row, column or sheet
+	Sheet string `json:"sheet"`
+	Where string `json:"where"` // row number, column letter or sheet state
+	Cells int    `json:"cells"`
+}
+
+// Clean reports whether everything read fitted and nothing was refused.
+func (r *Report) Clean() bool { return len(r.Misfits) == 0 }
+
+func (r *Report) listed(list string, n int) bool {
+	if r.maxListed > 0 && n >= r.maxListed {
+		if r.Omitted == nil {
+			r.Omitted = map[string]int{}
+		}
+		r.Omitted[list]++
+		return false
+	}
+	return true
+}
+
+func (r *Report) misfit(slot, cell, written, format string, args ...any) {
+	r.Misfits = append(r.Misfits, Misfit{Slot: slot, Cell: cell, Written: written, Reason: fmt.Sprintf(format, args...)})
+}
+
+// WriteText writes the report for people.
+func (r *Report) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	p := ew.printf
+	p("bmrkit spreadsheet import report\n\n")
+	p("file:      %s\n", r.File)
+	p("sha256:    %s\n", r.SHA256)
+	p("size:      %d bytes\n", r.Size)
+	kind := "bmrkit spreadsheet form"
+	if r.Kind == KindLegacy {
+		kind = "legacy workbook, read with the mapping " + r.Mapping
+	}
+	p("kind:      %s\n", kind)
+	p("master:    %s revision %d (fingerprint %s)\n", r.Master.Number, r.Master.Revision, bmr.ShortFingerprint(r.Master.Fingerprint))
+	if r.Batch != "" {
+		p("batch:     %s (%s)\n", r.Batch, r.BatchAt)
+	} else {
+		p("batch:     none found\n")
+	}
+	who := r.By.Name
+	if r.By.UserID != "" {
+		who += " (" + r.By.UserID + ")"
+	}
+	p("entries:   by %s, at %s (%s)\n", who, r.At.Format("2006-01-02 15:04:05 -07:00"), r.AtSource)
+	p("\nsheets (%d):\n", len(r.Sheets))
+	var tb bytes.Buffer
+	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
+	for _, s := range r.Sheets {
+		read := "not mapped"
+		if s.Read {
+			read = "read"
+		}
+		state := s.State
+		if s.Protected {
+			state += ", protected"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d rows\t%d cells\n", s.Name, state, read, s.Rows, s.Cells)
+	}
+	tw.Flush()
+	writeTrimmed(ew, &tb)
+	p("\nvalues recorded (%d):\n", len(r.Values))
+	tw = tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
+	for _, v := range r.Values {
+		val := v.Value
+		if v.NA {
+			val = "N/A (" + v.Reason + ")"
+			if v.Reason == "" {
+				val = "N/A (no reason given)"
+			}
+		}
+		written := ""
+		if v.Written != v.Value && !(v.NA && v.Written == "N/A") {
+			written = "written " + quoteText(v.Written)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", v.Cell, v.Slot, val, written)
+		for _, n := range v.Notes {
+			fmt.Fprintf(tw, "  \t\t\tnote: %s\n", n)
+		}
+	}
+	tw.Flush()
+	writeTrimmed(ew, &tb)
+	p("\ndid not fit or refused (%d):\n", len(r.Misfits))
+	for _, m := range r.Misfits {
+		loc := strings.TrimSpace(m.Cell + " " + m.Slot)
+		if loc == "" {
+			loc = "workbook"
+		}
+		p("  %s: %s\n", loc, m.Reason)
+	}
+	p("\nformulas (%d):\n", len(r.Formulas)+r.Omitted["formulas"])
+	for _, f := range r.Formulas {
+		cached := "cached " + quoteText(f.Cached)
+		if f.Cached == "" {
+			cached = "no cached result"
+		}
+		shared := ""
+		if f.Shared != "" {
+			shared = " (shared formula of " + f.Shared + ")"
+		}
+		p("  %s: %s%s, %s\n", f.Cell, f.Formula, shared, cached)
+	}
+	r.omitted(ew, "formulas")
+	p("\ncached error values (%d):\n", len(r.Errors)+r.Omitted["errors"])
+	for _, e := range r.Errors {
+		p("  %s: %s\n", e.Cell, e.Value)
+	}
+	r.omitted(ew, "errors")
+	p("\nhidden rows, columns and sheets holding data (%d):\n", len(r.Hidden)+r.Omitted["hidden"])
+	for _, h := range r.Hidden {
+		switch h.What {
+		case "sheet":
+			p("  sheet %s (%s): %d cells\n", h.Sheet, h.Where, h.Cells)
+		default:
+			p("  %s %s of %s: %d cells\n", h.What, h.Where, h.Sheet, h.Cells)
+		}
+	}
+	r.omitted(ew, "hidden")
+	if len(r.Merged) > 0 {
+		p("\nmerged ranges read (%d):\n", len(r.Merged))
+		for _, m := range r.Merged {
+			p("  %s\n", m)
+		}
+	}
+	p("\nslots with no value found (%d):\n", len(r.Missing))
+	line := ""
+	for i, m := range r.Missing {
+		if i < len(r.Missing)-1 {
+			m += ","
+		}
+		if line != "" && len(line)+1+len(m) > 98 {
+			p("  %s\n", line)
+			line = ""
+		}
+		line = strings.TrimSpace(line + " " + m)
+	}
+	if line != "" {
+		p("  %s\n", line)
+	}
+	p("\nresult: ")
+	if r.Clean() {
+		p("clean: %d values recorded, nothing refused\n", len(r.Values))
+	} else {
+		p("%d value(s) did not fit or were refused; %d values recorded\n", len(r.Misfits), len(r.Values))
+	}
+	return ew.err
+}
+
+func (r *Report) omitted(ew *errWriter, list string) {
+	if n := r.Omitted[list]; n > 0 {
+		ew.printf("  … and %d more (raise ImportOptions.MaxListed to list them)\n", n)
+	}
+}
+
+func quoteText(s string) string { return fmt.Sprintf("%q", s) }
+
+// writeTrimmed writes tabulated text without the spaces tabwriter pads
+// the last column with.
+func writeTrimmed(w io.Writer, b *bytes.Buffer) {
+	for _, l := range strings.SplitAfter(b.String(), "\n") {
+		if strings.HasSuffix(l, "\n") {
+			l = strings.TrimRight(l[:len(l)-1], " ") + "\n"
+		}
+		io.WriteString(w, l)
+	}
+	b.Reset()
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(b []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(b)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }

@@ -1,0 +1,397 @@
+package xlsx
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// sheetInfo is one sheet of a workbook as listed in xl/workbook.xml.
+type sheetInfo struct {
+	Name  string
+	State string // "visible", "hidden" or "veryHidden"
+	Part  string // zip part, e.g. xl/worksheets/sheet1.xml; "" for chart sheets
+}
+
+// rawCell is one <c> element of a worksheet.
+type rawCell struct {
+	Row, Col int
+	T        string // the t attribute: "", n, s, str, inlineStr, b, e, d
+	Style    int
+	Formula  string // formula text, without "="; for a shared formula's dependents, the master's text
+	Shared   string // for a dependent of a shared formula: the master cell
+	HasF     bool
+	V        string // the <v> text
+	Inline   string // the text of an inline string
+	HasV     bool
+}
+
+// sheetMeta is what a scan learns about a sheet besides its cells.
+type sheetMeta struct {
+	HiddenCols []colSpan
+	Protected  bool
+	Rows       int // rows present in the XML
+	Cells      int // cells with a value or formula
+}
+
+type colSpan struct{ Min, Max int }
+
+func (m sheetMeta) colHidden(col int) bool {
+	for _, s := range m.HiddenCols {
+		if col >= s.Min && col <= s.Max {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *book) openPart(name string) (io.ReadCloser, error) {
+	zf := b.parts[name]
+	if zf == nil {
+		return nil, fmt.Errorf("%s: %w: the package has no part %s", b.name, ErrCorrupt, name)
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: part %s: %v", b.name, ErrCorrupt, name, err)
+	}
+	return rc, nil
+}
+
+// sheetList reads the sheets, their visibility and parts from
+// xl/workbook.xml and its relationships.
+func (b *book) sheetList() ([]sheetInfo, error) {
+	if b.sheetsCache != nil {
+		return b.sheetsCache, nil
+	}
+	rels := map[string]string{}
+	if rc, err := b.openPart("xl/_rels/workbook.xml.rels"); err == nil {
+		s := newXMLScanner(rc)
+		for s.next() {
+			if !s.end && s.name == "Relationship" {
+				target := s.attr("Target")
+				if strings.HasPrefix(target, "/") {
+					target = strings.TrimPrefix(target, "/")
+				} else {
+					target = path.Clean(path.Join("xl", target))
+				}
+				rels[s.attr("Id")] = target
+			}
+		}
+		rc.Close()
+		if s.err != nil {
+			return nil, fmt.Errorf("%s: %w: workbook relationships: %v", b.name, ErrCorrupt, s.err)
+		}
+	}
+	rc, err := b.openPart("xl/workbook.xml")
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	var out []sheetInfo
+	s := newXMLScanner(rc)
+	for s.next() {
+		if !s.end && s.name == "sheet" {
+			st := s.attr("state")
+			if st == "" {
+				st = "visible"
+			}
+			part := rels[s.attr("id")]
+			if b.parts[part] == nil || !strings.Contains(part, "worksheets/") {
+				part = ""
+			}
+			out = append(out, sheetInfo{Name: s.attr("name"), State: st, Part: part})
+		}
+	}
+	if s.err != nil {
+		return nil, fmt.Errorf("%s: %w: xl/workbook.xml: %v", b.name, ErrCorrupt, s.err)
+	}
+	b.sheetsCache = out
+	return out, nil
+}
+
+// sharedStrings reads the shared string table once.
+func (b *book) sharedStrings() ([]string, error) {
+	if b.sstDone {
+		return b.sst, nil
+	}
+	b.sstDone = true
+	name := ""
+	for n := range b.parts {
+		if strings.EqualFold(n, "xl/sharedStrings.xml") {
+			name = n
+		}
+	}
+	if name == "" {
+		return nil, nil
+	}
+	rc, err := b.openPart(name)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	s := newXMLScanner(rc)
+	var cur strings.Builder
+	inSI, skip := false, 0
+	for s.next() {
+		switch {
+		case s.name == "si" && !s.end:
+			inSI = true
+			cur.Reset()
+			if s.empty {
+				b.sst = append(b.sst, "")
+				inSI = false
+			}
+		case s.name == "si" && s.end:
+			b.sst = append(b.sst, unescapeOOXML(cur.String()))
+			inSI = false
+		case (s.name == "rPh" || s.name == "phoneticPr") && !s.empty:
+			if s.end {
+				skip--
+			} else {
+				skip++
+			}
+		case s.name == "t" && !s.end && !s.empty && inSI && skip == 0:
+			cur.WriteString(s.text())
+			if cur.Len() > maxToken {
+				return nil, fmt.Errorf("%s: %w: shared string too long", b.name, ErrCorrupt)
+			}
+		}
+	}
+	if s.err != nil {
+		return nil, fmt.Errorf("%s: %w: shared strings: %v", b.name, ErrCorrupt, s.err)
+	}
+	return b.sst, nil
+}
+
+// scanSheet streams a worksheet row by row, calling fn with each row's
+// number, whether it is hidden, and its cells (reused between calls).
+// Memory is bounded by the longest row.
+func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawCell, meta *sheetMeta) error) (sheetMeta, error) {
+	var meta sheetMeta
+	rc, err := b.openPart(part)
+	if err != nil {
+		return meta, err
+	}
+	defer rc.Close()
+	s := newXMLScanner(rc)
+	shared := map[string][2]string{} // si → {master cell, text}
+	var cells []rawCell
+	rowNum, hidden, inRow := 0, false, false
+	var cur *rawCell
+	in := "" // element whose text is read: v, f, t (inline)
+	flush := func() error {
+		if !inRow {
+			return nil
+		}
+		inRow = false
+		meta.Rows++
+		return fn(rowNum, hidden, cells, &meta)
+	}
+	for s.next() {
+		switch s.name {
+		case "col":
+			if !s.end && (s.attr("hidden") == "1" || s.attr("hidden") == "true") {
+				lo, _ := strconv.Atoi(s.attr("min"))
+				hi, _ := strconv.Atoi(s.attr("max"))
+				if lo >= 1 && hi >= lo {
+					meta.HiddenCols = append(meta.HiddenCols, colSpan{lo, min(hi, excelize.MaxColumns)})
+				}
+			}
+		case "row":
+			if s.end {
+				if err := flush(); err != nil {
+					return meta, err
+				}
+				continue
+			}
+			if err := flush(); err != nil {
+				return meta, err
+			}
+			n, err := strconv.Atoi(s.attr("r"))
+			if err != nil || n <= rowNum {
+				n = rowNum + 1
+			}
+			if n > excelize.TotalRows {
+				return meta, fmt.Errorf("%s: %w: row number %d is beyond the sheet's last row", b.name, ErrCorrupt, n)
+			}
+			rowNum, inRow, cells = n, true, cells[:0]
+			hidden = s.attr("hidden") == "1" || s.attr("hidden") == "true"
+			if s.empty {
+				if err := flush(); err != nil {
+					return meta, err
+				}
+			}
+		case "c":
+			if s.end {
+				cur = nil
+				continue
+			}
+			if !inRow {
+				// A cell outside a row: malformed; read it in a row of its own.
+				rowNum, inRow, cells, hidden = rowNum+1, true, cells[:0], false
+			}
+			col := len(cells) + 1
+			if len(cells) > 0 {
+				col = cells[len(cells)-1].Col + 1
+			}
+			if ref := s.attr("r"); ref != "" {
+				c, r, err := excelize.CellNameToCoordinates(ref)
+				if err == nil && r == rowNum {
+					col = c
+				}
+			}
+			if col > excelize.MaxColumns {
+				return meta, fmt.Errorf("%s: %w: cell beyond the last column in row %d", b.name, ErrCorrupt, rowNum)
+			}
+			st, _ := strconv.Atoi(s.attr("s"))
+			cells = append(cells, rawCell{Row: rowNum, Col: col, T: s.attr("t"), Style: st})
+			cur = &cells[len(cells)-1]
+			if len(cells) > excelize.MaxColumns {
+				return meta, fmt.Errorf("%s: %w: too many cells in row %d", b.name, ErrCorrupt, rowNum)
+			}
+			if s.empty {
+				cur = nil
+			}
+		case "f":
+			if cur == nil || s.end {
+				continue
+			}
+			cur.HasF = true
+			si, typ := s.attr("si"), s.attr("t")
+			text := ""
+			if !s.empty {
+				text = s.text()
+			}
+			if typ == "shared" && si != "" {
+				if text != "" {
+					shared[si] = [2]string{cellName(cur.Col, cur.Row), text}
+				} else if m, ok := shared[si]; ok {
+					text, cur.Shared = m[1], m[0]
+				}
+			}
+			cur.Formula = text
+		case "v":
+			if cur != nil && !s.end && !s.empty {
+				cur.V, cur.HasV = s.text(), true
+			}
+		case "is":
+			if cur != nil {
+				if s.end {
+					in = ""
+				} else {
+					in = "is"
+					cur.HasV = true
+				}
+			}
+		case "rPh":
+			if !s.empty {
+				if s.end {
+					in = "is"
+				} else if in == "is" {
+					in = "rPh"
+				}
+			}
+		case "t":
+			if cur != nil && in == "is" && !s.end && !s.empty {
+				cur.Inline += s.text()
+			}
+		case "sheetProtection":
+			if !s.end && s.attr("sheet") != "0" && s.attr("sheet") != "false" {
+				meta.Protected = true
+			}
+		case "sheetData":
+			if s.end {
+				if err := flush(); err != nil {
+					return meta, err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return meta, err
+	}
+	if s.err != nil {
+		return meta, fmt.Errorf("%s: %w: worksheet %s: %v", b.name, ErrCorrupt, part, s.err)
+	}
+	return meta, nil
+}
+
+// mergeRange is a merged range of a sheet.
+type mergeRange struct {
+	Ref                    string // e.g. B3:D3
+	Col1, Row1, Col2, Row2 int
+}
+
+func (m mergeRange) contains(col, row int) bool {
+	return col >= m.Col1 && col <= m.Col2 && row >= m.Row1 && row <= m.Row2
+}
+
+func (m mergeRange) topLeft() string { return cellName(m.Col1, m.Row1) }
+
+// scanMerges finds the merged ranges of a worksheet. They are written after
+// the cells, so this quick byte search runs before the cells are read.
+func (b *book) scanMerges(part string) ([]mergeRange, error) {
+	rc, err := b.openPart(part)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, 64<<10)
+	var out []mergeRange
+	key := []byte("mergeCell")
+	var window []byte
+	for {
+		chunk, err := br.ReadSlice('>')
+		window = append(window[:0], chunk...)
+		if i := bytes.Index(window, key); i >= 0 && i+len(key) < len(window) && (isSpace(window[i+len(key)]) || window[i+len(key)] == '/') {
+			tag := window[i:]
+			if j := bytes.Index(tag, []byte(`ref="`)); j >= 0 {
+				rest := tag[j+5:]
+				if k := bytes.IndexByte(rest, '"'); k >= 0 {
+					ref := string(rest[:k])
+					if m, ok := parseRange(ref); ok {
+						out = append(out, m)
+						if len(out) > 200_000 {
+							return nil, fmt.Errorf("%s: %w: too many merged ranges", b.name, ErrCorrupt)
+						}
+					}
+				}
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil {
+			break
+		}
+	}
+	return out, nil
+}
+
+func parseRange(ref string) (mergeRange, bool) {
+	a, z, ok := strings.Cut(ref, ":")
+	if !ok {
+		z = a
+	}
+	c1, r1, err1 := excelize.CellNameToCoordinates(a)
+	c2, r2, err2 := excelize.CellNameToCoordinates(z)
+	if err1 != nil || err2 != nil {
+		return mergeRange{}, false
+	}
+	return mergeRange{Ref: ref, Col1: min(c1, c2), Row1: min(r1, r2), Col2: max(c1, c2), Row2: max(r1, r2)}, true
+}
+
+// cellName returns the A1 name of a cell; "" when out of range.
+func cellName(col, row int) string {
+	n, err := excelize.CoordinatesToCellName(col, row)
+	if err != nil {
+		return ""
+	}
+	return n
+}
