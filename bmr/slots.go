@@ -76,7 +76,7 @@ func FieldKey(id string, index, n int) string {
 // tables row by row, and sign-offs), then the closing slots. The template
 // should be free of errors; slots of broken references are left out.
 func Slots(t *Template) []Slot {
-	var out []Slot
+	out := make([]Slot, 0, slotCount(t))
 	mats := map[string]*Material{}
 	for i := range t.Materials {
 		m := &t.Materials[i]
@@ -143,6 +143,28 @@ func Slots(t *Template) []Slot {
 		Slot{Key: KeyClosing + "released", Type: TypeSignature, Label: "Batch record approved by (QA)", Meaning: SignApproved, Decimals: -1},
 	)
 	return out
+}
+
+// slotCount returns the number of slots Slots will list.
+func slotCount(t *Template) int {
+	n := 4*len(t.Materials) + 3*len(t.Equipment) + 5
+	for i := range t.Sections {
+		s := &t.Sections[i]
+		if s.LineClearance {
+			n += 2
+		}
+		for j := range s.Steps {
+			st := &s.Steps[j]
+			n += len(st.Signoff)
+			for k := range st.Fields {
+				n += st.Fields[k].Entries()
+			}
+			for k := range st.Tables {
+				n += st.Tables[k].Rows * len(st.Tables[k].Columns)
+			}
+		}
+	}
+	return n
 }
 
 // SignoffLabel returns the label printed for a sign-off meaning, e.g.

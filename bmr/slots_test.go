@@ -64,3 +64,12 @@ func TestToleranceRangeRoundsInwards(t *testing.T) {
 		}
 	}
 }
+
+func TestSlotCountIsExact(t *testing.T) {
+	for _, name := range []string{"full.toml", "minimal.toml", "warnings.toml"} {
+		tpl, _ := Parse(name, []byte(readValid(t, name)))
+		if got, want := len(Slots(tpl)), slotCount(tpl); got != want {
+			t.Errorf("%s: %d slots, slotCount says %d", name, got, want)
+		}
+	}
+}
