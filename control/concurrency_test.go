@@ -18,6 +18,9 @@ import (
 // The test binary doubles as a worker process: with CONTROL_HELPER_DIR
 // set it runs worker and exits.
 func TestMain(m *testing.M) {
+	if dir := os.Getenv("ISSUE_HELPER_DIR"); dir != "" {
+		os.Exit(issueHelper(dir)) // issue_process_test.go
+	}
 	if dir := os.Getenv("CONTROL_HELPER_DIR"); dir != "" {
 		n, _ := strconv.Atoi(os.Getenv("CONTROL_HELPER_N"))
 		if err := worker(dir, os.Getenv("CONTROL_HELPER_ID"), n, os.Stdout); err != nil {

@@ -15,6 +15,7 @@
 //	DIR/audit.jsonl               the audit trail: one JSON record per line
 //	DIR/audit.anchor              the head of the audit trail's hash chain
 //	DIR/audit.lock                an empty file that writers lock
+//	DIR/register.jsonl            the issuance register (and .anchor, .lock)
 //
 // Each master has a folder named after its document number; each revision
 // is a file rev-NNN.toml (three digits at least) whose [document] number
@@ -82,6 +83,20 @@
 // whose message is a sentence that names the rule, e.g. "revision 3 of
 // MBR-PCM-500 is not approved: QA approval missing". Its Rule field is a
 // stable identifier for programs (see the Rule constants).
+//
+// # Issuance and reconciliation
+//
+// Issue gives each controlled copy of the revision effective at the issue
+// time a unique serial (<document>-R<revision>-<batch>-<sequence>, see
+// Serial), has a Printer print it (the CLI wires render.Render; this
+// package does not import the renderer) and records it in the issuance
+// register with the SHA-256 of its PDF. Reference, Reissue, Return, Void,
+// Destroy and Lost record the rest of a copy's life, Reconciliation
+// reports on it, and LookupPage finds the copy of a scanned page. The
+// register is a Register: by default the FileRegister in the library
+// directory, an internal/journal log like the audit trail; an embedding
+// tool may pass its own to WithRegister. docs/issuance.md describes the
+// order of operations, the record format and what a crash leaves.
 //
 // The package never reads the clock: every action takes its time as an
 // argument, and status takes the date to evaluate.

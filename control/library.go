@@ -37,6 +37,7 @@ type Library struct {
 	dir    string
 	policy bmr.Policy
 	audit  *journal.Journal
+	reg    Register // the issuance register (register.go)
 }
 
 // Signer identifies a person who performs or signs an action.
@@ -204,7 +205,7 @@ func Open(dir string) (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Library{dir: dir, policy: p, audit: j}, nil
+	return &Library{dir: dir, policy: p, audit: j, reg: OpenFileRegister(dir)}, nil
 }
 
 // Dir returns the library's directory.

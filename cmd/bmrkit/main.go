@@ -74,6 +74,14 @@ func commands() []command {
 		{"audit verify", "DIR [--json]", "verify the audit trail and the revision files of a library", runAuditVerify},
 		{"audit repair", "DIR", "repair an audit trail left by an interrupted write", runAuditRepair},
 		{"audit log", "DIR [--json]", "print the audit trail", runAuditLog},
+		{"issue", "DIR DOC --batch B --copies N --by NAME --user ID [-o DIR] [flags]", "issue controlled copies (or a reference print) of the effective revision", runIssue},
+		{"reissue", "DIR SERIAL --reason TEXT --by NAME --user ID [-o DIR]", "issue a copy that replaces a damaged or lost one", runReissue},
+		{"reconcile", "DIR SERIAL (--returned --pages N [--added K] | --void | --destroyed | --lost) [--reason TEXT] --by NAME --user ID", "record what became of an issued copy", runReconcile},
+		{"register list", "DIR [--outstanding] [--batch B] [--doc DOC] [--json]", "list the copies of the issuance register", runRegisterList},
+		{"register report", "DIR [--overdue DAYS] [--batch B] [--doc DOC] [--json]", "reconciliation report: outstanding, overdue, mismatches, re-issues", runRegisterReport},
+		{"register verify", "DIR [--json]", "verify the issuance register's records, hash chain and anchor", runRegisterVerify},
+		{"register repair", "DIR", "repair an issuance register left by an interrupted write", runRegisterRepair},
+		{"register lookup", "DIR QRPAYLOAD [--json]", "find the copy and page of a scanned page code", runRegisterLookup},
 	}
 }
 

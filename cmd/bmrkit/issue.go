@@ -1,0 +1,258 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/render"
+)
+
+const issueArgs = "DIR DOC --batch B --copies N --by NAME --user ID [--role ROLE] [--purpose TEXT] [--rev N] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
+
+// actorFlags are who issues or reconciles: --by NAME --user ID [--role ROLE].
+type actorFlags struct{ name, user, role *string }
+
+func newActorFlags(fs *flag.FlagSet, verb string) actorFlags {
+	return actorFlags{
+		name: fs.String("by", "", "printed `NAME` of the person who "+verb+" (required)"),
+		user: fs.String("user", "", "unique user `ID` of that person (required)"),
+		role: fs.String("role", "", "`ROLE` of that person, e.g. QA (optional)"),
+	}
+}
+
+// signer checks the flags and returns the signer, or prints a usage error.
+func (a actorFlags) signer(e *env, fs *flag.FlagSet) (control.Signer, bool) {
+	var missing []string
+	for _, f := range []struct{ flag, v string }{{"--by", *a.name}, {"--user", *a.user}} {
+		if strings.TrimSpace(f.v) == "" {
+			missing = append(missing, f.flag)
+		}
+	}
+	if len(missing) > 0 {
+		usageError(e.stderr, fs, "say who you are with %s", strings.Join(missing, " and "))
+		return control.Signer{}, false
+	}
+	return control.Signer{Name: *a.name, UserID: *a.user, Role: *a.role}, true
+}
+
+// printFlags are the render options of issued copies.
+type printFlags struct{ paper, site, dateFormat, logo *string }
+
+func newPrintFlags(fs *flag.FlagSet) printFlags {
+	return printFlags{
+		paper:      fs.String("paper", "a4", "paper size: a4 or letter"),
+		site:       fs.String("site", "", "company and site name printed in the header"),
+		dateFormat: fs.String("date-format", "", "site date format, e.g. DD-MMM-YYYY (default YYYY-MM-DD)"),
+		logo:       fs.String("logo", "", "PNG or JPEG logo printed in the header"),
+	}
+}
+
+// printer returns the renderer as the printer of control.Issue, or prints
+// a usage error.
+func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, int) {
+	base := render.Options{Site: *p.site, DateFormat: *p.dateFormat}
+	switch strings.ToLower(*p.paper) {
+	case "a4":
+	case "letter":
+		base.Paper = render.Letter
+	default:
+		return nil, usageError(e.stderr, fs, "--paper %q: use a4 or letter", *p.paper)
+	}
+	if *p.logo != "" {
+		b, err := os.ReadFile(*p.logo)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", fs.Name(), err)
+			return nil, exitFail
+		}
+		base.Logo = b
+	}
+	return renderPrinter(base), exitOK
+}
+
+// renderPrinter prints controlled copies (Issued mode) and reference
+// prints (Reference mode) with the renderer.
+func renderPrinter(base render.Options) control.Printer {
+	return control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
+		o := base
+		o.Approvals, o.Policy = c.Approvals, &c.Policy
+		if c.Type == control.Uncontrolled {
+			o.Mode = render.Reference
+			o.Reference = &render.ReferencePrint{ValidUntil: c.ValidUntil, PrintedBy: c.By.Name, PrintedAt: c.Time}
+		} else {
+			o.Mode = render.Issued
+			o.Issue = &render.Issue{Batch: c.Batch, Serial: c.Serial, Copy: c.Copy, Copies: c.Copies,
+				IssuedBy: c.By.Name, IssuedByID: c.By.UserID, Purpose: c.Purpose, IssuedAt: c.Time}
+		}
+		lay, err := render.Render(w, t, o)
+		if err != nil {
+			return 0, err
+		}
+		return lay.Pages, nil
+	})
+}
+
+// outDir creates the output directory.
+func outDir(e *env, cmd, dir string) bool {
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", cmd, err)
+		return false
+	}
+	return true
+}
+
+func runIssue(e *env, args []string) int {
+	fs := newFlags(e, "issue", issueArgs)
+	by := newActorFlags(fs, "issues")
+	pf := newPrintFlags(fs)
+	batch := fs.String("batch", "", "batch number (required for controlled copies)")
+	copies := fs.Int("copies", 1, "number of controlled copies")
+	purpose := fs.String("purpose", "", "purpose printed on every page, e.g. Production or Training")
+	rev := fs.Int("rev", 0, "the revision you expect to issue; refused unless it is the effective one")
+	out := fs.String("o", ".", "write the PDFs, <serial>.pdf, into this `DIR` (created if needed)")
+	reference := fs.Bool("reference", false, "print an UNCONTROLLED reference print instead of controlled copies")
+	validUntil := fs.String("valid-until", "", "reference: last `DATE` (YYYY-MM-DD) the print is valid, at most 30 days on")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 2 {
+		return usageError(e.stderr, fs, "give the library directory and the document number")
+	}
+	signer, ok := by.signer(e, fs)
+	if !ok {
+		return exitUsage
+	}
+	var until bmr.Date
+	switch {
+	case *reference && *validUntil == "":
+		return usageError(e.stderr, fs, "a reference print needs --valid-until DATE")
+	case *reference && *batch != "":
+		return usageError(e.stderr, fs, "a reference print belongs to no batch: leave out --batch")
+	case *reference:
+		d, err := bmr.ParseDate(*validUntil)
+		if err != nil {
+			return usageError(e.stderr, fs, "--valid-until: %v", err)
+		}
+		until = d
+	case *batch == "":
+		return usageError(e.stderr, fs, "say which batch the copies are for with --batch")
+	}
+	p, code := pf.printer(e, fs)
+	if p == nil {
+		return code
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	if !outDir(e, fs.Name(), *out) {
+		return exitFail
+	}
+	at := e.clock()
+	if *reference {
+		c, err := l.Reference(control.ReferenceRequest{Document: pos[1], Revision: *rev, By: signer, Time: at,
+			ValidUntil: until, Purpose: *purpose, OutDir: *out}, p)
+		if err != nil {
+			return fail(e, fs.Name(), err)
+		}
+		fmt.Fprintln(e.stdout, c.Serial)
+		fmt.Fprintf(e.stderr, "printed an UNCONTROLLED reference print of revision %d of %s, valid until %s: %s (%s)\n",
+			c.Revision, c.Document, c.ValidUntil, c.Path, plural(c.Pages, "page"))
+		return exitOK
+	}
+	req := control.IssueRequest{Document: pos[1], Revision: *rev, Batch: *batch, Copies: *copies, By: signer,
+		Purpose: *purpose, Time: at, OutDir: *out}
+	bar := newProgress(e, fmt.Sprintf("issuing %s for batch %s", pos[1], *batch))
+	req.Progress = bar.update
+	cs, err := l.Issue(req, p)
+	bar.done()
+	for _, c := range cs {
+		fmt.Fprintln(e.stdout, c.Serial)
+	}
+	if err != nil {
+		if len(cs) > 0 {
+			fmt.Fprintf(e.stderr, "bmrkit issue: %s issued before the error (listed above)\n", pluralize(len(cs), "copy", "copies"))
+		}
+		return fail(e, fs.Name(), err)
+	}
+	c := cs[0]
+	each := ""
+	if len(cs) > 1 {
+		each = " each"
+	}
+	fmt.Fprintf(e.stderr, "issued %s of revision %d of %s for batch %s into %s (%s%s)\n",
+		pluralize(len(cs), "copy", "copies"), c.Revision, c.Document, c.Batch, *out, plural(c.Pages, "page"), each)
+	return exitOK
+}
+
+func runReissue(e *env, args []string) int {
+	fs := newFlags(e, "reissue", "DIR SERIAL --reason TEXT --by NAME --user ID [--role ROLE] [-o DIR] [--paper …]")
+	by := newActorFlags(fs, "re-issues")
+	pf := newPrintFlags(fs)
+	reason := fs.String("reason", "", "why the copy is replaced, e.g. water damage (required)")
+	out := fs.String("o", ".", "write the PDF, <serial>.pdf, into this `DIR` (created if needed)")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 2 {
+		return usageError(e.stderr, fs, "give the library directory and the serial of the copy to replace")
+	}
+	signer, ok := by.signer(e, fs)
+	if !ok {
+		return exitUsage
+	}
+	if strings.TrimSpace(*reason) == "" {
+		return usageError(e.stderr, fs, "say why the copy is replaced with --reason")
+	}
+	p, code := pf.printer(e, fs)
+	if p == nil {
+		return code
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	if !outDir(e, fs.Name(), *out) {
+		return exitFail
+	}
+	c, err := l.Reissue(control.ReissueRequest{Serial: pos[1], Reason: *reason, By: signer, Time: e.clock(), OutDir: *out}, p)
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	fmt.Fprintln(e.stdout, c.Serial)
+	fmt.Fprintf(e.stderr, "issued %s as copy %d of %d of batch %s, replacing %s: %s\n", c.Path, c.Copy, c.Copies, c.Batch, c.ReissueOf, c.Reason)
+	fmt.Fprintf(e.stderr, "%s stays in the register: reconcile it too (bmrkit reconcile %s %s --destroyed --reason …)\n", c.ReissueOf, pos[0], c.ReissueOf)
+	return exitOK
+}
+
+// progress draws a progress line on a terminal, and nothing otherwise.
+type progress struct {
+	e     *env
+	label string
+	drawn bool
+}
+
+func newProgress(e *env, label string) *progress { return &progress{e: e, label: label} }
+
+func (p *progress) update(done, total int) {
+	if !p.e.terminal {
+		return
+	}
+	const width = 30
+	n := done * width / total
+	fmt.Fprintf(p.e.stderr, "\r%s [%s%s] %d/%d", p.label, strings.Repeat("#", n), strings.Repeat("-", width-n), done, total)
+	p.drawn = true
+}
+
+// done ends the progress line.
+func (p *progress) done() {
+	if p.drawn {
+		fmt.Fprintln(p.e.stderr)
+	}
+}

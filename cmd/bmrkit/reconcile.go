@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/bmrkit/bmrkit/control"
+)
+
+const reconcileArgs = "DIR SERIAL (--returned --pages N [--added K] | --void | --destroyed | --lost) [--reason TEXT] --by NAME --user ID [--role ROLE]"
+
+func runReconcile(e *env, args []string) int {
+	fs := newFlags(e, "reconcile", reconcileArgs)
+	by := newActorFlags(fs, "reconciles the copy")
+	returned := fs.Bool("returned", false, "the copy came back after use: give --pages")
+	void := fs.Bool("void", false, "the copy is cancelled (needs --reason)")
+	destroyed := fs.Bool("destroyed", false, "the copy was destroyed (needs --reason)")
+	lost := fs.Bool("lost", false, "the copy cannot be found (needs --reason, e.g. the deviation number)")
+	pages := fs.Int("pages", 0, "returned: number of pages received, added pages included")
+	added := fs.Int("added", 0, "returned: number of pages added during execution (the added-pages log)")
+	reason := fs.String("reason", "", "why the copy is voided, destroyed or lost; a note on return")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 2 {
+		return usageError(e.stderr, fs, "give the library directory and the serial of the copy")
+	}
+	n := 0
+	for _, b := range []bool{*returned, *void, *destroyed, *lost} {
+		if b {
+			n++
+		}
+	}
+	if n != 1 {
+		return usageError(e.stderr, fs, "say what became of the copy with one of --returned, --void, --destroyed, --lost")
+	}
+	if *returned && *pages == 0 {
+		return usageError(e.stderr, fs, "a return needs --pages N, the number of pages received")
+	}
+	if !*returned && (*pages != 0 || *added != 0) {
+		return usageError(e.stderr, fs, "--pages and --added go with --returned")
+	}
+	signer, ok := by.signer(e, fs)
+	if !ok {
+		return exitUsage
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	r := control.Reconciliation{By: signer, Time: e.clock(), Reason: *reason, Pages: *pages, AddedPages: *added}
+	var c *control.CopyState
+	switch {
+	case *returned:
+		c, err = l.Return(pos[1], r)
+	case *void:
+		c, err = l.Void(pos[1], r)
+	case *destroyed:
+		c, err = l.Destroy(pos[1], r)
+	default:
+		c, err = l.Lost(pos[1], r)
+	}
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	fmt.Fprintf(e.stdout, "%s: %s\n", c.Serial, c.Explain())
+	if c.PageMismatch() {
+		fmt.Fprintf(e.stderr, "bmrkit reconcile: the return is recorded, but %s came back with %s and %d were expected (%d issued + %d added): investigate and record a deviation\n",
+			c.Serial, plural(c.Closed.PagesReceived, "page"), c.ExpectedPages(), c.Pages, c.Closed.AddedPages)
+		return exitFail
+	}
+	return exitOK
+}

@@ -1,0 +1,360 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/render"
+)
+
+const timeLayout = "2006-01-02 15:04 -07:00"
+
+// pluralize returns "1 copy" or "3 copies".
+func pluralize(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func writeJSON(w io.Writer, v any) {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	fmt.Fprintf(w, "%s\n", b)
+}
+
+func runRegisterList(e *env, args []string) int {
+	fs := newFlags(e, "register list", "DIR [--outstanding] [--batch B] [--doc DOC] [--json]")
+	outstanding := fs.Bool("outstanding", false, "list only copies not yet accounted for (outstanding, or reserved and never issued)")
+	batch := fs.String("batch", "", "list only the copies of this batch")
+	doc := fs.String("doc", "", "list only the copies of this master")
+	asJSON := fs.Bool("json", false, "print the copies as JSON")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		return usageError(e.stderr, fs, "give the library directory")
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	all, err := l.Copies(*doc, *batch)
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	cs := []control.CopyState{}
+	for _, c := range all {
+		if !*outstanding || c.Status == control.CopyOutstanding || c.Status == control.CopyReserved {
+			cs = append(cs, c)
+		}
+	}
+	if *asJSON {
+		writeJSON(e.stdout, cs)
+		return exitOK
+	}
+	if len(cs) == 0 {
+		fmt.Fprintln(e.stdout, "no copies")
+		return exitOK
+	}
+	w := 0
+	for _, c := range cs {
+		w = max(w, len(c.Serial))
+	}
+	for _, c := range cs {
+		fmt.Fprintf(e.stdout, "%-*s  %s\n", w, c.Serial, describe(&c))
+		fmt.Fprintf(e.stdout, "%-*s  %s\n", w, "", c.Explain())
+	}
+	fmt.Fprintf(e.stdout, "%s\n", pluralize(len(cs), "copy", "copies"))
+	return exitOK
+}
+
+// describe says what a copy is: "copy 1 of 3, batch B26-0412, revision 3,
+// 36 pages, issued 2026-03-05 08:15 +01:00 by Ida Issuer (iissuer)".
+func describe(c *control.CopyState) string {
+	var b strings.Builder
+	if c.Type == control.Uncontrolled {
+		fmt.Fprintf(&b, "reference print of revision %d of %s", c.Revision, c.Document)
+	} else {
+		fmt.Fprintf(&b, "copy %d of %d, batch %s, revision %d of %s", c.Copy, c.Copies, c.Batch, c.Revision, c.Document)
+	}
+	if c.Pages > 0 {
+		fmt.Fprintf(&b, ", %s", plural(c.Pages, "page"))
+	}
+	fmt.Fprintf(&b, ", issued %s by %s", c.IssuedAt.Format(timeLayout), c.IssuedBy)
+	if c.Purpose != "" && c.Purpose != "Re-issue of "+c.ReissueOf {
+		fmt.Fprintf(&b, " for %s", c.Purpose)
+	}
+	if c.ReissueOf != "" {
+		fmt.Fprintf(&b, "; replaces %s: %s", c.ReissueOf, c.ReissueReason)
+	}
+	if c.ReissuedAs != "" {
+		fmt.Fprintf(&b, "; replaced by %s", c.ReissuedAs)
+	}
+	return b.String()
+}
+
+func runRegisterReport(e *env, args []string) int {
+	fs := newFlags(e, "register report", "DIR [--overdue DAYS] [--batch B] [--doc DOC] [--json]")
+	days := fs.Int("overdue", 30, "a copy outstanding longer than this many `DAYS` is overdue")
+	batch := fs.String("batch", "", "report only on this batch")
+	doc := fs.String("doc", "", "report only on this master")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		return usageError(e.stderr, fs, "give the library directory")
+	}
+	if *days < 1 {
+		return usageError(e.stderr, fs, "--overdue must be at least 1 day")
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	r, err := l.Reconciliation(e.clock(), control.ReportOptions{Overdue: time.Duration(*days) * 24 * time.Hour, Document: *doc, Batch: *batch})
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	if *asJSON {
+		writeJSON(e.stdout, r)
+		return exitOK
+	}
+	printReport(e.stdout, r, *days, pos[0])
+	return exitOK
+}
+
+// tallyLine says what became of the copies of a tally.
+func tallyLine(t control.Tally) string {
+	parts := []string{fmt.Sprintf("%d issued", t.Issued)}
+	add := func(n int, s string) {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	if t.Outstanding > 0 {
+		s := fmt.Sprintf("%d outstanding", t.Outstanding)
+		if t.Overdue > 0 {
+			s += fmt.Sprintf(" (%d overdue)", t.Overdue)
+		}
+		parts = append(parts, s)
+	}
+	if t.Returned > 0 {
+		s := fmt.Sprintf("%d returned", t.Returned)
+		if t.Mismatches > 0 {
+			s += fmt.Sprintf(" (%s)", pluralize(t.Mismatches, "page-count mismatch", "page-count mismatches"))
+		}
+		parts = append(parts, s)
+	}
+	add(t.Voided, "voided")
+	add(t.Destroyed, "destroyed")
+	add(t.Lost, "lost")
+	s := strings.Join(parts, ", ")
+	if t.Unfinished > 0 {
+		s += fmt.Sprintf("; %d never issued (void them)", t.Unfinished)
+	}
+	if t.Cancelled > 0 {
+		s += fmt.Sprintf("; %d voided before issue", t.Cancelled)
+	}
+	return s
+}
+
+func printReport(w io.Writer, r *control.ReconciliationReport, days int, dir string) {
+	fmt.Fprintf(w, "reconciliation on %s (overdue after %d days)\n", r.At.Format(timeLayout), days)
+	if len(r.Masters) == 0 {
+		fmt.Fprintln(w, "\nno controlled copies")
+	}
+	for _, m := range r.Masters {
+		fmt.Fprintf(w, "\n%s: %s\n", m.Document, tallyLine(m))
+		for _, b := range r.Batches {
+			if b.Document == m.Document {
+				fmt.Fprintf(w, "  batch %s: %s\n", b.Batch, tallyLine(b))
+			}
+		}
+	}
+	section := func(title string, n int) bool {
+		if n > 0 {
+			fmt.Fprintf(w, "\n%s: %d\n", title, n)
+		}
+		return n > 0
+	}
+	if section("outstanding copies", len(r.Outstanding)) {
+		for _, c := range r.Outstanding {
+			age := int(r.At.Sub(c.IssuedAt).Hours() / 24)
+			late := ""
+			if r.At.Sub(c.IssuedAt) > r.Overdue {
+				late = "  OVERDUE"
+			}
+			fmt.Fprintf(w, "  %s  batch %s, copy %d of %d, issued %s by %s, %s ago%s\n", c.Serial, c.Batch, c.Copy, c.Copies, c.IssuedAt.Format(timeLayout), c.IssuedBy, plural(age, "day"), late)
+		}
+	}
+	if section("page-count mismatches", len(r.Mismatches)) {
+		for _, c := range r.Mismatches {
+			fmt.Fprintf(w, "  %s  %s\n", c.Serial, c.Explain())
+		}
+	}
+	if section("re-issue chains", len(r.Chains)) {
+		for _, ch := range r.Chains {
+			var parts []string
+			for _, c := range ch {
+				parts = append(parts, fmt.Sprintf("%s (%s)", c.Serial, c.Status))
+			}
+			fmt.Fprintf(w, "  %s\n", strings.Join(parts, " → "))
+			for _, c := range ch[1:] {
+				fmt.Fprintf(w, "      %s replaces %s: %s\n", c.Serial, c.ReissueOf, c.ReissueReason)
+			}
+		}
+	}
+	if section("reserved but never issued (an interrupted issue; void each)", len(r.Unfinished)) {
+		for _, c := range r.Unfinished {
+			fmt.Fprintf(w, "  %s  reserved %s by %s: bmrkit reconcile %s %s --void --reason …\n", c.Serial, c.IssuedAt.Format(timeLayout), c.IssuedBy, dir, c.Serial)
+		}
+	}
+	if section("reference prints", len(r.References)) {
+		for _, c := range r.References {
+			valid := "valid until"
+			if bmr.DateOf(r.At).Compare(c.ValidUntil) > 0 {
+				valid = "expired after"
+			}
+			fmt.Fprintf(w, "  %s  printed %s by %s, %s %s\n", c.Serial, c.IssuedAt.Format(timeLayout), c.IssuedBy, valid, c.ValidUntil)
+		}
+	}
+	if r.Reconciled() {
+		fmt.Fprintln(w, "\nevery controlled copy is accounted for")
+	} else {
+		fmt.Fprintln(w, "\nnot reconciled: copies are outstanding, never issued, or came back with the wrong page count")
+	}
+}
+
+func runRegisterVerify(e *env, args []string) int {
+	fs := newFlags(e, "register verify", "DIR [--json]")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		return usageError(e.stderr, fs, "give the library directory")
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	rep, err := l.VerifyRegister()
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	status := exitOK
+	if !rep.OK() {
+		status = exitFail
+	}
+	if *asJSON {
+		writeJSON(e.stdout, rep)
+		return status
+	}
+	j := rep.Journal
+	switch {
+	case j.OK() && len(rep.Problems) == 0:
+		fmt.Fprintf(e.stdout, "issuance register: %d records, %s, head %s: every record, the hash chain and the anchor verify\n", j.Records, pluralize(rep.Copies, "copy", "copies"), bmr.ShortFingerprint(j.Head))
+	case j.OK():
+		fmt.Fprintf(e.stdout, "issuance register: the records verify but do not make sense:\n")
+		for _, p := range rep.Problems {
+			fmt.Fprintf(e.stdout, "  %s\n", p)
+		}
+		fmt.Fprintln(e.stdout, "the register was written by something other than bmrkit: investigate")
+	default:
+		fmt.Fprintf(e.stdout, "issuance register: %s\n", plural(len(j.Findings), "finding"))
+		for _, f := range j.Findings {
+			fmt.Fprintf(e.stdout, "  %s\n", f)
+		}
+		if j.Repairable() {
+			fmt.Fprintf(e.stdout, "an append was interrupted (a crash or a killed process); \"bmrkit register repair %s\" restores the last complete record\n", pos[0])
+		} else {
+			fmt.Fprintln(e.stdout, "the register was changed outside bmrkit: investigate, and restore it from a copy")
+		}
+	}
+	return status
+}
+
+func runRegisterRepair(e *env, args []string) int {
+	fs := newFlags(e, "register repair", "DIR")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		return usageError(e.stderr, fs, "give the library directory")
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	rr, err := l.RepairRegister()
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	if len(rr.Actions) == 0 {
+		fmt.Fprintln(e.stdout, "the issuance register verifies; nothing to repair")
+		return exitOK
+	}
+	for _, a := range rr.Actions {
+		fmt.Fprintf(e.stdout, "repaired: %s\n", a)
+	}
+	fmt.Fprintf(e.stdout, "issuance register: %d records, head %s\n", rr.After.Records, bmr.ShortFingerprint(rr.After.Head))
+	fmt.Fprintf(e.stdout, "copies reserved by the interrupted issue are listed by \"bmrkit register report %s\": void them\n", pos[0])
+	return exitOK
+}
+
+func runRegisterLookup(e *env, args []string) int {
+	fs := newFlags(e, "register lookup", "DIR QRPAYLOAD [--json]")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 2 {
+		return usageError(e.stderr, fs, "give the library directory and the text of a page's QR code")
+	}
+	q, err := render.ParseQRPayload(strings.TrimSpace(pos[1]))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", fs.Name(), err)
+		return exitFail
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	pl, err := l.LookupPage(q.Serial, q.Page, q.Pages, q.Fingerprint)
+	var re *control.RefusalError
+	if errors.As(err, &re) && re.Rule == control.RuleUnknownSerial {
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s: the page is not from a copy this library issued\n", fs.Name(), re.Message)
+		return exitFail
+	}
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	status := exitOK
+	if len(pl.Problems) > 0 {
+		status = exitFail
+	}
+	if *asJSON {
+		writeJSON(e.stdout, pl)
+		return status
+	}
+	c := &pl.Copy
+	fmt.Fprintf(e.stdout, "page %d of %d of %s\n", pl.Page, pl.Pages, c.Serial)
+	fmt.Fprintf(e.stdout, "  %s\n", describe(c))
+	fmt.Fprintf(e.stdout, "  %s\n", c.Explain())
+	for _, p := range pl.Problems {
+		fmt.Fprintf(e.stdout, "  PROBLEM: %s\n", p)
+	}
+	return status
+}

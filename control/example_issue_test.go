@@ -1,0 +1,97 @@
+package control_test
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/render"
+)
+
+// renderPrinter prints controlled copies and reference prints with package
+// render: the wiring the CLI uses (package control does not import the
+// renderer).
+func renderPrinter(site string) control.Printer {
+	return control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
+		o := render.Options{Site: site, Approvals: c.Approvals, Policy: &c.Policy}
+		if c.Type == control.Uncontrolled {
+			o.Mode = render.Reference
+			o.Reference = &render.ReferencePrint{ValidUntil: c.ValidUntil, PrintedBy: c.By.Name, PrintedAt: c.Time}
+		} else {
+			o.Mode = render.Issued
+			o.Issue = &render.Issue{Batch: c.Batch, Serial: c.Serial, Copy: c.Copy, Copies: c.Copies,
+				IssuedBy: c.By.Name, IssuedByID: c.By.UserID, Purpose: c.Purpose, IssuedAt: c.Time}
+		}
+		lay, err := render.Render(w, t, o)
+		if err != nil {
+			return 0, err
+		}
+		return lay.Pages, nil
+	})
+}
+
+// Issue two controlled copies of the effective revision for a batch, print
+// them with the renderer, reconcile them, and report.
+func ExampleLibrary_Issue() {
+	dir, _ := os.MkdirTemp("", "issue")
+	defer os.RemoveAll(dir)
+	cet := time.FixedZone("CET", 3600)
+	day := func(d, h int) time.Time { return time.Date(2026, 3, d, h, 0, 0, 0, cet) }
+	ann := control.Signer{Name: "Ann Author", UserID: "aauthor", Role: "Author"}
+	quinn := control.Signer{Name: "Quinn QA", UserID: "qqa", Role: "QA"}
+	lib, _ := control.Init(filepath.Join(dir, "lib"), bmr.DefaultPolicy(), ann, day(1, 8))
+	lib.Add(control.Addition{File: "demo.toml", Source: []byte(master), By: ann, Time: day(1, 9)})
+	for _, s := range []control.Signer{ann, quinn} {
+		meaning := map[string]string{"Author": bmr.MeaningAuthored, "QA": bmr.MeaningApproved}[s.Role]
+		lib.Approve("MBR-DEMO-1", 1, bmr.Approval{Name: s.Name, UserID: s.UserID, Role: s.Role, Meaning: meaning, Time: day(1, 10)})
+	}
+
+	out := filepath.Join(dir, "issued")
+	os.Mkdir(out, 0o755)
+	copies, err := lib.Issue(control.IssueRequest{Document: "MBR-DEMO-1", Batch: "B26-0042", Copies: 2,
+		By: quinn, Purpose: "Production", Time: day(5, 8), OutDir: out}, renderPrinter("Acme Pharma, Basel"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range copies {
+		fmt.Printf("%s: copy %d of %d, revision %d\n", filepath.Base(c.Path), c.Copy, c.Copies, c.Revision)
+	}
+
+	rolf := control.Signer{Name: "Rolf Reconciler", UserID: "rrecon"}
+	lib.Return(copies[0].Serial, control.Reconciliation{By: rolf, Time: day(9, 16), Pages: copies[0].Pages})
+	_, err = lib.Return(copies[0].Serial, control.Reconciliation{By: rolf, Time: day(9, 17), Pages: copies[0].Pages})
+	fmt.Println(err)
+
+	r, _ := lib.Reconciliation(day(20, 9), control.ReportOptions{Overdue: 7 * 24 * time.Hour})
+	for _, t := range r.Batches {
+		fmt.Printf("batch %s: %d issued, %d returned, %d outstanding (%d overdue)\n", t.Batch, t.Issued, t.Returned, t.Outstanding, t.Overdue)
+	}
+	// Output:
+	// MBR-DEMO-1-R01-B26-0042-0001.pdf: copy 1 of 2, revision 1
+	// MBR-DEMO-1-R01-B26-0042-0002.pdf: copy 2 of 2, revision 1
+	// copy MBR-DEMO-1-R01-B26-0042-0001 was already returned on 2026-03-09 by Rolf Reconciler (rrecon): a copy is reconciled once
+	// batch B26-0042: 2 issued, 1 returned, 1 outstanding (1 overdue)
+}
+
+// Take a serial apart, and make one.
+func ExampleParseSerial() {
+	s, err := control.ParseSerial("MBR-PCM-500-R03-B26-0412-0001")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("document %s, revision %d, batch %s, copy #%d\n", s.Document, s.Revision, s.Batch, s.Sequence)
+	s.Sequence++
+	fmt.Println(s)
+	_, err = control.ParseSerial("MBR-PCM-500/B26")
+	fmt.Println(err)
+	// Output:
+	// document MBR-PCM-500, revision 3, batch B26-0412, copy #1
+	// MBR-PCM-500-R03-B26-0412-0002
+	// "MBR-PCM-500/B26" is not an issue serial: want <document>-R<revision>-<batch>-<sequence>, e.g. MBR-PCM-500-R03-B26-0412-0001
+}

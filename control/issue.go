@@ -1,0 +1,378 @@
+package control
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+)
+
+// MaxCopies is the most copies one Issue call issues.
+const MaxCopies = 1000
+
+// MaxReferenceDays is the longest a reference print is valid, in days
+// after the day it is printed.
+const MaxReferenceDays = 30
+
+// maxPurpose and maxReason bound the free text of the register.
+const (
+	maxPurpose = 100
+	maxReason  = 500
+)
+
+// Printer prints one copy: it writes the PDF of template t for copy c to
+// w and returns its page count. The renderer does it in the CLI (see
+// docs/issuance.md):
+//
+//	control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
+//		lay, err := render.Render(w, t, render.Options{Mode: render.Issued,
+//			Approvals: c.Approvals, Policy: &c.Policy, Issue: &render.Issue{…from c…}})
+//		if err != nil {
+//			return 0, err
+//		}
+//		return lay.Pages, nil
+//	})
+//
+// Package control does not import the renderer, so that it depends on the
+// standard library only.
+type Printer interface {
+	Print(w io.Writer, t *bmr.Template, c *IssuedCopy) (pages int, err error)
+}
+
+// PrinterFunc adapts a function to a Printer.
+type PrinterFunc func(w io.Writer, t *bmr.Template, c *IssuedCopy) (int, error)
+
+// Print calls f.
+func (f PrinterFunc) Print(w io.Writer, t *bmr.Template, c *IssuedCopy) (int, error) {
+	return f(w, t, c)
+}
+
+// IssuedCopy is one copy being issued: what the printer prints on it, and
+// once printed, its PDF.
+type IssuedCopy struct {
+	Serial      string
+	Type        CopyType
+	Document    string
+	Revision    int
+	Fingerprint string
+	// Batch is the batch number; "" for a reference print.
+	Batch string
+	// Copy and Copies are "copy n of m"; 0 for a reference print.
+	Copy, Copies int
+	// By issued the copy at Time, for Purpose.
+	By      Signer
+	Time    time.Time
+	Purpose string
+	// ValidUntil is the last day a reference print is valid.
+	ValidUntil bmr.Date
+	// ReissueOf is the serial a replacement copy replaces, and Reason why.
+	ReissueOf, Reason string
+	// Approvals are the revision's signatures and Policy the library's
+	// approval policy: the renderer prints the approval block from them and
+	// refuses an unapproved revision.
+	Approvals []bmr.Approval
+	Policy    bmr.Policy
+
+	// Path, PDFSHA256 and Pages describe the PDF once it is written.
+	Path      string
+	PDFSHA256 string
+	Pages     int
+}
+
+// IssueRequest asks for controlled copies of a master for one batch.
+type IssueRequest struct {
+	// Document is the master's document number.
+	Document string
+	// Revision, when not 0, is the revision the caller expects to issue:
+	// the issue is refused unless it is the one effective at Time.
+	Revision int
+	Batch    string
+	// Copies is the number of copies, from 1 to MaxCopies.
+	Copies int
+	// By is the issuer: printed name and user id are required, the role
+	// is optional.
+	By Signer
+	// Purpose is printed on every page, e.g. "Production"; optional.
+	Purpose string
+	// Time is the issue time. The revision effective on its date is
+	// issued. The library never reads the clock.
+	Time time.Time
+	// OutDir is the existing directory the PDFs are written to, as
+	// <serial>.pdf. An existing file is never replaced.
+	OutDir string
+	// Progress, when set, is called after each copy's PDF is written with
+	// the number written so far and the number to write.
+	Progress func(done, total int)
+}
+
+// ReferenceRequest asks for a reference print: an UNCONTROLLED print of
+// the effective revision for training or information, valid for a short
+// time. It is recorded in the register but never counted as outstanding.
+type ReferenceRequest struct {
+	Document string
+	// Revision, when not 0, must be the revision effective at Time.
+	Revision   int
+	By         Signer
+	Time       time.Time
+	ValidUntil bmr.Date
+	Purpose    string
+	OutDir     string
+}
+
+// ReissueRequest asks for a copy that replaces a damaged or lost one.
+type ReissueRequest struct {
+	// Serial is the copy to replace. It stays in the register and must
+	// still be reconciled (voided, destroyed, lost or, if found, returned).
+	Serial string
+	Reason string
+	By     Signer
+	Time   time.Time
+	OutDir string
+}
+
+// Issue issues controlled copies of the revision of a master that is
+// effective at req.Time, for one batch: it allocates a unique serial per
+// copy, prints each copy with p into req.OutDir and records every copy in
+// the register with the SHA-256 and page count of its PDF.
+//
+// It refuses, with a *RefusalError, a master with no effective revision
+// (draft, stale, superseded, retired or not yet effective: the sentence
+// says which), a req.Revision that is not the effective one, a batch
+// already issued on another revision, and invalid input. The order of
+// operations, and what a crash leaves, are in docs/issuance.md: serials
+// are reserved under the register's lock, the PDFs printed outside it, and
+// each printed copy recorded as issued.
+//
+// When printing fails the copies recorded so far are returned with the
+// error, and the copies not printed are voided.
+func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
+	if err := CheckDocumentNumber(req.Document); err != nil {
+		return nil, err
+	}
+	if err := CheckBatchNumber(req.Batch); err != nil {
+		return nil, err
+	}
+	if req.Copies < 1 || req.Copies > MaxCopies {
+		return nil, refuse(RuleCopies, "the number of copies must be from 1 to %d, not %d", MaxCopies, req.Copies)
+	}
+	if err := checkRequest(req.By, req.Time, "purpose", req.Purpose, maxPurpose, req.OutDir, p); err != nil {
+		return nil, err
+	}
+	on := bmr.DateOf(req.Time)
+	var out []IssuedCopy
+	var tpl *bmr.Template
+	_, err := l.reg.Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
+		b, err := newBook(evs)
+		if err != nil {
+			return nil, err
+		}
+		rev, approvals, err := l.issuable(req.Document, req.Revision, on)
+		if err != nil {
+			return nil, err
+		}
+		tpl = rev.Template
+		if err := b.oneRevision(req.Document, req.Batch, rev.Revision); err != nil {
+			return nil, err
+		}
+		next := b.last[seqKey(req.Document, req.Batch)]
+		out = make([]IssuedCopy, req.Copies)
+		res := make([]RegisterEvent, req.Copies)
+		for i := range out {
+			s := Serial{Document: req.Document, Revision: rev.Revision, Batch: req.Batch, Sequence: next + 1 + i}
+			if err := checkSerial(s); err != nil {
+				return nil, err
+			}
+			out[i] = IssuedCopy{Serial: s.String(), Type: Controlled, Document: req.Document, Revision: rev.Revision,
+				Fingerprint: rev.Fingerprint, Batch: req.Batch, Copy: i + 1, Copies: req.Copies, By: req.By, Time: req.Time,
+				Purpose: req.Purpose, Approvals: approvals, Policy: l.policy}
+			res[i] = out[i].reservation(s.Sequence)
+		}
+		return res, nil
+	})
+	if err != nil {
+		return nil, registerRefusal(err)
+	}
+	return l.print(tpl, out, p, req.OutDir, req.Progress)
+}
+
+// Reference prints and records a reference print of the revision
+// effective at req.Time. The print says UNCONTROLLED and until when it is
+// valid: from the day it is printed to at most MaxReferenceDays later.
+func (l *Library) Reference(req ReferenceRequest, p Printer) (*IssuedCopy, error) {
+	if err := CheckDocumentNumber(req.Document); err != nil {
+		return nil, err
+	}
+	if err := checkRequest(req.By, req.Time, "purpose", req.Purpose, maxPurpose, req.OutDir, p); err != nil {
+		return nil, err
+	}
+	on := bmr.DateOf(req.Time)
+	switch days := daysBetween(on, req.ValidUntil); {
+	case req.ValidUntil.IsZero():
+		return nil, refuse(RuleValidity, "a reference print needs the last day it is valid")
+	case days < 0:
+		return nil, refuse(RuleValidity, "a reference print printed on %s cannot be valid only until %s", on, req.ValidUntil)
+	case days > MaxReferenceDays:
+		return nil, refuse(RuleValidity, "a reference print is valid for at most %d days: %s is %d days after %s", MaxReferenceDays, req.ValidUntil, days, on)
+	}
+	var out []IssuedCopy
+	var tpl *bmr.Template
+	_, err := l.reg.Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
+		b, err := newBook(evs)
+		if err != nil {
+			return nil, err
+		}
+		rev, approvals, err := l.issuable(req.Document, req.Revision, on)
+		if err != nil {
+			return nil, err
+		}
+		tpl = rev.Template
+		s := Serial{Document: req.Document, Revision: rev.Revision, Batch: ReferenceBatch, Sequence: b.last[seqKey(req.Document, ReferenceBatch)] + 1}
+		if err := checkSerial(s); err != nil {
+			return nil, err
+		}
+		out = []IssuedCopy{{Serial: s.String(), Type: Uncontrolled, Document: req.Document, Revision: rev.Revision,
+			Fingerprint: rev.Fingerprint, By: req.By, Time: req.Time, Purpose: req.Purpose, ValidUntil: req.ValidUntil,
+			Approvals: approvals, Policy: l.policy}}
+		return []RegisterEvent{out[0].reservation(s.Sequence)}, nil
+	})
+	if err != nil {
+		return nil, registerRefusal(err)
+	}
+	cs, err := l.print(tpl, out, p, req.OutDir, nil)
+	if len(cs) == 0 {
+		return nil, err
+	}
+	return &cs[0], err
+}
+
+// Reissue issues a copy that replaces copy req.Serial (damaged, lost):
+// a new serial of the same document, revision and batch, printed as the
+// same "copy n of m", with the purpose "Re-issue of <serial>" and linked
+// to the original in the register. The original keeps its entry and must
+// still be reconciled. A returned copy, a reference print, a reservation
+// never issued and a copy already replaced are refused, as is a revision
+// that is no longer effective: a replacement is of the revision the batch
+// is made on.
+func (l *Library) Reissue(req ReissueRequest, p Printer) (*IssuedCopy, error) {
+	if strings.TrimSpace(req.Reason) == "" {
+		return nil, refuse(RuleReason, "a re-issue needs a reason")
+	}
+	if err := checkRequest(req.By, req.Time, "reason", req.Reason, maxReason, req.OutDir, p); err != nil {
+		return nil, err
+	}
+	on := bmr.DateOf(req.Time)
+	var out []IssuedCopy
+	var tpl *bmr.Template
+	_, err := l.reg.Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
+		b, err := newBook(evs)
+		if err != nil {
+			return nil, err
+		}
+		o, err := b.replaceable(req.Serial, req.Time)
+		if err != nil {
+			return nil, err
+		}
+		rev, approvals, err := l.issuable(o.Document, o.Revision, on)
+		if rev != nil {
+			tpl = rev.Template
+		}
+		var re *RefusalError
+		if errors.As(err, &re) {
+			return nil, &RefusalError{Rule: re.Rule, Err: re.Err, Message: fmt.Sprintf("copy %s cannot be replaced: %s; a replacement is of the revision the batch is made on", o.Serial, re.Message)}
+		}
+		if err != nil {
+			return nil, err
+		}
+		s := Serial{Document: o.Document, Revision: o.Revision, Batch: o.Batch, Sequence: b.last[seqKey(o.Document, o.Batch)] + 1}
+		if err := checkSerial(s); err != nil {
+			return nil, err
+		}
+		out = []IssuedCopy{{Serial: s.String(), Type: Controlled, Document: o.Document, Revision: o.Revision,
+			Fingerprint: rev.Fingerprint, Batch: o.Batch, Copy: o.Copy, Copies: o.Copies, By: req.By, Time: req.Time,
+			Purpose: "Re-issue of " + o.Serial, ReissueOf: o.Serial, Reason: req.Reason, Approvals: approvals, Policy: l.policy}}
+		return []RegisterEvent{out[0].reservation(s.Sequence)}, nil
+	})
+	if err != nil {
+		return nil, registerRefusal(err)
+	}
+	cs, err := l.print(tpl, out, p, req.OutDir, nil)
+	if len(cs) == 0 {
+		return nil, err
+	}
+	return &cs[0], err
+}
+
+// reservation is the reserved record of a copy.
+func (c *IssuedCopy) reservation(seq int) RegisterEvent {
+	return RegisterEvent{Kind: EventReserved, Serial: c.Serial, Time: c.Time, By: c.By, Type: c.Type,
+		Document: c.Document, Revision: c.Revision, Fingerprint: c.Fingerprint, Batch: c.Batch, Sequence: seq,
+		Copy: c.Copy, Copies: c.Copies, Purpose: c.Purpose, ValidUntil: c.ValidUntil, ReissueOf: c.ReissueOf, Reason: c.Reason}
+}
+
+// checkRequest checks what every issue needs: who and when, a sane text,
+// an output directory and a printer.
+func checkRequest(by Signer, at time.Time, what, text string, max int, dir string, p Printer) error {
+	if err := checkActor(by, at); err != nil {
+		return err
+	}
+	if err := checkText(what, text, max); err != nil {
+		return err
+	}
+	if p == nil {
+		return fmt.Errorf("control: no printer given")
+	}
+	if fi, err := os.Stat(dir); dir == "" || err != nil || !fi.IsDir() {
+		return refuse(RuleOutput, "the output directory %q does not exist", dir)
+	}
+	return nil
+}
+
+// checkActor refuses a person without printed name or user id, or an
+// action without time. The role is optional for issuance and
+// reconciliation.
+func checkActor(by Signer, at time.Time) error {
+	var missing []string
+	if strings.TrimSpace(by.Name) == "" {
+		missing = append(missing, "printed name")
+	}
+	if strings.TrimSpace(by.UserID) == "" {
+		missing = append(missing, "user id")
+	}
+	if at.IsZero() {
+		missing = append(missing, "time")
+	}
+	if len(missing) > 0 {
+		return refuse(RuleIssuer, "the %s is missing: the register says who acted and when", strings.Join(missing, ", "))
+	}
+	for _, f := range []struct{ what, s string }{{"printed name", by.Name}, {"user id", by.UserID}, {"role", by.Role}} {
+		if err := checkText(f.what, f.s, maxPurpose); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkText refuses text that is too long or has control characters
+// (line breaks, tabs): it is printed on one line.
+func checkText(what, s string, max int) error {
+	if n := len([]rune(s)); n > max {
+		return refuse(RuleText, "the %s is %d characters long; at most %d are accepted", what, n, max)
+	}
+	for _, r := range s {
+		if r < ' ' || r == 0x7f {
+			return refuse(RuleText, "the %s contains a line break or control character: it must fit on one line", what)
+		}
+	}
+	return nil
+}
+
+// daysBetween returns the number of days from a to b.
+func daysBetween(a, b bmr.Date) int {
+	ta := time.Date(a.Year, a.Month, a.Day, 0, 0, 0, 0, time.UTC)
+	tb := time.Date(b.Year, b.Month, b.Day, 0, 0, 0, 0, time.UTC)
+	return int(tb.Sub(ta).Hours() / 24)
+}

@@ -1,0 +1,97 @@
+package control_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/control"
+)
+
+// timedPrinter and timedRegister add up the time spent rendering and in
+// the register (lock, read and verify, append, fsync).
+type timedPrinter struct {
+	p     control.Printer
+	spent time.Duration
+	pages int
+}
+
+func (t *timedPrinter) Print(w io.Writer, tp *bmr.Template, c *control.IssuedCopy) (int, error) {
+	start := time.Now()
+	n, err := t.p.Print(w, tp, c)
+	t.spent += time.Since(start)
+	t.pages = n
+	return n, err
+}
+
+type timedRegister struct {
+	control.Register
+	mu    sync.Mutex
+	spent time.Duration
+}
+
+func (t *timedRegister) Update(fn func([]control.RegisterEvent) ([]control.RegisterEvent, error)) ([]control.RegisterEvent, error) {
+	start := time.Now()
+	defer func() {
+		t.mu.Lock()
+		t.spent += time.Since(start)
+		t.mu.Unlock()
+	}()
+	return t.Register.Update(fn)
+}
+
+// BenchmarkIssue100 issues 100 copies of the largest shipped template
+// (MBR-PCM-500 revision 3 of the example library, which is
+// templates/paracetamol-500mg-tablets.toml) with the real renderer, and
+// reports copies/s and the share of the time spent rendering, in the
+// register (including the status check under its lock) and writing the
+// PDFs. Run:
+//
+//	go test ./control -run '^$' -bench Issue100 -benchtime 1x
+func BenchmarkIssue100(b *testing.B) {
+	shipped, err := os.ReadFile("../templates/paracetamol-500mg-tablets.toml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if ex, _ := os.ReadFile("../examples/library/MBR-PCM-500/rev-003.toml"); !bytes.Equal(ex, shipped) {
+		b.Fatal("the example library's revision 3 is no longer the shipped template")
+	}
+	dir := filepath.Join(b.TempDir(), "library")
+	if err := os.CopyFS(dir, os.DirFS("../examples/library")); err != nil {
+		b.Fatal(err)
+	}
+	lib, err := control.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	reg := &timedRegister{Register: lib.Register()}
+	lib = lib.WithRegister(reg)
+	p := &timedPrinter{p: renderPrinter("Acme Pharma, Basel")}
+	by := control.Signer{Name: "Ida Issuer", UserID: "iissuer"}
+	const copies = 100
+	var total time.Duration
+	i := 0
+	for b.Loop() {
+		i++
+		out := filepath.Join(b.TempDir(), "out")
+		os.Mkdir(out, 0o755)
+		start := time.Now()
+		cs, err := lib.Issue(control.IssueRequest{Document: "MBR-PCM-500", Batch: fmt.Sprintf("B26-%04d", i), Copies: copies,
+			By: by, Purpose: "Production", Time: time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC), OutDir: out}, p)
+		total += time.Since(start)
+		if err != nil || len(cs) != copies {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(copies*i)/total.Seconds(), "copies/s")
+	b.ReportMetric(float64(p.pages), "pages/copy")
+	b.ReportMetric(100*p.spent.Seconds()/total.Seconds(), "render-%")
+	b.ReportMetric(100*reg.spent.Seconds()/total.Seconds(), "register-%")
+	b.ReportMetric(100*(total-p.spent-reg.spent).Seconds()/total.Seconds(), "write-%")
+}

@@ -1,0 +1,99 @@
+package control
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// checkGolden compares got with a golden file; a missing golden fails.
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file missing: %v (run go test -update, then review it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run go test -update and review the diff)\n--- got:\n%s\n--- want:\n%s", path, got, want)
+	}
+}
+
+var (
+	ida   = Signer{Name: "Ida Issuer", UserID: "iissuer", Role: "QA"}
+	rolf  = Signer{Name: "Rolf Reconciler", UserID: "rrecon"}
+	pages = 3 // pages of a stub print
+)
+
+// stubPrinter writes a small text "PDF" naming the copy, fast enough for
+// tests that issue thousands of copies.
+var stubPrinter = PrinterFunc(func(w io.Writer, t *bmr.Template, c *IssuedCopy) (int, error) {
+	_, err := fmt.Fprintf(w, "%%PDF-stub %s %s rev %d copy %d of %d batch %s by %s at %s: %s\n", c.Serial, t.Document.Number,
+		c.Revision, c.Copy, c.Copies, c.Batch, c.By, c.Time.Format(time.RFC3339), c.Purpose)
+	return pages, err
+})
+
+// issueLib returns a library whose master MBR-T-1 revision 1 is
+// effective from 2026-03-01, and an output directory.
+func issueLib(t testing.TB) (*Library, string) {
+	t.Helper()
+	l := newLib(t)
+	mustAdd(t, l, doc, 1, "2026-03-01", at(2, 1, 9))
+	approveBoth(t, l, doc, 1, at(2, 2, 9), at(2, 3, 9))
+	out := filepath.Join(t.TempDir(), "out")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return l, out
+}
+
+func issueReq(batch string, n int, when time.Time, out string) IssueRequest {
+	return IssueRequest{Document: doc, Batch: batch, Copies: n, By: ida, Purpose: "Production", Time: when, OutDir: out}
+}
+
+func mustIssue(t testing.TB, l *Library, req IssueRequest) []IssuedCopy {
+	t.Helper()
+	cs, err := l.Issue(req, stubPrinter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+func serials(cs []IssuedCopy) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Serial)
+	}
+	return out
+}
+
+func states(t testing.TB, l *Library) map[string]CopyStatus {
+	t.Helper()
+	cs, err := l.Copies("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]CopyStatus{}
+	for _, c := range cs {
+		m[c.Serial] = c.Status
+	}
+	return m
+}
+
+func recon(by Signer, when time.Time, reason string) Reconciliation {
+	return Reconciliation{By: by, Time: when, Reason: reason}
+}
