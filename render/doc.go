@@ -54,4 +54,15 @@
 // Text is set in DejaVu Sans, embedded and subset. Text the font cannot
 // print is refused before anything is drawn: bmr.Validate reports it in
 // the template, and Render reports it in the options.
+//
+// # Fillable forms, true copies and review reports
+//
+// RenderFillable adds an AcroForm field on every box of the layout (see
+// FieldName for the names and docs/records.md for the details), appended
+// as an incremental update, so the form keeps the printed bytes and stays
+// byte-identical; ReadFilled reads a form filled in by any PDF filler back
+// into a bmr.Record. TrueCopy prints an executed record on its form, with
+// corrections, N/A reasons and review findings; Review prints the
+// review-by-exception report a QA reviewer signs. Both are deterministic:
+// their print time comes from CopyOptions.
 package render

@@ -43,10 +43,14 @@ func (d *doc) draw(pages []*page) (*fpdf.Fpdf, error) {
 	under, over := d.furniture()
 	pageNo := make([]op, n)
 	for i := range pages {
-		pageNo[i] = d.pageNumber(i+1, n)
+		if d.labels != nil {
+			pageNo[i] = d.pageLabel(d.labels[i])
+		} else {
+			pageNo[i] = d.pageNumber(i+1, n)
+		}
 	}
 	qrs := make([]string, n)
-	if d.s.Mode == Issued {
+	if d.s.Mode == Issued && d.s.extra == nil {
 		for i := range pages {
 			q, err := d.qrOps(i+1, n)
 			if err != nil {

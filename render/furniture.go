@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/bmrkit/bmrkit/bmr"
 )
@@ -25,8 +26,12 @@ func (d *doc) furniture() (under, over []op) {
 
 // pageNumber returns "Page n of total", right-aligned in the footer.
 func (d *doc) pageNumber(n, total int) op {
+	return d.pageLabel("Page " + strconv.Itoa(n) + " of " + strconv.Itoa(total))
+}
+
+// pageLabel returns pg right-aligned in the footer where "Page n of N" goes.
+func (d *doc) pageLabel(pg string) op {
 	g := d.g
-	pg := "Page " + strconv.Itoa(n) + " of " + strconv.Itoa(total)
 	return op{kind: opText, x: f32(g.right - d.m.width(pg, fBodyB)), y: f32(g.ph - footerHeight + 4.6), s: pg, font: fBodyB, color: black}
 }
 
@@ -39,6 +44,11 @@ func (d *doc) header(r *row) {
 	if d.s.Mode == Issued {
 		x1 -= qrCell
 		r.rect(x1, marginTop, qrCell, headerHeight, 0.4, black)
+		if x := d.s.extra; x != nil {
+			// No QR code: this is not the issued copy itself.
+			ls, ff := d.m.fit(strings.ToUpper(x.kind), qrCell-3, headerHeight-4, font{true, 8}, 5)
+			r.lines(x1+1.5, marginTop+(headerHeight-float64(len(ls))*ff.lineHeight())/2, ls, ff, midGray)
+		}
 	}
 	y1, h1 := float64(marginTop), 13.0
 	y2, h2 := y1+h1, headerHeight-h1
@@ -53,10 +63,16 @@ func (d *doc) header(r *row) {
 	d.cell(r, x1-revW, y1, revW, h1, "Revision", strconv.Itoa(t.Document.Revision), font{true, 12}, 6)
 
 	batchW, serialW, effW := 46.0, 0.0, 26.0
-	batch := ""
+	batch, serial := "", ""
 	if d.s.Mode == Issued {
 		serialW = 34
-		batch = d.s.Issue.Batch
+		batch, serial = d.s.Issue.Batch, d.s.Issue.Serial
+	}
+	if x := d.s.extra; x != nil {
+		batch, serial = x.batch, x.serial
+		if serial != "" {
+			serialW = 34
+		}
 	}
 	x = x0
 	prodW := x1 - x0 - batchW - serialW - effW
@@ -65,7 +81,7 @@ func (d *doc) header(r *row) {
 	d.cell(r, x, y2, batchW, h2, "Batch No.", batch, font{true, 10}, 6)
 	x += batchW
 	if serialW > 0 {
-		d.cell(r, x, y2, serialW, h2, "Issue serial", d.s.Issue.Serial, font{true, 8}, 5)
+		d.cell(r, x, y2, serialW, h2, "Issue serial", serial, font{true, 8}, 5)
 		x += serialW
 	}
 	eff := d.s.date(t.Document.Effective)
@@ -119,7 +135,7 @@ func (d *doc) footer(r *row) {
 	sf := font{true, 7}
 	ls, ff := d.m.fit(d.statement(), g.width()-pw-6, 2*sf.lineHeight(), sf, 5.5)
 	c := black
-	if d.s.Mode == Issued {
+	if d.s.Mode == Issued && d.s.extra == nil {
 		c = bandBlue
 	}
 	r.lines(g.left, fy+1.2, ls, ff, c)
@@ -135,6 +151,9 @@ func (d *doc) footer(r *row) {
 	case Reference:
 		right = "Reference print · valid until " + d.s.date(d.s.Reference.ValidUntil)
 	}
+	if x := d.s.extra; x != nil {
+		right = x.footRight
+	}
 	rf := font{false, 6.5}
 	right = d.m.ellipsize(right, g.width()/2-2, rf)
 	r.text(g.right-d.m.width(right, rf), fy+10.8, right, rf, darkGray)
@@ -142,6 +161,9 @@ func (d *doc) footer(r *row) {
 
 // statement is the control statement printed in every footer.
 func (d *doc) statement() string {
+	if x := d.s.extra; x != nil {
+		return x.statement
+	}
 	switch d.s.Mode {
 	case Issued:
 		i := d.s.Issue
@@ -163,11 +185,16 @@ func (d *doc) statement() string {
 func (d *doc) watermark(r *row) {
 	g := d.g
 	var text string
-	switch d.s.Mode {
-	case Issued:
+	switch {
+	case d.s.extra != nil:
+		text = d.s.extra.watermark
+		if text == "" {
+			return
+		}
+	case d.s.Mode == Issued:
 		d.band(r)
 		return
-	case Reference:
+	case d.s.Mode == Reference:
 		text = "UNCONTROLLED"
 	default:
 		text = "MASTER — NOT FOR EXECUTION"

@@ -148,6 +148,9 @@ type settings struct {
 	logo       []byte // logo re-encoded as 8-bit non-interlaced PNG, or nil
 	logoW      int    // logo size in pixels
 	logoH      int
+	// extra, when set, turns the print into a true copy or a review
+	// report: it replaces the page furniture (see special.go).
+	extra *special
 }
 
 // check validates the options and fills in defaults.

@@ -30,6 +30,9 @@ type doc struct {
 	// nboxes counts the boxes of the rows, to size the layout.
 	nboxes int
 	err    error // the first internal error of the layout pass
+	// labels, when set, replace "Page n of N" on each page drawn (true
+	// copies interleave notes pages with the pages of the form).
+	labels []string
 }
 
 // geometry is the page and its content area, in mm from the top-left.
@@ -141,6 +144,12 @@ func writeAtomic(path string, b []byte) (err error) {
 
 // prepare checks the inputs and runs the layout pass.
 func prepare(t *bmr.Template, opts Options) (*doc, error) {
+	return prepareWith(t, opts, nil, true)
+}
+
+// prepareWith is prepare for a true copy or a review report (extra set);
+// without build it stops before the layout pass of the form.
+func prepareWith(t *bmr.Template, opts Options, extra *special, build bool) (*doc, error) {
 	if t == nil {
 		return nil, errors.New("render: no template")
 	}
@@ -155,6 +164,7 @@ func prepare(t *bmr.Template, opts Options) (*doc, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.extra = extra
 	d := &doc{t: t, s: s, g: newGeometry(s.Paper), fp: fp}
 	d.state = s.policy.Evaluate(d.fp, s.approvals)
 	all := bmr.Slots(t)
@@ -167,6 +177,9 @@ func prepare(t *bmr.Template, opts Options) (*doc, error) {
 		return nil, err
 	}
 	d.m = &measurer{pdf: pdf}
+	if !build {
+		return d, nil
+	}
 	d.build()
 	if d.err != nil {
 		return nil, d.err
@@ -190,7 +203,11 @@ func (d *doc) newPDF() (*fpdf.Fpdf, error) {
 	doc := d.t.Document
 	pdf.SetTitle(doc.Title, true)
 	pdf.SetSubject(fmt.Sprintf("%s revision %d", doc.Number, doc.Revision), true)
-	pdf.SetKeywords(fmt.Sprintf("bmrkit %s print; document %s; revision %d; fingerprint %s", d.s.Mode, doc.Number, doc.Revision, d.fp), true)
+	kw := fmt.Sprintf("bmrkit %s print; document %s; revision %d; fingerprint %s", d.s.Mode, doc.Number, doc.Revision, d.fp)
+	if x := d.s.extra; x != nil {
+		kw = x.keywords(doc, d.fp)
+	}
+	pdf.SetKeywords(kw, true)
 	pdf.SetCreator("bmrkit", true)
 	pdf.SetProducer("bmrkit (go-pdf/fpdf)", true)
 	if d.s.Site != "" {
@@ -217,6 +234,8 @@ func (d *doc) newPDF() (*fpdf.Fpdf, error) {
 // print its effective date, else its latest approval, else 2000-01-01.
 func (d *doc) documentTime() time.Time {
 	switch {
+	case d.s.extra != nil:
+		return d.s.extra.at.UTC()
 	case d.s.Mode == Issued:
 		return d.s.Issue.IssuedAt.UTC()
 	case d.s.Mode == Reference:

@@ -10,12 +10,12 @@ import (
 	"github.com/bmrkit/bmrkit/render"
 )
 
-const renderArgs = "TEMPLATE -o OUT.pdf [--mode master|issued|reference] [--batch B --serial S --copy N --copies M --by NAME] [--valid-until DATE] [--paper a4|letter] [--site NAME] [--logo FILE]"
+const renderArgs = "TEMPLATE -o OUT.pdf [--mode master|issued|reference|fillable] [--batch B --serial S --copy N --copies M --by NAME] [--valid-until DATE] [--paper a4|letter] [--site NAME] [--logo FILE]"
 
 func runRender(e *env, args []string) int {
 	fs := newFlags(e, "render", renderArgs)
 	out := fs.String("o", "", "write the PDF to this file; - writes it to stdout")
-	mode := fs.String("mode", "master", "print mode: master (review and approval), issued (controlled copy for one batch) or reference (uncontrolled)")
+	mode := fs.String("mode", "master", "print mode: master (review and approval), issued (controlled copy for one batch), reference (uncontrolled) or fillable (a PDF form with a field on every entry box: an issued copy when --batch is given, else a master print)")
 	paper := fs.String("paper", "a4", "paper size: a4 or letter")
 	site := fs.String("site", "", "company and site name printed in the header")
 	logo := fs.String("logo", "", "PNG or JPEG logo printed in the header")
@@ -50,6 +50,13 @@ func runRender(e *env, args []string) int {
 	// An issued copy and a reference print carry the time they were
 	// made; there is no flag to print another.
 	when := e.clock()
+	fillable := strings.EqualFold(*mode, "fillable")
+	if fillable {
+		*mode = "master"
+		if *batch != "" || *serial != "" {
+			*mode = "issued"
+		}
+	}
 	switch strings.ToLower(*mode) {
 	case "master":
 		o.Mode = render.Master
@@ -95,12 +102,20 @@ func runRender(e *env, args []string) int {
 	}
 	var lay *render.Layout
 	var err error
-	if *out == "-" {
+	switch {
+	case *out == "-":
 		var buf bytes.Buffer
-		if lay, err = render.Render(&buf, t, o); err == nil {
+		if fillable {
+			lay, err = render.RenderFillable(&buf, t, o)
+		} else {
+			lay, err = render.Render(&buf, t, o)
+		}
+		if err == nil {
 			_, err = e.stdout.Write(buf.Bytes())
 		}
-	} else {
+	case fillable:
+		lay, err = render.RenderFillableFile(*out, t, o)
+	default:
 		lay, err = render.RenderFile(*out, t, o)
 	}
 	if err != nil {
@@ -110,6 +125,11 @@ func runRender(e *env, args []string) int {
 	name := *out
 	if name == "-" {
 		name = "stdout"
+	}
+	if fillable {
+		st := render.FormStatsOf(t, lay)
+		fmt.Fprintf(e.stderr, "%s: %s revision %d, fillable form (%s print), %d pages, %d entry boxes, %d form fields\n", name, t.Document.Number, t.Document.Revision, o.Mode, lay.Pages, len(lay.Boxes), st.Fields)
+		return exitOK
 	}
 	fmt.Fprintf(e.stderr, "%s: %s revision %d, %s print, %d pages, %d entry boxes\n", name, t.Document.Number, t.Document.Revision, o.Mode, lay.Pages, len(lay.Boxes))
 	return exitOK

@@ -1,0 +1,328 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/render"
+)
+
+// Executed records: check, read back from a filled-in PDF form, true copy
+// and review report.
+
+const (
+	recordCheckArgs   = "TEMPLATE RECORD.json [--json] [--window DUR] [--library DIR]"
+	recordFromPDFArgs = "TEMPLATE FILLED.pdf --by NAME [--user ID] [--at TIME] [--batch B] [--serial S] -o RECORD.json"
+	recordRenderArgs  = "TEMPLATE RECORD.json -o TRUECOPY.pdf [--by NAME] [--window DUR] [--library DIR] [--paper a4|letter] [--site NAME] [--date-format F]"
+	recordReviewArgs  = "TEMPLATE RECORD.json -o REVIEW.pdf [--by NAME] [--window DUR] [--library DIR] [--paper a4|letter] [--site NAME] [--date-format F]"
+)
+
+// recordInputs are the flags and arguments shared by the commands that
+// read a template and a record and check it.
+type recordInputs struct {
+	window  *time.Duration
+	library *string
+	paper   *string
+	site    *string
+	dateFmt *string
+}
+
+func addCheckFlags(fs interface {
+	Duration(string, time.Duration, string) *time.Duration
+	String(string, string, string) *string
+}, layout bool) recordInputs {
+	in := recordInputs{
+		window:  fs.Duration("window", bmr.DefaultWindow, "contemporaneity window: entries made longer than this after their step was signed are late"),
+		library: fs.String("library", "", "template library whose issuance register must show the record's copy as issued"),
+	}
+	if layout {
+		in.paper = fs.String("paper", "a4", "paper size of the form: a4 or letter")
+		in.site = fs.String("site", "", "company and site name printed in the header")
+		in.dateFmt = fs.String("date-format", "", "site date format, e.g. DD-MMM-YYYY (default YYYY-MM-DD)")
+	}
+	return in
+}
+
+// formOptions are the render options of the form the record is laid out
+// on: the master print in the paper, site and date format given.
+func (in recordInputs) formOptions() (render.Options, error) {
+	var o render.Options
+	if in.paper != nil {
+		switch strings.ToLower(*in.paper) {
+		case "a4":
+		case "letter":
+			o.Paper = render.Letter
+		default:
+			return o, fmt.Errorf("--paper %q: use a4 or letter", *in.paper)
+		}
+		o.Site, o.DateFormat = *in.site, *in.dateFmt
+	}
+	return o, nil
+}
+
+// loadRecord reads a template and a record made on it, and checks the
+// record. Findings point at the pages of the form laid out with form.
+func loadRecord(e *env, name string, in recordInputs, form render.Options, tmplFile, recFile string) (*bmr.Template, *bmr.Record, bmr.Findings, int) {
+	t, code := loadTemplate(e, tmplFile)
+	if t == nil {
+		return nil, nil, nil, code
+	}
+	f, err := os.Open(recFile)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+		return nil, nil, nil, exitFail
+	}
+	defer f.Close()
+	r, err := bmr.DecodeRecord(f, t)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s: %v\n", name, recFile, err)
+		return nil, nil, nil, exitFail
+	}
+	lay, err := render.Render(io.Discard, t, form)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+		return nil, nil, nil, exitFail
+	}
+	opts := bmr.CheckOptions{Window: *in.window, Pages: lay.SlotPages()}
+	if *in.library != "" {
+		lib, err := control.Open(*in.library)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+			return nil, nil, nil, exitFail
+		}
+		opts.Register = lib
+	}
+	fs, err := bmr.Check(t, r, opts)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+		return nil, nil, nil, exitFail
+	}
+	return t, r, fs, exitOK
+}
+
+func runRecordCheck(e *env, args []string) int {
+	fs := newFlags(e, "record check", recordCheckArgs)
+	asJSON := fs.Bool("json", false, "print the findings as JSON")
+	in := addCheckFlags(fs, false)
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 2 {
+		return usageError(e.stderr, fs, "give a template and a record file")
+	}
+	if *in.window <= 0 {
+		return usageError(e.stderr, fs, "--window must be positive")
+	}
+	_, r, found, code := loadRecord(e, "record check", in, render.Options{}, pos[0], pos[1])
+	if r == nil {
+		return code
+	}
+	var err error
+	if *asJSON {
+		err = found.WriteJSON(e.stdout, r)
+	} else {
+		err = found.WriteText(e.stdout, r)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit record check: %v\n", err)
+		return exitFail
+	}
+	if found.Worst() >= bmr.Major {
+		return exitFail
+	}
+	return exitOK
+}
+
+func runRecordFromPDF(e *env, args []string) int {
+	fs := newFlags(e, "record from-pdf", recordFromPDFArgs)
+	out := fs.String("o", "", "write the record (JSON) to this file; - writes it to stdout")
+	by := fs.String("by", "", "printed name of who filled in the form (required)")
+	userID := fs.String("user", "", "user id of who filled in the form")
+	at := fs.String("at", "", "when the form was filled in, e.g. 2026-04-12T16:00:00+02:00 (default: now)")
+	batch := fs.String("batch", "", "batch number, for a form that names none")
+	serial := fs.String("serial", "", "issue serial, for a form that names none")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	switch {
+	case len(pos) != 2:
+		return usageError(e.stderr, fs, "give a template and a filled-in PDF form")
+	case *out == "":
+		return usageError(e.stderr, fs, "no output file: give -o RECORD.json, or -o - for stdout")
+	case strings.TrimSpace(*by) == "":
+		return usageError(e.stderr, fs, "--by NAME is required: who filled in the form")
+	}
+	when := e.clock()
+	if *at != "" {
+		var err error
+		if when, err = parseAt(*at); err != nil {
+			return usageError(e.stderr, fs, "%v", err)
+		}
+	}
+	t, code := loadTemplate(e, pos[0])
+	if t == nil {
+		return code
+	}
+	f, err := os.Open(pos[1])
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
+		return exitFail
+	}
+	defer f.Close()
+	res, err := render.ReadFilled(f, t, render.ReadOptions{By: bmr.Person{Name: *by, UserID: *userID}, At: when,
+		Name: filepath.Base(pos[1]), Batch: *batch, Serial: *serial})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
+		return exitFail
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(e.stderr, "note: %s\n", n)
+	}
+	var buf bytes.Buffer
+	if err := res.Record.Encode(&buf); err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
+		return exitFail
+	}
+	name := *out
+	if *out == "-" {
+		_, err = e.stdout.Write(buf.Bytes())
+		name = "stdout"
+	} else {
+		err = writeFileAtomic(*out, buf.Bytes())
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
+		return exitFail
+	}
+	found, err := bmr.Check(t, res.Record, bmr.CheckOptions{})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
+		return exitFail
+	}
+	c := found.Counts()
+	fmt.Fprintf(e.stderr, "%s: batch %s, %d entries from %d form fields of %s; check: %d critical, %d major, %d minor, %d info (bmrkit record check %s %s)\n",
+		name, res.Record.Batch, res.Values, res.Fields, filepath.Base(pos[1]), c[bmr.Critical], c[bmr.Major], c[bmr.Minor], c[bmr.Info], pos[0], *out)
+	return exitOK
+}
+
+// runRecordPDF is record render (a true copy) and record review.
+func runRecordPDF(e *env, args []string, name, synopsis string) int {
+	fs := newFlags(e, name, synopsis)
+	out := fs.String("o", "", "write the PDF to this file; - writes it to stdout")
+	by := fs.String("by", "", "printed name of who prints it (default: the login name)")
+	in := addCheckFlags(fs, true)
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	switch {
+	case len(pos) != 2:
+		return usageError(e.stderr, fs, "give a template and a record file")
+	case *out == "":
+		return usageError(e.stderr, fs, "no output file: give -o OUT.pdf, or -o - for stdout")
+	case *in.window <= 0:
+		return usageError(e.stderr, fs, "--window must be positive")
+	}
+	form, err := in.formOptions()
+	if err != nil {
+		return usageError(e.stderr, fs, "%v", err)
+	}
+	printer := strings.TrimSpace(*by)
+	if printer == "" {
+		if u, err := user.Current(); err == nil && u.Username != "" {
+			printer = u.Username
+		} else {
+			return usageError(e.stderr, fs, "--by NAME is required: who prints it")
+		}
+	}
+	t, r, found, code := loadRecord(e, name, in, form, pos[0], pos[1])
+	if r == nil {
+		return code
+	}
+	opts := render.CopyOptions{Form: form, PrintedBy: printer, PrintedAt: e.clock()}
+	var buf bytes.Buffer
+	what := "review report"
+	if name == "record render" {
+		what = "true copy"
+		_, err = render.TrueCopy(&buf, t, r, found, opts)
+	} else {
+		err = render.Review(&buf, t, r, found, opts)
+	}
+	if err == nil {
+		if *out == "-" {
+			_, err = e.stdout.Write(buf.Bytes())
+		} else {
+			err = writeFileAtomic(*out, buf.Bytes())
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+		return exitFail
+	}
+	c := found.Counts()
+	dest := *out
+	if dest == "-" {
+		dest = "stdout"
+	}
+	fmt.Fprintf(e.stderr, "%s: %s of batch %s (%s revision %d): %d critical, %d major, %d minor, %d info\n",
+		dest, what, r.Batch, t.Document.Number, t.Document.Revision, c[bmr.Critical], c[bmr.Major], c[bmr.Minor], c[bmr.Info])
+	return exitOK
+}
+
+func runRecordRender(e *env, args []string) int {
+	return runRecordPDF(e, args, "record render", recordRenderArgs)
+}
+
+func runRecordReview(e *env, args []string) int {
+	return runRecordPDF(e, args, "record review", recordReviewArgs)
+}
+
+// parseAt reads a date and time with its zone: RFC 3339 or
+// "YYYY-MM-DD HH:MM ±hh:mm".
+func parseAt(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04 -07:00", "2006-01-02T15:04-07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--at %q: write a date and time with its zone, e.g. 2026-04-12T16:00:00+02:00", s)
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// directory, so that a reader never sees a partial file.
+func writeFileAtomic(path string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return errors.Join(err, os.Remove(tmp.Name()))
+	}
+	return nil
+}
