@@ -52,10 +52,18 @@ func Check(t *Template, r *Record, opts CheckOptions) (Findings, error) {
 	}
 	c := &recordChecker{t: t, r: r, opts: opts, bySlot: map[string][]*Entry{}, order: map[string]int{}, slots: map[string]*Slot{}}
 	c.slotList = Slots(t)
+	c.byField = map[string][]*Slot{}
+	c.byStep = map[*Step][]*Slot{}
 	for i := range c.slotList {
 		s := &c.slotList[i]
 		c.order[s.Key] = i
 		c.slots[s.Key] = s
+		if s.Field != nil {
+			c.byField[s.Field.ID] = append(c.byField[s.Field.ID], s)
+			if s.Step != nil {
+				c.byStep[s.Step] = append(c.byStep[s.Step], s)
+			}
+		}
 	}
 	for i := range r.Entries {
 		e := &r.Entries[i]
@@ -77,6 +85,8 @@ type recordChecker struct {
 	opts     CheckOptions
 	slotList []Slot
 	slots    map[string]*Slot
+	byField  map[string][]*Slot // field id → its slots, in repeat order
+	byStep   map[*Step][]*Slot  // step → the slots of its fields
 	order    map[string]int
 	bySlot   map[string][]*Entry
 	found    Findings

@@ -38,8 +38,8 @@ func (env recordEnv) Values(ref *formula.Ref) ([]*big.Rat, error) {
 	if strings.HasPrefix(ref.Name, KeyClosing) {
 		keys = append(keys, ref.Name) // a closing slot, named by its key
 	}
-	for _, s := range c.slotList {
-		if s.Field != nil && s.Field.ID == ref.Name && (ref.Index == 0 || s.Index == ref.Index || s.Index == 0 && ref.Index == 1) {
+	for _, s := range c.byField[ref.Name] {
+		if ref.Index == 0 || s.Index == ref.Index || s.Index == 0 && ref.Index == 1 {
 			keys = append(keys, s.Key)
 		}
 	}
@@ -161,16 +161,12 @@ func (c *recordChecker) steps() {
 // was signed as performed.
 func (c *recordChecker) late(st *Step, perf *Entry) {
 	limit := perf.At.Add(c.opts.Window)
-	for _, s := range c.slotList {
-		if s.Step != st || s.Field == nil {
-			continue
-		}
+	for _, s := range c.byStep[st] {
 		e := c.first(s.Key)
 		if e == nil || e.At.IsZero() || !e.At.After(limit) {
 			continue
 		}
-		sc := s
-		c.add(Major, RecLate, &sc, s.Key, fmt.Sprintf("step signed %s, entry made %s (window %s)", stamp(perf.At), stamp(e.At), minutes(c.opts.Window)),
+		c.add(Major, RecLate, s, s.Key, fmt.Sprintf("step signed %s, entry made %s (window %s)", stamp(perf.At), stamp(e.At), minutes(c.opts.Window)),
 			"%s was entered %s after step %s was signed as performed", s.Key, minutes(e.At.Sub(perf.At)), st.ID)
 	}
 }
