@@ -62,16 +62,18 @@ func (d *doc) header(r *row) {
 	d.cell(r, x1-docW-revW, y1, docW, h1, "Document No.", t.Document.Number, font{true, 9.5}, 5.5)
 	d.cell(r, x1-revW, y1, revW, h1, "Revision", strconv.Itoa(t.Document.Revision), font{true, 12}, 6)
 
+	// A serial such as MBR-PCM-500-R03-B26-0412-0001 needs about 45 mm at
+	// 8 pt; batch numbers are short, so the serial takes room from them.
 	batchW, serialW, effW := 46.0, 0.0, 26.0
 	batch, serial := "", ""
 	if d.s.Mode == Issued {
-		serialW = 34
+		batchW, serialW = 30, 50
 		batch, serial = d.s.Issue.Batch, d.s.Issue.Serial
 	}
 	if x := d.s.extra; x != nil {
 		batch, serial = x.batch, x.serial
 		if serial != "" {
-			serialW = 34
+			batchW, serialW = 30, 50
 		}
 	}
 	x = x0
@@ -81,7 +83,12 @@ func (d *doc) header(r *row) {
 	d.cell(r, x, y2, batchW, h2, "Batch No.", batch, font{true, 10}, 6)
 	x += batchW
 	if serialW > 0 {
-		d.cell(r, x, y2, serialW, h2, "Issue serial", serial, font{true, 8}, 5)
+		// A serial is one token: shrink it to one line rather than wrap it.
+		sf := font{true, 8}
+		if w := d.m.width(serial, sf); w > serialW-2 {
+			sf.size = math.Max(4.5, sf.size*(serialW-2)/w)
+		}
+		d.cell(r, x, y2, serialW, h2, "Issue serial", serial, sf, sf.size)
 		x += serialW
 	}
 	eff := d.s.date(t.Document.Effective)

@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,6 +12,9 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 )
+
+// qrQuietModules is the quiet zone around a QR code, in modules.
+const qrQuietModules = 4
 
 // QRVersion is the version tag that starts every QR payload.
 const QRVersion = "BMR1"
@@ -74,9 +78,12 @@ func (d *doc) qrOps(n, total int) (string, error) {
 	}
 	q.DisableBorder = true
 	bm := q.Bitmap()
-	const quiet = 2.0 // mm of white around the code inside its cell
-	size := float64(qrCell) - 2*quiet
-	x0 := d.g.right - qrCell + quiet
+	// The code is centred in its cell with the quiet zone ISO/IEC 18004
+	// requires: at least 4 modules of white on every side.
+	modules := float64(len(bm))
+	module := math.Min(qrCell, headerHeight) / (modules + 2*qrQuietModules)
+	size := module * modules
+	x0 := d.g.right - qrCell + (qrCell-size)/2
 	y0 := marginTop + (headerHeight-size)/2
 	return qrPath(bm, x0, y0, size, d.g.ph), nil
 }
