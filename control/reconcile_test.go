@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/pagecode"
 )
 
 const s1, s2, s3 = "MBR-T-1-R01-B26-0412-0001", "MBR-T-1-R01-B26-0412-0002", "MBR-T-1-R01-B26-0412-0003"
@@ -294,4 +295,12 @@ func TestLookupPage(t *testing.T) {
 	}
 	_, err := l.LookupPage("MBR-T-1-R01-B26-0412-0003", 1, 3, fp)
 	wantRefusal(t, err, RuleUnknownSerial, "the register has no copy MBR-T-1-R01-B26-0412-0003")
+	// the text of a scanned code
+	pl, err := l.Lookup(" " + pagecode.Format(s1, 2, 3, cs[0].Fingerprint) + "\n")
+	if err != nil || pl.Copy.Serial != s1 || pl.Page != 2 || len(pl.Problems) != 0 {
+		t.Errorf("Lookup: %+v %v", pl, err)
+	}
+	if _, err := l.Lookup("https://example.com"); !errors.Is(err, pagecode.ErrCode) {
+		t.Errorf("Lookup of a URL: %v", err)
+	}
 }

@@ -3,9 +3,11 @@ package control
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/pagecode"
 )
 
 // DefaultOverdue is how long a copy may stay outstanding before the
@@ -85,10 +87,20 @@ type PageLookup struct {
 	Problems []string `json:"problems"`
 }
 
-// LookupPage finds the copy and page of a page code (see
-// render.ParseQRPayload, which gives serial, page, page total and short
-// fingerprint) and checks that the page fits the copy as issued. An
-// unknown serial is a *RefusalError (RuleUnknownSerial).
+// Lookup reads a scanned page code (the text of a page's QR code, see
+// package pagecode) and finds its copy and page, as LookupPage does. A
+// text that is not a page code is an error wrapping pagecode.ErrCode.
+func (l *Library) Lookup(code string) (*PageLookup, error) {
+	c, err := pagecode.Parse(strings.TrimSpace(code))
+	if err != nil {
+		return nil, err
+	}
+	return l.LookupPage(c.Serial, c.Page, c.Pages, c.Fingerprint)
+}
+
+// LookupPage finds the copy and page of a page code's serial, page, page
+// total and short fingerprint, and checks that the page fits the copy as
+// issued. An unknown serial is a *RefusalError (RuleUnknownSerial).
 func (l *Library) LookupPage(serial string, page, pages int, fingerprint string) (*PageLookup, error) {
 	c, err := l.Copy(serial)
 	if err != nil {

@@ -1,71 +1,36 @@
 package render
 
 import (
-	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
-	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
 
-	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/pagecode"
 )
 
 // qrQuietModules is the quiet zone around a QR code, in modules.
 const qrQuietModules = 4
 
-// QRVersion is the version tag that starts every QR payload.
-const QRVersion = "BMR1"
+// QRVersion is the version tag that starts every QR payload (see package
+// pagecode, which defines the format).
+const QRVersion = pagecode.Version
 
 // QRData is what the QR code of an issued page says.
-type QRData struct {
-	Serial      string // issue serial of the copy
-	Page, Pages int    // page number (1-based) and page total
-	Fingerprint string // short template fingerprint, 12 hex digits
-}
-
-// QRPayload returns the text of the QR code printed on page page of pages
-// of the issued copy serial, version 1 of the format:
-//
-//	BMR1;S=<serial>;P=<page>/<pages>;F=<short fingerprint>
-//
-// for example "BMR1;S=PCM-2026-0042;P=3/41;F=1a2b3c4d5e6f". The fields
-// come in this order, separated by ';'; the serial never contains ';'
-// (see Options.Issue); the fingerprint is shortened to
-// bmr.ShortFingerprintLen hex digits. A reader that scans a page finds
-// the copy by serial and checks the page against the total and the
-// template. Later versions change the leading tag.
-func QRPayload(serial string, page, pages int, fingerprint string) string {
-	return fmt.Sprintf("%s;S=%s;P=%d/%d;F=%s", QRVersion, serial, page, pages, bmr.ShortFingerprint(fingerprint))
-}
-
-var qrPattern = regexp.MustCompile(`^BMR1;S=([A-Za-z0-9][A-Za-z0-9._/-]{0,63});P=([1-9][0-9]{0,5})/([1-9][0-9]{0,5});F=([0-9a-f]{12})$`)
+type QRData = pagecode.Code
 
 // ErrQRPayload is wrapped by the errors of ParseQRPayload.
-var ErrQRPayload = errors.New("not a bmrkit page code")
+var ErrQRPayload = pagecode.ErrCode
 
-// ParseQRPayload reads a payload written by QRPayload.
-func ParseQRPayload(s string) (QRData, error) {
-	if !strings.HasPrefix(s, "BMR") {
-		return QRData{}, fmt.Errorf("%w: %q", ErrQRPayload, s)
-	}
-	if !strings.HasPrefix(s, QRVersion+";") {
-		v, _, _ := strings.Cut(s, ";")
-		return QRData{}, fmt.Errorf("%w: version %q is not supported (this bmrkit reads %s)", ErrQRPayload, v, QRVersion)
-	}
-	m := qrPattern.FindStringSubmatch(s)
-	if m == nil {
-		return QRData{}, fmt.Errorf("%w: %q is malformed; want %s;S=<serial>;P=<page>/<pages>;F=<12 hex digits>", ErrQRPayload, s, QRVersion)
-	}
-	page, _ := strconv.Atoi(m[2])
-	pages, _ := strconv.Atoi(m[3])
-	if page > pages {
-		return QRData{}, fmt.Errorf("%w: page %d of %d", ErrQRPayload, page, pages)
-	}
-	return QRData{Serial: m[1], Page: page, Pages: pages, Fingerprint: m[4]}, nil
+// QRPayload returns the text of the QR code printed on a page of an issued
+// copy; it is pagecode.Format.
+func QRPayload(serial string, page, pages int, fingerprint string) string {
+	return pagecode.Format(serial, page, pages, fingerprint)
 }
+
+// ParseQRPayload reads a payload written by QRPayload; it is pagecode.Parse.
+func ParseQRPayload(s string) (QRData, error) { return pagecode.Parse(s) }
 
 // qrOps returns the PDF content of the QR code of page n: the dark
 // modules as filled rectangles, each horizontal run merged into one, in a

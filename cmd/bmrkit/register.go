@@ -10,7 +10,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
-	"github.com/bmrkit/bmrkit/render"
+	"github.com/bmrkit/bmrkit/pagecode"
 )
 
 const timeLayout = "2006-01-02 15:04 -07:00"
@@ -323,16 +323,15 @@ func runRegisterLookup(e *env, args []string) int {
 	if len(pos) != 2 {
 		return usageError(e.stderr, fs, "give the library directory and the text of a page's QR code")
 	}
-	q, err := render.ParseQRPayload(strings.TrimSpace(pos[1]))
-	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", fs.Name(), err)
-		return exitFail
-	}
 	l, err := control.Open(pos[0])
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	pl, err := l.LookupPage(q.Serial, q.Page, q.Pages, q.Fingerprint)
+	pl, err := l.Lookup(pos[1])
+	if errors.Is(err, pagecode.ErrCode) {
+		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", fs.Name(), err)
+		return exitFail
+	}
 	var re *control.RefusalError
 	if errors.As(err, &re) && re.Rule == control.RuleUnknownSerial {
 		fmt.Fprintf(e.stderr, "bmrkit %s: %s: the page is not from a copy this library issued\n", fs.Name(), re.Message)
