@@ -98,7 +98,8 @@ type Options struct {
 	// Reference is the data of a reference print; required in Reference mode.
 	Reference *ReferencePrint
 	// Changes, when not empty, are printed as a "Summary of changes" table
-	// on the cover (see bmr.Diff).
+	// on the cover. bmr.Diff gives them; each value is shortened to one
+	// line of at most 200 characters (see bmr.Change.Summary).
 	Changes []bmr.Change
 	// DateFormat is the site-wide date format, printed as the hint in every
 	// date box and used for every date the form prints. It is written with
@@ -182,7 +183,15 @@ func (o Options) check(t *bmr.Template, fp string) (*settings, error) {
 	for _, a := range s.approvals {
 		texts = append(texts, struct{ what, s string }{"approval name", a.Name}, struct{ what, s string }{"approval role", a.Role}, struct{ what, s string }{"approval user id", a.UserID})
 	}
-	for _, c := range o.Changes {
+	// Long or multi-line values (whole step texts, note lists) are printed
+	// in the cover table as one line of at most 200 characters.
+	if len(o.Changes) > 0 {
+		s.Changes = make([]bmr.Change, len(o.Changes))
+		for i, c := range o.Changes {
+			s.Changes[i] = c.Summary(200)
+		}
+	}
+	for _, c := range s.Changes {
 		for _, x := range []string{c.Item, c.Attr, c.Old, c.New, string(c.Kind)} {
 			texts = append(texts, struct{ what, s string }{"change summary", x})
 		}

@@ -547,10 +547,11 @@ func TestSummaryOfChanges(t *testing.T) {
 	o := Options{Changes: []bmr.Change{
 		{Kind: bmr.Changed, Item: "step 1.1 › field inlet_temp", Attr: "max", Old: "70.0", New: "65.0"},
 		{Kind: bmr.Added, Item: "step 1.2 › field sieved"},
+		{Kind: bmr.Changed, Item: "step 1.3", Attr: "text", Old: strings.Repeat("Mix the granules. ", 20), New: "Mix the granules\nfor 10 min."},
 	}}
 	pdf, _ := render(t, tp, o)
 	cover := pageTexts(t, pdf)[0]
-	for _, w := range []string{"Summary of changes from the previous revision", "step 1.1 › field inlet_temp", "70.0", "65.0", "added"} {
+	for _, w := range []string{"Summary of changes from the previous revision", "step 1.1 › field inlet_temp", "70.0", "65.0", "added", "Mix the granules |", "10 min.", "…"} {
 		if !strings.Contains(cover, w) {
 			t.Errorf("cover does not say %q", w)
 		}
@@ -562,28 +563,24 @@ func TestSummaryOfChanges(t *testing.T) {
 }
 
 // TestBeyondBMPRefused: DejaVu Sans has glyphs above U+FFFF (Old Italic,
-// U+10300…), which bmr accepts, but fpdf cannot write them. Render refuses
-// the template, naming where the character is, instead of failing inside
-// fpdf.
+// U+10300…), but fpdf cannot write them. bmr refuses them in a template
+// (BMR015) and Render refuses them in the options, instead of failing
+// inside fpdf.
 func TestBeyondBMPRefused(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("testdata", "small.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	bad := strings.Replace(string(src), "Discharge the granules", "Discharge the \U00010300 granules", 1)
-	tp, diags := bmr.Parse("smp.toml", []byte(bad))
-	if diags.HasErrors() {
-		t.Skipf("bmr now refuses the character itself: %v", diags.Errors())
+	_, diags := bmr.Parse("smp.toml", []byte(bad))
+	if errs := diags.Errors(); len(errs) != 1 || errs[0].Code != bmr.CodeGlyph || !strings.Contains(errs[0].Message, "U+10300") {
+		t.Errorf("template with U+10300: %v, want one BMR015", errs)
 	}
 	var buf bytes.Buffer
-	_, err = Render(&buf, tp, Options{})
-	if err == nil || !strings.Contains(err.Error(), "Sections[0].Steps[1].Text") || !strings.Contains(err.Error(), "U+10300") {
-		t.Errorf("error %v, want one naming Sections[0].Steps[1].Text and U+10300", err)
+	if _, err := Render(&buf, small(t), Options{Site: "Site \U00010300"}); err == nil || !strings.Contains(err.Error(), "U+10300") {
+		t.Errorf("site beyond U+FFFF: %v", err)
 	}
 	if buf.Len() != 0 {
 		t.Error("bytes written")
-	}
-	if _, err := Render(&buf, small(t), Options{Site: "Site \U00010300"}); err == nil || !strings.Contains(err.Error(), "U+10300") {
-		t.Errorf("site beyond U+FFFF: %v", err)
 	}
 }
