@@ -71,6 +71,7 @@ func commands() []command {
 		{"library init", "DIR --as NAME --user ID --role ROLE", "create a template library", runLibraryInit},
 		{"library list", "DIR", "list the masters and revisions of a library", runLibraryList},
 		{"library add", "DIR FILE --as NAME --user ID --role ROLE [--reason TEXT]", "add the next revision of a master as a draft", runLibraryAdd},
+		{"library print", libraryPrintArgs, "print a revision for review: its signatures and the summary of changes on the cover", runLibraryPrint},
 		{"approve", "DIR DOC REV --as NAME --user ID --role ROLE --meaning MEANING [--fingerprint FP]", "sign a revision (authored, reviewed, approved)", runApprove},
 		{"retire", "DIR DOC REV --as NAME --user ID --role ROLE --reason TEXT [--on DATE]", "retire a revision", runRetire},
 		{"status", "DIR [DOC] [--on DATE] [--json]", "show the status of every revision on a date", runStatus},

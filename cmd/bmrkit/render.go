@@ -132,5 +132,8 @@ func runRender(e *env, args []string) int {
 		return exitOK
 	}
 	fmt.Fprintf(e.stderr, "%s: %s revision %d, %s print, %d pages, %d entry boxes\n", name, t.Document.Number, t.Document.Revision, o.Mode, lay.Pages, len(lay.Boxes))
+	if o.Mode == render.Issued {
+		fmt.Fprintln(e.stderr, "warning: this copy is in no issuance register; issue controlled copies with \"bmrkit issue\", which records and reconciles them")
+	}
 	return exitOK
 }
