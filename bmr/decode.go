@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/bmrkit/bmrkit/internal/decimal"
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
 )
@@ -34,11 +32,11 @@ func Parse(file string, src []byte) (*Template, Diagnostics) {
 			Message: fmt.Sprintf("file is %d bytes; templates are limited to %d bytes", len(src), MaxSourceSize)}}
 	}
 	d := &decoder{file: file, skip: map[string]bool{}, specs: map[reflect.Type][]keySpec{}}
-	var raw map[string]any
-	if _, err := toml.Decode(string(src), &raw); err != nil {
-		return nil, Diagnostics{d.syntaxError(src, err)}
+	raw, ix, err := tomlpos.Decode(src)
+	d.ix = ix
+	if err != nil {
+		return nil, Diagnostics{d.syntaxError(err)}
 	}
-	d.ix = tomlpos.Build(src)
 	t := &Template{File: file, Source: src, index: d.ix}
 	if v, ok := raw["format"].(int64); ok && v != FormatVersion {
 		// A newer (or unknown) format: its keys would only add noise.
@@ -47,7 +45,7 @@ func Parse(file string, src []byte) (*Template, Diagnostics) {
 	}
 	d.table("", raw, reflect.ValueOf(t).Elem())
 	normalize(t)
-	diags := append(d.diags, validateSkipping(t, d.skip)...)
+	diags := append(d.diags, validateSkipping(t, d.skip, true)...)
 	diags = t.filterLint(diags)
 	diags.Sort()
 	return t, diags
@@ -99,18 +97,11 @@ type decoder struct {
 	specs map[reflect.Type][]keySpec
 }
 
-func (d *decoder) syntaxError(src []byte, err error) Diagnostic {
-	diag := Diagnostic{Pos: Pos{File: d.file, Line: 1, Col: 1}, Severity: Error, Code: CodeSyntax, Message: err.Error()}
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		// The parser's byte offset gives the column; its line number wins
-		// if the two ever disagree.
-		p := tomlpos.Build(src).Position(pe.Position.Start)
-		if pe.Position.Line > 0 && p.Line != pe.Position.Line {
-			p = tomlpos.Pos{Line: pe.Position.Line, Col: 1}
-		}
-		diag.Pos = Pos{File: d.file, Line: p.Line, Col: p.Col, Offset: p.Offset}
-		diag.Message = "TOML syntax: " + pe.Message
+func (d *decoder) syntaxError(err error) Diagnostic {
+	diag := Diagnostic{Pos: Pos{File: d.file, Line: 1, Col: 1}, Severity: Error, Code: CodeSyntax, Message: "TOML syntax: " + err.Error()}
+	var se *tomlpos.SyntaxError
+	if errors.As(err, &se) {
+		diag.Pos = Pos{File: d.file, Line: se.Pos.Line, Col: se.Pos.Col, Offset: se.Pos.Offset}
 	}
 	return diag
 }
@@ -195,33 +186,7 @@ func specsOf(t reflect.Type) []keySpec {
 	return out
 }
 
-func tomlType(v any) string {
-	switch v := v.(type) {
-	case string:
-		return "text"
-	case int64:
-		return "an integer"
-	case float64:
-		return "a decimal number"
-	case bool:
-		return "true/false"
-	case time.Time:
-		switch v.Location().String() {
-		case "date-local":
-			return "a date"
-		case "time-local":
-			return "a time"
-		}
-		return "a date-time"
-	case []map[string]any:
-		return "an array of tables"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "a table"
-	}
-	return fmt.Sprintf("%T", v)
-}
+func tomlType(v any) string { return tomlpos.TypeName(v) }
 
 // table decodes one TOML table into the struct rv.
 func (d *decoder) table(path string, m map[string]any, rv reflect.Value) {
@@ -349,8 +314,8 @@ func (d *decoder) value1(path string, v any, fv reflect.Value, s keySpec) bool {
 		fv.Set(reflect.ValueOf(tol))
 		return true
 	case typDate:
-		tv, ok := v.(time.Time)
-		if !ok || tv.Location().String() != "date-local" {
+		y, m, day, ok := tomlpos.DateOf(v)
+		if !ok {
 			if str, isStr := v.(string); isStr {
 				if _, err := ParseDate(str); err == nil {
 					d.add(path, CodeWrongType, true, "%s must be a TOML date without quotes: %s = %s", lastKey(path), lastKey(path), str)
@@ -360,16 +325,16 @@ func (d *decoder) value1(path string, v any, fv reflect.Value, s keySpec) bool {
 			d.wrongType(path, "a date such as 2026-03-01", v)
 			return false
 		}
-		fv.Set(reflect.ValueOf(DateOf(tv)))
+		fv.Set(reflect.ValueOf(Date{Year: y, Month: m, Day: day}))
 		return true
 	case typTime:
+		if tomlpos.IsLocalDateTime(v) {
+			d.add(path, CodeWrongType, true, "%s needs a time zone offset, e.g. 2026-02-20T14:05:00+01:00", lastKey(path))
+			return false
+		}
 		tv, ok := v.(time.Time)
 		if !ok {
 			d.wrongType(path, "a date-time with time zone such as 2026-02-20T14:05:00+01:00", v)
-			return false
-		}
-		if strings.HasSuffix(tv.Location().String(), "-local") {
-			d.add(path, CodeWrongType, true, "%s needs a time zone offset, e.g. 2026-02-20T14:05:00+01:00", lastKey(path))
 			return false
 		}
 		fv.Set(reflect.ValueOf(tv))
@@ -438,10 +403,6 @@ func (d *decoder) slice(path string, v any, fv reflect.Value, s keySpec) bool {
 	switch x := v.(type) {
 	case []any:
 		items = x
-	case []map[string]any:
-		for _, m := range x {
-			items = append(items, m)
-		}
 	default:
 		if elem.Kind() == reflect.String {
 			d.wrongType(path, "an array of text, e.g. [\"a\", \"b\"]", v)

@@ -79,7 +79,7 @@ func (d Diagnostic) Error() string {
 }
 
 // Snippet returns the source line of the diagnostic with a caret under its
-// column, in the style of BurntSushi/toml's ErrorWithPosition:
+// column, in the style of go/scanner and BurntSushi/toml's ErrorWithPosition:
 //
 //	12 |     min = "65.0"
 //	   |     ^

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/BurntSushi/toml"
+	gotoml "github.com/pelletier/go-toml/v2"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -17,7 +17,7 @@ import (
 func tomlToJSON(t *testing.T, src []byte) any {
 	t.Helper()
 	var m map[string]any
-	if _, err := toml.Decode(string(src), &m); err != nil {
+	if err := gotoml.Unmarshal(src, &m); err != nil {
 		t.Fatal(err)
 	}
 	var conv func(v any) any
@@ -29,22 +29,15 @@ func tomlToJSON(t *testing.T, src []byte) any {
 				out[k] = conv(e)
 			}
 			return out
-		case []map[string]any:
-			out := make([]any, len(x))
-			for i, e := range x {
-				out[i] = conv(e)
-			}
-			return out
 		case []any:
 			out := make([]any, len(x))
 			for i, e := range x {
 				out[i] = conv(e)
 			}
 			return out
+		case gotoml.LocalDate:
+			return x.String()
 		case time.Time:
-			if x.Location().String() == "date-local" {
-				return x.Format("2006-01-02")
-			}
 			return x.Format(time.RFC3339)
 		case int64:
 			return json.Number(jsonInt(x))

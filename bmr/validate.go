@@ -1,6 +1,7 @@
 package bmr
 
 import (
+	"bytes"
 	"fmt"
 	"math/big"
 	"sort"
@@ -71,12 +72,15 @@ func (c *checker) skipped(path, code string) bool {
 	return false
 }
 
-func validate(t *Template) Diagnostics { return validateSkipping(t, nil) }
+func validate(t *Template) Diagnostics { return validateSkipping(t, nil, false) }
 
 // validateSkipping validates t without reporting problems at the paths in
 // skip (values the decoder could not read) or below them; warnings are
 // also dropped when a value below them could not be read.
-func validateSkipping(t *Template, skip map[string]bool) Diagnostics {
+//
+// fromSource says that every text of t was just decoded from t.Source, so
+// that a source the fonts can print entirely needs no text-by-text check.
+func validateSkipping(t *Template, skip map[string]bool, fromSource bool) Diagnostics {
 	c := &checker{t: t, fields: map[string]fieldRef{}, materials: map[string]*Material{},
 		equipment: map[string]*Equipment{}, usedMat: map[string]bool{}, usedEq: map[string]bool{}, skip: skip}
 	if t.Format != 0 && t.Format != FormatVersion {
@@ -94,7 +98,9 @@ func validateSkipping(t *Template, skip map[string]bool) Diagnostics {
 	}
 	c.formulas()
 	c.unused()
-	c.glyphs()
+	if !fromSource || !printable(t.Source) {
+		c.glyphs()
+	}
 	c.lintConfig()
 	return c.diags
 }
@@ -882,6 +888,23 @@ func (t *Template) filterLint(ds Diagnostics) Diagnostics {
 		out = append(out, d)
 	}
 	return out
+}
+
+// printable reports whether every character of a TOML source can be
+// printed, so that no text decoded from it can hold an unprintable one.
+// An escape (\uXXXX, \UXXXXXXXX) may stand for any character, so a source
+// with escapes is not vouched for.
+func printable(src []byte) bool {
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if c == '\\' && i+1 < len(src) && (src[i+1] == 'u' || src[i+1] == 'U') {
+			return false
+		}
+		if c >= 0x80 {
+			return len(fonts.Missing(string(src[i:]))) == 0 && !bytes.Contains(src[i:], []byte(`\u`)) && !bytes.Contains(src[i:], []byte(`\U`))
+		}
+	}
+	return true
 }
 
 // glyphs reports text the PDF fonts cannot print.

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/BurntSushi/toml"
+	gotoml "github.com/pelletier/go-toml/v2"
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/journal"
@@ -100,12 +100,20 @@ func encodeSettings(p bmr.Policy) []byte {
 
 func parseSettings(file string, b []byte) (bmr.Policy, error) {
 	var s settingsFile
-	md, err := toml.Decode(string(b), &s)
-	if err != nil {
+	dec := gotoml.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		var sm *gotoml.StrictMissingError
+		if errors.As(err, &sm) && len(sm.Errors) > 0 {
+			row, col := sm.Errors[0].Position()
+			return bmr.Policy{}, refuse(RuleSettings, "%s:%d:%d: unknown key %q", file, row, col, strings.Join(sm.Errors[0].Key(), "."))
+		}
+		var de *gotoml.DecodeError
+		if errors.As(err, &de) {
+			row, col := de.Position()
+			return bmr.Policy{}, refuse(RuleSettings, "%s:%d:%d: %s", file, row, col, strings.TrimPrefix(de.Error(), "toml: "))
+		}
 		return bmr.Policy{}, refuse(RuleSettings, "%s: %v", file, err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		return bmr.Policy{}, refuse(RuleSettings, "%s: unknown key %q", file, und[0].String())
 	}
 	if s.Format != 1 {
 		return bmr.Policy{}, refuse(RuleSettings, "%s: format %d is not supported: this bmrkit reads format 1 libraries", file, s.Format)

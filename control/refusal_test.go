@@ -176,7 +176,8 @@ func TestInitAndOpenRefusals(t *testing.T) {
 	settings := filepath.Join(dir, SettingsFile)
 	for _, c := range []struct{ edit, msg string }{
 		{"format = 2\n", settings + ": format 2 is not supported: this bmrkit reads format 1 libraries"},
-		{"format = 1\ncolour = \"blue\"\n", settings + `: unknown key "colour"`},
+		{"format = 1\ncolour = \"blue\"\n", settings + `:2:1: unknown key "colour"`},
+		{"format = 1\n[approvals\n", settings + `:2:11: expected ']' to close table name`},
 		{"format = 1\n[[approvals.required]]\nmeaning = \"signed\"\n", settings + `: required meaning "signed": use authored, reviewed or approved`},
 		{"format = 1\n", settings + ": no approvals are required: list at least one [[approvals.required]]"},
 	} {

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
@@ -174,17 +173,16 @@ func ParseMapping(name string, src []byte) (*Mapping, error) {
 		d.add("", "the mapping is %d bytes; mappings are limited to %d bytes", len(src), MaxMappingSize)
 		return nil, &MappingError{d.issues}
 	}
-	var raw map[string]any
-	if _, err := toml.Decode(string(src), &raw); err != nil {
-		is := MappingIssue{File: name, Message: "TOML syntax: " + err.Error()}
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			p := tomlpos.Build(src).Position(pe.Position.Start)
-			is.Line, is.Col, is.Message = p.Line, p.Col, "TOML syntax: "+pe.Message
+	raw, ix, err := tomlpos.Decode(src)
+	if err != nil {
+		is := MappingIssue{File: name, Line: 1, Col: 1, Message: "TOML syntax: " + err.Error()}
+		var se *tomlpos.SyntaxError
+		if errors.As(err, &se) {
+			is.Line, is.Col = se.Pos.Line, se.Pos.Col
 		}
 		return nil, &MappingError{[]MappingIssue{is}}
 	}
-	d.ix = tomlpos.Build(src)
+	d.ix = ix
 	m := &Mapping{File: name, ix: d.ix, Yes: DefaultYes, No: DefaultNo}
 	d.top(raw, m)
 	if len(d.issues) > 0 {
@@ -356,8 +354,6 @@ func tablesOf(raw map[string]any, key string) ([]map[string]any, bool) {
 	switch v := raw[key].(type) {
 	case nil:
 		return nil, true
-	case []map[string]any:
-		return v, true
 	case []any:
 		out := make([]map[string]any, 0, len(v))
 		for _, e := range v {

@@ -2,14 +2,13 @@
 // written, so that diagnostics about decoded content can point at
 // file:line:col.
 //
-// BurntSushi/toml decodes and validates TOML but does not expose key
-// positions, and its internal key table does not tell apart the elements of
-// an array of tables. This package scans the same source a second time with
-// a small lexer that understands exactly as much TOML as needed to name
-// every key: table headers, arrays of tables, dotted and quoted keys,
-// strings of all four kinds, arrays and inline tables. It assumes the input
-// has already been accepted by a full parser; on malformed input it stops
-// early and returns what it found, and it never panics.
+// The TOML decoder (go-toml/v2, see Decode) turns a source into values but
+// says nothing about where each key was written. This package scans the
+// same source a second time with a small lexer that understands exactly as
+// much TOML as needed to name every key: table headers, arrays of tables,
+// dotted and quoted keys, strings of all four kinds, arrays and inline
+// tables. It assumes the input is accepted by the full parser; on malformed
+// input it stops early and returns what it found, and it never panics.
 //
 // Paths name keys the way the bmr package does: table keys joined by dots,
 // array elements and arrays of tables by a zero-based index in brackets,
