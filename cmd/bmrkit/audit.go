@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 
 	"github.com/bmrkit/bmrkit/bmr"
@@ -15,12 +16,9 @@ func runAuditVerify(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give the library directory")
-	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
+	l, code := openLibrary(e, fs, pos)
+	if l == nil {
+		return code
 	}
 	rep, err := l.Verify()
 	if err != nil {
@@ -67,25 +65,15 @@ func runAuditRepair(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give the library directory")
-	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
+	l, code := openLibrary(e, fs, pos)
+	if l == nil {
+		return code
 	}
 	rr, err := l.Repair()
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	if len(rr.Actions) == 0 {
-		fmt.Fprintln(e.stdout, "the audit trail verifies; nothing to repair")
-		return exitOK
-	}
-	for _, a := range rr.Actions {
-		fmt.Fprintf(e.stdout, "repaired: %s\n", a)
-	}
-	fmt.Fprintf(e.stdout, "audit trail: %d records, head %s\n", rr.After.Records, bmr.ShortFingerprint(rr.After.Head))
+	printRepair(e, "audit trail", rr)
 	return exitOK
 }
 
@@ -96,12 +84,9 @@ func runAuditLog(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give the library directory")
-	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
+	l, code := openLibrary(e, fs, pos)
+	if l == nil {
+		return code
 	}
 	evs, err := l.Events()
 	if err != nil {
@@ -124,4 +109,31 @@ func runAuditLog(e *env, args []string) int {
 		fmt.Fprintln(e.stdout, evs[i].String())
 	}
 	return exitOK
+}
+
+// openLibrary opens the library named by the only positional argument, or
+// reports why not and returns nil with the exit status.
+func openLibrary(e *env, fs *flag.FlagSet, pos []string) (*control.Library, int) {
+	if len(pos) != 1 {
+		return nil, usageError(e.stderr, fs, "give the library directory")
+	}
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return nil, fail(e, fs.Name(), err)
+	}
+	return l, exitOK
+}
+
+// printRepair prints what a repair of a log did; it reports whether
+// anything was repaired.
+func printRepair(e *env, what string, rr *control.RepairReport) bool {
+	if len(rr.Actions) == 0 {
+		fmt.Fprintf(e.stdout, "the %s verifies; nothing to repair\n", what)
+		return false
+	}
+	for _, a := range rr.Actions {
+		fmt.Fprintf(e.stdout, "repaired: %s\n", a)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d records, head %s\n", what, rr.After.Records, bmr.ShortFingerprint(rr.After.Head))
+	return true
 }

@@ -108,12 +108,9 @@ func runLibraryList(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give the library directory")
-	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
+	l, code := openLibrary(e, fs, pos)
+	if l == nil {
+		return code
 	}
 	ms, err := l.List()
 	if err != nil {

@@ -38,12 +38,9 @@ func runRegisterList(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give the library directory")
-	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
+	l, code := openLibrary(e, fs, pos)
+	if l == nil {
+		return code
 	}
 	all, err := l.Copies(*doc, *batch)
 	if err != nil {
@@ -241,12 +238,9 @@ func runRegisterVerify(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give the library directory")
-	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
+	l, code := openLibrary(e, fs, pos)
+	if l == nil {
+		return code
 	}
 	rep, err := l.VerifyRegister()
 	if err != nil {
@@ -290,25 +284,17 @@ func runRegisterRepair(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give the library directory")
-	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
+	l, code := openLibrary(e, fs, pos)
+	if l == nil {
+		return code
 	}
 	rr, err := l.RepairRegister()
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	if len(rr.Actions) == 0 {
-		fmt.Fprintln(e.stdout, "the issuance register verifies; nothing to repair")
+	if !printRepair(e, "issuance register", rr) {
 		return exitOK
 	}
-	for _, a := range rr.Actions {
-		fmt.Fprintf(e.stdout, "repaired: %s\n", a)
-	}
-	fmt.Fprintf(e.stdout, "issuance register: %d records, head %s\n", rr.After.Records, bmr.ShortFingerprint(rr.After.Head))
 	fmt.Fprintf(e.stdout, "copies reserved by the interrupted issue are listed by \"bmrkit register report %s\": void them\n", pos[0])
 	return exitOK
 }
