@@ -53,3 +53,15 @@ func BenchmarkFingerprintStress(b *testing.B) {
 		_ = Fingerprint(t)
 	}
 }
+
+// BenchmarkValidateStress runs the checks alone on a parsed template, as
+// the renderer does before it draws.
+func BenchmarkValidateStress(b *testing.B) {
+	t, _ := Parse("stress-1000.toml", loadStress(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		if Validate(t).HasErrors() {
+			b.Fatal("errors")
+		}
+	}
+}

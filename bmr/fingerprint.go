@@ -95,10 +95,10 @@ func isEmpty(v reflect.Value) bool {
 	case reflect.Int:
 		return v.Int() == 0
 	case reflect.Struct:
-		switch x := v.Interface().(type) {
-		case Date:
-			return x.IsZero()
-		case Decimal, Tolerance:
+		switch v.Type() {
+		case typDate:
+			return v.Interface().(Date).IsZero()
+		case typDecimal, typTolerance:
 			return false
 		}
 		for i := 0; i < v.NumField(); i++ {
@@ -112,15 +112,15 @@ func isEmpty(v reflect.Value) bool {
 }
 
 func appendValue(b []byte, v reflect.Value, columns bool) []byte {
-	switch x := v.Interface().(type) {
-	case Decimal:
-		return appendString(b, x.String())
-	case Tolerance:
-		return appendString(b, x.String())
-	case Date:
-		return appendString(b, x.String())
-	case time.Time:
-		return appendString(b, x.Format(time.RFC3339Nano))
+	switch v.Type() {
+	case typDecimal:
+		return appendString(b, v.Interface().(Decimal).String())
+	case typTolerance:
+		return appendString(b, v.Interface().(Tolerance).String())
+	case typDate:
+		return appendString(b, v.Interface().(Date).String())
+	case typTime:
+		return appendString(b, v.Interface().(time.Time).Format(time.RFC3339Nano))
 	}
 	switch v.Kind() {
 	case reflect.Pointer:

@@ -433,6 +433,9 @@ func printable(src []byte) bool {
 
 // glyphs reports text the PDF fonts cannot print.
 func (c *checker) glyphs() {
+	if !c.t.anyText(func(text string) bool { return len(fonts.Missing(text)) > 0 }) {
+		return // nothing to report: no need to name paths
+	}
 	c.t.walkText(func(path, text string) {
 		for _, g := range fonts.Missing(text) {
 			c.addAt(path, g.Offset, CodeGlyph, "character %q (U+%04X) cannot be printed with the form font (DejaVu Sans) and would print as an empty box", g.Rune, g.Rune)
