@@ -236,6 +236,14 @@ var (
 	reDateTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
+// ValidTime reports whether s is a time entry in the one format bmrkit
+// records: HH:MM on the 24-hour clock.
+func ValidTime(s string) bool { return reTime.MatchString(s) }
+
+// ValidDateTime reports whether s is a date-time entry in the format bmrkit
+// records: YYYY-MM-DD HH:MM (a "T" may stand for the space).
+func ValidDateTime(s string) bool { return reDateTime.MatchString(s) }
+
 // value checks the current value of an entry by the slot's type.
 func (c *recordChecker) value(s *Slot, e *Entry) {
 	v := strings.TrimSpace(e.Current())
@@ -272,11 +280,11 @@ func (c *recordChecker) value(s *Slot, e *Entry) {
 			bad("%s is not a date written YYYY-MM-DD", s.Key)
 		}
 	case TypeTime:
-		if !reTime.MatchString(v) {
+		if !ValidTime(v) {
 			bad("%s is not a time written HH:MM (24-hour clock)", s.Key)
 		}
 	case TypeDateTime:
-		if !reDateTime.MatchString(v) {
+		if !ValidDateTime(v) {
 			if _, err := time.Parse(time.RFC3339, v); err != nil {
 				bad("%s is not a date and time written YYYY-MM-DD HH:MM", s.Key)
 			}

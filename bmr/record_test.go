@@ -66,3 +66,16 @@ func TestDecodeRecordIsStrict(t *testing.T) {
 		}
 	}
 }
+
+func TestEntryTimeFormats(t *testing.T) {
+	for s, want := range map[string]bool{"10:30": true, "23:59": true, "24:00": false, "9:30": false, "10:30:00": false} {
+		if ValidTime(s) != want {
+			t.Errorf("ValidTime(%q) = %v", s, !want)
+		}
+	}
+	for s, want := range map[string]bool{"2026-04-12 10:30": true, "2026-04-12T10:30": true, "2026-04-12": false, "12/04/2026 10:30": false} {
+		if ValidDateTime(s) != want {
+			t.Errorf("ValidDateTime(%q) = %v", s, !want)
+		}
+	}
+}

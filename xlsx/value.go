@@ -113,8 +113,6 @@ func misfit(format string, args ...any) reading {
 var (
 	reDecimalComma = regexp.MustCompile(`^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$`)
 	reNumberUnit   = regexp.MustCompile(`^([+-]?\d+(?:[.,]\d+)?)\s*([^\d\s.,].*)$`)
-	reTimeText     = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
-	reDateTimeText = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[ T]([01]\d|2[0-3]):[0-5]\d$`)
 	naWords        = []string{"N/A", "n/a", "NA", "N/a", "n.a.", "N.A."}
 )
 
@@ -307,9 +305,9 @@ func (ctx *readCtx) dateText(sl *bmr.Slot, s string) reading {
 		_, err := bmr.ParseDate(v)
 		ok = err == nil
 	case bmr.TypeTime:
-		ok = reTimeText.MatchString(v)
+		ok = bmr.ValidTime(v)
 	default:
-		ok = reDateTimeText.MatchString(v)
+		ok = bmr.ValidDateTime(v)
 	}
 	if ok {
 		r := reading{Value: v}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -153,8 +152,7 @@ func runStatus(e *env, args []string) int {
 		for i := range sts {
 			out[i] = toJSON(&sts[i])
 		}
-		b, _ := json.MarshalIndent(out, "", "  ")
-		fmt.Fprintf(e.stdout, "%s\n", b)
+		writeJSON(e.stdout, out)
 		return exitOK
 	}
 	printStatus(e.stdout, sts, on)

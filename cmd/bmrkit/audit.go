@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 
@@ -29,8 +28,7 @@ func runAuditVerify(e *env, args []string) int {
 		status = exitFail
 	}
 	if *asJSON {
-		b, _ := json.MarshalIndent(rep, "", "  ")
-		fmt.Fprintf(e.stdout, "%s\n", b)
+		writeJSON(e.stdout, rep)
 		return status
 	}
 	j := rep.Journal
@@ -101,8 +99,7 @@ func runAuditLog(e *env, args []string) int {
 		for i, ev := range evs {
 			out[i] = seqEvent{ev.Seq, ev}
 		}
-		b, _ := json.MarshalIndent(out, "", "  ")
-		fmt.Fprintf(e.stdout, "%s\n", b)
+		writeJSON(e.stdout, out)
 		return exitOK
 	}
 	for i := range evs {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/bmrkit/bmrkit/bmr"
@@ -45,8 +44,7 @@ func runCheck(e *env, args []string) int {
 		if all == nil {
 			all = bmr.Diagnostics{}
 		}
-		b, _ := json.MarshalIndent(all, "", "  ")
-		fmt.Fprintf(e.stdout, "%s\n", b)
+		writeJSON(e.stdout, all)
 		return status
 	}
 	fmt.Fprintf(e.stderr, "%d template(s) checked: %s, %s\n", len(files), plural(errs, "error"), plural(warns, "warning"))

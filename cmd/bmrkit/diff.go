@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/bmrkit/bmrkit/bmr"
@@ -54,8 +53,7 @@ func runDiff(e *env, args []string) int {
 		if changes == nil {
 			changes = []bmr.Change{}
 		}
-		b, _ := json.MarshalIndent(changes, "", "  ")
-		fmt.Fprintf(e.stdout, "%s\n", b)
+		writeJSON(e.stdout, changes)
 		return exitOK
 	}
 	o, n := old.Document, new.Document

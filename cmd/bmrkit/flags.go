@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -50,6 +51,13 @@ func parseFlags(fs *flag.FlagSet, args []string) (pos []string, ok bool) {
 		}
 		args = rest[i:]
 	}
+}
+
+// writeJSON writes v as indented JSON followed by a newline: the form of
+// every --json output.
+func writeJSON(w io.Writer, v any) {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	fmt.Fprintf(w, "%s\n", b)
 }
 
 // usageError prints a usage error and returns exitUsage.
