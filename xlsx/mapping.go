@@ -206,7 +206,7 @@ func pathKey(path string) string {
 func (c *mappingCheck) check(f *mappingFile) {
 	m := c.m
 	if c.ok("format") && f.Format != 0 && f.Format != MappingFormat {
-		c.add("format", bmr.CodeBadValue, "format %d is not supported: this bmrkit reads mapping format %d", f.Format, MappingFormat)
+		c.add("format", bmr.CodeFormatVersion, "format %d is not supported: this bmrkit reads mapping format %d", f.Format, MappingFormat)
 	}
 	if m.Batch != nil {
 		c.text("batch.sheet", m.Batch.Sheet)
