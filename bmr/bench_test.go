@@ -3,6 +3,7 @@ package bmr
 import (
 	"os"
 	"testing"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -50,6 +51,33 @@ func BenchmarkBurntSushiDecodeStress(b *testing.B) {
 			b.Fatal("nothing decoded")
 		}
 	}
+}
+
+// BenchmarkParseStressVsBurntSushi runs Parse and the baseline of
+// BenchmarkBurntSushiDecodeStress alternately on the stress template, so
+// that both see the same machine load, and reports the ratio of their
+// times (x-burntsushi) and each in milliseconds.
+func BenchmarkParseStressVsBurntSushi(b *testing.B) {
+	src := loadStress(b)
+	var parse, decode time.Duration
+	n := 0
+	for b.Loop() {
+		t0 := time.Now()
+		if t, diags := Parse("stress-1000.toml", src); t == nil || diags.HasErrors() {
+			b.Fatal(diags)
+		}
+		t1 := time.Now()
+		var t Template
+		if _, err := toml.Decode(string(src), &t); err != nil {
+			b.Fatal(err)
+		}
+		decode += time.Since(t1)
+		parse += t1.Sub(t0)
+		n++
+	}
+	b.ReportMetric(float64(parse)/float64(decode), "x-burntsushi")
+	b.ReportMetric(float64(parse.Microseconds())/1000/float64(n), "parse-ms")
+	b.ReportMetric(float64(decode.Microseconds())/1000/float64(n), "burntsushi-ms")
 }
 
 // BenchmarkParseLargestShipped parses and checks the largest shipped
