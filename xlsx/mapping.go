@@ -33,8 +33,11 @@ const MappingSchemaID = "https://bmrkit.dev/schema/mapping-1.json"
 // a new tagged field here (or in CellRef, CellMap, TableMap), plus its
 // check in checkMapping when the tags cannot say everything.
 type Mapping struct {
-	File     string `toml:"-"` // name of the mapping source, for messages
-	Name     string `toml:"name" doc:"Description of the legacy workbook the mapping reads."`
+	File string `toml:"-"` // name of the mapping source, for messages
+	// Name describes the legacy workbook the mapping reads.
+	Name string `toml:"name" doc:"Description of the legacy workbook the mapping reads."`
+	// Template and Revision are the master the mapping is written for
+	// ("" and 0: any).
 	Template string `toml:"template" doc:"Document number of the master the mapping is written for; a workbook of another master is refused. Empty: any."`
 	Revision int    `toml:"revision" min:"1" doc:"Revision of the master the mapping is written for. Absent: any."`
 	// Batch is where the batch number is written, or nil.
@@ -44,9 +47,11 @@ type Mapping struct {
 	Yes, No []string `toml:"-"`
 	// DateFormats are the layouts, e.g. DD.MM.YYYY, in which dates typed
 	// as text are read. Empty: dates typed as text do not fit.
-	DateFormats []string   `toml:"date_formats" doc:"Layouts of dates typed as text, e.g. DD.MM.YYYY: YYYY YY MM M DD D HH mm ss and separators."`
-	Cells       []CellMap  `toml:"cells" doc:"Single cells, each mapped to one slot."`
-	Tables      []TableMap `toml:"tables" doc:"Repeated rows: data row n is entry n of each mapped field."`
+	DateFormats []string `toml:"date_formats" doc:"Layouts of dates typed as text, e.g. DD.MM.YYYY: YYYY YY MM M DD D HH mm ss and separators."`
+	// Cells are the single cells, each mapped to one slot.
+	Cells []CellMap `toml:"cells" doc:"Single cells, each mapped to one slot."`
+	// Tables are the repeated rows mapped to repeated fields.
+	Tables []TableMap `toml:"tables" doc:"Repeated rows: data row n is entry n of each mapped field."`
 
 	layouts []string // DateFormats as Go layouts
 	ix      *tomlpos.Index
@@ -68,15 +73,16 @@ type checkboxKeys struct {
 
 // CellRef is one cell of a sheet.
 type CellRef struct {
-	Sheet string `toml:"sheet" bmr:"required" doc:"Sheet name."`
-	Cell  string `toml:"cell" bmr:"required" doc:"Cell, e.g. C12."`
+	Sheet string `toml:"sheet" bmr:"required" doc:"Sheet name."`    // sheet name
+	Cell  string `toml:"cell" bmr:"required" doc:"Cell, e.g. C12."` // e.g. C12, in upper case
 }
 
 // CellMap maps one cell to one slot.
 type CellMap struct {
+	// Slot is the slot key the cell fills (docs/format.md, Entry slots).
 	Slot  string `toml:"slot" bmr:"required" doc:"Slot key: a field id, \"inlet_temp#2\", \"dispense:starch:lot\"… (docs/format.md, Entry slots)."`
-	Sheet string `toml:"sheet" bmr:"required" doc:"Sheet name."`
-	Cell  string `toml:"cell" bmr:"required" doc:"Cell, e.g. C4."`
+	Sheet string `toml:"sheet" bmr:"required" doc:"Sheet name."`   // sheet name
+	Cell  string `toml:"cell" bmr:"required" doc:"Cell, e.g. C4."` // e.g. C4, in upper case
 	// LabelCell and Label, when set, are checked: the label cell must
 	// contain Label, so a mapping applied to another layout is refused.
 	LabelCell string `toml:"label_cell" doc:"A cell that must contain label (case-insensitive), else the value is refused."`
@@ -87,17 +93,21 @@ type CellMap struct {
 // TableMap maps repeated rows of a sheet to a repeated field or the
 // columns of a template table: row n of the data goes to entry n.
 type TableMap struct {
-	Sheet     string `toml:"sheet" bmr:"required" doc:"Sheet name."`
-	HeaderRow int    `toml:"header_row" min:"1" max:"1048576" doc:"Row of the column headings; data starts below it."`
-	FirstRow  int    `toml:"first_row" min:"1" max:"1048576" doc:"First data row (default: the row below header_row)."`
-	LastRow   int    `toml:"last_row" min:"1" max:"1048576" doc:"Last row read. Absent: reading stops at the first row whose mapped cells are all empty."`
+	// Sheet is the sheet name.
+	Sheet string `toml:"sheet" bmr:"required" doc:"Sheet name."`
+	// HeaderRow is the row of the column headings (0: none); FirstRow the
+	// first data row (the row below HeaderRow when absent); LastRow the
+	// last row read (0: up to the first row whose cells are all empty).
+	HeaderRow int `toml:"header_row" min:"1" max:"1048576" doc:"Row of the column headings; data starts below it."`
+	FirstRow  int `toml:"first_row" min:"1" max:"1048576" doc:"First data row (default: the row below header_row)."`
+	LastRow   int `toml:"last_row" min:"1" max:"1048576" doc:"Last row read. Absent: reading stops at the first row whose mapped cells are all empty."`
 	// Columns maps a field id to a column letter.
 	Columns map[string]string `toml:"columns" bmr:"required" doc:"Field id → column letter, e.g. { dry_log_time = \"B\" }."`
 	// Headers maps a field id to the heading expected in HeaderRow.
 	Headers map[string]string `toml:"headers" doc:"Field id → text its heading in header_row must contain."`
 	// NAReason is the column holding a row's N/A reason, or "".
 	NAReason string `toml:"na_reason" doc:"Column letter of a row's N/A reason."`
-	Path     string `toml:"-"`
+	Path     string `toml:"-"` // key path in the mapping, e.g. tables[0]
 }
 
 // DefaultYes and DefaultNo are the answers to a check a mapping accepts
@@ -115,6 +125,7 @@ type MappingError struct {
 	Source []byte
 }
 
+// Error lists the diagnostics, one a line.
 func (e *MappingError) Error() string { return strings.TrimSuffix(e.Diagnostics.String(), "\n") }
 
 // MappingSchema returns a JSON Schema (draft 2020-12) of the mapping

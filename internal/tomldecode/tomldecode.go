@@ -65,10 +65,10 @@ const MaxDepth = 64
 
 // Problem is one thing wrong with a source, at a position.
 type Problem struct {
-	Pos     tomlpos.Pos
-	Code    string // one of the Code constants
-	Path    string // the key concerned, e.g. "cells[3].sheet"; "" for the whole file
-	Message string
+	Pos     tomlpos.Pos // where: the key, or its value for a value's problem
+	Code    string      // one of the Code constants
+	Path    string      // the key concerned, e.g. "cells[3].sheet"; "" for the whole file
+	Message string      // the sentence for the user, without position or code
 	// Suggestion is what the author probably meant ("did you mean"), or "".
 	Suggestion string
 }

@@ -45,10 +45,11 @@ func (v Value) Key() string { return lastKey(v.Path) }
 // TypeError says that a value has the wrong TOML type. The message is
 // "KEY must be WANT, not TYPE", or Message when it is set.
 type TypeError struct {
-	Want    string
-	Message string
+	Want    string // what the key needs, e.g. "a date such as 2026-03-01"
+	Message string // the whole message instead, when Want does not fit
 }
 
+// Error returns the message, or "must be WANT".
 func (e *TypeError) Error() string {
 	if e.Message != "" {
 		return e.Message
