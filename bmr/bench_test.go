@@ -3,21 +3,26 @@ package bmr
 import (
 	"os"
 	"testing"
+	"time"
 
-	gotoml "github.com/pelletier/go-toml/v2"
+	"github.com/BurntSushi/toml"
 )
 
-func loadStress(b *testing.B) []byte {
+func loadBench(b *testing.B, path string) []byte {
 	b.Helper()
-	src, err := os.ReadFile("../testdata/stress/stress-1000.toml")
+	src, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return src
 }
 
+func loadStress(b *testing.B) []byte { return loadBench(b, "../testdata/stress/stress-1000.toml") }
+
 // BenchmarkParseStress parses and checks the 1,000-field stress template:
-// strict decoding, positions, validation, lint and glyph coverage.
+// encoding and nesting checks, BurntSushi/toml, positions, strict decoding,
+// validation, lint and glyph coverage. Compare it with
+// BenchmarkBurntSushiDecodeStress (go test -bench Stress ./bmr).
 func BenchmarkParseStress(b *testing.B) {
 	src := loadStress(b)
 	b.SetBytes(int64(len(src)))
@@ -30,17 +35,60 @@ func BenchmarkParseStress(b *testing.B) {
 	}
 }
 
-// BenchmarkTOMLDecodeStress is the baseline: the TOML decoder Parse uses
-// (go-toml/v2) decoding the same source into a generic map, with no
-// positions and no checks at all.
-func BenchmarkTOMLDecodeStress(b *testing.B) {
+// BenchmarkBurntSushiDecodeStress is the baseline: BurntSushi/toml's own
+// toml.Decode of the same source into the same structs, with no positions,
+// no strictness and no checks at all.
+func BenchmarkBurntSushiDecodeStress(b *testing.B) {
 	src := loadStress(b)
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for b.Loop() {
-		var m map[string]any
-		if err := gotoml.Unmarshal(src, &m); err != nil {
+		var t Template
+		if _, err := toml.Decode(string(src), &t); err != nil {
 			b.Fatal(err)
+		}
+		if len(t.Sections) == 0 {
+			b.Fatal("nothing decoded")
+		}
+	}
+}
+
+// BenchmarkParseStressVsBurntSushi runs Parse and the baseline of
+// BenchmarkBurntSushiDecodeStress alternately on the stress template, so
+// that both see the same machine load, and reports the ratio of their
+// times (x-burntsushi) and each in milliseconds.
+func BenchmarkParseStressVsBurntSushi(b *testing.B) {
+	src := loadStress(b)
+	var parse, decode time.Duration
+	n := 0
+	for b.Loop() {
+		t0 := time.Now()
+		if t, diags := Parse("stress-1000.toml", src); t == nil || diags.HasErrors() {
+			b.Fatal(diags)
+		}
+		t1 := time.Now()
+		var t Template
+		if _, err := toml.Decode(string(src), &t); err != nil {
+			b.Fatal(err)
+		}
+		decode += time.Since(t1)
+		parse += t1.Sub(t0)
+		n++
+	}
+	b.ReportMetric(float64(parse)/float64(decode), "x-burntsushi")
+	b.ReportMetric(float64(parse.Microseconds())/1000/float64(n), "parse-ms")
+	b.ReportMetric(float64(decode.Microseconds())/1000/float64(n), "burntsushi-ms")
+}
+
+// BenchmarkParseLargestShipped parses and checks the largest shipped
+// template (templates/paracetamol-500mg-tablets.toml).
+func BenchmarkParseLargestShipped(b *testing.B) {
+	src := loadBench(b, "../templates/paracetamol-500mg-tablets.toml")
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if t, diags := Parse("paracetamol-500mg-tablets.toml", src); t == nil || diags.HasErrors() {
+			b.Fatal(diags)
 		}
 	}
 }

@@ -51,7 +51,7 @@ const (
 // Codes lists every diagnostic code with its severity and a short title,
 // in code order. docs/diagnostics.md documents each one.
 var Codes = []Code{
-	{CodeSyntax, Error, "TOML syntax error"},
+	{CodeSyntax, Error, "not readable TOML: syntax, encoding, nesting or size"},
 	{CodeUnknownKey, Error, "unknown key"},
 	{CodeWrongType, Error, "value has the wrong type"},
 	{CodeMissingKey, Error, "required key missing"},

@@ -84,7 +84,9 @@ func (d Diagnostic) Error() string {
 //	12 |     min = "65.0"
 //	   |     ^
 //
-// It returns "" when the position is unknown or outside src.
+// It returns "" when the position is unknown or outside src, or when the
+// line is not text (a file saved as UTF-16). A leading byte-order mark is
+// left out, and bytes that are not UTF-8 show as U+FFFD.
 func (d Diagnostic) Snippet(src []byte) string {
 	if !d.Pos.IsValid() {
 		return ""
@@ -94,6 +96,13 @@ func (d Diagnostic) Snippet(src []byte) string {
 		return ""
 	}
 	line := strings.TrimRight(lines[d.Pos.Line-1], "\r")
+	if d.Pos.Line == 1 {
+		line = strings.TrimPrefix(line, "\ufeff")
+	}
+	if strings.IndexByte(line, 0) >= 0 {
+		return ""
+	}
+	line = strings.ToValidUTF8(line, "\ufffd")
 	num := fmt.Sprintf("%5d | ", d.Pos.Line)
 	// keep tabs so the caret lines up under them
 	var pad strings.Builder

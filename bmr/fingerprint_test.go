@@ -2,6 +2,7 @@ package bmr
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -88,4 +89,43 @@ func TestShortFingerprint(t *testing.T) {
 func TestCanonicalGolden(t *testing.T) {
 	tpl := mustParse(t, "full", readValid(t, "full.toml"))
 	checkGolden(t, "testdata/canonical/full.json", append(Canonical(tpl), '\n'))
+}
+
+// TestShippedFingerprintsPinned pins the fingerprints of the shipped
+// templates and of the example library's revisions. Approvals are bound to
+// them, so they must not change with the TOML decoder or anything else
+// that is not the content (they are the same before and after the move
+// from go-toml/v2 to BurntSushi/toml). Each is also the same with a UTF-8
+// byte-order mark in front, as Windows Notepad saves it.
+func TestShippedFingerprintsPinned(t *testing.T) {
+	for file, want := range map[string]string{
+		"../templates/blister-packaging.toml":          "5be7b9701950a34d2453477f2861a6a3599f05880153f4995b99af892dd3aba9",
+		"../templates/paracetamol-500mg-tablets.toml":  "1c07d8b403db1d25f84ca4147441cb1be042110aa2112b4205739af21759d329",
+		"../templates/pbs-buffer-1000l.toml":           "487764ff705f7e1ac804991c2c53f34b3fa8a1f6ae4b32f317a5c282f06b2e04",
+		"../examples/library/MBR-PCM-500/rev-001.toml": "1af95bf58d3b6746c524a526b38f8f220aa3c270810be338196b6b0b46d11341",
+		"../examples/library/MBR-PCM-500/rev-002.toml": "89f3357116fa60a494e4223dd60b3e7329e739f91ace820d224040673889d983",
+		"../examples/library/MBR-PCM-500/rev-003.toml": "1c07d8b403db1d25f84ca4147441cb1be042110aa2112b4205739af21759d329",
+	} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, variant := range []struct {
+			name string
+			src  []byte
+		}{{"as shipped", src}, {"with a byte-order mark", append([]byte("\ufeff"), src...)}} {
+			tpl, diags := Parse(file, variant.src)
+			if tpl == nil || diags.HasErrors() {
+				t.Fatalf("%s %s: %s", file, variant.name, diags.Errors())
+			}
+			if got := Fingerprint(tpl); got != want {
+				t.Errorf("%s %s: fingerprint %s, want %s", file, variant.name, got, want)
+			}
+		}
+	}
+	shipped, _ := filepath.Glob("../templates/*.toml")
+	revs, _ := filepath.Glob("../examples/library/*/rev-*.toml")
+	if len(shipped) != 3 || len(revs) != 3 {
+		t.Errorf("%d shipped templates and %d example revisions: pin the new ones here", len(shipped), len(revs))
+	}
 }

@@ -153,7 +153,7 @@ type Step struct {
 	Text      string   `toml:"text" bmr:"required" doc:"The instruction, written as the operator must carry it out."`
 	Cautions  []string `toml:"cautions" doc:"Cautions printed prominently with the step."`
 	Critical  bool     `toml:"critical" doc:"A critical step: needs a second person's sign-off."`
-	Signoff   []string `toml:"signoff" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Sign-off meanings, in order. Default [\"performed\"]; [] for a step nobody signs."`
+	Signoff   []string `toml:"signoff" default:"performed" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Sign-off meanings, in order. Default [\"performed\"]; [] for a step nobody signs."`
 	Materials []string `toml:"materials" doc:"Ids of the materials charged or used in this step."`
 	Equipment []string `toml:"equipment" doc:"Ids of the equipment used in this step."`
 	Fields    []Field  `toml:"fields" doc:"Entries the operator makes in this step."`

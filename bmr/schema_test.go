@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
-	gotoml "github.com/pelletier/go-toml/v2"
+	"github.com/BurntSushi/toml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/bmrkit/bmrkit/internal/tomldecode"
 )
 
 // tomlToJSON converts a TOML document to the JSON value an editor's schema
@@ -17,7 +19,7 @@ import (
 func tomlToJSON(t *testing.T, src []byte) any {
 	t.Helper()
 	var m map[string]any
-	if err := gotoml.Unmarshal(src, &m); err != nil {
+	if _, err := toml.Decode(string(src), &m); err != nil {
 		t.Fatal(err)
 	}
 	var conv func(v any) any
@@ -35,9 +37,16 @@ func tomlToJSON(t *testing.T, src []byte) any {
 				out[i] = conv(e)
 			}
 			return out
-		case gotoml.LocalDate:
-			return x.String()
+		case []map[string]any:
+			out := make([]any, len(x))
+			for i, e := range x {
+				out[i] = conv(e)
+			}
+			return out
 		case time.Time:
+			if x.Location().String() == "date-local" {
+				return x.Format(time.DateOnly)
+			}
 			return x.Format(time.RFC3339)
 		case int64:
 			return json.Number(jsonInt(x))
@@ -112,6 +121,22 @@ func TestSchemaRejects(t *testing.T) {
 		}
 		if err := s.Validate(tomlToJSON(t, src)); err == nil {
 			t.Errorf("%s validates against the schema", name)
+		}
+	}
+}
+
+// TestDecoderCodes: the decoder shared with mapping files and library.toml
+// reports its problems with the codes documented here.
+func TestDecoderCodes(t *testing.T) {
+	for got, want := range map[string]string{
+		tomldecode.CodeSyntax:     CodeSyntax,
+		tomldecode.CodeUnknownKey: CodeUnknownKey,
+		tomldecode.CodeWrongType:  CodeWrongType,
+		tomldecode.CodeMissingKey: CodeMissingKey,
+		tomldecode.CodeBadValue:   CodeBadValue,
+	} {
+		if got != want {
+			t.Errorf("decoder code %s, bmr code %s", got, want)
 		}
 	}
 }

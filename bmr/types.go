@@ -45,6 +45,20 @@ func (d *Date) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// UnmarshalTOML decodes a TOML date, which TOML decoders such as
+// BurntSushi/toml hand over as a time.Time, or a YYYY-MM-DD string; so a
+// Date can be a field of a struct such a decoder fills.
+func (d *Date) UnmarshalTOML(v any) error {
+	switch x := v.(type) {
+	case time.Time:
+		*d = DateOf(x)
+		return nil
+	case string:
+		return d.UnmarshalText([]byte(x))
+	}
+	return fmt.Errorf("a date must be a TOML date such as 2026-03-01, not %T", v)
+}
+
 // ParseDate reads a YYYY-MM-DD date and checks that it exists.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse("2006-01-02", s)

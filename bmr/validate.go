@@ -163,8 +163,15 @@ func (c *checker) document() {
 			c.add(p+".effective", CodeHistory, true, "revision %d took effect on %s, after this revision's effective date %s", h.Revision, h.Effective, d.Effective)
 		}
 	}
-	if d.Revision > 1 && (d.ChangeControl == "" || d.ChangeSummary == "") {
-		c.add("document", LintNoChangeSummary, false, "revision %d has no change_control or change_summary: say which change authorised it and what changed", d.Revision)
+	if d.Revision > 1 {
+		switch {
+		case d.ChangeControl == "" && d.ChangeSummary == "":
+			c.add("document", LintNoChangeSummary, false, "revision %d has no change_control and no change_summary: say which change authorised it and what changed", d.Revision)
+		case d.ChangeControl == "":
+			c.add("document", LintNoChangeSummary, false, "revision %d has no change_control: say which change authorised it", d.Revision)
+		case d.ChangeSummary == "":
+			c.add("document", LintNoChangeSummary, false, "revision %d has no change_summary: say what changed", d.Revision)
+		}
 	}
 }
 
@@ -181,7 +188,14 @@ func (c *checker) product() {
 		c.add("product.theoretical_yield.min_percent", CodeImpossibleLimit, true, "min_percent %s is greater than max_percent %s", y.MinPercent, y.MaxPercent)
 	}
 	if y.Unit != "" && (y.MinPercent == nil || y.MaxPercent == nil) {
-		c.add("product.theoretical_yield", LintYieldLimits, false, "the theoretical yield has no min_percent/max_percent: give the range outside which an investigation is required (211.186(b)(7))")
+		missing := "min_percent and no max_percent"
+		switch {
+		case y.MinPercent != nil:
+			missing = "max_percent"
+		case y.MaxPercent != nil:
+			missing = "min_percent"
+		}
+		c.add("product.theoretical_yield", LintYieldLimits, false, "the theoretical yield has no %s: give the range outside which an investigation is required (211.186(b)(7))", missing)
 	}
 }
 

@@ -179,8 +179,11 @@ func (c *checker) limits(r fieldRef) {
 		}
 		if !l.v.Fits(scale) {
 			what := fmt.Sprintf("%d decimals", scale)
-			if f.Type == TypeInteger {
+			switch {
+			case f.Type == TypeInteger || scale == 0:
 				what = "whole numbers"
+			case scale == 1:
+				what = "1 decimal"
 			}
 			c.add(p+"."+key, CodeDecimals, true, "%s %s has more decimals than the entry, which is recorded in %s: the value could not be compared at that precision", l.key, l.v, what)
 			return

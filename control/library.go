@@ -9,16 +9,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	gotoml "github.com/pelletier/go-toml/v2"
-
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/journal"
+	"github.com/bmrkit/bmrkit/internal/tomldecode"
+	"github.com/bmrkit/bmrkit/internal/tomlpos"
 )
 
 // File names in a library directory.
@@ -70,16 +71,31 @@ func (s Signer) check(at time.Time) error {
 	return nil
 }
 
-// settingsFile is the TOML form of library.toml.
+// settingsFile is the TOML form of library.toml. Its struct tags declare
+// the format (see internal/tomldecode and SettingsSchema): a new key is a
+// new tagged field.
 type settingsFile struct {
-	Format    int `toml:"format"`
+	Format    int `toml:"format" bmr:"required" doc:"Version of the library settings format; this is format 1."`
 	Approvals struct {
-		Independent bool `toml:"independent"`
+		Independent bool `toml:"independent" doc:"Each required approval must be given by a different person (two-person rule, 21 CFR 211.186(a))."`
 		Required    []struct {
-			Meaning string `toml:"meaning"`
-			Role    string `toml:"role"`
-		} `toml:"required"`
-	} `toml:"approvals"`
+			Meaning string `toml:"meaning" bmr:"required" enum:"authored,reviewed,approved" doc:"Meaning of the signature."`
+			Role    string `toml:"role" doc:"Role the signer must hold, e.g. QA. Empty: any role."`
+		} `toml:"required" doc:"The approvals a revision needs before it can take effect."`
+	} `toml:"approvals" doc:"The approvals a revision needs."`
+}
+
+// SettingsSchemaID is the $id of the JSON Schema returned by SettingsSchema.
+const SettingsSchemaID = "https://bmrkit.dev/schema/library-1.json"
+
+// MaxSettingsSize is the largest library.toml a library opens, in bytes.
+const MaxSettingsSize = 1 << 20
+
+// SettingsSchema returns a JSON Schema (draft 2020-12) of library.toml,
+// for editors, generated from the struct tags the library reads.
+func SettingsSchema() []byte {
+	return tomldecode.Schema(reflect.TypeOf(settingsFile{}), tomldecode.SchemaOptions{
+		ID: SettingsSchemaID, Title: "bmrkit template library settings (library.toml), format 1"})
 }
 
 // encodeSettings writes library.toml for a policy.
@@ -98,34 +114,55 @@ func encodeSettings(p bmr.Policy) []byte {
 	return b.Bytes()
 }
 
+// parseSettings reads library.toml. A file with problems is refused with
+// RuleSettings and every problem as a diagnostic.
 func parseSettings(file string, b []byte) (bmr.Policy, error) {
-	var s settingsFile
-	dec := gotoml.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		var sm *gotoml.StrictMissingError
-		if errors.As(err, &sm) && len(sm.Errors) > 0 {
-			row, col := sm.Errors[0].Position()
-			return bmr.Policy{}, refuse(RuleSettings, "%s:%d:%d: unknown key %q", file, row, col, strings.Join(sm.Errors[0].Key(), "."))
-		}
-		var de *gotoml.DecodeError
-		if errors.As(err, &de) {
-			row, col := de.Position()
-			return bmr.Policy{}, refuse(RuleSettings, "%s:%d:%d: %s", file, row, col, strings.TrimPrefix(de.Error(), "toml: "))
-		}
-		return bmr.Policy{}, refuse(RuleSettings, "%s: %v", file, err)
+	var diags bmr.Diagnostics
+	at := func(path string, ix *tomlpos.Index, code, format string, args ...any) {
+		p := ix.Nearest(path, true)
+		diags = append(diags, bmr.Diagnostic{Pos: bmr.Pos{File: file, Line: p.Line, Col: p.Col, Offset: p.Offset}, Severity: bmr.Error,
+			Code: code, Path: path, Message: fmt.Sprintf(format, args...)})
 	}
-	if s.Format != 1 {
-		return bmr.Policy{}, refuse(RuleSettings, "%s: format %d is not supported: this bmrkit reads format 1 libraries", file, s.Format)
+	var s settingsFile
+	if len(b) > MaxSettingsSize {
+		at("", tomlpos.Lines(nil), bmr.CodeSyntax, "the file is %d bytes; library settings are limited to %d bytes", len(b), MaxSettingsSize)
+		return bmr.Policy{}, settingsRefusal(diags)
+	}
+	ix, res := tomldecode.Decode(b, &s, tomldecode.Options{Root: SettingsFile})
+	for _, p := range res.Problems {
+		diags = append(diags, bmr.Diagnostic{Pos: bmr.Pos{File: file, Line: p.Pos.Line, Col: p.Pos.Col, Offset: p.Pos.Offset},
+			Severity: bmr.Error, Code: p.Code, Path: p.Path, Message: p.Message, Suggestion: p.Suggestion})
+	}
+	if len(diags) == 0 || diags[0].Code != bmr.CodeSyntax {
+		if s.Format != 0 && s.Format != 1 {
+			// A newer (or unknown) format: its keys would only add noise.
+			diags = nil
+			at("format", ix, bmr.CodeFormatVersion, "format %d is not supported: this bmrkit reads format 1 libraries", s.Format)
+			return bmr.Policy{}, settingsRefusal(diags)
+		}
+		if len(s.Approvals.Required) == 0 && !res.Failed["approvals.required"] && !res.Failed["approvals"] {
+			at("approvals", ix, bmr.CodeMissingKey, "no approvals are required: list at least one [[approvals.required]]")
+		}
+	}
+	if len(diags) > 0 {
+		diags.Sort()
+		return bmr.Policy{}, settingsRefusal(diags)
 	}
 	p := bmr.Policy{Independent: s.Approvals.Independent}
 	for _, r := range s.Approvals.Required {
 		p.Required = append(p.Required, bmr.Requirement{Meaning: r.Meaning, Role: r.Role})
 	}
-	if err := checkPolicy(p); err != nil {
-		return bmr.Policy{}, refuse(RuleSettings, "%s: %v", file, err)
-	}
 	return p, nil
+}
+
+// settingsRefusal refuses a library.toml with problems: the message names
+// the first, the diagnostics list them all.
+func settingsRefusal(diags bmr.Diagnostics) *RefusalError {
+	msg := diags[0].Error()
+	if len(diags) > 1 {
+		msg += fmt.Sprintf(" (and %d more)", len(diags)-1)
+	}
+	return &RefusalError{Rule: RuleSettings, Message: msg, Diagnostics: diags}
 }
 
 func checkPolicy(p bmr.Policy) error {

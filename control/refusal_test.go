@@ -2,6 +2,7 @@ package control
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -175,11 +176,12 @@ func TestInitAndOpenRefusals(t *testing.T) {
 	wantRefusal(t, err, RuleLibraryExists, dir+" is already a template library: it has a library.toml")
 	settings := filepath.Join(dir, SettingsFile)
 	for _, c := range []struct{ edit, msg string }{
-		{"format = 2\n", settings + ": format 2 is not supported: this bmrkit reads format 1 libraries"},
-		{"format = 1\ncolour = \"blue\"\n", settings + `:2:1: unknown key "colour"`},
-		{"format = 1\n[approvals\n", settings + `:2:11: expected ']' to close table name`},
-		{"format = 1\n[[approvals.required]]\nmeaning = \"signed\"\n", settings + `: required meaning "signed": use authored, reviewed or approved`},
-		{"format = 1\n", settings + ": no approvals are required: list at least one [[approvals.required]]"},
+		{"format = 2\ncolour = 1\n", settings + ":1:10: error BMR006: format 2 is not supported: this bmrkit reads format 1 libraries"},
+		{"format = 1\ncolour = \"blue\"\n[[approvals.required]]\nmeaning = \"approved\"\n", settings + `:2:1: error BMR002: unknown key "colour" in library.toml`},
+		{"format = 1\n[approvals\n", settings + `:2:11: error BMR001: TOML syntax: expected '.' or ']' to end table name, but got '\n' instead`},
+		{"format = 1\n[[approvals.required]]\nmeaning = \"aproved\"\n", settings + `:3:11: error BMR005: "aproved" is not an allowed meaning; use one of: authored, reviewed, approved (did you mean "approved"?)`},
+		{"format = 1\n", settings + ":1:1: error BMR004: no approvals are required: list at least one [[approvals.required]]"},
+		{"[approvals]\nindependent = \"yes\"\n", settings + `:1:1: error BMR004: library.toml needs the key "format" (and 2 more)`},
 	} {
 		writeFile(t, settings, []byte(c.edit))
 		_, err := Open(dir)
@@ -242,5 +244,27 @@ func TestReplaceDraft(t *testing.T) {
 	evs, _ := l.Events()
 	if e := evs[3]; e.Action != ActionAdd || e.OldStatus != bmr.StatusDraft || e.Reason != "typo in the limit" {
 		t.Errorf("replacement record %+v", e)
+	}
+}
+
+// TestSettingsDiagnostics: a broken library.toml is refused with every
+// problem as a diagnostic with its position, as a template would be.
+func TestSettingsDiagnostics(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Init(dir, bmr.DefaultPolicy(), ann, at(1, 1, 9)); err != nil {
+		t.Fatal(err)
+	}
+	settings := filepath.Join(dir, SettingsFile)
+	writeFile(t, settings, []byte("\ufeffformat = 1\n[approvals]\nindependant = true\n[[approvals.required]]\nmeaning = \"approved\"\nrole = 7\n"))
+	_, err := Open(dir)
+	var re *RefusalError
+	if !errors.As(err, &re) || re.Rule != RuleSettings {
+		t.Fatalf("err = %v, want a settings refusal", err)
+	}
+	want := settings + `:3:1: error BMR002: unknown key "independant" in approvals (did you mean "independent"?)
+` + settings + `:6:8: error BMR003: role must be text in quotes, not an integer
+`
+	if got := re.Diagnostics.String(); got != want {
+		t.Errorf("diagnostics\n%s\nwant\n%s", got, want)
 	}
 }

@@ -63,11 +63,11 @@ func ExampleParseMapping() {
 slot = "inlet_temp"
 sheet = "Granulation"
 cell = "C12"
-colour = "red"
+labl = "Inlet temperature"
 `))
 	fmt.Println(err)
 	// Output:
-	// legacy.toml:6:1: unknown key "colour" (known keys: slot, sheet, cell, label_cell, label)
+	// legacy.toml:6:1: error BMR002: unknown key "labl" in cells[0] (did you mean "label"?)
 }
 
 // A legacy workbook is read through a mapping; what does not fit is

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"os"
 	"testing"
 )
@@ -83,6 +84,19 @@ func FuzzParseMapping(f *testing.F) {
 		m, err := ParseMapping("fuzz.toml", src)
 		if err == nil && m == nil {
 			t.Fatal("nil mapping without an error")
+		}
+		var me *MappingError
+		if err != nil && !errors.As(err, &me) {
+			t.Fatalf("err = %v, want a *MappingError", err)
+		}
+		if me != nil {
+			lines := bytes.Count(src, []byte("\n")) + 1
+			for _, d := range me.Diagnostics {
+				if !d.Pos.IsValid() || d.Pos.Line > lines {
+					t.Fatalf("diagnostic outside the mapping: %s", d.Error())
+				}
+				_ = d.Snippet(me.Source)
+			}
 		}
 	})
 }

@@ -156,9 +156,9 @@ func planLegacy(t *bmr.Template, m *Mapping) (*legacyImport, error) {
 			}
 		}
 	}
-	var issues []MappingIssue
+	var issues bmr.Diagnostics
 	if m.Template != "" && m.Template != t.Document.Number || m.Revision != 0 && m.Revision != t.Document.Revision {
-		issues = append(issues, m.issueAt("template", "the mapping is written for %s revision %d, not for %s revision %d", m.Template, m.Revision, t.Document.Number, t.Document.Revision))
+		issues = append(issues, m.diagnostic("template", bmr.CodeBadValue, "the mapping is written for %s revision %d, not for %s revision %d", m.Template, m.Revision, t.Document.Number, t.Document.Revision))
 	}
 	if m.Batch != nil {
 		li.singles[m.Batch.Sheet] = append(li.singles[m.Batch.Sheet], &single{what: "batch", cell: m.Batch.Cell, path: "batch"})
@@ -198,7 +198,8 @@ func planLegacy(t *bmr.Template, m *Mapping) (*legacyImport, error) {
 		li.tables[tm.Sheet] = append(li.tables[tm.Sheet], run)
 	}
 	if len(issues) > 0 {
-		return nil, &MappingError{issues}
+		issues.Sort()
+		return nil, &MappingError{Diagnostics: issues, Source: m.src}
 	}
 	for _, runs := range li.tables {
 		sort.SliceStable(runs, func(a, b int) bool { return runs[a].tm.FirstRow < runs[b].tm.FirstRow })

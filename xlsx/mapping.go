@@ -1,14 +1,16 @@
 package xlsx
 
 import (
-	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/tomldecode"
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
 )
 
@@ -18,60 +20,94 @@ const MappingFormat = 1
 // MaxMappingSize is the largest mapping source ParseMapping accepts.
 const MaxMappingSize = 1 << 20
 
+// MappingSchemaID is the $id of the JSON Schema returned by MappingSchema.
+const MappingSchemaID = "https://bmrkit.dev/schema/mapping-1.json"
+
 // Mapping says where a legacy workbook holds each entry of a template. It
 // is written in TOML and documented in docs/xlsx.md; ParseMapping reads it
 // strictly (unknown keys and wrong types are errors with positions).
+//
+// The struct tags declare the format, as for bmr.Template (see
+// MappingSchema): `toml` names the key, `bmr:"required"` marks a required
+// key, `min`/`max` bound an integer, `doc` documents the key. A new key is
+// a new tagged field here (or in CellRef, CellMap, TableMap), plus its
+// check in checkMapping when the tags cannot say everything.
 type Mapping struct {
-	File     string // name of the mapping source, for messages
-	Name     string // description of the legacy workbook the mapping reads
-	Template string // document number the mapping is written for ("" any)
-	Revision int    // revision it is written for (0 any)
+	File string `toml:"-"` // name of the mapping source, for messages
+	// Name describes the legacy workbook the mapping reads.
+	Name string `toml:"name" doc:"Description of the legacy workbook the mapping reads."`
+	// Template and Revision are the master the mapping is written for
+	// ("" and 0: any).
+	Template string `toml:"template" doc:"Document number of the master the mapping is written for; a workbook of another master is refused. Empty: any."`
+	Revision int    `toml:"revision" min:"1" doc:"Revision of the master the mapping is written for. Absent: any."`
 	// Batch is where the batch number is written, or nil.
-	Batch *CellRef
-	// Yes and No are the texts and glyphs that answer a check.
-	Yes, No []string
+	Batch *CellRef `toml:"batch" doc:"The cell holding the batch number, e.g. { sheet = \"Cover\", cell = \"D3\" }."`
+	// Yes and No are the texts and glyphs that answer a check: those of
+	// [checkbox], or DefaultYes and DefaultNo.
+	Yes, No []string `toml:"-"`
 	// DateFormats are the layouts, e.g. DD.MM.YYYY, in which dates typed
 	// as text are read. Empty: dates typed as text do not fit.
-	DateFormats []string
-	Cells       []CellMap
-	Tables      []TableMap
+	DateFormats []string `toml:"date_formats" doc:"Layouts of dates typed as text, e.g. DD.MM.YYYY: YYYY YY MM M DD D HH mm ss and separators."`
+	// Cells are the single cells, each mapped to one slot.
+	Cells []CellMap `toml:"cells" doc:"Single cells, each mapped to one slot."`
+	// Tables are the repeated rows mapped to repeated fields.
+	Tables []TableMap `toml:"tables" doc:"Repeated rows: data row n is entry n of each mapped field."`
 
 	layouts []string // DateFormats as Go layouts
 	ix      *tomlpos.Index
+	src     []byte
+}
+
+// mappingFile is the whole TOML form of a mapping: the keys of Mapping and
+// those that Mapping holds in another form.
+type mappingFile struct {
+	Format   int           `toml:"format" bmr:"required" doc:"Version of the mapping format; this is format 1."`
+	Checkbox *checkboxKeys `toml:"checkbox" doc:"The texts and glyphs that answer a check field."`
+	Mapping
+}
+
+type checkboxKeys struct {
+	Yes []string `toml:"yes" doc:"Texts and glyphs that mean yes. Default: Yes ☒ ☑ ✓ ✔ X x."`
+	No  []string `toml:"no" doc:"Texts and glyphs that mean no. Default: No ☐."`
 }
 
 // CellRef is one cell of a sheet.
 type CellRef struct {
-	Sheet string
-	Cell  string // e.g. C12
+	Sheet string `toml:"sheet" bmr:"required" doc:"Sheet name."`    // sheet name
+	Cell  string `toml:"cell" bmr:"required" doc:"Cell, e.g. C12."` // e.g. C12, in upper case
 }
 
 // CellMap maps one cell to one slot.
 type CellMap struct {
-	Slot  string
-	Sheet string
-	Cell  string
+	// Slot is the slot key the cell fills (docs/format.md, Entry slots).
+	Slot  string `toml:"slot" bmr:"required" doc:"Slot key: a field id, \"inlet_temp#2\", \"dispense:starch:lot\"… (docs/format.md, Entry slots)."`
+	Sheet string `toml:"sheet" bmr:"required" doc:"Sheet name."`   // sheet name
+	Cell  string `toml:"cell" bmr:"required" doc:"Cell, e.g. C4."` // e.g. C4, in upper case
 	// LabelCell and Label, when set, are checked: the label cell must
 	// contain Label, so a mapping applied to another layout is refused.
-	LabelCell string
-	Label     string
-	Path      string // key path in the mapping, e.g. cells[3]
+	LabelCell string `toml:"label_cell" doc:"A cell that must contain label (case-insensitive), else the value is refused."`
+	Label     string `toml:"label" doc:"The text label_cell must contain."`
+	Path      string `toml:"-"` // key path in the mapping, e.g. cells[3]
 }
 
 // TableMap maps repeated rows of a sheet to a repeated field or the
 // columns of a template table: row n of the data goes to entry n.
 type TableMap struct {
-	Sheet     string
-	HeaderRow int // the row of column headings; data starts below it
-	FirstRow  int // the first data row
-	LastRow   int // the last row read; 0: stop at the first empty row
+	// Sheet is the sheet name.
+	Sheet string `toml:"sheet" bmr:"required" doc:"Sheet name."`
+	// HeaderRow is the row of the column headings (0: none); FirstRow the
+	// first data row (the row below HeaderRow when absent); LastRow the
+	// last row read (0: up to the first row whose cells are all empty).
+	HeaderRow int `toml:"header_row" min:"1" max:"1048576" doc:"Row of the column headings; data starts below it."`
+	FirstRow  int `toml:"first_row" min:"1" max:"1048576" doc:"First data row (default: the row below header_row)."`
+	LastRow   int `toml:"last_row" min:"1" max:"1048576" doc:"Last row read. Absent: reading stops at the first row whose mapped cells are all empty."`
 	// Columns maps a field id to a column letter.
-	Columns map[string]string
+	Columns map[string]string `toml:"columns" bmr:"required" doc:"Field id → column letter, e.g. { dry_log_time = \"B\" }."`
 	// Headers maps a field id to the heading expected in HeaderRow.
-	Headers map[string]string
+	Headers map[string]string `toml:"headers" doc:"Field id → text its heading in header_row must contain."`
 	// NAReason is the column holding a row's N/A reason, or "".
-	NAReason string
-	Path     string
+	NAReason string `toml:"na_reason" doc:"Column letter of a row's N/A reason."`
+	Path     string `toml:"-"` // key path in the mapping, e.g. tables[0]
 }
 
 // DefaultYes and DefaultNo are the answers to a check a mapping accepts
@@ -81,71 +117,23 @@ var (
 	DefaultNo  = []string{"No", "☐"}
 )
 
-// MappingIssue is one problem in a mapping file, with its position.
-type MappingIssue struct {
-	File    string `json:"file"`
-	Line    int    `json:"line,omitempty"`
-	Col     int    `json:"col,omitempty"`
-	Path    string `json:"path,omitempty"`
-	Message string `json:"message"`
-}
-
-func (i MappingIssue) String() string {
-	loc := i.File
-	if i.Line > 0 {
-		loc = fmt.Sprintf("%s:%d:%d", i.File, i.Line, i.Col)
-	} else if i.Path != "" {
-		loc += ":" + i.Path
-	}
-	return loc + ": " + i.Message
-}
-
-// MappingError lists every problem found in a mapping.
+// MappingError lists every problem found in a mapping, or in fitting it to
+// a template, each with its position in the mapping.
 type MappingError struct {
-	Issues []MappingIssue
+	Diagnostics bmr.Diagnostics
+	// Source is the mapping's source, for Diagnostic.Snippet.
+	Source []byte
 }
 
-func (e *MappingError) Error() string {
-	var b strings.Builder
-	for i, is := range e.Issues {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(is.String())
-	}
-	return b.String()
-}
+// Error lists the diagnostics, one a line.
+func (e *MappingError) Error() string { return strings.TrimSuffix(e.Diagnostics.String(), "\n") }
 
-type mappingDecoder struct {
-	file   string
-	ix     *tomlpos.Index
-	issues []MappingIssue
-}
-
-func (d *mappingDecoder) add(path string, format string, args ...any) {
-	is := MappingIssue{File: d.file, Path: path, Message: fmt.Sprintf(format, args...)}
-	for p := path; p != ""; p = parentPath(p) {
-		if e, ok := d.ix.Lookup(p); ok {
-			is.Line, is.Col = e.Key.Line, e.Key.Col
-			break
-		}
-	}
-	d.issues = append(d.issues, is)
-}
-
-func parentPath(p string) string {
-	i := strings.LastIndexAny(p, ".[")
-	if i < 0 {
-		return ""
-	}
-	return p[:i]
-}
-
-func joinPath(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "." + b
+// MappingSchema returns a JSON Schema (draft 2020-12) of the mapping
+// format, for editors (see docs/xlsx.md), generated from the struct tags
+// ParseMapping reads.
+func MappingSchema() []byte {
+	return tomldecode.Schema(reflect.TypeOf(mappingFile{}), tomldecode.SchemaOptions{
+		ID: MappingSchemaID, Title: "bmrkit legacy workbook mapping, format 1"})
 }
 
 // ParseMappingFile reads a mapping file.
@@ -168,325 +156,221 @@ func ParseMappingFile(path string) (*Mapping, error) {
 // source in messages. The error is a *MappingError listing every problem
 // with its file:line:col.
 func ParseMapping(name string, src []byte) (*Mapping, error) {
-	d := &mappingDecoder{file: name}
 	if len(src) > MaxMappingSize {
-		d.add("", "the mapping is %d bytes; mappings are limited to %d bytes", len(src), MaxMappingSize)
-		return nil, &MappingError{d.issues}
+		return nil, &MappingError{Diagnostics: bmr.Diagnostics{{Pos: bmr.Pos{File: name, Line: 1, Col: 1}, Severity: bmr.Error, Code: bmr.CodeSyntax,
+			Message: fmt.Sprintf("the mapping is %d bytes; mappings are limited to %d bytes", len(src), MaxMappingSize)}}}
 	}
-	raw, ix, err := tomlpos.Decode(src)
-	if err != nil {
-		is := MappingIssue{File: name, Line: 1, Col: 1, Message: "TOML syntax: " + err.Error()}
-		var se *tomlpos.SyntaxError
-		if errors.As(err, &se) {
-			is.Line, is.Col = se.Pos.Line, se.Pos.Col
-		}
-		return nil, &MappingError{[]MappingIssue{is}}
+	var f mappingFile
+	ix, res := tomldecode.Decode(src, &f, tomldecode.Options{Root: "the mapping"})
+	m := &f.Mapping
+	m.File, m.ix, m.src = name, ix, src
+	c := &mappingCheck{m: m, failed: res.Failed}
+	for _, p := range res.Problems {
+		c.diags = append(c.diags, bmr.Diagnostic{Pos: bmr.Pos{File: name, Line: p.Pos.Line, Col: p.Pos.Col, Offset: p.Pos.Offset},
+			Severity: bmr.Error, Code: p.Code, Path: p.Path, Message: p.Message, Suggestion: p.Suggestion})
 	}
-	d.ix = ix
-	m := &Mapping{File: name, ix: d.ix, Yes: DefaultYes, No: DefaultNo}
-	d.top(raw, m)
-	if len(d.issues) > 0 {
-		sort.SliceStable(d.issues, func(i, j int) bool {
-			a, b := d.issues[i], d.issues[j]
-			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
-		})
-		return nil, &MappingError{d.issues}
+	if len(res.Problems) == 0 || res.Problems[0].Code != tomldecode.CodeSyntax {
+		c.check(&f)
+	}
+	if len(c.diags) > 0 {
+		c.diags.Sort()
+		return nil, &MappingError{Diagnostics: c.diags, Source: src}
 	}
 	return m, nil
 }
 
-func (d *mappingDecoder) unknown(path string, raw map[string]any, known ...string) {
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
+// mappingCheck checks what the struct tags cannot say.
+type mappingCheck struct {
+	m      *Mapping
+	failed map[string]bool // paths the decoder could not read
+	diags  bmr.Diagnostics
+}
+
+func (c *mappingCheck) add(path, code string, format string, args ...any) {
+	c.diags = append(c.diags, c.m.diagnostic(path, code, format, args...))
+}
+
+// diagnostic builds a diagnostic about the value at a mapping key path.
+func (m *Mapping) diagnostic(path, code string, format string, args ...any) bmr.Diagnostic {
+	p := m.ix.Nearest(path, true)
+	return bmr.Diagnostic{Pos: bmr.Pos{File: m.File, Line: p.Line, Col: p.Col, Offset: p.Offset}, Severity: bmr.Error,
+		Code: code, Path: path, Message: fmt.Sprintf(format, args...)}
+}
+
+// ok reports whether the value at path was read (present, of its type).
+func (c *mappingCheck) ok(path string) bool { return !c.failed[path] }
+
+// text checks that a required text is not blank.
+func (c *mappingCheck) text(path, s string) {
+	if c.ok(path) && strings.TrimSpace(s) == "" {
+		c.add(path, bmr.CodeBadValue, "%s must not be empty", pathKey(path))
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		found := false
-		for _, kk := range known {
-			if k == kk {
-				found = true
+}
+
+func pathKey(path string) string {
+	if i := strings.LastIndexAny(path, "."); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+func (c *mappingCheck) check(f *mappingFile) {
+	m := c.m
+	if c.ok("format") && f.Format != 0 && f.Format != MappingFormat {
+		c.add("format", bmr.CodeFormatVersion, "format %d is not supported: this bmrkit reads mapping format %d", f.Format, MappingFormat)
+	}
+	if m.Batch != nil {
+		c.text("batch.sheet", m.Batch.Sheet)
+		m.Batch.Cell = c.cell("batch.cell", m.Batch.Cell, true)
+	}
+	m.Yes, m.No = DefaultYes, DefaultNo
+	if cb := f.Checkbox; cb != nil {
+		if cb.Yes != nil {
+			m.Yes = cb.Yes
+		}
+		if cb.No != nil {
+			m.No = cb.No
+		}
+		for _, l := range []struct {
+			key  string
+			list []string
+		}{{"yes", cb.Yes}, {"no", cb.No}} {
+			for i, s := range l.list {
+				if s == "" {
+					c.add(fmt.Sprintf("checkbox.%s[%d]", l.key, i), bmr.CodeBadValue, "%s must hold non-empty strings", l.key)
+				}
 			}
 		}
-		if !found {
-			d.add(joinPath(path, k), "unknown key %q (known keys: %s)", k, strings.Join(known, ", "))
-		}
-	}
-}
-
-func (d *mappingDecoder) str(raw map[string]any, path, key string, required bool) string {
-	v, ok := raw[key]
-	if !ok {
-		if required {
-			d.add(path, "missing key %q", key)
-		}
-		return ""
-	}
-	s, ok := v.(string)
-	if !ok {
-		d.add(joinPath(path, key), "%s must be a string", key)
-		return ""
-	}
-	if required && strings.TrimSpace(s) == "" {
-		d.add(joinPath(path, key), "%s must not be empty", key)
-	}
-	return s
-}
-
-func (d *mappingDecoder) integer(raw map[string]any, path, key string) int {
-	v, ok := raw[key]
-	if !ok {
-		return 0
-	}
-	n, ok := v.(int64)
-	if !ok || n < 1 || n > excelize.TotalRows {
-		d.add(joinPath(path, key), "%s must be a whole number from 1 to %d", key, excelize.TotalRows)
-		return 0
-	}
-	return int(n)
-}
-
-func (d *mappingDecoder) strings(raw map[string]any, path, key string) ([]string, bool) {
-	v, ok := raw[key]
-	if !ok {
-		return nil, false
-	}
-	arr, ok := v.([]any)
-	if !ok {
-		d.add(joinPath(path, key), "%s must be an array of strings", key)
-		return nil, false
-	}
-	out := make([]string, 0, len(arr))
-	for i, e := range arr {
-		s, ok := e.(string)
-		if !ok || s == "" {
-			d.add(fmt.Sprintf("%s[%d]", joinPath(path, key), i), "%s must hold non-empty strings", key)
-			continue
-		}
-		out = append(out, s)
-	}
-	return out, true
-}
-
-func (d *mappingDecoder) top(raw map[string]any, m *Mapping) {
-	d.unknown("", raw, "format", "name", "template", "revision", "batch", "checkbox", "date_formats", "cells", "tables")
-	switch v := raw["format"].(type) {
-	case int64:
-		if v != MappingFormat {
-			d.add("format", "format %d is not supported: this bmrkit reads mapping format %d", v, MappingFormat)
-		}
-	case nil:
-		d.add("", "missing key \"format\" (write format = %d)", MappingFormat)
-	default:
-		d.add("format", "format must be the integer %d", MappingFormat)
-	}
-	m.Name = d.str(raw, "", "name", false)
-	m.Template = d.str(raw, "", "template", false)
-	if _, ok := raw["revision"]; ok {
-		m.Revision = d.integer(raw, "", "revision")
-	}
-	if v, ok := raw["batch"]; ok {
-		t, ok := v.(map[string]any)
-		if !ok {
-			d.add("batch", "batch must be a table: batch = { sheet = \"Cover\", cell = \"C4\" }")
-		} else {
-			d.unknown("batch", t, "sheet", "cell")
-			m.Batch = &CellRef{Sheet: d.str(t, "batch", "sheet", true), Cell: d.cell(t, "batch", "cell", true)}
-		}
-	}
-	if v, ok := raw["checkbox"]; ok {
-		t, ok := v.(map[string]any)
-		if !ok {
-			d.add("checkbox", "checkbox must be a table with yes and no")
-		} else {
-			d.unknown("checkbox", t, "yes", "no")
-			if y, ok := d.strings(t, "checkbox", "yes"); ok {
-				m.Yes = y
-			}
-			if n, ok := d.strings(t, "checkbox", "no"); ok {
-				m.No = n
-			}
-			for _, y := range m.Yes {
-				for _, n := range m.No {
-					if y == n {
-						d.add("checkbox", "%q is listed both as yes and as no", y)
-					}
+		for _, y := range m.Yes {
+			for _, n := range m.No {
+				if y == n && y != "" {
+					c.add("checkbox", bmr.CodeBadValue, "%q is listed both as yes and as no", y)
 				}
 			}
 		}
 	}
-	if f, ok := d.strings(raw, "", "date_formats"); ok {
-		for i, s := range f {
-			l, err := mappingLayout(s)
-			if err != nil {
-				d.add(fmt.Sprintf("date_formats[%d]", i), "%v", err)
-				continue
-			}
-			m.DateFormats = append(m.DateFormats, s)
-			m.layouts = append(m.layouts, l)
+	var good []string
+	for i, s := range m.DateFormats {
+		l, err := mappingLayout(s)
+		if err != nil {
+			c.add(fmt.Sprintf("date_formats[%d]", i), bmr.CodeBadValue, "%v", err)
+			continue
 		}
+		good = append(good, s)
+		m.layouts = append(m.layouts, l)
 	}
-	d.cells(raw, m)
-	d.tables(raw, m)
-	if len(m.Cells) == 0 && len(m.Tables) == 0 && len(d.issues) == 0 {
-		d.add("", "the mapping maps nothing: add [[cells]] or [[tables]]")
+	m.DateFormats = good
+	seen := map[string]string{}
+	for i := range m.Cells {
+		cm := &m.Cells[i]
+		p := fmt.Sprintf("cells[%d]", i)
+		cm.Path = p
+		c.text(p+".slot", cm.Slot)
+		c.text(p+".sheet", cm.Sheet)
+		cm.Cell = c.cell(p+".cell", cm.Cell, true)
+		cm.LabelCell = c.cell(p+".label_cell", cm.LabelCell, false)
+		if c.ok(p+".label_cell") && c.ok(p+".label") && (cm.LabelCell == "") != (cm.Label == "") {
+			c.add(p, bmr.CodeMissingKey, "label_cell and label go together: the label cell must contain the label")
+		}
+		if prev, dup := seen[cm.Slot]; dup && cm.Slot != "" {
+			c.add(p+".slot", bmr.CodeDuplicateID, "slot %q is already mapped by %s", cm.Slot, prev)
+		}
+		seen[cm.Slot] = p
+	}
+	for i := range m.Tables {
+		c.table(i, &m.Tables[i])
+	}
+	if len(m.Cells) == 0 && len(m.Tables) == 0 && len(c.diags) == 0 {
+		c.add("", bmr.CodeMissingKey, "the mapping maps nothing: add [[cells]] or [[tables]]")
 	}
 }
 
-func (d *mappingDecoder) cell(raw map[string]any, path, key string, required bool) string {
-	s := d.str(raw, path, key, required)
-	if s == "" {
+// cell checks a cell name and returns it in upper case ("" when it is not
+// a cell).
+func (c *mappingCheck) cell(path, s string, required bool) string {
+	if !c.ok(path) || s == "" && !required {
 		return ""
 	}
-	u := strings.ToUpper(s)
+	u := strings.ToUpper(strings.TrimSpace(s))
 	if !isCellName(u) {
-		d.add(joinPath(path, key), "%q is not a cell such as C12", s)
+		c.add(path, bmr.CodeBadValue, "%q is not a cell such as C12", s)
 		return ""
 	}
 	if _, _, err := excelize.CellNameToCoordinates(u); err != nil {
-		d.add(joinPath(path, key), "%q is not a cell on a sheet: %v", s, err)
+		c.add(path, bmr.CodeBadValue, "%q is not a cell on a sheet: %v", s, err)
 		return ""
 	}
 	return u
 }
 
-func tablesOf(raw map[string]any, key string) ([]map[string]any, bool) {
-	switch v := raw[key].(type) {
-	case nil:
-		return nil, true
-	case []any:
-		out := make([]map[string]any, 0, len(v))
-		for _, e := range v {
-			t, ok := e.(map[string]any)
+func (c *mappingCheck) table(i int, tb *TableMap) {
+	p := fmt.Sprintf("tables[%d]", i)
+	tb.Path = p
+	c.text(p+".sheet", tb.Sheet)
+	rowsOK := c.ok(p+".header_row") && c.ok(p+".first_row")
+	switch {
+	case !rowsOK:
+	case tb.HeaderRow == 0 && tb.FirstRow == 0:
+		c.add(p, bmr.CodeMissingKey, "a table needs header_row (data starts below it) or first_row")
+	case tb.HeaderRow > 0 && tb.FirstRow > 0 && tb.FirstRow <= tb.HeaderRow:
+		c.add(p+".first_row", bmr.CodeImpossibleLimit, "first_row %d is not below header_row %d", tb.FirstRow, tb.HeaderRow)
+	case tb.FirstRow == 0:
+		tb.FirstRow = tb.HeaderRow + 1
+	}
+	if rowsOK && c.ok(p+".last_row") && tb.LastRow > 0 && tb.FirstRow > 0 && tb.LastRow < tb.FirstRow {
+		c.add(p+".last_row", bmr.CodeImpossibleLimit, "last_row %d is above the first data row %d", tb.LastRow, tb.FirstRow)
+	}
+	cols := p + ".columns"
+	if c.ok(cols) && tb.Columns != nil {
+		ids := sortedKeys(tb.Columns)
+		used := map[string]string{}
+		for _, id := range ids {
+			col, ok := columnLetter(tb.Columns[id])
 			if !ok {
-				return nil, false
+				c.add(cols+"."+id, bmr.CodeBadValue, "%q is not a column letter such as B", tb.Columns[id])
+				delete(tb.Columns, id)
+				continue
 			}
-			out = append(out, t)
-		}
-		return out, true
-	}
-	return nil, false
-}
-
-func (d *mappingDecoder) cells(raw map[string]any, m *Mapping) {
-	list, ok := tablesOf(raw, "cells")
-	if !ok {
-		d.add("cells", "cells must be an array of tables: [[cells]]")
-		return
-	}
-	seen := map[string]string{}
-	for i, t := range list {
-		p := fmt.Sprintf("cells[%d]", i)
-		d.unknown(p, t, "slot", "sheet", "cell", "label_cell", "label")
-		c := CellMap{Path: p, Slot: d.str(t, p, "slot", true), Sheet: d.str(t, p, "sheet", true), Cell: d.cell(t, p, "cell", true),
-			LabelCell: d.cell(t, p, "label_cell", false), Label: d.str(t, p, "label", false)}
-		if (c.LabelCell == "") != (c.Label == "") && len(d.issues) == 0 {
-			d.add(p, "label_cell and label go together: the label cell must contain the label")
-		}
-		if prev, dup := seen[c.Slot]; dup && c.Slot != "" {
-			d.add(joinPath(p, "slot"), "slot %q is already mapped by %s", c.Slot, prev)
-		}
-		seen[c.Slot] = p
-		m.Cells = append(m.Cells, c)
-	}
-}
-
-func (d *mappingDecoder) tables(raw map[string]any, m *Mapping) {
-	list, ok := tablesOf(raw, "tables")
-	if !ok {
-		d.add("tables", "tables must be an array of tables: [[tables]]")
-		return
-	}
-	for i, t := range list {
-		p := fmt.Sprintf("tables[%d]", i)
-		d.unknown(p, t, "sheet", "header_row", "first_row", "last_row", "columns", "headers", "na_reason")
-		tb := TableMap{Path: p, Sheet: d.str(t, p, "sheet", true), HeaderRow: d.integer(t, p, "header_row"),
-			FirstRow: d.integer(t, p, "first_row"), LastRow: d.integer(t, p, "last_row")}
-		switch {
-		case tb.HeaderRow == 0 && tb.FirstRow == 0:
-			d.add(p, "a table needs header_row (data starts below it) or first_row")
-		case tb.HeaderRow > 0 && tb.FirstRow > 0 && tb.FirstRow <= tb.HeaderRow:
-			d.add(joinPath(p, "first_row"), "first_row %d is not below header_row %d", tb.FirstRow, tb.HeaderRow)
-		case tb.FirstRow == 0:
-			tb.FirstRow = tb.HeaderRow + 1
-		}
-		if tb.LastRow > 0 && tb.LastRow < tb.FirstRow {
-			d.add(joinPath(p, "last_row"), "last_row %d is above the first data row %d", tb.LastRow, tb.FirstRow)
-		}
-		tb.Columns = d.columnMap(t, p, "columns", true)
-		if h, ok := t["headers"]; ok {
-			tb.Headers = d.textMap(h, joinPath(p, "headers"))
-			if tb.HeaderRow == 0 {
-				d.add(joinPath(p, "headers"), "headers are checked in header_row, which is not set")
+			if prev, dup := used[col]; dup {
+				c.add(cols+"."+id, bmr.CodeDuplicateID, "column %s is already mapped to %q", col, prev)
 			}
-			for id := range tb.Headers {
-				if _, ok := tb.Columns[id]; !ok {
-					d.add(joinPath(joinPath(p, "headers"), id), "%q has a heading but no column in columns", id)
-				}
+			used[col] = id
+			tb.Columns[id] = col
+		}
+		if len(ids) == 0 {
+			c.add(cols, bmr.CodeMissingKey, "columns maps no column")
+		}
+	}
+	hdrs := p + ".headers"
+	if tb.Headers != nil {
+		if tb.HeaderRow == 0 && c.ok(p+".header_row") {
+			c.add(hdrs, bmr.CodeMissingKey, "headers are checked in header_row, which is not set")
+		}
+		for _, id := range sortedKeys(tb.Headers) {
+			if tb.Headers[id] == "" {
+				c.add(hdrs+"."+id, bmr.CodeBadValue, "the heading of %s must not be empty", id)
+			}
+			if _, ok := tb.Columns[id]; !ok && c.ok(cols) && c.ok(cols+"."+id) {
+				c.add(hdrs+"."+id, bmr.CodeUnknownRef, "%q has a heading but no column in columns", id)
 			}
 		}
-		if s := d.str(t, p, "na_reason", false); s != "" {
-			if col, ok := columnLetter(s); ok {
-				tb.NAReason = col
-			} else {
-				d.add(joinPath(p, "na_reason"), "%q is not a column letter such as H", s)
-			}
+	}
+	if tb.NAReason != "" {
+		if col, ok := columnLetter(tb.NAReason); ok {
+			tb.NAReason = col
+		} else {
+			c.add(p+".na_reason", bmr.CodeBadValue, "%q is not a column letter such as H", tb.NAReason)
 		}
-		m.Tables = append(m.Tables, tb)
 	}
 }
 
-func (d *mappingDecoder) textMap(v any, path string) map[string]string {
-	t, ok := v.(map[string]any)
-	if !ok {
-		d.add(path, "must be a table, e.g. { field_id = \"...\" }")
-		return nil
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	out := map[string]string{}
-	for k, e := range t {
-		s, ok := e.(string)
-		if !ok || s == "" {
-			d.add(joinPath(path, k), "must be a non-empty string")
-			continue
-		}
-		out[k] = s
-	}
-	return out
-}
-
-func (d *mappingDecoder) columnMap(t map[string]any, p, key string, required bool) map[string]string {
-	v, ok := t[key]
-	if !ok {
-		if required {
-			d.add(p, "missing key %q, e.g. columns = { dry_log_time = \"B\", dry_log_inlet = \"C\" }", key)
-		}
-		return nil
-	}
-	texts := d.textMap(v, joinPath(p, key))
-	out := map[string]string{}
-	used := map[string]string{}
-	ids := make([]string, 0, len(texts))
-	for id := range texts {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		s := texts[id]
-		col, ok := columnLetter(s)
-		if !ok {
-			d.add(joinPath(joinPath(p, key), id), "%q is not a column letter such as B", s)
-			continue
-		}
-		if prev, dup := used[col]; dup {
-			d.add(joinPath(joinPath(p, key), id), "column %s is already mapped to %q", col, prev)
-		}
-		used[col] = id
-		out[id] = col
-	}
-	if len(out) == 0 && len(texts) == 0 {
-		d.add(joinPath(p, key), "%s maps no column", key)
-	}
-	return out
+	sort.Strings(keys)
+	return keys
 }
 
 // columnLetter checks a column name such as B or AB and returns it in
@@ -542,9 +426,8 @@ outer:
 	return b.String(), nil
 }
 
-// issueAt builds an issue for a mapping key path, with its position.
-func (m *Mapping) issueAt(path, format string, args ...any) MappingIssue {
-	d := &mappingDecoder{file: m.File, ix: m.ix}
-	d.add(path, format, args...)
-	return d.issues[0]
+// issueAt builds a diagnostic about the mapping key at path, with its
+// position, for a mapping that does not fit a template or a workbook.
+func (m *Mapping) issueAt(path, format string, args ...any) bmr.Diagnostic {
+	return m.diagnostic(path, bmr.CodeUnknownRef, format, args...)
 }

@@ -13,11 +13,25 @@ func TestParseMappingErrorsHavePositions(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = ParseMapping("bad.toml", src)
+	checkGolden(t, "testdata/mapping/bad.golden", mappingReport(t, err))
+}
+
+// mappingReport renders a *MappingError as the CLI prints it: each
+// diagnostic with its source snippet.
+func mappingReport(t *testing.T, err error) string {
+	t.Helper()
 	var me *MappingError
 	if !errors.As(err, &me) {
 		t.Fatalf("err = %v, want a *MappingError", err)
 	}
-	checkGolden(t, "testdata/mapping/bad.golden", err.Error()+"\n")
+	var b strings.Builder
+	for _, d := range me.Diagnostics {
+		b.WriteString(d.Error() + "\n")
+		if s := d.Snippet(me.Source); s != "" {
+			b.WriteString(s + "\n")
+		}
+	}
+	return b.String()
 }
 
 func TestMappingAgainstTemplate(t *testing.T) {
@@ -26,7 +40,7 @@ func TestMappingAgainstTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = ImportLegacyFile(legacyFixture, loadTemplate(t, "paracetamol-500mg-tablets"), m, importOpts())
-	checkGolden(t, "testdata/mapping/unknown-slots.golden", err.Error()+"\n")
+	checkGolden(t, "testdata/mapping/unknown-slots.golden", mappingReport(t, err))
 	_, _, err = ImportLegacyFile(legacyFixture, loadTemplate(t, "pbs-buffer-1000l"), m, importOpts())
 	if err == nil || !strings.Contains(err.Error(), "the mapping is written for MBR-PCM-500 revision 0, not for") {
 		t.Errorf("err = %v", err)
@@ -46,7 +60,7 @@ func TestMappingWrongSheet(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = ImportLegacyFile(legacyFixture, loadTemplate(t, "paracetamol-500mg-tablets"), m, importOpts())
-	want := `m.toml:4:1: the workbook has no sheet "Dryng" (its sheets: Cover, Dispensing, Drying, Calc)`
+	want := `m.toml:4:9: error BMR008: the workbook has no sheet "Dryng" (its sheets: Cover, Dispensing, Drying, Calc)`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/xlsx"
 )
 
 func runCheck(e *env, args []string) int {
@@ -94,16 +96,26 @@ func runFingerprint(e *env, args []string) int {
 }
 
 func runSchema(e *env, args []string) int {
-	fs := newFlags(e, "schema", "")
+	fs := newFlags(e, "schema", "[template|mapping|library]")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
 	}
-	if len(pos) != 0 {
-		return usageError(e.stderr, fs, "schema takes no arguments")
+	if len(pos) > 1 {
+		return usageError(e.stderr, fs, "give at most one kind of file: template, mapping or library")
 	}
-	_, err := e.stdout.Write(bmr.Schema())
-	if err != nil {
+	var schema []byte
+	switch kind := append(pos, "template")[0]; kind {
+	case "template":
+		schema = bmr.Schema()
+	case "mapping":
+		schema = xlsx.MappingSchema()
+	case "library":
+		schema = control.SettingsSchema()
+	default:
+		return usageError(e.stderr, fs, "%q: give template, mapping or library", kind)
+	}
+	if _, err := e.stdout.Write(schema); err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit schema: %v\n", err)
 		return exitFail
 	}

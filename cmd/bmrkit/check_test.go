@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/xlsx"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -143,9 +145,66 @@ func TestFingerprint(t *testing.T) {
 }
 
 func TestSchema(t *testing.T) {
-	code, stdout, _ := runCLI(t, "schema")
-	if code != exitOK || stdout != string(bmr.Schema()) {
-		t.Errorf("exit %d; schema output differs from bmr.Schema()", code)
+	for _, tc := range []struct {
+		args []string
+		want []byte
+	}{
+		{[]string{"schema"}, bmr.Schema()},
+		{[]string{"schema", "template"}, bmr.Schema()},
+		{[]string{"schema", "mapping"}, xlsx.MappingSchema()},
+		{[]string{"schema", "library"}, control.SettingsSchema()},
+	} {
+		code, stdout, _ := runCLI(t, tc.args...)
+		if code != exitOK || stdout != string(tc.want) {
+			t.Errorf("%v: exit %d; the output differs from the schema", tc.args, code)
+		}
+	}
+	if code, _, stderr := runCLI(t, "schema", "recipe"); code != exitUsage || !strings.Contains(stderr, `"recipe": give template, mapping or library`) {
+		t.Errorf("schema recipe: exit %d, %s", code, stderr)
+	}
+}
+
+// TestHelpForEveryCommand: "help COMMAND", "COMMAND -h" and "COMMAND
+// --help" print the same full text (usage, summary, flags) on stdout and
+// exit 0, for every command "bmrkit help" lists.
+func TestHelpForEveryCommand(t *testing.T) {
+	_, list, _ := runCLI(t, "help")
+	var names []string
+	for _, line := range strings.Split(list, "\n") {
+		if !strings.HasPrefix(line, "  ") {
+			continue
+		}
+		name, _, ok := strings.Cut(strings.TrimSpace(line), "  ")
+		if ok {
+			names = append(names, strings.TrimSpace(name))
+		}
+	}
+	if len(names) != len(commands()) {
+		t.Fatalf("help lists %d commands, the registry has %d:\n%s", len(names), len(commands()), list)
+	}
+	for _, name := range names {
+		words := strings.Fields(name)
+		c, _ := find(name)
+		code, want, stderr := runCLI(t, append([]string{"help"}, words...)...)
+		if code != exitOK || stderr != "" {
+			t.Errorf("help %s: exit %d, stderr %q", name, code, stderr)
+		}
+		if !strings.HasPrefix(want, "usage: bmrkit "+name+" ") || !strings.Contains(want, "\n"+c.summary+"\n") {
+			t.Errorf("help %s does not start with its usage line and summary:\n%s", name, want)
+		}
+		if strings.Contains(strings.SplitN(want, "\n", 2)[0], " -") && !strings.Contains(want, "\nflags:\n  -") {
+			t.Errorf("help %s lists no flags:\n%s", name, want)
+		}
+		for _, flag := range []string{"-h", "--help"} {
+			code, got, stderr := runCLI(t, append(words, flag)...)
+			if code != exitOK || stderr != "" || got != want {
+				t.Errorf("%s %s: exit %d, stderr %q, stdout differs from help %s:\n%s\nwant\n%s", name, flag, code, stderr, name, got, want)
+			}
+		}
+	}
+	code, stdout, _ := runCLI(t, "library", "--help")
+	if _, want, _ := runCLI(t, "help", "library"); code != exitOK || stdout != want {
+		t.Errorf("library --help: exit %d\n%s", code, stdout)
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,19 +10,30 @@ import (
 )
 
 // newFlags returns a flag set for a command that reports usage errors to
-// e.stderr instead of exiting.
+// e.stderr instead of exiting, and prints its help (usage, summary and
+// flags) to e.stdout when asked with -h or --help.
 func newFlags(e *env, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(&flagOutput{e: e})
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: bmrkit %s %s\n", name, args)
+		w := fs.Output()
+		fmt.Fprintf(w, "usage: bmrkit %s %s\n", name, args)
+		if c, ok := find(name); ok {
+			fmt.Fprintf(w, "\n%s\n", c.summary)
+		}
 		if hasFlags(fs) {
-			fmt.Fprintln(e.stderr, "flags:")
+			fmt.Fprintln(w, "\nflags:")
 			fs.PrintDefaults()
 		}
 	}
 	return fs
 }
+
+// flagOutput is where a flag set writes: the command's stderr. It carries
+// the env so that help asked for goes to stdout instead.
+type flagOutput struct{ e *env }
+
+func (o *flagOutput) Write(p []byte) (int, error) { return o.e.stderr.Write(p) }
 
 func hasFlags(fs *flag.FlagSet) bool {
 	n := 0
@@ -31,10 +43,25 @@ func hasFlags(fs *flag.FlagSet) bool {
 
 // parseFlags parses flags that may come before or after the positional
 // arguments ("check FILE --json" and "check --json FILE" both work). It
-// returns the positional arguments, or ok=false after printing a usage error.
+// returns the positional arguments, or ok=false after printing a usage
+// error, or the help asked for with -h or --help (then run exits 0).
 func parseFlags(fs *flag.FlagSet, args []string) (pos []string, ok bool) {
 	for {
-		if err := fs.Parse(args); err != nil {
+		usage := fs.Usage
+		fs.Usage = func() {} // printed below, on the right stream
+		err := fs.Parse(args)
+		fs.Usage = usage
+		if errors.Is(err, flag.ErrHelp) {
+			if o, isOut := fs.Output().(*flagOutput); isOut {
+				o.e.helped = true
+				fs.SetOutput(o.e.stdout)
+				fs.Usage()
+				fs.SetOutput(o)
+				return nil, false
+			}
+		}
+		if err != nil {
+			fs.Usage()
 			return nil, false
 		}
 		rest := fs.Args()

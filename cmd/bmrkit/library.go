@@ -46,9 +46,7 @@ func fail(e *env, cmd string, err error) int {
 	var re *control.RefusalError
 	if errors.As(err, &re) {
 		if len(re.Diagnostics) > 0 {
-			for _, d := range re.Diagnostics {
-				fmt.Fprintln(e.stderr, d.Error())
-			}
+			printDiagnostics(e, re.Diagnostics, nil, re.Diagnostics[0].Pos.File)
 		}
 		fmt.Fprintf(e.stderr, "bmrkit %s: refused: %s\n", cmd, re.Message)
 		return exitFail

@@ -177,3 +177,25 @@ func TestLibraryWorkflow(t *testing.T) {
 		t.Errorf("audit verify after an edit: %d\n%s", code, stdout)
 	}
 }
+
+// TestBrokenSettings: a library.toml with problems is refused with each
+// problem and its snippet, as a template's are.
+func TestBrokenSettings(t *testing.T) {
+	dir := copyLibrary(t)
+	settings := filepath.Join(dir, "library.toml")
+	if err := os.WriteFile(settings, []byte("format = 1\n[approvals]\nindependant = true\n[[approvals.required]]\nmeaning = \"aproved\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "status", dir)
+	want := settings + `:3:1: error BMR002: unknown key "independant" in approvals (did you mean "independent"?)
+    3 | independant = true
+      | ^
+` + settings + `:5:11: error BMR005: "aproved" is not an allowed meaning; use one of: authored, reviewed, approved (did you mean "approved"?)
+    5 | meaning = "aproved"
+      |           ^
+bmrkit status: refused: ` + settings + `:3:1: error BMR002: unknown key "independant" in approvals (did you mean "independent"?) (and 1 more)
+`
+	if code != exitFail || stderr != want {
+		t.Errorf("exit %d\n%s\nwant\n%s", code, stderr, want)
+	}
+}

@@ -37,6 +37,9 @@ type env struct {
 	// now is the clock. Records always carry the real time: there is no
 	// flag or variable to set another; tests inject a fixed clock here.
 	now func() time.Time
+	// helped is set when a command printed the help asked for with -h or
+	// --help: run then exits 0.
+	helped bool
 }
 
 // clock returns the current time.
@@ -60,7 +63,7 @@ func commands() []command {
 		{"check", "[--json] FILE...", "check templates and print diagnostics", runCheck},
 		{"fingerprint", "FILE", "print the content fingerprint of a template", runFingerprint},
 		{"render", "TEMPLATE -o OUT.pdf [flags]", "render a template to a PDF form", runRender},
-		{"schema", "", "print the JSON Schema of the template format", runSchema},
+		{"schema", "[template|mapping|library]", "print the JSON Schema of templates (default), legacy mapping files or library.toml, for editors", runSchema},
 		{"record check", recordCheckArgs, "review an executed record by exception (exit 1 on major or critical findings)", runRecordCheck},
 		{"record from-pdf", recordFromPDFArgs, "read a filled-in fillable PDF form into a record", runRecordFromPDF},
 		{"record render", recordRenderArgs, "print an executed record as a true copy (PDF)", runRecordRender},
@@ -108,27 +111,7 @@ func run(e *env, args []string) int {
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {
 		if len(args) > 1 {
-			// "help audit verify" and "help check" both work
-			if c, ok := find(strings.Join(args[1:min(3, len(args))], " ")); ok {
-				fmt.Fprintf(e.stdout, "usage: bmrkit %s %s\n\n%s\n", c.name, c.args, c.summary)
-				return exitOK
-			}
-			if c, ok := find(args[1]); ok {
-				fmt.Fprintf(e.stdout, "usage: bmrkit %s %s\n\n%s\n", c.name, c.args, c.summary)
-				return exitOK
-			}
-			var subs []string
-			for _, c := range commands() {
-				if strings.HasPrefix(c.name, args[1]+" ") {
-					subs = append(subs, fmt.Sprintf("  bmrkit %s %s", c.name, c.args))
-				}
-			}
-			if len(subs) > 0 {
-				fmt.Fprintf(e.stdout, "usage:\n%s\n", strings.Join(subs, "\n"))
-				return exitOK
-			}
-			fmt.Fprintf(e.stderr, "bmrkit help: unknown command %q\n", args[1])
-			return exitUsage
+			return help(e, args[1:])
 		}
 		usage(e.stdout)
 		return exitOK
@@ -136,16 +119,66 @@ func run(e *env, args []string) int {
 	// "library list" style commands are registered with their full name.
 	if len(args) > 1 {
 		if c, ok := find(name + " " + args[1]); ok {
-			return c.run(e, args[2:])
+			return runCommand(e, c, args[2:])
 		}
 	}
 	c, ok := find(name)
 	if !ok {
+		if len(args) > 1 && isHelpFlag(args[1]) && len(subcommands(name)) > 0 {
+			return help(e, args[:1]) // "library -h" is "help library"
+		}
 		fmt.Fprintf(e.stderr, "bmrkit: unknown command %q\n", strings.Join(args[:min(2, len(args))], " "))
 		usage(e.stderr)
 		return exitUsage
 	}
-	return c.run(e, args[1:])
+	return runCommand(e, c, args[1:])
+}
+
+func isHelpFlag(s string) bool { return s == "-h" || s == "-help" || s == "--help" || s == "--h" }
+
+// runCommand runs a command; one that printed the help asked for exits 0.
+func runCommand(e *env, c command, args []string) int {
+	e.helped = false
+	code := c.run(e, args)
+	if e.helped {
+		return exitOK
+	}
+	return code
+}
+
+// help prints the full help of a command, the same text as "COMMAND -h":
+// usage, summary and flags. "help audit verify" and "help check" both
+// work; "help audit" lists the audit commands.
+func help(e *env, args []string) int {
+	if len(args) > 1 {
+		if c, ok := find(args[0] + " " + args[1]); ok {
+			return runCommand(e, c, []string{"-h"})
+		}
+	}
+	if c, ok := find(args[0]); ok {
+		return runCommand(e, c, []string{"-h"})
+	}
+	if subs := subcommands(args[0]); len(subs) > 0 {
+		fmt.Fprintln(e.stdout, "usage:")
+		for _, c := range subs {
+			fmt.Fprintf(e.stdout, "  bmrkit %s %s\n", c.name, c.args)
+		}
+		fmt.Fprintf(e.stdout, "\nRun \"bmrkit help %s COMMAND\" for its flags.\n", args[0])
+		return exitOK
+	}
+	fmt.Fprintf(e.stderr, "bmrkit help: unknown command %q\n", args[0])
+	return exitUsage
+}
+
+// subcommands returns the commands named "group …".
+func subcommands(group string) []command {
+	var out []command
+	for _, c := range commands() {
+		if strings.HasPrefix(c.name, group+" ") {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func find(name string) (command, bool) {
@@ -167,5 +200,5 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-20s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run \"bmrkit help <command>\" for its arguments.")
+	fmt.Fprintln(w, "Run \"bmrkit help <command>\" (or \"bmrkit <command> -h\") for its arguments and flags.")
 }

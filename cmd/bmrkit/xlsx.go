@@ -110,7 +110,7 @@ func runXlsxImport(e *env, args []string) int {
 		var me *xlsx.MappingError
 		switch {
 		case errors.As(merr, &me):
-			fmt.Fprintf(e.stderr, "%v\n", merr)
+			printDiagnostics(e, me.Diagnostics, me.Source, *mapFile)
 			fmt.Fprintf(e.stderr, "bmrkit xlsx import: the mapping %s has errors; nothing was imported\n", *mapFile)
 			return exitFail
 		case merr != nil:
@@ -127,7 +127,13 @@ func runXlsxImport(e *env, args []string) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
+		var me *xlsx.MappingError
+		if errors.As(err, &me) {
+			printDiagnostics(e, me.Diagnostics, me.Source, *mapFile)
+			fmt.Fprintf(e.stderr, "bmrkit xlsx import: the mapping %s does not fit the template\n", *mapFile)
+		} else {
+			fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
+		}
 		fmt.Fprintln(e.stderr, "bmrkit xlsx import: nothing was imported")
 		return exitFail
 	}

@@ -91,7 +91,7 @@ func TestXlsxImportRefusals(t *testing.T) {
 	}
 	code, _, stderr = runCLI(t, "xlsx", "import", "../../xlsx/testdata/legacy/pcm-v7.xlsx", "--template", pcmTemplate,
 		"--map", "../../xlsx/testdata/mapping/bad.toml", "-o", rec, "--by", "X")
-	if code != exitFail || !strings.Contains(stderr, "bad.toml:3:1: unknown key \"colour\"") {
+	if code != exitFail || !strings.Contains(stderr, "bad.toml:3:1: error BMR002: unknown key \"colour\" in the mapping\n    3 | colour = \"blue\"\n      | ^\n") {
 		t.Errorf("bad mapping: exit %d\n%s", code, stderr)
 	}
 	code, _, stderr = runCLI(t, "xlsx", "import", "x.xlsx", "--template", pcmTemplate, "-o", rec)

@@ -2,13 +2,16 @@
 // written, so that diagnostics about decoded content can point at
 // file:line:col.
 //
-// The TOML decoder (go-toml/v2, see Decode) turns a source into values but
-// says nothing about where each key was written. This package scans the
-// same source a second time with a small lexer that understands exactly as
-// much TOML as needed to name every key: table headers, arrays of tables,
-// dotted and quoted keys, strings of all four kinds, arrays and inline
-// tables. It assumes the input is accepted by the full parser; on malformed
-// input it stops early and returns what it found, and it never panics.
+// The TOML decoder (BurntSushi/toml, used by internal/tomldecode) turns a
+// source into values but does not say where each key was written: its key
+// positions are private, and it has none for array elements. This package
+// scans the same source a second time with a small lexer that understands
+// exactly as much TOML as needed to name every key: table headers, arrays
+// of tables, dotted and quoted keys, strings of all four kinds, arrays and
+// inline tables. It assumes the input is accepted by the full parser; on
+// malformed input it stops early and returns what it found, and it never
+// panics. A leading UTF-8 byte-order mark is skipped: offsets count it,
+// columns do not (an editor does not show it).
 //
 // Paths name keys the way the bmr package does: table keys joined by dots,
 // array elements and arrays of tables by a zero-based index in brackets,
@@ -42,8 +45,13 @@ type Entry struct {
 type Index struct {
 	src        []byte
 	lineStarts []int
+	bom        int // length of a leading UTF-8 byte-order mark (0 or 3)
 	entries    map[string]entry
 }
+
+// BOM is the UTF-8 byte-order mark some editors (Windows Notepad) write at
+// the start of a file.
+const BOM = "\xef\xbb\xbf"
 
 type entry struct {
 	key, value int
@@ -53,15 +61,32 @@ type entry struct {
 // Build scans src and returns its index. It never fails: on text it does
 // not understand it stops and keeps what it has found.
 func Build(src []byte) *Index {
-	ix := &Index{src: src, entries: make(map[string]entry)}
-	ix.lineStarts = append(ix.lineStarts, 0)
+	ix := Lines(src)
+	ix.entries = make(map[string]entry, len(ix.lineStarts)) // about one key a line
+	s := &scanner{ix: ix, src: src, pos: ix.bom, aot: make(map[string]int)}
+	s.document()
+	return ix
+}
+
+// Lines returns an index of src that knows its lines only: enough for
+// Position, with no keys.
+func Lines(src []byte) *Index {
+	ix := &Index{src: src}
+	if len(src) >= len(BOM) && string(src[:len(BOM)]) == BOM {
+		ix.bom = len(BOM)
+	}
+	n := 1
+	for _, c := range src {
+		if c == '\n' {
+			n++
+		}
+	}
+	ix.lineStarts = make([]int, 1, n)
 	for i, c := range src {
 		if c == '\n' {
 			ix.lineStarts = append(ix.lineStarts, i+1)
 		}
 	}
-	s := &scanner{ix: ix, src: src, aot: make(map[string]int)}
-	s.document()
 	return ix
 }
 
@@ -75,6 +100,39 @@ func (ix *Index) Lookup(path string) (Entry, bool) {
 		return Entry{}, false
 	}
 	return Entry{Key: ix.Position(e.key), Value: ix.Position(e.value), Raw: e.raw}, true
+}
+
+// Raw returns the value at path as written, for scalars; "" for tables,
+// arrays and paths that are not indexed.
+func (ix *Index) Raw(path string) string {
+	if ix == nil {
+		return ""
+	}
+	return ix.entries[path].raw
+}
+
+// Nearest returns the position of the key at path (of its value when value
+// is true), falling back to the nearest enclosing key that is indexed, and
+// to line 1, column 1 when none is. A nil index (a document built in code)
+// gives the zero Pos.
+func (ix *Index) Nearest(path string, value bool) Pos {
+	if ix == nil {
+		return Pos{}
+	}
+	for p := path; p != ""; {
+		if e, ok := ix.Lookup(p); ok {
+			if value {
+				return e.Value
+			}
+			return e.Key
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return Pos{Line: 1, Col: 1}
 }
 
 // Paths returns every indexed path, sorted; for tests and debugging.
@@ -97,6 +155,9 @@ func (ix *Index) Position(off int) Pos {
 	}
 	line := sort.Search(len(ix.lineStarts), func(i int) bool { return ix.lineStarts[i] > off }) - 1
 	start := ix.lineStarts[line]
+	if line == 0 && off >= ix.bom {
+		start = ix.bom
+	}
 	return Pos{Line: line + 1, Col: utf8.RuneCount(ix.src[start:off]) + 1, Offset: off}
 }
 

@@ -1,8 +1,11 @@
 package tomlpos
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/BurntSushi/toml"
 )
 
 const doc = `format = 1 # comment with "quotes" and [brackets]
@@ -87,30 +90,90 @@ func TestColumnsCountCharacters(t *testing.T) {
 	}
 }
 
+func TestBOM(t *testing.T) {
+	ix := Build([]byte(BOM + "a = 1\n[t]\nb = 'x'\n"))
+	a, ok := ix.Lookup("a")
+	if !ok || a.Key != (Pos{Line: 1, Col: 1, Offset: 3}) || a.Value.Col != 5 {
+		t.Errorf("a: %+v %v", a, ok)
+	}
+	if b, ok := ix.Lookup("t.b"); !ok || b.Key != (Pos{Line: 3, Col: 1, Offset: 13}) {
+		t.Errorf("t.b: %+v %v", b, ok)
+	}
+}
+
+func TestNearest(t *testing.T) {
+	ix := Build([]byte(doc))
+	for _, tc := range []struct {
+		path      string
+		value     bool
+		line, col int
+	}{
+		{"sections[0].steps[0].fields[0].min", true, 23, 11},
+		{"sections[0].steps[0].fields[0].max", false, 21, 5}, // absent: its table
+		{"nothing.here", false, 1, 1},
+	} {
+		if p := ix.Nearest(tc.path, tc.value); p.Line != tc.line || p.Col != tc.col {
+			t.Errorf("Nearest(%s) = %d:%d, want %d:%d", tc.path, p.Line, p.Col, tc.line, tc.col)
+		}
+	}
+	var none *Index
+	if p := none.Nearest("a", false); p.IsValid() {
+		t.Errorf("nil index gave %+v", p)
+	}
+}
+
 func TestMalformedInputDoesNotPanic(t *testing.T) {
 	for _, s := range []string{"[", "[[a", "a = ", "a = [1, 2", "a = {b = ", `a = "unterminated`, "a = '''x", "= 1", "\x00"} {
 		Build([]byte(s))
 	}
 }
 
-// FuzzBuild checks that Build never panics or hangs, and that every key of
-// a document the TOML decoder accepts at the top level is found.
+// FuzzBuild checks that Build never panics or hangs, and that every key
+// and array element of a document BurntSushi/toml accepts is found.
 func FuzzBuild(f *testing.F) {
 	f.Add(doc)
 	f.Add("a.b.c = 1\n[x]\ny = [[1], {z = 2}]\n")
+	f.Add("\ufeff[[t]]\n[[t.u]]\nv = { w = [1, { x = 'y' }] }\n[[t]]\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		ix := Build([]byte(s))
-		m, _, err := Decode([]byte(s))
-		if err != nil {
+		var m map[string]any
+		if _, err := toml.Decode(s, &m); err != nil {
 			return
 		}
-		for k := range m {
-			if strings.ContainsAny(k, ".[]") {
-				continue // quoted keys with path characters cannot be named by a path
-			}
-			if _, ok := ix.Lookup(k); !ok {
-				t.Errorf("top-level key %q not indexed in %q", k, s)
-			}
-		}
+		checkIndexed(t, ix, "", m, s)
 	})
+}
+
+// checkIndexed fails when a key or element below path is not in ix.
+func checkIndexed(t *testing.T, ix *Index, path string, v any, src string) {
+	t.Helper()
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if k == "" || strings.ContainsAny(k, ".[]") {
+				continue // keys with path characters cannot be named by a path
+			}
+			p := join(path, k)
+			if _, ok := ix.Lookup(p); !ok {
+				t.Fatalf("key %q not indexed in %q (have %v)", p, src, ix.Paths())
+			}
+			checkIndexed(t, ix, p, e, src)
+		}
+	case []map[string]any:
+		for i, e := range x {
+			p := path + "[" + strconv.Itoa(i) + "]"
+			if _, ok := ix.Lookup(p); !ok {
+				t.Fatalf("element %q not indexed in %q (have %v)", p, src, ix.Paths())
+			}
+			checkIndexed(t, ix, p, e, src)
+		}
+	case []any:
+		for i, e := range x {
+			p := path + "[" + strconv.Itoa(i) + "]"
+			if _, ok := ix.Lookup(p); !ok {
+				t.Fatalf("element %q not indexed in %q (have %v)", p, src, ix.Paths())
+			}
+			checkIndexed(t, ix, p, e, src)
+		}
+	}
 }
