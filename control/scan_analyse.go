@@ -63,7 +63,9 @@ func analyseScan(b *book, c *CopyState, added int, s *Scan) (*ScanRecord, error)
 				Message: fmt.Sprintf("scan page %d (%s) has no readable page code (%s): check it by hand", p.Scan, where, reason)})
 			continue
 		}
-		own := func(pc pagecode.Code) bool { return pc.Serial == c.Serial && pc.Pages == c.Pages && pc.Fingerprint == fp }
+		own := func(pc pagecode.Code) bool {
+			return pc.Serial == c.Serial && pc.Pages == c.Pages && pc.Fingerprint == fp
+		}
 		if len(codes) > 1 {
 			var descs []string
 			var pages []int
