@@ -304,23 +304,32 @@ func (s *Scan) check() error {
 }
 
 // scanSummary says in a few words what a scan return found, for Explain:
-// "37 pages scanned, 36 of 36 issued pages found".
+// "37 pages scanned, 36 of 36 issued pages found, 1 added".
 func scanSummary(c *CopyState) string {
-	s := c.Closed.Scan
-	out := fmt.Sprintf("%s scanned, %d of %d issued pages found", plural(c.Closed.PagesReceived, "page"), s.Found, c.Pages)
-	if c.Closed.AddedPages > 0 {
-		out += fmt.Sprintf(", %d added", c.Closed.AddedPages)
+	return summary(c.Closed.PagesReceived, c.Closed.AddedPages, c.Pages, c.Closed.Scan, c.Discrepancy(), "RETURNED WITH DISCREPANCY")
+}
+
+// Summary says in a few words what the scan shows: "36 pages scanned, 35
+// of 36 issued pages found — DISCREPANCY: 1 missing, 1 of other copies".
+func (r *ScanResult) Summary() string {
+	return summary(r.Received, r.AddedPages, r.Copy.Pages, &r.Scan, r.Discrepancy(), "DISCREPANCY")
+}
+
+func summary(received, added, pages int, s *ScanRecord, discrepancy bool, label string) string {
+	out := fmt.Sprintf("%s scanned, %d of %d issued pages found", plural(received, "page"), s.Found, pages)
+	if added > 0 {
+		out += fmt.Sprintf(", %d added", added)
 	}
-	if !c.Discrepancy() {
+	if !discrepancy {
 		return out
 	}
 	counts := map[FindingKind]int{}
 	for _, f := range s.Findings {
 		switch f.Kind {
-		case FindingMissing:
+		case FindingMissing, FindingDuplicate:
 			counts[f.Kind] += len(f.Pages)
-		case FindingForeign, FindingSeveral, FindingDuplicate:
-			counts[f.Kind]++
+		case FindingForeign, FindingSeveral:
+			counts[f.Kind] += max(1, len(f.Scan))
 		case FindingUnmatched:
 			counts[f.Kind] = 1
 		}
@@ -340,9 +349,9 @@ func scanSummary(c *CopyState) string {
 		}
 	}
 	if len(parts) == 0 { // a page count off with no finding cannot happen, but say so if it does
-		parts = append(parts, fmt.Sprintf("%d pages expected", c.ExpectedPages()))
+		parts = append(parts, fmt.Sprintf("%d pages expected", pages+added))
 	}
-	return out + " — RETURNED WITH DISCREPANCY: " + strings.Join(parts, ", ")
+	return out + " — " + label + ": " + strings.Join(parts, ", ")
 }
 
 // Discrepancy reports whether the copy was returned with a discrepancy:
