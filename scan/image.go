@@ -39,6 +39,10 @@ func decodeBounded(o Options, d decoder, open func() io.Reader) page {
 		return tooLarge(o, cfg.Width, cfg.Height)
 	}
 	img, err := d.decode(open())
+	var unsupported tiff.UnsupportedError
+	if errors.As(err, &unsupported) {
+		return page{problem: fmt.Sprintf("the TIFF image uses a feature that is not read (%s): save the scan as PDF, or as TIFF with LZW, ZIP, PackBits or CCITT compression", string(unsupported))}
+	}
 	if err != nil {
 		return page{problem: fmt.Sprintf("the %s image cannot be decoded (%v)", d.name, err)}
 	}

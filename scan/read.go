@@ -218,6 +218,9 @@ func OpenFiles(paths ...string) (sources []Source, closeAll func() error, err er
 // pages declared and an optional note; its Pages is left 0, the pages are
 // counted from the scan.
 func Reconcile(lib *control.Library, serial string, r control.Reconciliation, o Options, sources ...Source) (*control.ScanResult, error) {
+	if _, err := lib.Copy(serial); err != nil { // before reading the scan
+		return nil, err
+	}
 	s, err := Read(o, sources...)
 	if err != nil {
 		return nil, err
@@ -228,6 +231,9 @@ func Reconcile(lib *control.Library, serial string, r control.Reconciliation, o 
 // Check reads a scan of a returned copy and checks it against the copy as
 // issued (control.Library.CheckScan), recording nothing.
 func Check(lib *control.Library, serial string, addedPages int, o Options, sources ...Source) (*control.ScanResult, error) {
+	if _, err := lib.Copy(serial); err != nil {
+		return nil, err
+	}
 	s, err := Read(o, sources...)
 	if err != nil {
 		return nil, err
