@@ -204,7 +204,8 @@ func (r *ReconciliationReport) Reconciled() bool {
 
 // Reconciliation reports at time at on the copies of the register: per
 // master and batch, outstanding and overdue copies, page-count
-// mismatches, re-issue chains and unfinished reservations.
+// mismatches, returns with discrepancy found in their scan, re-issue
+// chains and unfinished reservations.
 func (l *Library) Reconciliation(at time.Time, o ReportOptions) (*ReconciliationReport, error) {
 	if o.Overdue <= 0 {
 		o.Overdue = DefaultOverdue

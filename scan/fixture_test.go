@@ -193,19 +193,19 @@ func (f *fixture) libCopy(t testing.TB) *control.Library {
 // A variant is how a page is scanned: convert's arguments after the
 // rasterised page, and the image format written.
 type variant struct {
-	name, ext string
-	args      []string
-	colour    bool // rasterise in colour
+	id, name, ext string
+	args          []string
+	colour        bool // rasterise in colour
 }
 
 // The degraded set: what scanners and scanned paper do to a page.
 var (
-	grey     = variant{"grey", "png", []string{"-colorspace", "Gray"}, false}
-	colour   = variant{"colour, rotated -1°, JPEG 75", "jpg", []string{"-rotate", "-1", "-quality", "75"}, true}
-	rot1     = variant{"grey, rotated 1°, JPEG 40", "jpg", []string{"-colorspace", "Gray", "-rotate", "1", "-quality", "40"}, false}
-	rot3     = variant{"grey, rotated 3°, blurred, noisy, JPEG 40", "jpg", []string{"-colorspace", "Gray", "-rotate", "3", "-blur", "0x1", "-attenuate", "0.4", "+noise", "Gaussian", "-quality", "40"}, false}
-	bilevel  = variant{"bilevel, rotated -2°, CCITT G4", "tif", []string{"-colorspace", "Gray", "-rotate", "-2", "+repage", "-monochrome", "-compress", "Group4"}, false}
-	upside   = variant{"grey, upside down", "png", []string{"-colorspace", "Gray", "-rotate", "180"}, false}
+	grey     = variant{"grey", "grey", "png", []string{"-colorspace", "Gray"}, false}
+	colour   = variant{"colour", "colour, rotated -1°, JPEG 75", "jpg", []string{"-rotate", "-1", "-quality", "75"}, true}
+	rot1     = variant{"rot1", "grey, rotated 1°, JPEG 40", "jpg", []string{"-colorspace", "Gray", "-rotate", "1", "-quality", "40"}, false}
+	rot3     = variant{"rot3", "grey, rotated 3°, blurred, noisy, JPEG 40", "jpg", []string{"-colorspace", "Gray", "-rotate", "3", "-blur", "0x1", "-attenuate", "0.4", "+noise", "Gaussian", "-quality", "40"}, false}
+	bilevel  = variant{"bilevel", "bilevel, rotated -2°, CCITT G4", "tif", []string{"-colorspace", "Gray", "-rotate", "-2", "+repage", "-monochrome", "-compress", "Group4"}, false}
+	upside   = variant{"upside", "grey, upside down", "png", []string{"-colorspace", "Gray", "-rotate", "180"}, false}
 	variants = []variant{grey, colour, rot1, rot3, bilevel}
 )
 

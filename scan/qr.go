@@ -40,6 +40,11 @@ func readLum(g *gray) (p page) {
 		g = g.reduce((s + reduceAbove - 1) / reduceAbove)
 	}
 	codes := decodeCodes(g)
+	if len(codes) == 0 && min(g.w, g.h) < enlargeBelow {
+		// A coarse scan: modules of 2 pixels or less. Read it again
+		// enlarged, which the finder pattern search needs.
+		codes = decodeCodes(g.enlarge())
+	}
 	if len(codes) == 0 {
 		if g.blank() {
 			return page{blank: true}
@@ -153,6 +158,35 @@ func toGray(img image.Image) *gray {
 func lum(r, g, b, a uint32) byte {
 	y := (299*r + 587*g + 114*b) / 1000
 	return byte(y + (255 - a))
+}
+
+// enlargeBelow is the short side, in pixels, below which a page without
+// code is read again twice as large: an A4 page scanned at less than
+// about 170 dpi.
+const enlargeBelow = 1450
+
+// enlarge returns the page twice as large in each direction (bilinear).
+func (g *gray) enlarge() *gray {
+	w, h := 2*g.w, 2*g.h
+	out := &gray{pix: make([]byte, w*h), w: w, h: h}
+	at := func(x, y int) int { return int(g.pix[min(y, g.h-1)*g.w+min(x, g.w-1)]) }
+	for y := 0; y < h; y++ {
+		sy, fy := y/2, y%2
+		for x := 0; x < w; x++ {
+			sx, fx := x/2, x%2
+			v := at(sx, sy)
+			switch {
+			case fx == 1 && fy == 1:
+				v = (v + at(sx+1, sy) + at(sx, sy+1) + at(sx+1, sy+1) + 2) / 4
+			case fx == 1:
+				v = (v + at(sx+1, sy) + 1) / 2
+			case fy == 1:
+				v = (v + at(sx, sy+1) + 1) / 2
+			}
+			out.pix[y*w+x] = byte(v)
+		}
+	}
+	return out
 }
 
 // reduce returns the page reduced k times in each direction (box filter).

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/bmrkit/bmrkit/control"
 )
@@ -117,6 +118,9 @@ func Read(o Options, sources ...Source) (*control.Scan, error) {
 // readFile hashes a file, then reads its pages into s.
 func readFile(o Options, s *control.Scan, index int, src Source) (control.ScanFile, error) {
 	f := control.ScanFile{Name: src.Name, Bytes: src.Size}
+	if strings.TrimSpace(src.Name) == "" || strings.ContainsAny(src.Name, `/\`) {
+		return f, errors.New("name the file without its directory (Source.Name)")
+	}
 	if src.Data == nil || src.Size <= 0 {
 		return f, errors.New("the file is empty")
 	}
