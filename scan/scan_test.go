@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
 	"github.com/bmrkit/bmrkit/pagecode"
 	"github.com/bmrkit/bmrkit/scan"
@@ -307,7 +306,7 @@ func TestReconcileScan(t *testing.T) {
 	if v, err := lib.VerifyRegister(); err != nil || !v.OK() {
 		t.Errorf("verify %+v %v", v, err)
 	}
-	if bmr.ShortFingerprint(e.PDFSHA256) == "" {
-		t.Error("no PDF hash on the return")
+	if c, _ := lib.Copy(copyY); e.PDFSHA256 != c.PDFSHA256 || len(e.PDFSHA256) != 64 {
+		t.Error("the return does not name the issued PDF's hash")
 	}
 }
