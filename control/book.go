@@ -95,6 +95,9 @@ func (c *CopyState) Explain() string {
 		return fmt.Sprintf("reference print, valid until %s", c.ValidUntil)
 	case CopyReturned:
 		e := c.Closed
+		if e.Scan != nil {
+			return fmt.Sprintf("returned on %s by %s: %s", at(e.Time), e.By, scanSummary(c))
+		}
 		s := fmt.Sprintf("returned on %s by %s: %s received", at(e.Time), e.By, plural(e.PagesReceived, "page"))
 		if e.AddedPages > 0 {
 			s += fmt.Sprintf(", %d issued + %d added", c.Pages, e.AddedPages)
@@ -182,6 +185,9 @@ func (b *book) apply(e *RegisterEvent) error {
 		}
 		if e.Kind == EventReturned && (e.PagesReceived < 1 || e.AddedPages < 0) {
 			return fmt.Errorf("a return needs a page count")
+		}
+		if e.Scan != nil && (e.Kind != EventReturned || e.Scan.Received() != e.PagesReceived) {
+			return fmt.Errorf("the scan recorded does not match the pages received")
 		}
 		c.Status = CopyStatus(e.Kind)
 		c.Closed = e

@@ -92,7 +92,11 @@
 // package does not import the renderer) and records it in the issuance
 // register with the SHA-256 of its PDF. Reference, Reissue, Return, Void,
 // Destroy and Lost record the rest of a copy's life, Reconciliation
-// reports on it, and LookupPage finds the copy of a scanned page. The
+// reports on it, and LookupPage finds the copy of a scanned page.
+// ReturnScanned records a return from what a scan of the paper shows (the
+// page code read on each scanned page; package scan reads PDFs and
+// images) and CheckScan checks a scan without recording: pages missing,
+// duplicated, out of order, of other copies, without readable code. The
 // register is a Register: by default the FileRegister in the library
 // directory, an internal/journal log like the audit trail; an embedding
 // tool may pass its own to WithRegister. docs/issuance.md describes the

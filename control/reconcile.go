@@ -35,29 +35,31 @@ func (l *Library) Return(serial string, r Reconciliation) (*CopyState, error) {
 	if r.AddedPages < 0 {
 		return nil, refuse(RulePages, "the number of added pages cannot be negative (%d)", r.AddedPages)
 	}
-	return l.reconcile(EventReturned, serial, r)
+	return l.reconcile(EventReturned, serial, r, nil)
 }
 
 // Void records that a copy was cancelled (issued by mistake, damaged
 // before use, or a reservation that was never issued). It needs a reason.
 func (l *Library) Void(serial string, r Reconciliation) (*CopyState, error) {
-	return l.reconcile(EventVoided, serial, r)
+	return l.reconcile(EventVoided, serial, r, nil)
 }
 
 // Destroy records that a copy was destroyed. It needs a reason.
 func (l *Library) Destroy(serial string, r Reconciliation) (*CopyState, error) {
-	return l.reconcile(EventDestroyed, serial, r)
+	return l.reconcile(EventDestroyed, serial, r, nil)
 }
 
 // Lost records that a copy cannot be found. It needs a reason (e.g. the
 // deviation number).
 func (l *Library) Lost(serial string, r Reconciliation) (*CopyState, error) {
-	return l.reconcile(EventLost, serial, r)
+	return l.reconcile(EventLost, serial, r, nil)
 }
 
 // reconcile appends a reconciliation event after checking that the copy
-// exists, was issued, is a controlled copy and is still outstanding.
-func (l *Library) reconcile(kind EventKind, serial string, r Reconciliation) (*CopyState, error) {
+// exists, was issued, is a controlled copy and is still outstanding. fill,
+// when not nil, completes the event under the register's lock (a return
+// from a scan adds what the scan shows).
+func (l *Library) reconcile(kind EventKind, serial string, r Reconciliation, fill func(*book, *CopyState, *RegisterEvent) error) (*CopyState, error) {
 	if err := checkActor(r.By, r.Time); err != nil {
 		return nil, err
 	}
@@ -92,6 +94,11 @@ func (l *Library) reconcile(kind EventKind, serial string, r Reconciliation) (*C
 		}
 		e := RegisterEvent{Kind: kind, Serial: serial, Time: r.Time, By: r.By, PDFSHA256: c.PDFSHA256,
 			PagesReceived: r.Pages, AddedPages: r.AddedPages, Reason: r.Reason}
+		if fill != nil {
+			if err := fill(b, c, &e); err != nil {
+				return nil, err
+			}
+		}
 		if err := b.apply(&e); err != nil {
 			return nil, err
 		}

@@ -100,6 +100,10 @@ type RegisterEvent struct {
 	// Reason is why a copy was re-issued (on its reserved record),
 	// voided, destroyed or lost.
 	Reason string `json:"reason,omitempty"`
+	// Scan is set on a return reconciled from a scan (ReturnScanned): the
+	// scan's files with their SHA-256, what was read on each page and the
+	// findings.
+	Scan *ScanRecord `json:"scan,omitempty"`
 }
 
 // Register keeps the events of issuance. The file register (see

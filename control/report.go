@@ -152,9 +152,12 @@ type Tally struct {
 	Destroyed   int `json:"destroyed"`
 	Lost        int `json:"lost"`
 	// Overdue counts the outstanding copies that are overdue; Mismatches
-	// the returned copies with another page count than expected.
-	Overdue    int `json:"overdue"`
-	Mismatches int `json:"page_count_mismatches"`
+	// the returned copies, counted by hand, with another page count than
+	// expected; Discrepancies the returned copies whose scan shows a
+	// discrepancy (see ScanRecord).
+	Overdue       int `json:"overdue"`
+	Mismatches    int `json:"page_count_mismatches"`
+	Discrepancies int `json:"returned_with_discrepancy"`
 	// Unfinished counts reservations never issued and not voided;
 	// Cancelled those voided.
 	Unfinished int `json:"unfinished"`
@@ -174,9 +177,14 @@ type ReconciliationReport struct {
 	// first; OverdueCopies those outstanding longer than Overdue.
 	Outstanding   []CopyState `json:"outstanding"`
 	OverdueCopies []CopyState `json:"overdue_copies"`
-	// Mismatches lists returned copies whose page count is not the issued
-	// pages plus the added pages.
+	// Mismatches lists returned copies, counted by hand, whose page count
+	// is not the issued pages plus the added pages.
 	Mismatches []CopyState `json:"page_count_mismatches"`
+	// Discrepancies lists returned copies reconciled from a scan that
+	// shows a discrepancy: pages missing, duplicated or of other copies,
+	// several codes on a page, pages without code that the added pages do
+	// not explain (see CopyState.Closed.Scan for the findings).
+	Discrepancies []CopyState `json:"returned_with_discrepancy"`
 	// Chains lists each copy that was re-issued followed by its
 	// replacements (depth first).
 	Chains [][]CopyState `json:"reissue_chains"`
@@ -188,14 +196,16 @@ type ReconciliationReport struct {
 }
 
 // Reconciled reports whether every controlled copy is accounted for:
-// nothing outstanding or unfinished, no page-count mismatch.
+// nothing outstanding or unfinished, no page-count mismatch, no return
+// with discrepancy.
 func (r *ReconciliationReport) Reconciled() bool {
-	return len(r.Outstanding) == 0 && len(r.Unfinished) == 0 && len(r.Mismatches) == 0
+	return len(r.Outstanding) == 0 && len(r.Unfinished) == 0 && len(r.Mismatches) == 0 && len(r.Discrepancies) == 0
 }
 
 // Reconciliation reports at time at on the copies of the register: per
 // master and batch, outstanding and overdue copies, page-count
-// mismatches, re-issue chains and unfinished reservations.
+// mismatches, returns with discrepancy found in their scan, re-issue
+// chains and unfinished reservations.
 func (l *Library) Reconciliation(at time.Time, o ReportOptions) (*ReconciliationReport, error) {
 	if o.Overdue <= 0 {
 		o.Overdue = DefaultOverdue
@@ -227,6 +237,8 @@ func (l *Library) Reconciliation(at time.Time, o ReportOptions) (*Reconciliation
 			}
 		case c.Status == CopyReserved:
 			r.Unfinished = append(r.Unfinished, *c)
+		case c.Scanned() && c.Discrepancy():
+			r.Discrepancies = append(r.Discrepancies, *c)
 		case c.PageMismatch():
 			r.Mismatches = append(r.Mismatches, *c)
 		}
@@ -269,7 +281,10 @@ func (t *Tally) count(c *CopyState, late bool) {
 		}
 	case CopyReturned:
 		t.Returned++
-		if c.PageMismatch() {
+		switch {
+		case c.Scanned() && c.Discrepancy():
+			t.Discrepancies++
+		case c.PageMismatch():
 			t.Mismatches++
 		}
 	case CopyVoided:

@@ -84,7 +84,7 @@ func commands() []command {
 		{"audit log", "DIR [--json]", "print the audit trail", runAuditLog},
 		{"issue", "DIR DOC --batch B --copies N --by NAME --user ID [-o DIR] [flags]", "issue controlled copies (or a reference print) of the effective revision", runIssue},
 		{"reissue", "DIR SERIAL --reason TEXT --by NAME --user ID [-o DIR]", "issue a copy that replaces a damaged or lost one", runReissue},
-		{"reconcile", "DIR SERIAL (--returned --pages N [--added K] | --void | --destroyed | --lost) [--reason TEXT] --by NAME --user ID", "record what became of an issued copy", runReconcile},
+		{"reconcile", "DIR SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] | --void | --destroyed | --lost) [--reason TEXT] --by NAME --user ID", "record what became of an issued copy, or check its return from a scan", runReconcile},
 		{"register list", "DIR [--outstanding] [--batch B] [--doc DOC] [--json]", "list the copies of the issuance register", runRegisterList},
 		{"register report", "DIR [--overdue DAYS] [--batch B] [--doc DOC] [--json]", "reconciliation report: outstanding, overdue, mismatches, re-issues", runRegisterReport},
 		{"register verify", "DIR [--json]", "verify the issuance register's records, hash chain and anchor", runRegisterVerify},

@@ -6,7 +6,7 @@ import (
 	"github.com/bmrkit/bmrkit/control"
 )
 
-const reconcileArgs = "DIR SERIAL (--returned --pages N [--added K] | --void | --destroyed | --lost) [--reason TEXT] --by NAME --user ID [--role ROLE]"
+const reconcileArgs = "DIR SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] [--json] | --void | --destroyed | --lost) [--reason TEXT] --by NAME --user ID [--role ROLE]"
 
 func runReconcile(e *env, args []string) int {
 	fs := newFlags(e, "reconcile", reconcileArgs)
@@ -18,12 +18,17 @@ func runReconcile(e *env, args []string) int {
 	pages := fs.Int("pages", 0, "returned: number of pages received, added pages included")
 	added := fs.Int("added", 0, "returned: number of pages added during execution (the added-pages log)")
 	reason := fs.String("reason", "", "why the copy is voided, destroyed or lost; a note on return")
+	sf := newScanFlags(fs)
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
 	}
 	if len(pos) != 2 {
 		return usageError(e.stderr, fs, "give the library directory and the serial of the copy")
+	}
+	if sf.given() {
+		return sf.run(e, fs, by, scanReturn{other: *void || *destroyed || *lost, pages: *pages, added: *added,
+			addedGiven: flagGiven(fs, "added"), reason: *reason, dir: pos[0], serial: pos[1]})
 	}
 	n := 0
 	for _, b := range []bool{*returned, *void, *destroyed, *lost} {
@@ -35,7 +40,7 @@ func runReconcile(e *env, args []string) int {
 		return usageError(e.stderr, fs, "say what became of the copy with one of --returned, --void, --destroyed, --lost")
 	}
 	if *returned && *pages == 0 {
-		return usageError(e.stderr, fs, "a return needs --pages N, the number of pages received")
+		return usageError(e.stderr, fs, "a return needs --pages N, the number of pages received, or --scan FILE")
 	}
 	if !*returned && (*pages != 0 || *added != 0) {
 		return usageError(e.stderr, fs, "--pages and --added go with --returned")

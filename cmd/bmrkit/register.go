@@ -140,8 +140,15 @@ func tallyLine(t control.Tally) string {
 	}
 	if t.Returned > 0 {
 		s := fmt.Sprintf("%d returned", t.Returned)
+		var notes []string
 		if t.Mismatches > 0 {
-			s += fmt.Sprintf(" (%s)", pluralize(t.Mismatches, "page-count mismatch", "page-count mismatches"))
+			notes = append(notes, pluralize(t.Mismatches, "page-count mismatch", "page-count mismatches"))
+		}
+		if t.Discrepancies > 0 {
+			notes = append(notes, fmt.Sprintf("%d with discrepancy", t.Discrepancies))
+		}
+		if len(notes) > 0 {
+			s += " (" + strings.Join(notes, ", ") + ")"
 		}
 		parts = append(parts, s)
 	}
@@ -192,6 +199,16 @@ func printReport(w io.Writer, r *control.ReconciliationReport, days int, dir str
 			fmt.Fprintf(w, "  %s  %s\n", c.Serial, c.Explain())
 		}
 	}
+	if section("returned with discrepancy (from the scan)", len(r.Discrepancies)) {
+		for _, c := range r.Discrepancies {
+			fmt.Fprintf(w, "  %s  %s\n", c.Serial, c.Explain())
+			for _, f := range c.Closed.Scan.Findings {
+				if f.Kind.Discrepancy() {
+					fmt.Fprintf(w, "      %s\n", f.Message)
+				}
+			}
+		}
+	}
 	if section("re-issue chains", len(r.Chains)) {
 		for _, ch := range r.Chains {
 			var parts []string
@@ -221,7 +238,11 @@ func printReport(w io.Writer, r *control.ReconciliationReport, days int, dir str
 	if r.Reconciled() {
 		fmt.Fprintln(w, "\nevery controlled copy is accounted for")
 	} else {
-		fmt.Fprintln(w, "\nnot reconciled: copies are outstanding, never issued, or came back with the wrong page count")
+		why := "copies are outstanding, never issued, or came back with the wrong page count"
+		if len(r.Discrepancies) > 0 {
+			why = "copies are outstanding, never issued, came back with the wrong page count, or were returned with discrepancy"
+		}
+		fmt.Fprintln(w, "\nnot reconciled: "+why)
 	}
 }
 
