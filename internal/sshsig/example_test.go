@@ -31,5 +31,5 @@ func Example() {
 	// Output:
 	// -----BEGIN SSH SIGNATURE----- <nil>
 	// <nil>
-// <nil> the key is allowed to sign as qqa, not as ann
+	// <nil> the key is allowed to sign as qqa, not as ann
 }
