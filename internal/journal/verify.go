@@ -2,6 +2,7 @@ package journal
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -61,6 +62,9 @@ type Report struct {
 	// Findings lists every problem in the order of the log; none when the
 	// journal verifies.
 	Findings []Finding `json:"findings"`
+	// Seal is the anchor's seal (see UpdateSealed), nil when the anchor
+	// has none or cannot be read. The journal does not check it.
+	Seal json.RawMessage `json:"seal,omitempty"`
 }
 
 // OK reports whether the journal verifies.
@@ -263,6 +267,7 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 		return st
 	}
 	st.anchor = &a
+	rep.Seal = a.Seal
 	switch k, ok := first[a.Count]; {
 	case a.Count == 0 && maxSeq == 0:
 	case a.Count > maxAny:
