@@ -8,9 +8,9 @@ import (
 // Reconciliation is what is recorded when a copy is accounted for: who,
 // when, and for a return the page count, otherwise the reason.
 type Reconciliation struct {
-	// By and Time say who reconciled the copy and when; printed name and
-	// user id are required, the role is optional.
-	By   Signer
+	// By and Time say who reconciled the copy and when; By signs the
+	// register record. The role is optional.
+	By   Actor
 	Time time.Time
 	// Reason is required to void, destroy or declare lost, optional (a
 	// note) on return.
@@ -58,8 +58,8 @@ func (l *Library) Lost(serial string, r Reconciliation) (*CopyState, error) {
 // reconcile appends a reconciliation event after checking that the copy
 // exists, was issued, is a controlled copy and is still outstanding.
 func (l *Library) reconcile(kind EventKind, serial string, r Reconciliation) (*CopyState, error) {
-	if err := checkActor(r.By, r.Time); err != nil {
-		return nil, err
+	if r.Time.IsZero() {
+		return nil, refuse(RuleIssuer, "the time is missing: the register says who acted and when")
 	}
 	if kind != EventReturned && strings.TrimSpace(r.Reason) == "" {
 		return nil, refuse(RuleReason, "a copy is %s only with a reason", kind)
@@ -71,7 +71,7 @@ func (l *Library) reconcile(kind EventKind, serial string, r Reconciliation) (*C
 		return nil, err
 	}
 	var out CopyState
-	recs, err := l.reg.Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
+	recs, err := l.registerUpdate(r.By, r.Time, func(evs []RegisterEvent, who Person) ([]RegisterEvent, error) {
 		b, err := newBook(evs)
 		if err != nil {
 			return nil, err
@@ -90,7 +90,7 @@ func (l *Library) reconcile(kind EventKind, serial string, r Reconciliation) (*C
 		case r.Time.Before(c.IssuedAt):
 			return nil, refuse(RuleTimeOrder, "the time %s is before copy %s was issued (%s)", r.Time.Format(time.RFC3339), serial, c.IssuedAt.Format(time.RFC3339))
 		}
-		e := RegisterEvent{Kind: kind, Serial: serial, Time: r.Time, By: r.By, PDFSHA256: c.PDFSHA256,
+		e := RegisterEvent{Kind: kind, Serial: serial, Time: r.Time, By: who, PDFSHA256: c.PDFSHA256,
 			PagesReceived: r.Pages, AddedPages: r.AddedPages, Reason: r.Reason}
 		if err := b.apply(&e); err != nil {
 			return nil, err

@@ -26,7 +26,7 @@ func newActorFlags(fs *flag.FlagSet, verb string) actorFlags {
 }
 
 // signer checks the flags and returns the signer, or prints a usage error.
-func (a actorFlags) signer(e *env, fs *flag.FlagSet) (control.Signer, bool) {
+func (a actorFlags) signer(e *env, fs *flag.FlagSet) (control.Person, bool) {
 	var missing []string
 	for _, f := range []struct{ flag, v string }{{"--by", *a.name}, {"--user", *a.user}} {
 		if strings.TrimSpace(f.v) == "" {
@@ -35,9 +35,9 @@ func (a actorFlags) signer(e *env, fs *flag.FlagSet) (control.Signer, bool) {
 	}
 	if len(missing) > 0 {
 		usageError(e.stderr, fs, "say who you are with %s", strings.Join(missing, " and "))
-		return control.Signer{}, false
+		return control.Person{}, false
 	}
-	return control.Signer{Name: *a.name, UserID: *a.user, Role: *a.role}, true
+	return control.Person{Name: *a.name, UserID: *a.user, Role: *a.role}, true
 }
 
 // printFlags are the render options of issued copies.

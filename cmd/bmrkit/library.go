@@ -26,7 +26,7 @@ func identityFlags(fs *flag.FlagSet) identity {
 
 // signer checks the identity flags and returns the signer, or prints a
 // usage error and returns ok=false.
-func (id identity) signer(e *env, fs *flag.FlagSet) (control.Signer, bool) {
+func (id identity) signer(e *env, fs *flag.FlagSet) (control.Person, bool) {
 	var missing []string
 	for _, f := range []struct{ flag, v string }{{"--as", *id.name}, {"--user", *id.user}, {"--role", *id.role}} {
 		if strings.TrimSpace(f.v) == "" {
@@ -35,9 +35,9 @@ func (id identity) signer(e *env, fs *flag.FlagSet) (control.Signer, bool) {
 	}
 	if len(missing) > 0 {
 		usageError(e.stderr, fs, "say who you are with %s", strings.Join(missing, ", "))
-		return control.Signer{}, false
+		return control.Person{}, false
 	}
-	return control.Signer{Name: *id.name, UserID: *id.user, Role: *id.role}, true
+	return control.Person{Name: *id.name, UserID: *id.user, Role: *id.role}, true
 }
 
 // fail prints a library error: a refusal as its sentence (with the

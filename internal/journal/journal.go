@@ -259,7 +259,7 @@ func (j *Journal) Update(fn func(recs []Record) ([]json.RawMessage, error)) ([]R
 // UpdateSealed is Update with a seal of the new head: once the records fn
 // returns are laid out, and before anything is written, seal is called
 // with the head the journal will have after them and the new records; its
-// value (compact JSON) is stored in the anchor. An error from seal is
+// value (compact JSON; none when it is empty) is stored in the anchor. An error from seal is
 // returned as is and nothing is written. A nil seal writes an anchor
 // without one.
 func (j *Journal) UpdateSealed(fn func(recs []Record) ([]json.RawMessage, error), seal func(h Head, added []Record) (json.RawMessage, error)) ([]Record, error) {
@@ -310,11 +310,13 @@ func (j *Journal) UpdateSealed(fn func(recs []Record) ([]json.RawMessage, error)
 		if err != nil {
 			return nil, err
 		}
-		var c bytes.Buffer
-		if err := json.Compact(&c, v); err != nil {
-			return nil, fmt.Errorf("journal: the seal is not JSON: %w", err)
+		if len(v) > 0 {
+			var c bytes.Buffer
+			if err := json.Compact(&c, v); err != nil {
+				return nil, fmt.Errorf("journal: the seal is not JSON: %w", err)
+			}
+			a.Seal = c.Bytes()
 		}
-		a.Seal = c.Bytes()
 	}
 	if err := appendFile(j.Path(), st.size, buf.Bytes()); err != nil {
 		return nil, err

@@ -65,6 +65,9 @@ type Report struct {
 	// Seal is the anchor's seal (see UpdateSealed), nil when the anchor
 	// has none or cannot be read. The journal does not check it.
 	Seal json.RawMessage `json:"seal,omitempty"`
+	// Anchor is the head the anchor records, nil when there is no
+	// readable anchor.
+	Anchor *Head `json:"anchor,omitempty"`
 }
 
 // OK reports whether the journal verifies.
@@ -268,6 +271,7 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 	}
 	st.anchor = &a
 	rep.Seal = a.Seal
+	rep.Anchor = &Head{Count: a.Count, Hash: a.Head, Size: a.Size}
 	switch k, ok := first[a.Count]; {
 	case a.Count == 0 && maxSeq == 0:
 	case a.Count > maxAny:
