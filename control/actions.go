@@ -29,6 +29,9 @@ func (l *Library) recordTrail(by Actor, role string, at time.Time, fn func(t *tr
 		if err != nil {
 			return nil, refuse(RuleAuditTrail, "%v", err)
 		}
+		if at.IsZero() {
+			return nil, refuse(RuleSigner, "the signer's time is missing: every record says who acted, in which role, and when")
+		}
 		if s, err = t.resolve(by, role, at); err != nil {
 			return nil, err
 		}

@@ -42,7 +42,7 @@ func worker(dir, id string, n int, out *os.File) error {
 	if err != nil {
 		return err
 	}
-	when := time.Date(2025, 12, 1, 9, 0, 0, 0, time.UTC)
+	when := time.Date(2026, 1, 1, 11, 0, 0, 0, time.UTC) // after the signers were registered
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	for i := 0; i < n; i++ {

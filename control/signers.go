@@ -229,6 +229,9 @@ func (r *registry) judge(fp, user, role, name string, w when, signed time.Time) 
 	if k.revoked != nil && k.revoked.by(w) {
 		return ProblemRevoked, fmt.Sprintf("the key %s of %s was revoked on %s (record %d)", fp, k.reg.UserID, k.revoked.t.Format(timeFormat), k.revokedRec)
 	}
+	if signed.Before(k.added.t.Truncate(time.Second)) {
+		return ProblemNotYetValid, fmt.Sprintf("signed %s, before the key %s was registered (%s)", signed.Format(timeFormat), fp, k.added.t.Format(timeFormat))
+	}
 	if k.reg.UserID != user {
 		return ProblemWrongPrincipal, fmt.Sprintf("the key %s is registered for %s, not for %s", fp, k.reg.UserID, user)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func runApprove(e *env, args []string) int {
-	fs := newFlags(e, "approve", "DIR DOC REV --as NAME --user ID --role ROLE --meaning MEANING [--fingerprint FP]")
+	fs := newFlags(e, "approve", approveArgs)
 	id := identityFlags(fs)
 	meaning := fs.String("meaning", "", "meaning of the signature: authored, reviewed or approved (required)")
 	fp := fs.String("fingerprint", "", "the content `FINGERPRINT` you reviewed (bmrkit fingerprint FILE; the 12-digit short form will do); the signature is refused if the file has changed since")
@@ -20,10 +20,6 @@ func runApprove(e *env, args []string) int {
 	}
 	if len(pos) != 3 {
 		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
-	}
-	by, ok := id.signer(e, fs)
-	if !ok {
-		return exitUsage
 	}
 	if *meaning == "" {
 		return usageError(e.stderr, fs, "say what the signature means with --meaning authored, reviewed or approved")
@@ -37,6 +33,10 @@ func runApprove(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
+	by, ok := id.actor(e, fs, l)
+	if !ok {
+		return exitFail
+	}
 	doc := pos[1]
 	if len(*fp) >= bmr.ShortFingerprintLen && len(*fp) < 64 {
 		// The short form printed everywhere names the content too.
@@ -44,16 +44,20 @@ func runApprove(e *env, args []string) int {
 			*fp = r.Fingerprint
 		}
 	}
-	a := bmr.Approval{Name: by.Name, UserID: by.UserID, Role: by.Role, Meaning: *meaning, Time: at, Fingerprint: *fp}
-	if err := l.Approve(doc, rev, a); err != nil {
+	a := control.Approval{Document: doc, Revision: rev, Meaning: *meaning, By: by, Time: at, Fingerprint: *fp}
+	if err := l.Approve(a); err != nil {
 		return fail(e, fs.Name(), err)
 	}
 	st, err := revisionStatus(l, doc, rev, bmr.DateOf(at))
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	fmt.Fprintf(e.stdout, "%s (%s, %s) signed revision %d of %s as %s (fingerprint %s)\nstatus: %s\n",
-		by.Name, by.UserID, by.Role, rev, doc, *meaning, bmr.ShortFingerprint(st.Fingerprint), st.Explain())
+	for _, c := range st.Approvals.Current {
+		if c.UserID == by.UserID && c.Meaning == *meaning {
+			fmt.Fprintf(e.stdout, "%s (%s, %s) signed revision %d of %s as %s (fingerprint %s)%s\nstatus: %s\n",
+				c.Name, c.UserID, c.Role, rev, doc, *meaning, bmr.ShortFingerprint(st.Fingerprint), keyText(c.Key), st.Explain())
+		}
+	}
 	return exitOK
 }
 
@@ -70,8 +74,18 @@ func revisionStatus(l *control.Library, doc string, rev int, on bmr.Date) (*cont
 	return nil, fmt.Errorf("%s has no revision %d", doc, rev)
 }
 
+// keyText names the key of a signature, or says it is unsigned.
+func keyText(key string) string {
+	if key == "" {
+		return " UNSIGNED"
+	}
+	return " with key " + key
+}
+
+const approveArgs = "DIR DOC REV --meaning MEANING [--user ID] [--role ROLE] [--key FILE] [--fingerprint FP]"
+
 func runRetire(e *env, args []string) int {
-	fs := newFlags(e, "retire", "DIR DOC REV --as NAME --user ID --role ROLE --reason TEXT [--on DATE]")
+	fs := newFlags(e, "retire", "DIR DOC REV --reason TEXT [--on DATE] [--user ID] [--role ROLE] [--key FILE]")
 	id := identityFlags(fs)
 	reason := fs.String("reason", "", "why the revision is withdrawn (required)")
 	onFlag := fs.String("on", "", "`DATE` (YYYY-MM-DD) from which it is retired; default today")
@@ -81,10 +95,6 @@ func runRetire(e *env, args []string) int {
 	}
 	if len(pos) != 3 {
 		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
-	}
-	by, ok := id.signer(e, fs)
-	if !ok {
-		return exitUsage
 	}
 	rev, ok := parseRev(e, fs, pos[2])
 	if !ok {
@@ -103,13 +113,22 @@ func runRetire(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
+	by, ok := id.actor(e, fs, l)
+	if !ok {
+		return exitFail
+	}
 	if err := l.Retire(pos[1], rev, control.Retirement{By: by, Time: at, On: on, Reason: *reason}); err != nil {
 		return fail(e, fs.Name(), err)
 	}
 	if on.IsZero() {
 		on = bmr.DateOf(at)
 	}
-	fmt.Fprintf(e.stdout, "%s (%s, %s) retired revision %d of %s from %s: %s\n", by.Name, by.UserID, by.Role, rev, pos[1], on, *reason)
+	evs, err := l.Events()
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	w := evs[len(evs)-1].By
+	fmt.Fprintf(e.stdout, "%s (%s, %s) retired revision %d of %s from %s: %s\n", w.Name, w.UserID, w.Role, rev, pos[1], on, *reason)
 	return exitOK
 }
 

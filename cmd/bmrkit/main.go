@@ -37,6 +37,12 @@ type env struct {
 	// now is the clock. Records always carry the real time: there is no
 	// flag or variable to set another; tests inject a fixed clock here.
 	now func() time.Time
+	// getenv reads the environment (SSH_AUTH_SOCK); nil reads nothing,
+	// so that tests never reach the user's ssh-agent by accident.
+	getenv func(string) string
+	// passphrase asks the passphrase of an encrypted key; nil asks on the
+	// terminal (/dev/tty). A passphrase is never taken from a flag.
+	passphrase func(prompt string) ([]byte, error)
 }
 
 // clock returns the current time.
@@ -91,7 +97,7 @@ func commands() []command {
 }
 
 func main() {
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, terminal: isTerminal(os.Stderr), now: time.Now}
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, terminal: isTerminal(os.Stderr), now: time.Now, getenv: os.Getenv}
 	os.Exit(run(e, os.Args[1:]))
 }
 
