@@ -74,6 +74,15 @@ func revisionStatus(l *control.Library, doc string, rev int, on bmr.Date) (*cont
 	return nil, fmt.Errorf("%s has no revision %d", doc, rev)
 }
 
+// signedText names the key of a counted signature, or says it is not an
+// electronic signature.
+func signedText(key string) string {
+	if key == "" {
+		return " UNSIGNED"
+	}
+	return " key " + key
+}
+
 // keyText names the key of a signature, or says it is unsigned.
 func keyText(key string) string {
 	if key == "" {
@@ -166,6 +175,9 @@ func runStatus(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
+	if req, err := l.SignatureRequired(); err == nil && !req {
+		warnUnsigned(e)
+	}
 	if *asJSON {
 		out := make([]statusJSON, len(sts))
 		for i := range sts {
@@ -193,6 +205,8 @@ type statusJSON struct {
 	Missing      []string       `json:"missing,omitempty"`
 	SupersededBy int            `json:"superseded_by,omitempty"`
 	Problems     []string       `json:"problems,omitempty"`
+	// Rejected are approvals whose signature does not count.
+	Rejected []control.RejectedApproval `json:"rejected_approvals,omitempty"`
 }
 
 func toJSON(s *control.RevisionStatus) statusJSON {
@@ -202,7 +216,7 @@ func toJSON(s *control.RevisionStatus) statusJSON {
 	}
 	return statusJSON{Document: s.Document, Revision: s.Revision, On: s.On, Title: s.Title, Effective: s.Effective,
 		Status: s.Status, Explanation: s.Explain(), Fingerprint: s.Fingerprint, Approvals: cur, Stale: s.Approvals.Stale,
-		Missing: s.Approvals.Missing, SupersededBy: s.SupersededBy, Problems: s.Problems}
+		Missing: s.Approvals.Missing, SupersededBy: s.SupersededBy, Problems: s.Problems, Rejected: s.Rejected}
 }
 
 // printStatus prints statuses grouped by master, with each revision's
@@ -224,7 +238,10 @@ func printStatus(w io.Writer, sts []control.RevisionStatus, on bmr.Date) {
 		fmt.Fprintf(w, "  revision %-3d effective %-10s  %-10s  %s\n", s.Revision, eff, strings.ToUpper(string(s.Status)), s.Explain())
 		fmt.Fprintf(w, "      fingerprint %s\n", bmr.ShortFingerprint(s.Fingerprint))
 		for _, a := range s.Approvals.Current {
-			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s\n", a.Meaning, a.Name, a.UserID, a.Role, a.Time.Format("2006-01-02 15:04 -07:00"))
+			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s %s\n", a.Meaning, a.Name, a.UserID, a.Role, a.Time.Format("2006-01-02 15:04 -07:00"), strings.TrimSpace(signedText(a.Key)))
+		}
+		for _, r := range s.Rejected {
+			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s  NOT COUNTED: %s: %s\n", r.Meaning, r.Name, r.UserID, r.Role, r.Time.Format("2006-01-02 15:04 -07:00"), r.Problem, r.Reason)
 		}
 		for _, a := range s.Approvals.Stale {
 			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s  STALE: signed fingerprint %s\n", a.Meaning, a.Name, a.UserID, a.Role, a.Time.Format("2006-01-02 15:04 -07:00"), bmr.ShortFingerprint(a.Fingerprint))

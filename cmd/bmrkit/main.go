@@ -74,20 +74,26 @@ func commands() []command {
 		{"xlsx form", "TEMPLATE -o FORM.xlsx", "export a controlled spreadsheet form of a template", runXlsxForm},
 		{"xlsx import", "FILE.xlsx --template T [--map MAP.toml] -o RECORD.json --by NAME", "import a filled-in form or a legacy workbook into a record", runXlsxImport},
 		{"xlsx record", "RECORD.json -o OUT.xlsx", "export an executed record as a workbook for review", runXlsxRecord},
-		{"library init", "DIR --as NAME --user ID --role ROLE", "create a template library", runLibraryInit},
+		{"library init", libraryInitArgs, "create a template library; you become its first signer", runLibraryInit},
+		{"library signer add", signerAddArgs, "register a signer's key and roles (document control signs)", runSignerAdd},
+		{"library signer change", signerChangeArgs, "change a signer's printed name or roles (document control signs)", runSignerChange},
+		{"library signer revoke", signerRevokeArgs, "revoke a signer's key (document control signs)", runSignerRevoke},
+		{"library signer list", "DIR [--json]", "list the signers, their roles and keys", runSignerList},
+		{"library require-signatures", requireSigArgs, "make a library created without signatures require them", runRequireSignatures},
+		{"library export-signatures", exportSigArgs, "write every signed statement with its .sig and allowed_signers, for ssh-keygen -Y verify", runExportSignatures},
 		{"library list", "DIR", "list the masters and revisions of a library", runLibraryList},
-		{"library add", "DIR FILE --as NAME --user ID --role ROLE [--reason TEXT]", "add the next revision of a master as a draft", runLibraryAdd},
+		{"library add", "DIR FILE [--user ID] [--role ROLE] [--key FILE] [--reason TEXT]", "add the next revision of a master as a draft", runLibraryAdd},
 		{"library print", libraryPrintArgs, "print a revision for review: its signatures and the summary of changes on the cover", runLibraryPrint},
-		{"approve", "DIR DOC REV --as NAME --user ID --role ROLE --meaning MEANING [--fingerprint FP]", "sign a revision (authored, reviewed, approved)", runApprove},
-		{"retire", "DIR DOC REV --as NAME --user ID --role ROLE --reason TEXT [--on DATE]", "retire a revision", runRetire},
+		{"approve", approveArgs, "sign a revision (authored, reviewed, approved) with your key", runApprove},
+		{"retire", "DIR DOC REV --reason TEXT [--on DATE] [--user ID] [--role ROLE] [--key FILE]", "retire a revision", runRetire},
 		{"status", "DIR [DOC] [--on DATE] [--json]", "show the status of every revision on a date", runStatus},
 		{"diff", "OLD.toml NEW.toml | DIR DOC REV1 REV2 [--json]", "show what changed between two revisions", runDiff},
 		{"audit verify", "DIR [--json]", "verify the audit trail and the revision files of a library", runAuditVerify},
 		{"audit repair", "DIR", "repair an audit trail left by an interrupted write", runAuditRepair},
 		{"audit log", "DIR [--json]", "print the audit trail", runAuditLog},
-		{"issue", "DIR DOC --batch B --copies N --by NAME --user ID [-o DIR] [flags]", "issue controlled copies (or a reference print) of the effective revision", runIssue},
-		{"reissue", "DIR SERIAL --reason TEXT --by NAME --user ID [-o DIR]", "issue a copy that replaces a damaged or lost one", runReissue},
-		{"reconcile", "DIR SERIAL (--returned --pages N [--added K] | --void | --destroyed | --lost) [--reason TEXT] --by NAME --user ID", "record what became of an issued copy", runReconcile},
+		{"issue", "DIR DOC --batch B --copies N [--user ID] [--key FILE] [-o DIR] [flags]", "issue controlled copies (or a reference print) of the effective revision", runIssue},
+		{"reissue", "DIR SERIAL --reason TEXT [--user ID] [--key FILE] [-o DIR]", "issue a copy that replaces a damaged or lost one", runReissue},
+		{"reconcile", "DIR SERIAL (--returned --pages N [--added K] | --void | --destroyed | --lost) [--reason TEXT] [--user ID] [--key FILE]", "record what became of an issued copy", runReconcile},
 		{"register list", "DIR [--outstanding] [--batch B] [--doc DOC] [--json]", "list the copies of the issuance register", runRegisterList},
 		{"register report", "DIR [--overdue DAYS] [--batch B] [--doc DOC] [--json]", "reconciliation report: outstanding, overdue, mismatches, re-issues", runRegisterReport},
 		{"register verify", "DIR [--json]", "verify the issuance register's records, hash chain and anchor", runRegisterVerify},
@@ -115,6 +121,10 @@ func run(e *env, args []string) int {
 	if name == "help" || name == "-h" || name == "--help" {
 		if len(args) > 1 {
 			// "help audit verify" and "help check" both work
+			if c, ok := find(strings.Join(args[1:min(4, len(args))], " ")); ok {
+				fmt.Fprintf(e.stdout, "usage: bmrkit %s %s\n\n%s\n", c.name, c.args, c.summary)
+				return exitOK
+			}
 			if c, ok := find(strings.Join(args[1:min(3, len(args))], " ")); ok {
 				fmt.Fprintf(e.stdout, "usage: bmrkit %s %s\n\n%s\n", c.name, c.args, c.summary)
 				return exitOK
@@ -139,7 +149,13 @@ func run(e *env, args []string) int {
 		usage(e.stdout)
 		return exitOK
 	}
-	// "library list" style commands are registered with their full name.
+	// "library list" and "library signer add" style commands are
+	// registered with their full name.
+	if len(args) > 2 {
+		if c, ok := find(name + " " + args[1] + " " + args[2]); ok {
+			return c.run(e, args[3:])
+		}
+	}
 	if len(args) > 1 {
 		if c, ok := find(name + " " + args[1]); ok {
 			return c.run(e, args[2:])
@@ -170,7 +186,7 @@ func usage(w io.Writer) {
 	cs := commands()
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
-		fmt.Fprintf(w, "  %-20s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-27s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run \"bmrkit help <command>\" for its arguments.")
