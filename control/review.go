@@ -50,16 +50,10 @@ func (l *Library) SignReview(req ReviewSignOff) (*RegisterEvent, error) {
 	if r == nil || len(req.RecordSHA256) != 64 {
 		return nil, refuse(RuleReview, "a review sign-off names the record reviewed and its SHA-256")
 	}
-	role := req.By.Role
-	if role == "" {
-		role = l.policyRole(bmr.MeaningApproved)
-	}
 	c := req.Findings.Counts()
 	rec := ReviewRecord{Batch: r.Batch, Document: r.Master.Number, Revision: r.Master.Revision, Fingerprint: r.Master.Fingerprint,
 		RecordSHA256: req.RecordSHA256, Critical: c[bmr.Critical], Major: c[bmr.Major], Minor: c[bmr.Minor], Info: c[bmr.Info], Meaning: bmr.MeaningReviewed}
-	by := req.By
-	by.Role = role
-	out, err := l.registerUpdate(by, req.Time, func(evs []RegisterEvent, who Person) ([]RegisterEvent, error) {
+	out, err := l.registerUpdate(req.By, req.Time, func(evs []RegisterEvent, who Person) ([]RegisterEvent, error) {
 		if q := l.policyRole(bmr.MeaningApproved); q != "" && !hasRole([]string{who.Role}, q) {
 			return nil, refuse(RuleReview, "the review of a record is signed off in the role %s, not %s", q, who.Role)
 		}

@@ -129,7 +129,7 @@ func (l *Library) auditSignatures(t *trail, recs []journal.Record, rep *journal.
 		}
 	}
 	lastBy := ""
-	w := when{seq: t.last, bySeq: true}
+	w := when{seq: t.last + 1, bySeq: true}
 	if n := len(t.all); n > 0 {
 		lastBy = t.all[n-1].By.UserID
 		w.t = t.all[n-1].Time

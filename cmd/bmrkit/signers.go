@@ -288,4 +288,3 @@ func runExportSignatures(e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "exported %s and allowed_signers to %s; check them with ssh-keygen alone: sh %s\n", plural(n, "signed statement"), *out, filepath.Join(*out, "verify.sh"))
 	return exitOK
 }
-
