@@ -19,23 +19,38 @@ import (
 // count, or nil.
 func (l *Library) checkRegister(t *trail, evs []RegisterEvent) *RegisterEvent {
 	var first *RegisterEvent
+	verdicts := make([]verdict, len(evs))
+	keys := make([]string, len(evs))
+	datas := make([][]byte, len(evs))
+	var todo []int
 	for i := range evs {
 		e := &evs[i]
 		sig := e.Signature
 		e.Signature = nil
 		data, err := json.Marshal(e)
 		e.Signature = sig
-		var v verdict
 		if err != nil {
-			v = verdict{problem: ProblemStatementMismatch, why: err.Error()}
-		} else {
-			ck := digest("register", t.id, strconv.FormatInt(e.Seq, 10), string(data), sigText(sig))
-			var ok bool
-			if v, ok = l.cache.get(ck); !ok {
-				v = checkCrypto(sig, t.id, registerName, e.Seq, data)
-				l.cache.put(ck, v)
-			}
+			verdicts[i] = verdict{problem: ProblemStatementMismatch, why: err.Error()}
+			continue
 		}
+		datas[i] = data
+		keys[i] = digest("register", t.id, strconv.FormatInt(e.Seq, 10), string(data), sigText(sig))
+		if v, ok := l.cache.get(keys[i]); ok {
+			verdicts[i] = v
+		} else {
+			todo = append(todo, i)
+		}
+	}
+	parallel(len(todo), func(k int) {
+		i := todo[k]
+		verdicts[i] = checkCrypto(evs[i].Signature, t.id, registerName, evs[i].Seq, datas[i])
+	})
+	for _, i := range todo {
+		l.cache.put(keys[i], verdicts[i])
+	}
+	for i := range evs {
+		e := &evs[i]
+		v := verdicts[i]
 		e.key, e.problem, e.why = v.key, v.problem, v.why
 		if e.problem == "" {
 			e.problem, e.why = t.reg.judge(e.key, e.By.UserID, e.By.Role, e.By.Name, when{t: e.Time}, e.Time)

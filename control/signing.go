@@ -128,10 +128,16 @@ func signStatement(key Signer, statement string) (*Signature, error) {
 func Statement(library, journal string, seq int64, data []byte) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\nlibrary: %s\njournal: %s\nrecord: %d\n", StatementVersion, jsonQuote(library), jsonQuote(journal), seq)
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := flatten(dec, &b, "", true); err != nil {
+	sc := &scanner{b: data}
+	sc.space()
+	if sc.i >= len(data) || data[sc.i] != '{' {
+		return "", errors.New("the record data is not a JSON object")
+	}
+	if err := sc.value(&b, "", true); err != nil {
 		return "", fmt.Errorf("the record data is not a JSON object: %v", err)
+	}
+	if sc.space(); sc.i != len(data) {
+		return "", errors.New("the record data has text after its JSON object")
 	}
 	return b.String(), nil
 }
@@ -145,64 +151,147 @@ func jsonQuote(s string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// flatten writes the values of the next JSON value under path.
-func flatten(dec *json.Decoder, b *strings.Builder, path string, top bool) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
+// scanner walks a JSON value written by encoding/json (or any valid
+// JSON) and writes the statement lines of its scalars. It is the
+// statement's hot path: every signature check recreates one.
+type scanner struct {
+	b []byte
+	i int
+}
+
+var errSyntax = errors.New("invalid JSON")
+
+func (s *scanner) space() {
+	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n' || s.b[s.i] == '\r') {
+		s.i++
 	}
+}
+
+// str reads a JSON string and returns it in the statement's form (JSON,
+// without HTML escaping) and decoded.
+func (s *scanner) str() (quoted, decoded string, err error) {
+	start := s.i
+	s.i++ // opening quote
+	plain := true
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			raw := s.b[start:s.i]
+			if plain {
+				return string(raw), string(raw[1 : len(raw)-1]), nil
+			}
+			var v string
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return "", "", err
+			}
+			return jsonQuote(v), v, nil
+		case c == '\\':
+			plain = false
+			s.i += 2
+			continue
+		case c < ' ':
+			return "", "", errSyntax
+		case c == '<' || c == '>' || c == '&' || c >= 0x80:
+			plain = false // re-encoded the one way Go writes it
+		}
+		s.i++
+	}
+	return "", "", errSyntax
+}
+
+// value writes the lines of the value at s.i under path.
+func (s *scanner) value(b *strings.Builder, path string, top bool) error {
 	join := func(k string) string {
 		if path == "" {
 			return k
 		}
 		return path + "." + k
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return err
-				}
-				k, _ := kt.(string)
-				if top && k == "signature" {
-					var skip json.RawMessage
-					if err := dec.Decode(&skip); err != nil {
-						return err
-					}
-					continue
-				}
-				if err := flatten(dec, b, join(k), false); err != nil {
-					return err
-				}
-			}
-		case '[':
-			for i := 0; dec.More(); i++ {
-				if err := flatten(dec, b, join(strconv.Itoa(i)), false); err != nil {
-					return err
-				}
-			}
-		default:
-			return fmt.Errorf("unexpected %v", t)
-		}
-		_, err := dec.Token() // closing delimiter
-		return err
-	case string:
-		if top {
-			return errors.New("not an object")
-		}
-		fmt.Fprintf(b, "%s: %s\n", path, jsonQuote(t))
-	case json.Number:
-		fmt.Fprintf(b, "%s: %s\n", path, t)
-	case bool:
-		fmt.Fprintf(b, "%s: %t\n", path, t)
-	case nil:
-		fmt.Fprintf(b, "%s: null\n", path)
+	s.space()
+	if s.i >= len(s.b) {
+		return errSyntax
 	}
-	if top {
-		return errors.New("not an object")
+	switch c := s.b[s.i]; {
+	case c == '{':
+		s.i++
+		s.space()
+		if s.i < len(s.b) && s.b[s.i] == '}' {
+			s.i++
+			return nil
+		}
+		for {
+			s.space()
+			if s.i >= len(s.b) || s.b[s.i] != '"' {
+				return errSyntax
+			}
+			_, key, err := s.str()
+			if err != nil {
+				return err
+			}
+			s.space()
+			if s.i >= len(s.b) || s.b[s.i] != ':' {
+				return errSyntax
+			}
+			s.i++
+			if top && key == "signature" {
+				var sink strings.Builder
+				if err := s.value(&sink, "", false); err != nil {
+					return err
+				}
+			} else if err := s.value(b, join(key), false); err != nil {
+				return err
+			}
+			s.space()
+			if s.i < len(s.b) && s.b[s.i] == ',' {
+				s.i++
+				continue
+			}
+			if s.i < len(s.b) && s.b[s.i] == '}' {
+				s.i++
+				return nil
+			}
+			return errSyntax
+		}
+	case c == '[':
+		s.i++
+		s.space()
+		if s.i < len(s.b) && s.b[s.i] == ']' {
+			s.i++
+			return nil
+		}
+		for n := 0; ; n++ {
+			if err := s.value(b, join(strconv.Itoa(n)), false); err != nil {
+				return err
+			}
+			s.space()
+			if s.i < len(s.b) && s.b[s.i] == ',' {
+				s.i++
+				continue
+			}
+			if s.i < len(s.b) && s.b[s.i] == ']' {
+				s.i++
+				return nil
+			}
+			return errSyntax
+		}
+	case c == '"':
+		q, _, err := s.str()
+		if err != nil {
+			return err
+		}
+		b.WriteString(path + ": " + q + "\n")
+	default:
+		start := s.i
+		for s.i < len(s.b) && !strings.ContainsRune(" \t\r\n,}]", rune(s.b[s.i])) {
+			s.i++
+		}
+		lit := string(s.b[start:s.i])
+		if !json.Valid([]byte(lit)) || lit == "" {
+			return errSyntax
+		}
+		b.WriteString(path + ": " + lit + "\n")
 	}
 	return nil
 }

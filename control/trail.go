@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bmrkit/bmrkit/internal/journal"
@@ -126,18 +128,40 @@ func (l *Library) readTrail(recs []journal.Record) (*trail, error) {
 		return nil, err
 	}
 	t := &trail{reg: newRegistry(), all: evs}
+	// The library id each record's statement names: the first id recorded
+	// up to it.
+	ids := make([]string, len(evs))
+	id := ""
+	for i := range evs {
+		if id == "" {
+			id = evs[i].Library
+		}
+		ids[i] = id
+	}
+	verdicts := make([]verdict, len(evs))
+	var todo []int
+	for i := range evs {
+		v, ok := l.cache.get("audit\x00" + ids[i] + "\x00" + recs[i].Hash)
+		if ok {
+			verdicts[i] = v
+		} else {
+			todo = append(todo, i)
+		}
+	}
+	parallel(len(todo), func(k int) {
+		i := todo[k]
+		verdicts[i] = checkCrypto(evs[i].Signature, ids[i], auditName, evs[i].Seq, recs[i].Data)
+	})
+	for _, i := range todo {
+		l.cache.put("audit\x00"+ids[i]+"\x00"+recs[i].Hash, verdicts[i])
+	}
 	for i := range evs {
 		e := &evs[i]
 		t.last = e.Seq
 		if e.Library != "" && t.id == "" {
 			t.id = e.Library
 		}
-		ck := fmt.Sprintf("audit\x00%s\x00%s", t.id, recs[i].Hash)
-		v, ok := l.cache.get(ck)
-		if !ok {
-			v = checkCrypto(e.Signature, t.id, auditName, e.Seq, recs[i].Data)
-			l.cache.put(ck, v)
-		}
+		v := verdicts[i]
 		e.key, e.problem, e.why = v.key, v.problem, v.why
 		t.judge(e, recs[i].Hash)
 		if t.counts(e) {
@@ -348,4 +372,32 @@ func digest(parts ...string) string {
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// parallel calls fn(0) … fn(n-1) on as many goroutines as there are
+// processors: checking signatures is the costly part of reading a journal.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/64+1)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

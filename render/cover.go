@@ -190,7 +190,7 @@ func (d *doc) approvals() {
 			{text: meaningText(a.Meaning), font: fSmallB}, {text: a.Name}, {text: a.Role}, {text: a.UserID},
 			{text: d.s.dateTime(a.Time)},
 		}, 6.5, h)
-		sig := []cell{{text: "Electronic signature: SSH key " + a.Key + " (SSHSIG, verified against the key registered for " + a.UserID + " in the role " + a.Role + ")", font: fCaption, color: darkGray}}
+		sig := []cell{{text: "Signed electronically with SSH key " + a.Key + ", registered for " + a.UserID + " (" + a.Role + "); signature verified", font: fCaption, color: darkGray}}
 		if a.Key == "" {
 			sig = []cell{{text: "NOT an electronic signature: no verified SSH signature (recorded unsigned, or written in the template file)", font: fCaption, color: critRed}}
 		}
