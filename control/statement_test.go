@@ -2,6 +2,9 @@ package control
 
 import (
 	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -41,4 +44,35 @@ func FuzzStatement(f *testing.F) {
 			t.Fatal("not deterministic")
 		}
 	})
+}
+
+// TestStatementWithJq: the jq recipe of docs/library.md re-creates the
+// signed statement of every record of the example library (after its four
+// header lines), as a third party would.
+func TestStatementWithJq(t *testing.T) {
+	jq, err := exec.LookPath("jq")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("jq is required under CI")
+		}
+		t.Skip("jq not installed")
+	}
+	for n, line := range strings.SplitAfter(strings.TrimSuffix(string(readFile(t, "../examples/library/audit.jsonl")), "\n"), "\n") {
+		cmd := exec.Command(jq, "-j", `.data | del(.signature) | paths(scalars) as $p | "\($p | map(tostring) | join(".")): \(getpath($p) | tojson)\n"`)
+		cmd.Stdin = strings.NewReader(line)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct {
+			Data struct {
+				Signature Signature `json:"signature"`
+			} `json:"data"`
+		}
+		json.Unmarshal([]byte(line), &rec)
+		st := strings.SplitAfterN(rec.Data.Signature.Statement, "\n", 5)
+		if len(st) != 5 || string(out) != st[4] {
+			t.Errorf("line %d: jq gives\n%s\nsigned:\n%s", n+1, out, rec.Data.Signature.Statement)
+		}
+	}
 }
