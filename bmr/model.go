@@ -246,6 +246,13 @@ type Approval struct {
 	Meaning     string    `toml:"meaning" bmr:"required" enum:"authored,reviewed,approved" doc:"Meaning of the signature."`
 	Time        time.Time `toml:"time" bmr:"required" doc:"When it was signed, with time zone (TOML offset date-time)."`
 	Fingerprint string    `toml:"fingerprint" bmr:"required" pattern:"^[0-9a-f]{64}$" doc:"Fingerprint of the content approved."`
+	// Key is the SHA256 fingerprint ("SHA256:…", as ssh-keygen -l prints
+	// it) of the SSH key whose signature of the approval verified, set by
+	// document control (package control); "" for an approval that is not an
+	// electronic signature: written in a template file, or recorded in a
+	// library that did not require signatures. It is not part of the
+	// template format.
+	Key string `toml:"-"`
 }
 
 // FormulaText returns the formula in the normal form printed on forms,

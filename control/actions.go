@@ -12,28 +12,56 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/journal"
+	"github.com/bmrkit/bmrkit/internal/sshsig"
 )
 
-// record runs fn under the audit trail's exclusive lock with every event
-// so far, and appends the event it returns. fn may change files: nobody
-// else changes the library while it runs.
-func (l *Library) record(fn func(evs []Event) (Event, error)) (Event, error) {
+// recordTrail runs fn under the audit trail's exclusive lock with the
+// trail read and checked so far and the actor resolved as who (see
+// trail.resolve: role is the role the action needs, "" for the actor's
+// own), and appends the event fn returns, by who, signed with the actor's
+// key, with the new head sealed by the same key.
+func (l *Library) recordTrail(by Actor, role string, at time.Time, fn func(t *trail, who Person) (Event, error)) (Event, error) {
 	var ev Event
-	recs, err := l.audit.Update(func(recs []journal.Record) ([]json.RawMessage, error) {
-		evs, err := decodeEvents(recs)
+	var s signer
+	var id string
+	recs, err := l.audit.UpdateSealed(func(recs []journal.Record) ([]json.RawMessage, error) {
+		t, err := l.readTrail(recs)
 		if err != nil {
 			return nil, refuse(RuleAuditTrail, "%v", err)
 		}
-		if ev, err = fn(evs); err != nil {
+		if at.IsZero() {
+			return nil, refuse(RuleSigner, "the signer's time is missing: every record says who acted, in which role, and when")
+		}
+		if s, err = t.resolve(by, role, at); err != nil {
+			return nil, err
+		}
+		if err := s.who.check(at); err != nil {
+			return nil, err
+		}
+		if ev, err = fn(t, s.who); err != nil {
+			return nil, err
+		}
+		ev.By, id = s.who, t.id
+		if err := t.signEvent(s, &ev, t.last+1); err != nil {
 			return nil, err
 		}
 		return encodeEvents(ev)
+	}, func(h journal.Head, added []journal.Record) (json.RawMessage, error) {
+		if f := sealer(s, id, auditName); f != nil {
+			return f(h, added)
+		}
+		return nil, nil
 	})
 	if err != nil {
 		return Event{}, auditRefusal(err)
 	}
 	ev.Seq = recs[0].Seq
 	return ev, nil
+}
+
+// record is recordTrail for actions that need only the events that count.
+func (l *Library) record(by Actor, role string, at time.Time, fn func(evs []Event, who Person) (Event, error)) (Event, error) {
+	return l.recordTrail(by, role, at, func(t *trail, who Person) (Event, error) { return fn(t.counted, who) })
 }
 
 // statusOf derives the status of one revision on a date from the events
@@ -57,7 +85,8 @@ type Addition struct {
 	File string
 	// Source is the template's TOML, stored byte for byte.
 	Source []byte
-	By     Signer
+	// By adds the revision, signing the record with their key.
+	By     Actor
 	Time   time.Time
 	Reason string
 }
@@ -72,9 +101,6 @@ type Addition struct {
 // never approved nor retired: its file is replaced and signatures of the
 // old content become stale. Any other existing file is never replaced.
 func (l *Library) Add(a Addition) (*Revision, error) {
-	if err := a.By.check(a.Time); err != nil {
-		return nil, err
-	}
 	tpl, diags := bmr.Parse(a.File, a.Source)
 	if tpl == nil || diags.HasErrors() {
 		errs := diags.Errors()
@@ -96,7 +122,7 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 		return nil, refuse(RuleEffectiveDate, "%s has no effective date: set effective in [document]", revName(doc, rev))
 	}
 	var out *Revision
-	_, err := l.record(func(evs []Event) (Event, error) {
+	_, err := l.record(a.By, "", a.Time, func(evs []Event, who Person) (Event, error) {
 		nums, err := l.revisions(doc)
 		if err != nil {
 			return Event{}, err
@@ -151,7 +177,7 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 			return Event{}, err
 		}
 		out = newRevision(doc, rev, path, a.Source)
-		return Event{Action: ActionAdd, Time: a.Time, By: a.By, Document: doc, Revision: rev,
+		return Event{Action: ActionAdd, Time: a.Time, Document: doc, Revision: rev,
 			Fingerprint: out.Fingerprint, FileSHA256: out.SHA256, Effective: eff,
 			OldStatus: old, NewStatus: bmr.StatusDraft, Reason: a.Reason}, nil
 	})
@@ -303,35 +329,57 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// Approve records a signature of revision rev of master doc: who, in
-// which role, with which meaning (authored, reviewed, approved) and when.
-// The fingerprint is the current file's; an approval that names another
-// fingerprint is refused, as are approvals of a revision with errors, a
-// second signature by the same person with the same meaning, a signer
-// who already signed with another required meaning when the policy wants
-// independent signers, a role the policy does not accept for the meaning,
-// a retired or superseded revision, and content whose effective date
-// would not move forward from the revision before it or would not stay
-// before the one after it.
-func (l *Library) Approve(doc string, rev int, a bmr.Approval) error {
-	by := Signer{Name: a.Name, UserID: a.UserID, Role: a.Role}
-	if err := by.check(a.Time); err != nil {
-		return err
-	}
+// Approval is a signature of a revision: who, in which role, with which
+// meaning (authored, reviewed, approved) and when, signed with the
+// signer's own key.
+type Approval struct {
+	Document string
+	Revision int
+	// Meaning is authored, reviewed or approved.
+	Meaning string
+	// Fingerprint, when not "", is the content the signer reviewed: the
+	// signature is refused if the file's fingerprint is another.
+	Fingerprint string
+	// By signs. When By.Role is "", the role the policy requires for the
+	// meaning is used, or the signer's only role.
+	By   Actor
+	Time time.Time
+}
+
+// Approve records a signature of a revision. The fingerprint is the
+// current file's; an approval that names another fingerprint is refused,
+// as are approvals of a revision with errors, a second signature by the
+// same person with the same meaning, a signer who already signed with
+// another required meaning when the policy wants independent signers
+// (compared by user id and by key: one key is one person), a role the
+// policy does not accept for the meaning, a key not registered for the
+// user id and role, a retired or superseded revision, and content whose
+// effective date would not move forward from the revision before it or
+// would not stay before the one after it.
+func (l *Library) Approve(a Approval) error {
 	if !validMeaning(a.Meaning) {
 		return refuse(RuleMeaning, "the meaning of a signature must be authored, reviewed or approved, not %q", a.Meaning)
 	}
+	doc, rev := a.Document, a.Revision
 	if err := CheckDocumentNumber(doc); err != nil {
 		return err
 	}
 	if err := checkRevision(rev); err != nil {
 		return err
 	}
-	if err := l.roleAccepted(a.Meaning, a.Role); err != nil {
+	role := a.By.Role
+	if role == "" {
+		role = l.policyRole(a.Meaning)
+	}
+	if err := l.roleAccepted(a.Meaning, role); err != nil && a.By.Role != "" {
 		return err
 	}
 	name := revName(doc, rev)
-	_, err := l.record(func(evs []Event) (Event, error) {
+	_, err := l.recordTrail(a.By, role, a.Time, func(t *trail, who Person) (Event, error) {
+		if err := l.roleAccepted(a.Meaning, who.Role); err != nil {
+			return Event{}, err
+		}
+		evs := t.counted
 		r, err := l.read(doc, rev)
 		if err != nil {
 			return Event{}, err
@@ -363,30 +411,50 @@ func (l *Library) Approve(doc string, rev int, a bmr.Approval) error {
 		case bmr.StatusSuperseded:
 			return Event{}, refuse(RuleSuperseded, "%s is superseded by revision %d and cannot be approved", name, before.SupersededBy)
 		}
+		key := ""
+		if a.By.Key != nil {
+			key = sshsig.Fingerprint(a.By.Key.PublicKey())
+		}
 		for _, c := range before.Approvals.Current {
-			if c.UserID != a.UserID {
+			same := c.UserID == who.UserID
+			if !same && key != "" && c.Key == key {
+				return Event{}, refuse(RuleOneKey, "the key %s already signed %s as %s for %s (%s): one key is one person, and cannot sign for %s too", key, name, c.Meaning, c.Name, c.UserID, who.UserID)
+			}
+			if !same {
 				continue
 			}
 			if c.Meaning == a.Meaning {
-				return Event{}, refuse(RuleDuplicate, "%s (%s) already signed %s as %s", a.Name, a.UserID, name, a.Meaning)
+				return Event{}, refuse(RuleDuplicate, "%s (%s) already signed %s as %s", who.Name, who.UserID, name, a.Meaning)
 			}
 			if l.policy.Independent && l.required(c.Meaning) && l.required(a.Meaning) {
-				return Event{}, refuse(RuleTwoPerson, "%s (%s) already signed %s as %s and cannot also sign it as %s: the required approvals must come from different people (two-person rule, 21 CFR 211.186(a))", a.Name, a.UserID, name, c.Meaning, a.Meaning)
+				return Event{}, refuse(RuleTwoPerson, "%s (%s) already signed %s as %s and cannot also sign it as %s: the required approvals must come from different people (two-person rule, 21 CFR 211.186(a))", who.Name, who.UserID, name, c.Meaning, a.Meaning)
 			}
 		}
 		if err := l.effectiveBetween(doc, rev, r.Template.Document.Effective, evs); err != nil {
 			return Event{}, err
 		}
-		ev := Event{Action: ActionApprove, Time: a.Time, By: by, Document: doc, Revision: rev, Meaning: a.Meaning,
+		ev := Event{Action: ActionApprove, Time: a.Time, By: who, Document: doc, Revision: rev, Meaning: a.Meaning,
 			Fingerprint: r.Fingerprint, Effective: r.Template.Document.Effective, OldStatus: before.Status}
+		ev.key = key
 		after, err := l.statusOf(doc, rev, append(evs[:len(evs):len(evs)], ev), on)
 		if err != nil {
 			return Event{}, err
 		}
 		ev.NewStatus = after.Status
+		ev.key = ""
 		return ev, nil
 	})
 	return err
+}
+
+// policyRole returns the role the policy requires for a meaning, or "".
+func (l *Library) policyRole(meaning string) string {
+	for _, r := range l.policy.Required {
+		if r.Meaning == meaning && r.Role != "" {
+			return r.Role
+		}
+	}
+	return ""
 }
 
 // required reports whether the policy requires a signature with meaning m.
@@ -449,7 +517,8 @@ func (l *Library) effectiveBetween(doc string, rev int, eff bmr.Date, evs []Even
 
 // Retirement is a signed record that withdraws a revision.
 type Retirement struct {
-	By   Signer
+	// By signs the retirement, in the role that approves revisions.
+	By   Actor
 	Time time.Time
 	// On is the date from which the revision is retired; zero means the
 	// date of Time. It cannot be earlier than that date.
@@ -461,9 +530,6 @@ type Retirement struct {
 // signed in the role that approves revisions (the role of the policy's
 // "approved" requirement, if it names one) and give a reason.
 func (l *Library) Retire(doc string, rev int, r Retirement) error {
-	if err := r.By.check(r.Time); err != nil {
-		return err
-	}
 	if strings.TrimSpace(r.Reason) == "" {
 		return refuse(RuleReason, "a retirement needs a reason")
 	}
@@ -480,13 +546,13 @@ func (l *Library) Retire(doc string, rev int, r Retirement) error {
 	if err := checkRevision(rev); err != nil {
 		return err
 	}
-	for _, q := range l.policy.Required {
-		if q.Meaning == bmr.MeaningApproved && q.Role != "" && !strings.EqualFold(q.Role, r.By.Role) {
-			return refuse(RuleRetireRole, "only %s can retire a revision (the role that approves revisions), not %s", q.Role, r.By.Role)
-		}
-	}
 	name := revName(doc, rev)
-	_, err := l.record(func(evs []Event) (Event, error) {
+	_, err := l.record(r.By, l.policyRole(bmr.MeaningApproved), r.Time, func(evs []Event, who Person) (Event, error) {
+		for _, q := range l.policy.Required {
+			if q.Meaning == bmr.MeaningApproved && q.Role != "" && !strings.EqualFold(q.Role, who.Role) {
+				return Event{}, refuse(RuleRetireRole, "only %s can retire a revision (the role that approves revisions), not %s", q.Role, who.Role)
+			}
+		}
 		if _, err := l.read(doc, rev); err != nil {
 			return Event{}, err
 		}
@@ -506,7 +572,7 @@ func (l *Library) Retire(doc string, rev int, r Retirement) error {
 		if err != nil {
 			return Event{}, err
 		}
-		ev := Event{Action: ActionRetire, Time: r.Time, By: r.By, Document: doc, Revision: rev, On: r.On,
+		ev := Event{Action: ActionRetire, Time: r.Time, By: who, Document: doc, Revision: rev, On: r.On,
 			Fingerprint: before.Fingerprint, OldStatus: before.Status, Reason: r.Reason}
 		after, err := l.statusOf(doc, rev, append(evs[:len(evs):len(evs)], ev), signed)
 		if err != nil {

@@ -24,6 +24,9 @@ type RepairReport = journal.RepairReport
 type AuditReport struct {
 	// Journal is the verification of the audit trail itself.
 	Journal *JournalReport `json:"journal"`
+	// Signatures is the verification of every record's signature and of
+	// the signed head; nil when the audit trail does not verify.
+	Signatures *SignatureReport `json:"signatures"`
 	// Files lists revision files that disagree with the audit trail: changed
 	// after they were added, missing, or never added. Empty when the audit
 	// trail does not verify (its records cannot be trusted then).
@@ -42,7 +45,9 @@ func (f FileFinding) String() string { return f.Path + ": " + f.Message }
 
 // OK reports whether the audit trail verifies and every revision file is
 // the one the audit trail recorded.
-func (r *AuditReport) OK() bool { return r.Journal.OK() && len(r.Files) == 0 }
+func (r *AuditReport) OK() bool {
+	return r.Journal.OK() && (r.Signatures == nil || r.Signatures.OK()) && len(r.Files) == 0
+}
 
 // Verify checks the audit trail (every record, the chain and the anchor)
 // and then every revision file against the audit trail: a file changed
@@ -58,7 +63,14 @@ func (l *Library) Verify() (*AuditReport, error) {
 	if !rep.Journal.OK() {
 		return rep, nil
 	}
-	err = l.view(func(evs []Event) error {
+	err = l.audit.View(func(recs []journal.Record) error {
+		t, err := l.readTrail(recs)
+		if err != nil {
+			return refuse(RuleAuditTrail, "%v", err)
+		}
+		rep.Signatures = l.auditSignatures(t, recs, rep.Journal)
+		rep.Files = append(rep.Files, l.signerFiles(t)...)
+		evs := t.counted
 		added := map[string]*Event{}
 		for i := range evs {
 			e := &evs[i]
@@ -104,7 +116,7 @@ func (l *Library) Verify() (*AuditReport, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, auditRefusal(err)
 	}
 	return rep, nil
 }
@@ -125,6 +137,9 @@ func (l *Library) Events() ([]Event, error) {
 // changes that no crash causes.
 func (l *Library) Repair() (*RepairReport, error) {
 	rr, err := l.audit.Repair()
+	if err == nil {
+		err = l.writeSigners() // the signers table files follow the trail again
+	}
 	var ve *journal.VerifyError
 	if errors.As(err, &ve) {
 		return rr, &RefusalError{Rule: RuleAuditTrail, Err: err,

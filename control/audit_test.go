@@ -75,7 +75,7 @@ func TestAuditCrash(t *testing.T) {
 		t.Fatalf("status: %v", err)
 	}
 	rr, err := l.Repair()
-	if err != nil || len(rr.Actions) != 1 || rr.Actions[0] != "moved the anchor from record 2 to record 3" {
+	if err != nil || len(rr.Actions) != 1 || rr.Actions[0] != "moved the anchor from record 7 to record 8" {
 		t.Fatalf("repair: %+v %v", rr, err)
 	}
 	sts, err := l.Status(doc, date("2026-01-11"))

@@ -40,7 +40,7 @@ type CopyState struct {
 	Copy     int       `json:"copy,omitempty"`
 	Copies   int       `json:"copies,omitempty"`
 	Purpose  string    `json:"purpose,omitempty"`
-	IssuedBy Signer    `json:"issued_by"`
+	IssuedBy Person    `json:"issued_by"`
 	IssuedAt time.Time `json:"issued_at"`
 	// ValidUntil is the last day a reference print is valid.
 	ValidUntil bmr.Date `json:"valid_until,omitzero"`
@@ -57,6 +57,9 @@ type CopyState struct {
 	// Closed is the event that reconciled the copy (returned, voided,
 	// destroyed, lost), nil while it is outstanding.
 	Closed *RegisterEvent `json:"closed,omitempty"`
+	// Reviews are the QA sign-offs of the reviews of the record executed
+	// on the copy, oldest first.
+	Reviews []*RegisterEvent `json:"reviews,omitempty"`
 	// Reserved and Completed are the register numbers of the reservation
 	// and of the record that issued the copy (0 when never issued).
 	Reserved  int64 `json:"reserved_record"`
@@ -178,6 +181,11 @@ func (b *book) apply(e *RegisterEvent) error {
 		if c.Type == Uncontrolled {
 			c.Status = CopyReference
 		}
+	case EventReviewed:
+		if c.Type != Controlled || !c.WasIssued() || e.Review == nil {
+			return fmt.Errorf("the copy is %s and its record cannot be reviewed", c.Status)
+		}
+		c.Reviews = append(c.Reviews, e)
 	case EventReturned, EventDestroyed, EventLost, EventVoided:
 		ok := c.Status == CopyOutstanding || e.Kind == EventVoided && c.Status == CopyReserved
 		if !ok {

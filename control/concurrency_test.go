@@ -42,7 +42,7 @@ func worker(dir, id string, n int, out *os.File) error {
 	if err != nil {
 		return err
 	}
-	when := time.Date(2025, 12, 1, 9, 0, 0, 0, time.UTC)
+	when := time.Date(2026, 1, 1, 11, 0, 0, 0, time.UTC) // after the signers were registered
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	for i := 0; i < n; i++ {
@@ -57,7 +57,7 @@ func worker(dir, id string, n int, out *os.File) error {
 			}
 		}
 		eff := bmr.DateOf(time.Date(2026, 1, next, 0, 0, 0, 0, time.UTC))
-		_, err = l.Add(Addition{File: "w.toml", Source: tpl(shared, next, eff.String(), "12"), By: Signer{"Author " + id, "a" + id, "Author"}, Time: when})
+		_, err = l.Add(Addition{File: "w.toml", Source: tpl(shared, next, eff.String(), "12"), By: Actor{UserID: "a" + id, Key: testKey("a" + id)}, Time: when})
 		var re *RefusalError
 		switch {
 		case err == nil:
@@ -67,16 +67,16 @@ func worker(dir, id string, n int, out *os.File) error {
 		default:
 			return err
 		}
-		for _, s := range []Signer{{"Author " + id, "a" + id, "Author"}, {"QA " + id, "q" + id, "QA"}} {
+		for _, u := range []string{"a" + id, "q" + id} {
 			meaning := bmr.MeaningAuthored
-			if s.Role == "QA" {
+			if u[0] == 'q' {
 				meaning = bmr.MeaningApproved
 			}
-			err := l.Approve(shared, next, bmr.Approval{Name: s.Name, UserID: s.UserID, Role: s.Role, Meaning: meaning, Time: when})
+			err := l.Approve(Approval{Document: shared, Revision: next, Meaning: meaning, By: Actor{UserID: u, Key: testKey(u)}, Time: when})
 			if err != nil {
 				return err // the revision exists: the winner's file is written under the lock
 			}
-			fmt.Fprintf(w, "approve %d %s\n", next, s.UserID)
+			fmt.Fprintf(w, "approve %d %s\n", next, u)
 		}
 		w.Flush()
 	}
@@ -94,6 +94,10 @@ func TestConcurrentProcesses(t *testing.T) {
 	l := newLib(t)
 	dir := l.Dir()
 	const procs, goroutines, each = 3, 3, 6
+	for _, id := range []string{"p0", "p1", "p2", "g0", "g1", "g2"} {
+		register(t, l, "a"+id, "Author "+id, at(1, 1, 10), "Author")
+		register(t, l, "q"+id, "QA "+id, at(1, 1, 10), "QA")
+	}
 	var mu sync.Mutex
 	var lines []string
 	var wg sync.WaitGroup

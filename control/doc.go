@@ -16,6 +16,8 @@
 //	DIR/audit.anchor              the head of the audit trail's hash chain
 //	DIR/audit.lock                an empty file that writers lock
 //	DIR/register.jsonl            the issuance register (and .anchor, .lock)
+//	DIR/allowed_signers           the signers' keys (ssh-keygen ALLOWED SIGNERS), written from the trail
+//	DIR/signers.toml              the roles table, written from the trail
 //
 // Each master has a folder named after its document number; each revision
 // is a file rev-NNN.toml (three digits at least) whose [document] number
@@ -55,6 +57,24 @@
 // Approvals live only in the audit trail, bound to the fingerprint of the
 // content they approve. A template file that carries [[approvals]] is
 // refused when added.
+//
+// # Signatures
+//
+// Every record of the audit trail and of the issuance register is a
+// statement (see Statement) signed with the acting person's own SSH key
+// (SSHSIG, namespace "bmrkit"), and each journal's head is signed by whoever
+// appended last. Actions take an Actor: the user id and role a person acts
+// as, and a Signer — any ssh.Signer: a key file, an ssh-agent key, a FIDO
+// key, or an HSM's crypto.Signer through ssh.NewSignerFromSigner. The
+// signers are registered in the trail itself by signed document-control
+// records (AddSigner, ChangeSigner, RevokeSigner; the creator of a library
+// is its first signer), and only a signature that verifies against a key
+// registered for its user id and role at its signed time counts: status,
+// issuance and prints see counted approvals only. Verify and VerifyRegister
+// report every signature that does not count; ExportSignatures writes them
+// for ssh-keygen -Y verify. A library created before signatures keeps its
+// unsigned records until RequireSignatures; Init with Unsigned makes a
+// library without required signatures, for demonstrations only.
 //
 // # Status
 //

@@ -19,6 +19,17 @@ const (
 	ActionAdd     Action = "add"     // a revision was added as a draft
 	ActionApprove Action = "approve" // a revision was signed (authored, reviewed, approved)
 	ActionRetire  Action = "retire"  // a revision was retired
+
+	ActionSignerAdd         Action = "signer-add"         // a signer's key was registered
+	ActionSignerChange      Action = "signer-change"      // a signer's printed name or roles changed
+	ActionSignerRevoke      Action = "signer-revoke"      // a signer's key was revoked
+	ActionRequireSignatures Action = "require-signatures" // the library requires signatures from this record on
+)
+
+// Signature requirements of a library (Event.Signatures).
+const (
+	SignaturesRequired = "required" // every record is signed; only verified signatures count
+	SignaturesOptional = "optional" // records may be unsigned: for demonstrations and tests only
 )
 
 // Event is one record of the audit trail: who did what, when, and why,
@@ -31,7 +42,7 @@ type Event struct {
 
 	Action Action    `json:"action"`
 	Time   time.Time `json:"time"`
-	By     Signer    `json:"by"`
+	By     Person    `json:"by"`
 
 	Document string `json:"document,omitempty"`
 	Revision int    `json:"revision,omitempty"`
@@ -52,7 +63,36 @@ type Event struct {
 
 	// Policy is the approval policy the library was created with (init).
 	Policy *PolicyRecord `json:"policy,omitempty"`
+
+	// Library is the library's id (init, or require-signatures in a
+	// library created without one): every signed statement names it.
+	Library string `json:"library,omitempty"`
+	// Signatures is the signature requirement set by init or
+	// require-signatures: SignaturesRequired or SignaturesOptional.
+	Signatures string `json:"signatures,omitempty"`
+	// Subject is the signer registered, changed or revoked (signer-…),
+	// or the first signer (init, require-signatures).
+	Subject *Registration `json:"subject,omitempty"`
+
+	// Signature is the record's signed statement and its SSH signature;
+	// nil for an unsigned record.
+	Signature *Signature `json:"signature,omitempty"`
+
+	// key and problem are the outcome of checking the signature when the
+	// trail was read: the key's fingerprint and why it does not count.
+	key     string
+	problem Problem
+	why     string
 }
+
+// Key returns the SHA256 fingerprint of the key whose signature of the
+// record verified when the trail was read, or "".
+func (e *Event) Key() string { return e.key }
+
+// SignatureProblem returns why the record's signature does not count,
+// with a sentence, or "" when it counts (ProblemUnsigned for an unsigned
+// record of a library that did not require signatures yet, which counts).
+func (e *Event) SignatureProblem() (Problem, string) { return e.problem, e.why }
 
 // PolicyRecord is an approval policy as the audit trail records it.
 type PolicyRecord struct {
@@ -76,7 +116,7 @@ func policyRecord(p bmr.Policy) PolicyRecord {
 
 // approval returns an approve event as the approval it records.
 func (e *Event) approval() bmr.Approval {
-	return bmr.Approval{Name: e.By.Name, UserID: e.By.UserID, Role: e.By.Role, Meaning: e.Meaning, Time: e.Time, Fingerprint: e.Fingerprint}
+	return bmr.Approval{Name: e.By.Name, UserID: e.By.UserID, Role: e.By.Role, Meaning: e.Meaning, Time: e.Time, Fingerprint: e.Fingerprint, Key: e.key}
 }
 
 // String describes the event on one line, as "bmrkit audit log" prints it.
@@ -92,6 +132,14 @@ func (e *Event) String() string {
 		what = fmt.Sprintf("signed %s as %s (fingerprint %s)", revName(e.Document, e.Revision), e.Meaning, bmr.ShortFingerprint(e.Fingerprint))
 	case ActionRetire:
 		what = fmt.Sprintf("retired %s from %s", revName(e.Document, e.Revision), e.On)
+	case ActionSignerAdd:
+		what = fmt.Sprintf("registered the key %s of %s (%s) with the roles %s", e.Subject.Fingerprint, e.Subject.Name, e.Subject.UserID, orNone(e.Subject.Roles))
+	case ActionSignerChange:
+		what = fmt.Sprintf("changed signer %s: printed name %q, roles %s", e.Subject.UserID, e.Subject.Name, orNone(e.Subject.Roles))
+	case ActionSignerRevoke:
+		what = fmt.Sprintf("revoked the key %s of %s", e.Subject.Fingerprint, e.Subject.UserID)
+	case ActionRequireSignatures:
+		what = "required signatures from this record on"
 	default:
 		what = string(e.Action)
 	}
@@ -105,6 +153,14 @@ func (e *Event) String() string {
 	}
 	if e.Reason != "" {
 		s += ": " + e.Reason
+	}
+	switch {
+	case e.key != "" && e.problem == "":
+		s += "  [signed " + e.key + "]"
+	case e.problem == ProblemUnsigned:
+		s += "  [UNSIGNED]"
+	case e.problem != "":
+		s += "  [SIGNATURE DOES NOT COUNT: " + e.why + "]"
 	}
 	return s
 }
@@ -132,9 +188,12 @@ func decodeEvents(recs []journal.Record) ([]Event, error) {
 			return nil, fmt.Errorf("audit trail record %d (line %d) is not an event of this bmrkit: %v", r.Seq, r.Line, err)
 		}
 		switch e.Action {
-		case ActionInit, ActionAdd, ActionApprove, ActionRetire:
+		case ActionInit, ActionAdd, ActionApprove, ActionRetire, ActionSignerAdd, ActionSignerChange, ActionSignerRevoke, ActionRequireSignatures:
 		default:
 			return nil, fmt.Errorf("audit trail record %d (line %d) has the unknown action %q (written by a newer bmrkit?)", r.Seq, r.Line, e.Action)
+		}
+		if (e.Action == ActionSignerAdd || e.Action == ActionSignerChange || e.Action == ActionSignerRevoke) && e.Subject == nil {
+			return nil, fmt.Errorf("audit trail record %d (line %d) changes a signer but names none", r.Seq, r.Line)
 		}
 		e.Seq = r.Seq
 		out = append(out, e)

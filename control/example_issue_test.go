@@ -41,14 +41,20 @@ func ExampleLibrary_Issue() {
 	defer os.RemoveAll(dir)
 	cet := time.FixedZone("CET", 3600)
 	day := func(d, h int) time.Time { return time.Date(2026, 3, d, h, 0, 0, 0, cet) }
-	ann := control.Signer{Name: "Ann Author", UserID: "aauthor", Role: "Author"}
-	quinn := control.Signer{Name: "Quinn QA", UserID: "qqa", Role: "QA"}
-	lib, _ := control.Init(filepath.Join(dir, "lib"), bmr.DefaultPolicy(), ann, day(1, 8))
-	lib.Add(control.Addition{File: "demo.toml", Source: []byte(master), By: ann, Time: day(1, 9)})
-	for _, s := range []control.Signer{ann, quinn} {
-		meaning := map[string]string{"Author": bmr.MeaningAuthored, "QA": bmr.MeaningApproved}[s.Role]
-		lib.Approve("MBR-DEMO-1", 1, bmr.Approval{Name: s.Name, UserID: s.UserID, Role: s.Role, Meaning: meaning, Time: day(1, 10)})
+	dana := control.Actor{UserID: "ddoc", Name: "Dana Doc", Key: newKey("dana")}
+	ann := control.Actor{UserID: "aauthor", Key: newKey("ann")}
+	quinn := control.Actor{UserID: "qqa", Key: newKey("quinn")}
+	rolf := control.Actor{UserID: "rrecon", Key: newKey("rolf")}
+	lib, _ := control.Init(filepath.Join(dir, "lib"), control.InitRequest{Policy: bmr.DefaultPolicy(), By: dana, Time: day(1, 8)})
+	for _, s := range []struct {
+		who        control.Actor
+		name, role string
+	}{{ann, "Ann Author", "Author"}, {quinn, "Quinn QA", "QA"}, {rolf, "Rolf Reconciler", "Warehouse"}} {
+		lib.AddSigner(control.NewSigner{By: dana, Time: day(1, 8), UserID: s.who.UserID, Name: s.name, Roles: []string{s.role}, Key: s.who.Key.PublicKey()})
 	}
+	lib.Add(control.Addition{File: "demo.toml", Source: []byte(master), By: ann, Time: day(1, 9)})
+	lib.Approve(control.Approval{Document: "MBR-DEMO-1", Revision: 1, Meaning: bmr.MeaningAuthored, By: ann, Time: day(1, 10)})
+	lib.Approve(control.Approval{Document: "MBR-DEMO-1", Revision: 1, Meaning: bmr.MeaningApproved, By: quinn, Time: day(1, 10)})
 
 	out := filepath.Join(dir, "issued")
 	os.Mkdir(out, 0o755)
@@ -62,7 +68,6 @@ func ExampleLibrary_Issue() {
 		fmt.Printf("%s: copy %d of %d, revision %d\n", filepath.Base(c.Path), c.Copy, c.Copies, c.Revision)
 	}
 
-	rolf := control.Signer{Name: "Rolf Reconciler", UserID: "rrecon"}
 	lib.Return(copies[0].Serial, control.Reconciliation{By: rolf, Time: day(9, 16), Pages: copies[0].Pages})
 	_, err = lib.Return(copies[0].Serial, control.Reconciliation{By: rolf, Time: day(9, 17), Pages: copies[0].Pages})
 	fmt.Println(err)

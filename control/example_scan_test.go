@@ -21,12 +21,17 @@ func ExampleLibrary_ReturnScanned() {
 	defer os.RemoveAll(dir)
 	cet := time.FixedZone("CET", 3600)
 	day := func(d, h int) time.Time { return time.Date(2026, 3, d, h, 0, 0, 0, cet) }
-	ann := control.Signer{Name: "Ann Author", UserID: "aauthor", Role: "Author"}
-	quinn := control.Signer{Name: "Quinn QA", UserID: "qqa", Role: "QA"}
-	lib, _ := control.Init(filepath.Join(dir, "lib"), bmr.DefaultPolicy(), ann, day(1, 8))
+	dana := control.Actor{UserID: "ddoc", Name: "Dana Doc", Key: newKey("dana")}
+	ann := control.Actor{UserID: "aauthor", Key: newKey("ann")}
+	quinn := control.Actor{UserID: "qqa", Key: newKey("quinn")}
+	rolf := control.Actor{UserID: "rrecon", Key: newKey("rolf")}
+	lib, _ := control.Init(filepath.Join(dir, "lib"), control.InitRequest{Policy: bmr.DefaultPolicy(), By: dana, Time: day(1, 8)})
+	lib.AddSigner(control.NewSigner{By: dana, Time: day(1, 8), UserID: ann.UserID, Name: "Ann Author", Roles: []string{"Author"}, Key: ann.Key.PublicKey()})
+	lib.AddSigner(control.NewSigner{By: dana, Time: day(1, 8), UserID: quinn.UserID, Name: "Quinn QA", Roles: []string{"QA"}, Key: quinn.Key.PublicKey()})
+	lib.AddSigner(control.NewSigner{By: dana, Time: day(1, 8), UserID: rolf.UserID, Name: "Rolf Reconciler", Roles: []string{"Warehouse"}, Key: rolf.Key.PublicKey()})
 	lib.Add(control.Addition{File: "demo.toml", Source: []byte(master), By: ann, Time: day(1, 9)})
-	lib.Approve("MBR-DEMO-1", 1, bmr.Approval{Name: ann.Name, UserID: ann.UserID, Role: ann.Role, Meaning: bmr.MeaningAuthored, Time: day(1, 10)})
-	lib.Approve("MBR-DEMO-1", 1, bmr.Approval{Name: quinn.Name, UserID: quinn.UserID, Role: quinn.Role, Meaning: bmr.MeaningApproved, Time: day(1, 10)})
+	lib.Approve(control.Approval{Document: "MBR-DEMO-1", Revision: 1, Meaning: bmr.MeaningAuthored, By: ann, Time: day(1, 10)})
+	lib.Approve(control.Approval{Document: "MBR-DEMO-1", Revision: 1, Meaning: bmr.MeaningApproved, By: quinn, Time: day(1, 10)})
 	fourPages := control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
 		_, err := io.WriteString(w, "%PDF-1.7 (a stand-in for the renderer)\n")
 		return 4, err
@@ -48,7 +53,6 @@ func ExampleLibrary_ReturnScanned() {
 			{Scan: 5, At: 5, Codes: codeOf(4)},
 		},
 	}
-	rolf := control.Signer{Name: "Rolf Reconciler", UserID: "rrecon"}
 	res, err := lib.ReturnScanned(c.Serial, control.Reconciliation{By: rolf, Time: day(9, 16), AddedPages: 1}, s)
 	if err != nil {
 		fmt.Println(err)

@@ -21,7 +21,7 @@ func TestExampleLibrary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.OK() || rep.Journal.Records != 11 {
+	if !rep.OK() || rep.Journal.Records != 16 || !rep.Signatures.OK() || rep.Signatures.Signed != 16 {
 		t.Fatalf("verify: %d records, %v %v", rep.Journal.Records, rep.Journal.Findings, rep.Files)
 	}
 	for on, want := range map[string]string{

@@ -1,23 +1,62 @@
 package control
 
 import (
+	"crypto/ed25519"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/bmrkit/bmrkit/bmr"
 )
 
 var (
-	ann   = Signer{Name: "Ann Author", UserID: "aauthor", Role: "Author"}
-	quinn = Signer{Name: "Quinn QA", UserID: "qqa", Role: "QA"}
-	priya = Signer{Name: "Priya Prod", UserID: "pprod", Role: "Production"}
+	dana  = Actor{UserID: "ddoc", Key: testKey("ddoc")}
+	ann   = Actor{UserID: "aauthor", Key: testKey("aauthor")}
+	quinn = Actor{UserID: "qqa", Key: testKey("qqa")}
+	priya = Actor{UserID: "pprod", Key: testKey("pprod")}
 	cet   = time.FixedZone("CET", 3600)
 )
+
+// testKey returns an ed25519 key made at test time from a seed derived
+// from name, so that worker processes of the test sign with the same keys.
+func testKey(name string) Signer {
+	seed := sha256.Sum256([]byte("bmrkit test key " + name))
+	s, err := ssh.NewSignerFromKey(ed25519.NewKeyFromSeed(seed[:]))
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// people are the signers newLib registers: user id, printed name, roles.
+var people = []struct {
+	id, name string
+	roles    []string
+}{
+	{"aauthor", "Ann Author", []string{"Author"}},
+	{"qqa", "Quinn QA", []string{"QA"}},
+	{"pprod", "Priya Prod", []string{"Production"}},
+	{"iissuer", "Ida Issuer", []string{"QA"}},
+	{"rrecon", "Rolf Reconciler", []string{"Warehouse"}},
+}
+
+// register registers a signer with a test key.
+func register(t testing.TB, l *Library, id, name string, when time.Time, roles ...string) Actor {
+	t.Helper()
+	k := testKey(id)
+	if _, err := l.AddSigner(NewSigner{By: dana, Time: when, UserID: id, Name: name, Roles: roles, Key: k.PublicKey()}); err != nil {
+		t.Fatal(err)
+	}
+	return Actor{UserID: id, Key: k}
+}
 
 // at returns 2026-MM-DD hh:00 in CET.
 func at(month, day, hour int) time.Time {
@@ -79,11 +118,16 @@ title = "Blending"
 `, doc, rev, eff, rev, rev, max)
 }
 
+// newLib creates a library signed by Dana Doc (document control) with
+// the people registered as signers.
 func newLib(t testing.TB) *Library {
 	t.Helper()
-	l, err := Init(filepath.Join(t.TempDir(), "lib"), bmr.DefaultPolicy(), Signer{Name: "Dana Doc", UserID: "ddoc", Role: "Document Control"}, at(1, 1, 9))
+	l, err := Init(filepath.Join(t.TempDir(), "lib"), InitRequest{Policy: bmr.DefaultPolicy(), By: Actor{UserID: "ddoc", Name: "Dana Doc", Key: dana.Key}, Time: at(1, 1, 9)})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i, p := range people {
+		register(t, l, p.id, p.name, at(1, 1, 9).Add(time.Duration(i+1)*time.Minute), p.roles...)
 	}
 	return l
 }
@@ -97,13 +141,19 @@ func mustAdd(t testing.TB, l *Library, doc string, rev int, eff string, when tim
 	return r
 }
 
-func sign(s Signer, meaning string, when time.Time) bmr.Approval {
-	return bmr.Approval{Name: s.Name, UserID: s.UserID, Role: s.Role, Meaning: meaning, Time: when}
+func sign(s Actor, meaning string, when time.Time) Approval {
+	return Approval{By: s, Meaning: meaning, Time: when}
 }
 
-func mustApprove(t testing.TB, l *Library, doc string, rev int, a bmr.Approval) {
+// of names the revision an approval signs.
+func of(doc string, rev int, a Approval) Approval {
+	a.Document, a.Revision = doc, rev
+	return a
+}
+
+func mustApprove(t testing.TB, l *Library, doc string, rev int, a Approval) {
 	t.Helper()
-	if err := l.Approve(doc, rev, a); err != nil {
+	if err := l.Approve(of(doc, rev, a)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -178,4 +228,18 @@ func copyDir(t testing.TB, from, to string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+var (
+	libraryIDs = regexp.MustCompile(`library: \\"[0-9a-f]{32}\\"`)
+	sshsigs    = regexp.MustCompile(`"sshsig":"[A-Za-z0-9+/=]+"`)
+	hashes     = regexp.MustCompile(`"(prev|hash)":"[0-9a-f]{64}"`)
+)
+
+// unrandom replaces what differs from run to run in a journal (the
+// library's random id, and so the signatures and hashes) for goldens.
+func unrandom(s string) string {
+	s = libraryIDs.ReplaceAllString(s, `library: \"LIBRARY-ID\"`)
+	s = sshsigs.ReplaceAllString(s, `"sshsig":"SSHSIG"`)
+	return hashes.ReplaceAllString(s, `"$1":"HASH"`)
 }

@@ -64,7 +64,7 @@ type IssuedCopy struct {
 	// Copy and Copies are "copy n of m"; 0 for a reference print.
 	Copy, Copies int
 	// By issued the copy at Time, for Purpose.
-	By      Signer
+	By      Person
 	Time    time.Time
 	Purpose string
 	// ValidUntil is the last day a reference print is valid.
@@ -93,9 +93,9 @@ type IssueRequest struct {
 	Batch    string
 	// Copies is the number of copies, from 1 to MaxCopies.
 	Copies int
-	// By is the issuer: printed name and user id are required, the role
-	// is optional.
-	By Signer
+	// By is the issuer, who signs the register records with their key;
+	// the role is optional.
+	By Actor
 	// Purpose is printed on every page, e.g. "Production"; optional.
 	Purpose string
 	// Time is the issue time. The revision effective on its date is
@@ -116,7 +116,7 @@ type ReferenceRequest struct {
 	Document string
 	// Revision, when not 0, must be the revision effective at Time.
 	Revision   int
-	By         Signer
+	By         Actor
 	Time       time.Time
 	ValidUntil bmr.Date
 	Purpose    string
@@ -129,7 +129,7 @@ type ReissueRequest struct {
 	// still be reconciled (voided, destroyed, lost or, if found, returned).
 	Serial string
 	Reason string
-	By     Signer
+	By     Actor
 	Time   time.Time
 	OutDir string
 }
@@ -165,7 +165,7 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 	on := bmr.DateOf(req.Time)
 	var out []IssuedCopy
 	var tpl *bmr.Template
-	_, err := l.reg.Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
+	_, err := l.registerUpdate(req.By, req.Time, func(evs []RegisterEvent, who Person) ([]RegisterEvent, error) {
 		b, err := newBook(evs)
 		if err != nil {
 			return nil, err
@@ -187,7 +187,7 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 				return nil, err
 			}
 			out[i] = IssuedCopy{Serial: s.String(), Type: Controlled, Document: req.Document, Revision: rev.Revision,
-				Fingerprint: rev.Fingerprint, Batch: req.Batch, Copy: i + 1, Copies: req.Copies, By: req.By, Time: req.Time,
+				Fingerprint: rev.Fingerprint, Batch: req.Batch, Copy: i + 1, Copies: req.Copies, By: who, Time: req.Time,
 				Purpose: req.Purpose, Approvals: approvals, Policy: l.policy}
 			res[i] = out[i].reservation(s.Sequence)
 		}
@@ -196,7 +196,7 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 	if err != nil {
 		return nil, registerRefusal(err)
 	}
-	return l.print(tpl, out, p, req.OutDir, req.Progress)
+	return l.print(req.By, tpl, out, p, req.OutDir, req.Progress)
 }
 
 // Reference prints and records a reference print of the revision
@@ -220,7 +220,7 @@ func (l *Library) Reference(req ReferenceRequest, p Printer) (*IssuedCopy, error
 	}
 	var out []IssuedCopy
 	var tpl *bmr.Template
-	_, err := l.reg.Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
+	_, err := l.registerUpdate(req.By, req.Time, func(evs []RegisterEvent, who Person) ([]RegisterEvent, error) {
 		b, err := newBook(evs)
 		if err != nil {
 			return nil, err
@@ -235,14 +235,14 @@ func (l *Library) Reference(req ReferenceRequest, p Printer) (*IssuedCopy, error
 			return nil, err
 		}
 		out = []IssuedCopy{{Serial: s.String(), Type: Uncontrolled, Document: req.Document, Revision: rev.Revision,
-			Fingerprint: rev.Fingerprint, By: req.By, Time: req.Time, Purpose: req.Purpose, ValidUntil: req.ValidUntil,
+			Fingerprint: rev.Fingerprint, By: who, Time: req.Time, Purpose: req.Purpose, ValidUntil: req.ValidUntil,
 			Approvals: approvals, Policy: l.policy}}
 		return []RegisterEvent{out[0].reservation(s.Sequence)}, nil
 	})
 	if err != nil {
 		return nil, registerRefusal(err)
 	}
-	cs, err := l.print(tpl, out, p, req.OutDir, nil)
+	cs, err := l.print(req.By, tpl, out, p, req.OutDir, nil)
 	if len(cs) == 0 {
 		return nil, err
 	}
@@ -267,7 +267,7 @@ func (l *Library) Reissue(req ReissueRequest, p Printer) (*IssuedCopy, error) {
 	on := bmr.DateOf(req.Time)
 	var out []IssuedCopy
 	var tpl *bmr.Template
-	_, err := l.reg.Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
+	_, err := l.registerUpdate(req.By, req.Time, func(evs []RegisterEvent, who Person) ([]RegisterEvent, error) {
 		b, err := newBook(evs)
 		if err != nil {
 			return nil, err
@@ -292,14 +292,14 @@ func (l *Library) Reissue(req ReissueRequest, p Printer) (*IssuedCopy, error) {
 			return nil, err
 		}
 		out = []IssuedCopy{{Serial: s.String(), Type: Controlled, Document: o.Document, Revision: o.Revision,
-			Fingerprint: rev.Fingerprint, Batch: o.Batch, Copy: o.Copy, Copies: o.Copies, By: req.By, Time: req.Time,
+			Fingerprint: rev.Fingerprint, Batch: o.Batch, Copy: o.Copy, Copies: o.Copies, By: who, Time: req.Time,
 			Purpose: "Re-issue of " + o.Serial, ReissueOf: o.Serial, Reason: req.Reason, Approvals: approvals, Policy: l.policy}}
 		return []RegisterEvent{out[0].reservation(s.Sequence)}, nil
 	})
 	if err != nil {
 		return nil, registerRefusal(err)
 	}
-	cs, err := l.print(tpl, out, p, req.OutDir, nil)
+	cs, err := l.print(req.By, tpl, out, p, req.OutDir, nil)
 	if len(cs) == 0 {
 		return nil, err
 	}
@@ -315,9 +315,9 @@ func (c *IssuedCopy) reservation(seq int) RegisterEvent {
 
 // checkRequest checks what every issue needs: who and when, a sane text,
 // an output directory and a printer.
-func checkRequest(by Signer, at time.Time, what, text string, max int, dir string, p Printer) error {
-	if err := checkActor(by, at); err != nil {
-		return err
+func checkRequest(by Actor, at time.Time, what, text string, max int, dir string, p Printer) error {
+	if at.IsZero() {
+		return refuse(RuleIssuer, "the time is missing: the register says who acted and when")
 	}
 	if err := checkText(what, text, max); err != nil {
 		return err
@@ -334,7 +334,7 @@ func checkRequest(by Signer, at time.Time, what, text string, max int, dir strin
 // checkActor refuses a person without printed name or user id, or an
 // action without time. The role is optional for issuance and
 // reconciliation.
-func checkActor(by Signer, at time.Time) error {
+func checkActor(by Person, at time.Time) error {
 	var missing []string
 	if strings.TrimSpace(by.Name) == "" {
 		missing = append(missing, "printed name")

@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -10,8 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/internal/journal"
 )
 
 // timedPrinter and timedRegister add up the time spent rendering and in
@@ -36,14 +40,14 @@ type timedRegister struct {
 	spent time.Duration
 }
 
-func (t *timedRegister) Update(fn func([]control.RegisterEvent) ([]control.RegisterEvent, error)) ([]control.RegisterEvent, error) {
+func (t *timedRegister) Update(fn func([]control.RegisterEvent) ([]control.RegisterEvent, error), seal func(journal.Head) (json.RawMessage, error)) ([]control.RegisterEvent, error) {
 	start := time.Now()
 	defer func() {
 		t.mu.Lock()
 		t.spent += time.Since(start)
 		t.mu.Unlock()
 	}()
-	return t.Register.Update(fn)
+	return t.Register.Update(fn, seal)
 }
 
 // BenchmarkIssue100 issues 100 copies of the largest shipped template
@@ -73,7 +77,7 @@ func BenchmarkIssue100(b *testing.B) {
 	reg := &timedRegister{Register: lib.Register()}
 	lib = lib.WithRegister(reg)
 	p := &timedPrinter{p: renderPrinter("Acme Pharma, Basel")}
-	by := control.Signer{Name: "Ida Issuer", UserID: "iissuer"}
+	by := control.Actor{UserID: "iissuer", Key: exampleKey(b, "iissuer")}
 	const copies = 100
 	var total time.Duration
 	i := 0
@@ -94,4 +98,19 @@ func BenchmarkIssue100(b *testing.B) {
 	b.ReportMetric(100*p.spent.Seconds()/total.Seconds(), "render-%")
 	b.ReportMetric(100*reg.spent.Seconds()/total.Seconds(), "register-%")
 	b.ReportMetric(100*(total-p.spent-reg.spent).Seconds()/total.Seconds(), "write-%")
+}
+
+// exampleKey reads a test key of the example library
+// (examples/library/test-keys, public test keys for the examples only).
+func exampleKey(t testing.TB, user string) control.Signer {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "examples", "library", "test-keys", user))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ssh.ParsePrivateKey(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

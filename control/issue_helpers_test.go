@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/sshsig"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -33,9 +34,11 @@ func checkGolden(t *testing.T, path, got string) {
 }
 
 var (
-	ida   = Signer{Name: "Ida Issuer", UserID: "iissuer", Role: "QA"}
-	rolf  = Signer{Name: "Rolf Reconciler", UserID: "rrecon"}
+	ida   = Actor{UserID: "iissuer", Key: testKey("iissuer")}
+	rolf  = Actor{UserID: "rrecon", Key: testKey("rrecon")}
 	pages = 3 // pages of a stub print
+	// idaKey is the fingerprint of Ida's key.
+	idaKey = sshsig.Fingerprint(ida.Key.PublicKey())
 )
 
 // stubPrinter writes a small text "PDF" naming the copy, fast enough for
@@ -94,6 +97,6 @@ func states(t testing.TB, l *Library) map[string]CopyStatus {
 	return m
 }
 
-func recon(by Signer, when time.Time, reason string) Reconciliation {
+func recon(by Actor, when time.Time, reason string) Reconciliation {
 	return Reconciliation{By: by, Time: when, Reason: reason}
 }

@@ -27,7 +27,6 @@ import (
 // once Issue has returned. With ISSUE_HELPER_KILL_AT=k its printer kills
 // the process (SIGKILL) when asked for its k-th copy.
 func issueHelper(dir string) int {
-	id := os.Getenv("ISSUE_HELPER_ID")
 	n, _ := strconv.Atoi(os.Getenv("ISSUE_HELPER_N"))
 	per, _ := strconv.Atoi(os.Getenv("ISSUE_HELPER_PER"))
 	killAt, _ := strconv.Atoi(os.Getenv("ISSUE_HELPER_KILL_AT"))
@@ -45,7 +44,7 @@ func issueHelper(dir string) int {
 		return stubPrinter(w, t, c)
 	})
 	w := bufio.NewWriter(os.Stdout)
-	by := Signer{Name: "Issuer " + id, UserID: id}
+	by := Actor{UserID: "iissuer", Key: testKey("iissuer")}
 	for i, done := 0, 0; n == 0 || done < n; i++ {
 		req := IssueRequest{Document: doc, Batch: fmt.Sprintf("B%d", 1+i%2), Copies: per, By: by, Time: at(3, 5, 8), OutDir: filepath.Join(dir, "out")}
 		cs, err := l.Issue(req, p)

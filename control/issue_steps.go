@@ -26,7 +26,7 @@ const completeEvery = 10
 // dir and records them as issued, completeEvery at a time. It returns the
 // copies recorded as issued. When printing fails, the copies printed so
 // far are recorded and the others voided.
-func (l *Library) print(t *bmr.Template, cs []IssuedCopy, p Printer, dir string, progress func(int, int)) ([]IssuedCopy, error) {
+func (l *Library) print(by Actor, t *bmr.Template, cs []IssuedCopy, p Printer, dir string, progress func(int, int)) ([]IssuedCopy, error) {
 	var done []IssuedCopy
 	var gone []string // reservations reconciled while their copy was printed
 	from := 0         // cs[from:i] are printed, not yet recorded
@@ -34,7 +34,7 @@ func (l *Library) print(t *bmr.Template, cs []IssuedCopy, p Printer, dir string,
 		if err := syncDir(dir); err != nil { // the new PDFs' directory entries
 			return err
 		}
-		ok, g, err := l.complete(cs[from:upto])
+		ok, g, err := l.complete(by, cs[from:upto])
 		done, gone = append(done, ok...), append(gone, g...)
 		from = upto
 		return err
@@ -43,7 +43,7 @@ func (l *Library) print(t *bmr.Template, cs []IssuedCopy, p Printer, dir string,
 	for i := range cs {
 		if perr := printOne(t, &cs[i], p, dir); perr != nil {
 			perr = fmt.Errorf("%s could not be printed: %w", copyName(&cs[i]), perr)
-			err = errors.Join(perr, record(i), l.voidUnprinted(cs[i:], perr))
+			err = errors.Join(perr, record(i), l.voidUnprinted(by, cs[i:], perr))
 			break
 		}
 		if progress != nil {
@@ -51,7 +51,7 @@ func (l *Library) print(t *bmr.Template, cs []IssuedCopy, p Printer, dir string,
 		}
 		if i+1-from == completeEvery || i+1 == len(cs) {
 			if rerr := record(i + 1); rerr != nil {
-				err = errors.Join(rerr, l.voidUnprinted(cs[i+1:], rerr))
+				err = errors.Join(rerr, l.voidUnprinted(by, cs[i+1:], rerr))
 				break
 			}
 		}
@@ -145,11 +145,11 @@ func (c *IssuedCopy) completion() RegisterEvent {
 // (the report lists them, to be voided), or issued if the append reached
 // the log before failing. It returns the copies recorded, and those whose
 // reservation was gone.
-func (l *Library) complete(cs []IssuedCopy) (ok []IssuedCopy, gone []string, err error) {
+func (l *Library) complete(by Actor, cs []IssuedCopy) (ok []IssuedCopy, gone []string, err error) {
 	if len(cs) == 0 {
 		return nil, nil, nil
 	}
-	_, err = l.reg.Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
+	_, err = l.registerUpdate(by, cs[0].Time, func(evs []RegisterEvent, _ Person) ([]RegisterEvent, error) {
 		b, err := newBook(evs)
 		if err != nil {
 			return nil, err
@@ -180,7 +180,7 @@ func (l *Library) complete(cs []IssuedCopy) (ok []IssuedCopy, gone []string, err
 
 // voidUnprinted voids the reservations of copies that were not printed
 // because of cause.
-func (l *Library) voidUnprinted(cs []IssuedCopy, cause error) error {
+func (l *Library) voidUnprinted(by Actor, cs []IssuedCopy, cause error) error {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -188,7 +188,7 @@ func (l *Library) voidUnprinted(cs []IssuedCopy, cause error) error {
 	if r := []rune(reason); len(r) > maxReason {
 		reason = string(r[:maxReason-1]) + "…"
 	}
-	_, err := l.reg.Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
+	_, err := l.registerUpdate(by, cs[0].Time, func(evs []RegisterEvent, _ Person) ([]RegisterEvent, error) {
 		b, err := newBook(evs)
 		if err != nil {
 			return nil, err

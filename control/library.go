@@ -39,19 +39,21 @@ type Library struct {
 	policy bmr.Policy
 	audit  *journal.Journal
 	reg    Register // the issuance register (register.go)
+	cache  *sigCache
 }
 
-// Signer identifies a person who performs or signs an action.
-type Signer struct {
+// Person is who performed or signed a recorded action, as the record
+// states it.
+type Person struct {
 	Name   string `json:"name"`    // printed name
 	UserID string `json:"user_id"` // unique user id
 	Role   string `json:"role"`    // e.g. Author, QA
 }
 
 // String returns "Name (user id)".
-func (s Signer) String() string { return fmt.Sprintf("%s (%s)", s.Name, s.UserID) }
+func (s Person) String() string { return fmt.Sprintf("%s (%s)", s.Name, s.UserID) }
 
-func (s Signer) check(at time.Time) error {
+func (s Person) check(at time.Time) error {
 	var missing []string
 	if strings.TrimSpace(s.Name) == "" {
 		missing = append(missing, "printed name")
@@ -181,15 +183,59 @@ func validMeaning(m string) bool {
 	return m == bmr.MeaningAuthored || m == bmr.MeaningReviewed || m == bmr.MeaningApproved
 }
 
-// Init creates a library in dir (created if needed) with the given
-// approval policy, and records who created it in the audit trail. It
-// refuses a directory that already holds a library.
-func Init(dir string, p bmr.Policy, by Signer, at time.Time) (*Library, error) {
-	if err := by.check(at); err != nil {
+// InitRequest creates a library.
+type InitRequest struct {
+	// Policy is the approval policy written to library.toml.
+	Policy bmr.Policy
+	// By is the person who creates the library. They become its first
+	// signer: the record that creates the library registers By.Key for
+	// By.UserID with the printed name By.Name and the roles Roles plus
+	// Document Control, and is signed with that key. By.Key may be nil
+	// only with Unsigned.
+	By    Actor
+	Roles []string
+	Time  time.Time
+	// Unsigned creates a library whose records need no signatures and
+	// whose approvals count without one: for demonstrations and tests
+	// only. Every status and print of such a library says so.
+	Unsigned bool
+}
+
+// Init creates a library in dir (created if needed) with the approval
+// policy of req, and records who created it in the audit trail. Unless
+// req.Unsigned, the library requires signatures from its first record on,
+// and req.By becomes its first signer (see InitRequest). It refuses a
+// directory that already holds a library.
+func Init(dir string, req InitRequest) (*Library, error) {
+	by := req.By
+	founder := Person{Name: by.Name, UserID: by.UserID, Role: RoleDocumentControl}
+	if err := founder.check(req.Time); err != nil {
 		return nil, err
 	}
-	if err := checkPolicy(p); err != nil {
+	if by.Key == nil && !req.Unsigned {
+		return nil, refuse(RuleSignature, "a library requires signatures: the person who creates it signs with their own key and becomes its first signer (or create a library without signatures, for demonstrations only)")
+	}
+	if err := checkPolicy(req.Policy); err != nil {
 		return nil, refuse(RuleSettings, "the approval policy is not valid: %v", err)
+	}
+	id, err := newLibraryID()
+	if err != nil {
+		return nil, err
+	}
+	ev := Event{Action: ActionInit, Time: req.Time, By: founder, Reason: "library created", Library: id, Signatures: SignaturesRequired}
+	if req.Unsigned {
+		ev.Signatures = SignaturesOptional
+	}
+	pol := policyRecord(req.Policy)
+	ev.Policy = &pol
+	var first signer
+	if by.Key != nil {
+		reg, err := newRegistration(by.UserID, by.Name, append([]string{RoleDocumentControl}, req.Roles...), by.Key.PublicKey(), time.Time{}, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		ev.Subject = &reg
+		first = signer{who: founder, key: by.Key}
 	}
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return nil, err
@@ -202,7 +248,7 @@ func Init(dir string, p bmr.Policy, by Signer, at time.Time) (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, err = f.Write(encodeSettings(p))
+	_, err = f.Write(encodeSettings(req.Policy))
 	if err == nil {
 		err = f.Sync()
 	}
@@ -219,14 +265,19 @@ func Init(dir string, p bmr.Policy, by Signer, at time.Time) (*Library, error) {
 	if err := l.audit.Init(); err != nil {
 		return nil, err
 	}
-	pol := policyRecord(p)
-	ev := Event{Action: ActionInit, Time: at, By: by, Policy: &pol, Reason: "library created"}
-	if _, err := l.audit.Update(func(recs []journal.Record) ([]json.RawMessage, error) {
+	t := &trail{reg: newRegistry(), id: id}
+	if _, err := l.audit.UpdateSealed(func(recs []journal.Record) ([]json.RawMessage, error) {
 		if len(recs) > 0 {
 			return nil, refuse(RuleLibraryExists, "%s already has an audit trail", dir)
 		}
+		if err := t.signEvent(first, &ev, 1); err != nil {
+			return nil, err
+		}
 		return encodeEvents(ev)
-	}); err != nil {
+	}, sealer(first, id, auditName)); err != nil {
+		return nil, err
+	}
+	if err := l.writeSigners(); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -250,7 +301,7 @@ func Open(dir string) (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Library{dir: dir, policy: p, audit: j, reg: OpenFileRegister(dir)}, nil
+	return &Library{dir: dir, policy: p, audit: j, reg: OpenFileRegister(dir), cache: &sigCache{}}, nil
 }
 
 // Dir returns the library's directory.

@@ -8,9 +8,9 @@ import (
 // Reconciliation is what is recorded when a copy is accounted for: who,
 // when, and for a return the page count, otherwise the reason.
 type Reconciliation struct {
-	// By and Time say who reconciled the copy and when; printed name and
-	// user id are required, the role is optional.
-	By   Signer
+	// By and Time say who reconciled the copy and when; By signs the
+	// register record. The role is optional.
+	By   Actor
 	Time time.Time
 	// Reason is required to void, destroy or declare lost, optional (a
 	// note) on return.
@@ -60,8 +60,8 @@ func (l *Library) Lost(serial string, r Reconciliation) (*CopyState, error) {
 // when not nil, completes the event under the register's lock (a return
 // from a scan adds what the scan shows).
 func (l *Library) reconcile(kind EventKind, serial string, r Reconciliation, fill func(*book, *CopyState, *RegisterEvent) error) (*CopyState, error) {
-	if err := checkActor(r.By, r.Time); err != nil {
-		return nil, err
+	if r.Time.IsZero() {
+		return nil, refuse(RuleIssuer, "the time is missing: the register says who acted and when")
 	}
 	if kind != EventReturned && strings.TrimSpace(r.Reason) == "" {
 		return nil, refuse(RuleReason, "a copy is %s only with a reason", kind)
@@ -73,7 +73,7 @@ func (l *Library) reconcile(kind EventKind, serial string, r Reconciliation, fil
 		return nil, err
 	}
 	var out CopyState
-	recs, err := l.reg.Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
+	recs, err := l.registerUpdate(r.By, r.Time, func(evs []RegisterEvent, who Person) ([]RegisterEvent, error) {
 		b, err := newBook(evs)
 		if err != nil {
 			return nil, err
@@ -92,7 +92,7 @@ func (l *Library) reconcile(kind EventKind, serial string, r Reconciliation, fil
 		case r.Time.Before(c.IssuedAt):
 			return nil, refuse(RuleTimeOrder, "the time %s is before copy %s was issued (%s)", r.Time.Format(time.RFC3339), serial, c.IssuedAt.Format(time.RFC3339))
 		}
-		e := RegisterEvent{Kind: kind, Serial: serial, Time: r.Time, By: r.By, PDFSHA256: c.PDFSHA256,
+		e := RegisterEvent{Kind: kind, Serial: serial, Time: r.Time, By: who, PDFSHA256: c.PDFSHA256,
 			PagesReceived: r.Pages, AddedPages: r.AddedPages, Reason: r.Reason}
 		if fill != nil {
 			if err := fill(b, c, &e); err != nil {

@@ -57,8 +57,8 @@ func TestReconcile(t *testing.T) {
 			return l.Return(s3, Reconciliation{By: rolf, Time: at(3, 10, 9), Pages: 3, AddedPages: -1})
 		}, RulePages, "the number of added pages cannot be negative (-1)"},
 		{func() (*CopyState, error) {
-			return l.Return(s3, Reconciliation{By: Signer{Name: "X"}, Time: at(3, 10, 9), Pages: 3})
-		}, RuleIssuer, "the user id is missing: the register says who acted and when"},
+			return l.Return(s3, Reconciliation{By: Actor{Name: "X"}, Time: at(3, 10, 9), Pages: 3})
+		}, RuleSignature, "this library requires signatures: sign with the key registered for you (no key was given)"},
 		{func() (*CopyState, error) { return l.Return(s3, Reconciliation{By: rolf, Time: at(3, 5, 7), Pages: 3}) }, RuleTimeOrder, "the time 2026-03-05T07:00:00+01:00 is before copy MBR-T-1-R01-B26-0412-0003 was issued (2026-03-05T08:00:00+01:00)"},
 		{func() (*CopyState, error) { return l.Void(s3, recon(rolf, at(3, 10, 9), "line one\nline two")) }, RuleText, "the reason contains a line break or control character: it must fit on one line"},
 	}
@@ -162,8 +162,8 @@ func TestReconciliationReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An interrupted issue: a reservation with no issued record.
-	if _, err := l.Register().Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
-		return []RegisterEvent{{Kind: EventReserved, Serial: "MBR-T-1-R01-B26-0413-0003", Time: at(3, 21, 8), By: ida, Type: Controlled,
+	if _, err := l.registerUpdate(ida, at(3, 21, 8), func(evs []RegisterEvent, who Person) ([]RegisterEvent, error) {
+		return []RegisterEvent{{Kind: EventReserved, Serial: "MBR-T-1-R01-B26-0413-0003", Time: at(3, 21, 8), By: who, Type: Controlled,
 			Document: doc, Revision: 1, Batch: "B26-0413", Sequence: 3, Copy: 1, Copies: 1}}, nil
 	}); err != nil {
 		t.Fatal(err)
@@ -232,7 +232,7 @@ func TestPrinterFailure(t *testing.T) {
 		}
 	}
 	c, _ := l.Copy("MBR-T-1-R01-B9-0014")
-	if c.Closed.Reason != "not issued: copy 13 of 15 (MBR-T-1-R01-B9-0013) could not be printed: printer jammed" || c.Closed.By != ida {
+	if c.Closed.Reason != "not issued: copy 13 of 15 (MBR-T-1-R01-B9-0013) could not be printed: printer jammed" || c.Closed.By.UserID != ida.UserID {
 		t.Errorf("voided %+v", c.Closed)
 	}
 	if ents, _ := os.ReadDir(out); len(ents) != 12 {

@@ -42,6 +42,10 @@ const (
 	RuleRetireRole       Rule = "retire-role"         // only the approving role retires
 	RuleNotEffective     Rule = "not-effective"       // no revision is effective on the date
 	RuleAuditTrail       Rule = "audit-trail"         // the audit trail does not verify
+	RuleSignature        Rule = "signature"           // no key, or a key that may not sign this
+	RuleSignerChange     Rule = "signer-change"       // a signer change the rules do not allow
+	RuleOneKey           Rule = "one-key"             // one key signs for one person only
+	RuleReview           Rule = "review"              // a review sign-off the rules do not allow
 )
 
 // RefusalError is an action refused by a document-control rule. Its

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/sshsig"
 )
 
 // TestRefusals checks every refusal with the exact sentence users see,
@@ -30,8 +31,8 @@ func TestRefusals(t *testing.T) {
 			return err
 		}
 	}
-	approve := func(rev int, s Signer, meaning string, when time.Time) func(*Library) error {
-		return func(l *Library) error { return l.Approve(doc, rev, sign(s, meaning, when)) }
+	approve := func(rev int, s Actor, meaning string, when time.Time) func(*Library) error {
+		return func(l *Library) error { return l.Approve(of(doc, rev, sign(s, meaning, when))) }
 	}
 	retire := func(rev int, r Retirement) func(*Library) error {
 		return func(l *Library) error { return l.Retire(doc, rev, r) }
@@ -66,10 +67,14 @@ func TestRefusals(t *testing.T) {
 		}, add(tpl(doc, 1, "2026-03-01", "14")), RuleExists, "revision 1 of MBR-T-1 is retired and is never replaced: add the change as revision 2"},
 		{"effective dates move forward", base, add(tpl(doc, 2, "2026-03-01", "12")), RuleEffectiveOrder,
 			"revision 2 of MBR-T-1 takes effect on 2026-03-01, not after revision 1 (2026-03-01): effective dates must move forward"},
-		{"signer without a role", nil, func(l *Library) error {
-			_, err := l.Add(Addition{File: "new.toml", Source: tpl(doc, 1, "2026-03-01", "12"), By: Signer{Name: "Ann Author", UserID: "aauthor"}, Time: at(2, 1, 9)})
+		{"a name typed is not the registered one", nil, func(l *Library) error {
+			_, err := l.Add(Addition{File: "new.toml", Source: tpl(doc, 1, "2026-03-01", "12"), By: Actor{UserID: "aauthor", Name: "Anne Autor", Key: ann.Key}, Time: at(2, 1, 9)})
 			return err
-		}, RuleSigner, "the signer's role is missing: every record says who acted, in which role, and when"},
+		}, RuleSignature, `the printed name "Anne Autor" is not the name registered for aauthor ("Ann Author"): the name comes from the signers table`},
+		{"a key no one registered", nil, func(l *Library) error {
+			_, err := l.Add(Addition{File: "new.toml", Source: tpl(doc, 1, "2026-03-01", "12"), By: Actor{UserID: "aauthor", Key: testKey("eve")}, Time: at(2, 1, 9)})
+			return err
+		}, RuleSignature, "the key " + sshsig.Fingerprint(testKey("eve").PublicKey()) + ` is not registered in this library: document control registers signers ("bmrkit library signer add")`},
 		{"a file dropped into the folder", func(t *testing.T, l *Library) {
 			os.MkdirAll(filepath.Join(l.Dir(), doc), 0o755)
 			writeFile(t, filepath.Join(l.Dir(), doc, "rev-001.toml"), tpl(doc, 1, "2026-03-01", "12"))
@@ -83,7 +88,9 @@ func TestRefusals(t *testing.T) {
 			"the signer's time is missing: every record says who acted, in which role, and when"},
 		{"approval in the wrong role", base, approve(1, priya, bmr.MeaningApproved, at(1, 12, 9)), RuleRole,
 			"a signature as approved must be given in the role QA (library.toml), not Production"},
-		{"no such master", nil, func(l *Library) error { return l.Approve("MBR-NONE", 1, sign(ann, bmr.MeaningAuthored, at(1, 12, 9))) },
+		{"no such master", nil, func(l *Library) error {
+			return l.Approve(of("MBR-NONE", 1, sign(ann, bmr.MeaningAuthored, at(1, 12, 9))))
+		},
 			RuleNoSuchDocument, "the library has no master MBR-NONE"},
 		{"no such revision", base, approve(2, quinn, bmr.MeaningApproved, at(1, 12, 9)), RuleNoSuchRevision, "MBR-T-1 has no revision 2"},
 		{"revision 0", base, approve(0, quinn, bmr.MeaningApproved, at(1, 12, 9)), RuleRevisionNumber,
@@ -165,14 +172,17 @@ func TestInitAndOpenRefusals(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Open(dir)
 	wantRefusal(t, err, RuleNotLibrary, dir+` is not a template library: it has no library.toml (create one with "bmrkit library init `+dir+`")`)
-	_, err = Init(dir, bmr.Policy{}, ann, at(1, 1, 9))
+	founder := Actor{UserID: "ddoc", Name: "Dana Doc", Key: dana.Key}
+	_, err = Init(dir, InitRequest{By: founder, Time: at(1, 1, 9)})
 	wantRefusal(t, err, RuleSettings, "the approval policy is not valid: no approvals are required: list at least one [[approvals.required]]")
-	_, err = Init(dir, bmr.DefaultPolicy(), Signer{Name: "Ann"}, time.Time{})
-	wantRefusal(t, err, RuleSigner, "the signer's user id, role, time is missing: every record says who acted, in which role, and when")
-	if _, err := Init(dir, bmr.DefaultPolicy(), ann, at(1, 1, 9)); err != nil {
+	_, err = Init(dir, InitRequest{Policy: bmr.DefaultPolicy(), By: Actor{Name: "Ann", Key: dana.Key}})
+	wantRefusal(t, err, RuleSigner, "the signer's user id, time is missing: every record says who acted, in which role, and when")
+	_, err = Init(dir, InitRequest{Policy: bmr.DefaultPolicy(), By: Actor{UserID: "ddoc", Name: "Dana Doc"}, Time: at(1, 1, 9)})
+	wantRefusal(t, err, RuleSignature, "a library requires signatures: the person who creates it signs with their own key and becomes its first signer (or create a library without signatures, for demonstrations only)")
+	if _, err := Init(dir, InitRequest{Policy: bmr.DefaultPolicy(), By: founder, Time: at(1, 1, 9)}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Init(dir, bmr.DefaultPolicy(), ann, at(1, 1, 9))
+	_, err = Init(dir, InitRequest{Policy: bmr.DefaultPolicy(), By: founder, Time: at(1, 1, 9)})
 	wantRefusal(t, err, RuleLibraryExists, dir+" is already a template library: it has a library.toml")
 	settings := filepath.Join(dir, SettingsFile)
 	for _, c := range []struct{ edit, msg string }{
@@ -242,7 +252,7 @@ func TestReplaceDraft(t *testing.T) {
 		t.Errorf("%s", got)
 	}
 	evs, _ := l.Events()
-	if e := evs[3]; e.Action != ActionAdd || e.OldStatus != bmr.StatusDraft || e.Reason != "typo in the limit" {
+	if e := evs[len(evs)-3]; e.Action != ActionAdd || e.OldStatus != bmr.StatusDraft || e.Reason != "typo in the limit" {
 		t.Errorf("replacement record %+v", e)
 	}
 }
@@ -251,7 +261,7 @@ func TestReplaceDraft(t *testing.T) {
 // problem as a diagnostic with its position, as a template would be.
 func TestSettingsDiagnostics(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := Init(dir, bmr.DefaultPolicy(), ann, at(1, 1, 9)); err != nil {
+	if _, err := Init(dir, InitRequest{Policy: bmr.DefaultPolicy(), By: Actor{UserID: "ddoc", Name: "Dana Doc", Key: dana.Key}, Time: at(1, 1, 9)}); err != nil {
 		t.Fatal(err)
 	}
 	settings := filepath.Join(dir, SettingsFile)

@@ -47,6 +47,9 @@ const (
 	EventVoided    EventKind = "voided"    // the copy (or reservation) was cancelled
 	EventDestroyed EventKind = "destroyed" // the copy was destroyed
 	EventLost      EventKind = "lost"      // the copy is lost
+	// EventReviewed is the QA sign-off of the review by exception of the
+	// record executed on a copy.
+	EventReviewed EventKind = "reviewed"
 )
 
 // CopyType tells controlled copies from reference prints.
@@ -71,7 +74,7 @@ type RegisterEvent struct {
 	// Time and By say when and by whom, as the caller gave them: the
 	// reserved and issued records of a copy both carry the issue time.
 	Time time.Time `json:"time"`
-	By   Signer    `json:"by"`
+	By   Person    `json:"by"`
 
 	// What the copy is: set on reserved records.
 	Type        CopyType `json:"type,omitempty"`
@@ -104,7 +107,23 @@ type RegisterEvent struct {
 	// scan's files with their SHA-256, what was read on each page and the
 	// findings.
 	Scan *ScanRecord `json:"scan,omitempty"`
+
+	// Review is the QA sign-off of the review by exception of the record
+	// executed on the copy (kind reviewed).
+	Review *ReviewRecord `json:"review,omitempty"`
+
+	// Signature is the record's signed statement and SSH signature (see
+	// Statement, journal "register"); nil for an unsigned record.
+	Signature *Signature `json:"signature,omitempty"`
+
+	key     string
+	problem Problem
+	why     string
 }
+
+// Key returns the SHA256 fingerprint of the key whose signature of the
+// event verified when the register was read, or "".
+func (e *RegisterEvent) Key() string { return e.key }
 
 // Register keeps the events of issuance. The file register (see
 // OpenFileRegister) is the default; an embedding tool may keep the events
@@ -117,7 +136,13 @@ type Register interface {
 	// other process, runs in between, so fn can allocate serials. The
 	// append is durable when Update returns nil. An error from fn is
 	// returned as is and nothing is appended.
-	Update(fn func(evs []RegisterEvent) ([]RegisterEvent, error)) ([]RegisterEvent, error)
+	//
+	// Events are numbered from 1 without gaps, and the events fn returns
+	// get the numbers after the last one, in order: their signatures name
+	// those numbers. seal, when not nil, is called once the new head is
+	// known and before anything is written; its value is kept as the
+	// head's seal and returned by Verify (JournalReport.Seal).
+	Update(fn func(evs []RegisterEvent) ([]RegisterEvent, error), seal func(h journal.Head) (json.RawMessage, error)) ([]RegisterEvent, error)
 	// Events returns every event, oldest first.
 	Events() ([]RegisterEvent, error)
 	// Verify checks that no event was edited, deleted, reordered or
@@ -156,9 +181,13 @@ func OpenFileRegister(dir string) *FileRegister {
 func (r *FileRegister) Path() string { return r.j.Path() }
 
 // Update implements Register.
-func (r *FileRegister) Update(fn func(evs []RegisterEvent) ([]RegisterEvent, error)) ([]RegisterEvent, error) {
+func (r *FileRegister) Update(fn func(evs []RegisterEvent) ([]RegisterEvent, error), seal func(h journal.Head) (json.RawMessage, error)) ([]RegisterEvent, error) {
 	var out []RegisterEvent
-	recs, err := r.j.Update(func(recs []journal.Record) ([]json.RawMessage, error) {
+	var sealRecs func(journal.Head, []journal.Record) (json.RawMessage, error)
+	if seal != nil {
+		sealRecs = func(h journal.Head, _ []journal.Record) (json.RawMessage, error) { return seal(h) }
+	}
+	recs, err := r.j.UpdateSealed(func(recs []journal.Record) ([]json.RawMessage, error) {
 		evs, err := r.decode(recs)
 		if err != nil {
 			return nil, err
@@ -173,7 +202,7 @@ func (r *FileRegister) Update(fn func(evs []RegisterEvent) ([]RegisterEvent, err
 			}
 		}
 		return data, nil
-	})
+	}, sealRecs)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +266,7 @@ func decodeRegister(recs []journal.Record) ([]RegisterEvent, error) {
 			return nil, &bookError{fmt.Sprintf("register record %d (line %d) is not an event of this bmrkit: %v", r.Seq, r.Line, err)}
 		}
 		switch e.Kind {
-		case EventReserved, EventIssued, EventReissued, EventReference, EventReturned, EventVoided, EventDestroyed, EventLost:
+		case EventReserved, EventIssued, EventReissued, EventReference, EventReturned, EventVoided, EventDestroyed, EventLost, EventReviewed:
 		default:
 			return nil, &bookError{fmt.Sprintf("register record %d (line %d) has the unknown kind %q (written by a newer bmrkit?)", r.Seq, r.Line, e.Kind)}
 		}
@@ -272,10 +301,16 @@ type RegisterReport struct {
 	Problems []string `json:"problems"`
 	// Copies is the number of copies (serials) in the register.
 	Copies int `json:"copies"`
+	// Signatures is the verification of every record's signature and of
+	// the signed head; nil when Journal has findings.
+	Signatures *SignatureReport `json:"signatures"`
 }
 
-// OK reports whether the register verifies and makes sense.
-func (r *RegisterReport) OK() bool { return r.Journal.OK() && len(r.Problems) == 0 }
+// OK reports whether the register verifies, its signatures count and its
+// events make sense.
+func (r *RegisterReport) OK() bool {
+	return r.Journal.OK() && len(r.Problems) == 0 && (r.Signatures == nil || r.Signatures.OK())
+}
 
 // VerifyRegister checks the issuance register: every record, the hash
 // chain, the anchor, and that the events tell a possible story. The error
@@ -298,6 +333,9 @@ func (l *Library) VerifyRegister() (*RegisterReport, error) {
 		}
 		rep.Problems = append(rep.Problems, err.Error())
 		return rep, nil
+	}
+	if rep.Signatures, err = l.registerSignatures(evs, rep.Journal); err != nil {
+		return nil, err
 	}
 	b, err := newBook(evs)
 	if err != nil {

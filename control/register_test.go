@@ -165,8 +165,12 @@ func TestRegisterNonsense(t *testing.T) {
 	if err != nil || !rep.Journal.OK() || rep.OK() || strings.Join(rep.Problems, "\n") != want {
 		t.Fatalf("verify %+v %v", rep, err)
 	}
+	// Written by another tool, the record is not signed either.
+	if f := rep.Signatures.Findings; len(f) != 2 || f[0].Record != 3 || f[0].Problem != ProblemUnsigned || f[1].Problem != ProblemUnsigned || f[1].Record != 0 {
+		t.Errorf("signature findings %+v", f)
+	}
 	_, err = l.Issue(issueReq("B26-0412", 1, at(3, 10, 8), out), stubPrinter)
-	wantRefusal(t, err, RuleRegister, "the issuance register does not make sense, so nothing can be issued or reconciled: "+want)
+	wantRefusal(t, err, RuleRegister, `the issuance register does not verify, so nothing can be issued or reconciled: register record 3 (lost MBR-T-1-R01-B26-0412-0007 by x): unsigned: the record is not signed, and the library requires signatures since 2026-01-01 09:00 +01:00 (run "bmrkit register verify")`)
 	if _, err := j.Append(json.RawMessage(`{"kind":"found","serial":"X"}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -179,16 +183,22 @@ func TestRegisterNonsense(t *testing.T) {
 // memRegister keeps events in memory: what an embedder's database
 // register does, in a few lines.
 type memRegister struct {
-	mu  sync.Mutex
-	evs []RegisterEvent
+	mu   sync.Mutex
+	evs  []RegisterEvent
+	seal json.RawMessage
 }
 
-func (m *memRegister) Update(fn func([]RegisterEvent) ([]RegisterEvent, error)) ([]RegisterEvent, error) {
+func (m *memRegister) Update(fn func([]RegisterEvent) ([]RegisterEvent, error), seal func(journal.Head) (json.RawMessage, error)) ([]RegisterEvent, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	add, err := fn(append([]RegisterEvent(nil), m.evs...))
 	if err != nil {
 		return nil, err
+	}
+	if seal != nil && len(add) > 0 {
+		if m.seal, err = seal(journal.Head{Count: int64(len(m.evs) + len(add)), Hash: journal.ZeroHash}); err != nil {
+			return nil, err
+		}
 	}
 	for i := range add {
 		add[i].Seq = int64(len(m.evs) + 1)

@@ -16,7 +16,7 @@ const DefaultOverdue = 30 * 24 * time.Hour
 
 // book reads the register's events and replays them.
 func (l *Library) book() (*book, error) {
-	evs, err := l.reg.Events()
+	evs, err := l.registerEvents()
 	if err != nil {
 		return nil, registerRefusal(err)
 	}

@@ -39,6 +39,11 @@ type RevisionStatus struct {
 	// Problems are sentences about the file: errors, a content that names
 	// another revision, a file changed after it was added.
 	Problems []string
+	// Rejected are the approvals recorded for the revision up to On whose
+	// signature does not count (unsigned where signatures are required,
+	// a bad signature, a key unknown, revoked or not registered for the
+	// user and role…): shown, never counted.
+	Rejected []RejectedApproval
 
 	notYet bool // added to the library only after On
 }
@@ -91,7 +96,8 @@ func (l *Library) Status(doc string, on bmr.Date) ([]RevisionStatus, error) {
 		}
 	}
 	var out []RevisionStatus
-	err := l.view(func(evs []Event) error {
+	err := l.viewTrail(func(t *trail) error {
+		evs := t.counted
 		docs := []string{doc}
 		if doc == "" {
 			ms, err := l.List()
@@ -113,6 +119,7 @@ func (l *Library) Status(doc string, on bmr.Date) ([]RevisionStatus, error) {
 			}
 			for _, s := range derive(l.policy, d, revs, evs, on) {
 				if !s.notYet {
+					s.Rejected = t.rejected(d, s.Revision, on)
 					out = append(out, s)
 				}
 			}
@@ -120,6 +127,32 @@ func (l *Library) Status(doc string, on bmr.Date) ([]RevisionStatus, error) {
 		return nil
 	})
 	return out, err
+}
+
+// RejectedApproval is an approval whose signature does not count, and
+// why.
+type RejectedApproval struct {
+	bmr.Approval
+	// Signed is the fingerprint of the key that signed it, "" when it is
+	// not signed.
+	Signed  string  `json:"signed,omitempty"`
+	Problem Problem `json:"problem"`
+	Reason  string  `json:"reason"`
+}
+
+// rejected returns the approvals of a revision recorded up to date on
+// that do not count.
+func (t *trail) rejected(doc string, rev int, on bmr.Date) []RejectedApproval {
+	var out []RejectedApproval
+	for i := range t.all {
+		e := &t.all[i]
+		if e.Action == ActionApprove && e.Document == doc && e.Revision == rev && !t.counts(e) && bmr.DateOf(e.Time).Compare(on) <= 0 {
+			a := e.approval()
+			a.Key = ""
+			out = append(out, RejectedApproval{Approval: a, Signed: e.key, Problem: e.problem, Reason: e.why})
+		}
+	}
+	return out
 }
 
 // Effective returns the revision of master doc that is effective on date
@@ -143,14 +176,21 @@ func (l *Library) Effective(doc string, on bmr.Date) (*Revision, error) {
 	return nil, refuse(RuleNotEffective, "%s has no effective revision on %s: %s", doc, on, last.notEffective())
 }
 
-// view runs fn with the audit trail's events under a shared lock.
+// view runs fn with the audit trail's events that count, under a shared
+// lock.
 func (l *Library) view(fn func(evs []Event) error) error {
+	return l.viewTrail(func(t *trail) error { return fn(t.counted) })
+}
+
+// viewTrail runs fn with the audit trail read and checked, under a shared
+// lock.
+func (l *Library) viewTrail(fn func(t *trail) error) error {
 	err := l.audit.View(func(recs []journal.Record) error {
-		evs, err := decodeEvents(recs)
+		t, err := l.readTrail(recs)
 		if err != nil {
 			return refuse(RuleAuditTrail, "%v", err)
 		}
-		return fn(evs)
+		return fn(t)
 	})
 	return auditRefusal(err)
 }

@@ -186,10 +186,19 @@ func (d *doc) approvals() {
 	h := d.headerRow(g.left, cols)
 	d.add(h)
 	for _, a := range d.state.Current {
-		d.add(d.tableRows(g.left, cols, []cell{
+		rows := d.tableRows(g.left, cols, []cell{
 			{text: meaningText(a.Meaning), font: fSmallB}, {text: a.Name}, {text: a.Role}, {text: a.UserID},
 			{text: d.s.dateTime(a.Time)},
-		}, 6.5, h)...)
+		}, 6.5, h)
+		sig := []cell{{text: "Signed electronically with SSH key " + a.Key + ", registered for " + a.UserID + " (" + a.Role + "); signature verified", font: fCaption, color: darkGray}}
+		if a.Key == "" {
+			sig = []cell{{text: "NOT an electronic signature: no verified SSH signature (recorded unsigned, or written in the template file)", font: fCaption, color: critRed}}
+		}
+		rows = append(rows, d.tableRows(g.left, []column{{"", g.width()}}, sig, 4.5, h)...)
+		for _, r := range rows[1:] {
+			r.join = true
+		}
+		d.add(rows...)
 	}
 	if len(d.state.Current) == 0 {
 		d.add(d.tableRows(g.left, []column{{"", g.width()}}, []cell{{text: "No approval has been given for this content.", color: midGray}}, 6.5, h)...)

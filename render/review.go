@@ -123,17 +123,34 @@ func (d *doc) reviewRows(r *bmr.Record, fs bmr.Findings, opts CopyOptions) {
 	}
 	d.add(spacer(5))
 	d.endRun()
-	d.reviewSignoff(r)
+	d.reviewSignoff(r, opts.SignOff)
 }
 
 // reviewSignoff is the QA reviewer's block: statement, meaning, printed
 // name, signature, date and time. It is kept on one page.
-func (d *doc) reviewSignoff(r *bmr.Record) {
+func (d *doc) reviewSignoff(r *bmr.Record, so *SignOff) {
 	g := d.g
 	start := len(d.rows)
 	d.add(d.subheading("QA review")...)
 	d.add(d.para(g.left, g.width(), fmt.Sprintf("I have reviewed every exception listed in this report against the executed record of batch %s and its deviations. Meaning of this signature: reviewed (QA review by exception, 21 CFR 211.192).", r.Batch), fLabel, black)...)
 	d.add(spacer(2))
+	if so != nil {
+		kv := [][2]string{
+			{"Signed by", fmt.Sprintf("%s (user id %s), %s", so.Name, so.UserID, so.Role)},
+			{"Meaning", meaningText(so.Meaning) + " (QA review by exception)"},
+			{"Signed at", d.s.dateTime(so.Time)},
+			{"Signature", "electronic signature, SSH key " + so.Key + "; " + so.Record},
+		}
+		for i := range kv {
+			kv[i][1], _ = clean(kv[i][1])
+		}
+		d.kvTable(kv)
+		for _, rr := range d.rows[start : len(d.rows)-1] {
+			rr.join = true
+		}
+		d.endRun()
+		return
+	}
 	row := &row{h: 4 + BoxHeight + 4}
 	x := g.left
 	for _, c := range []struct {

@@ -25,6 +25,22 @@ type CopyOptions struct {
 	// page and is the PDF's creation date, so the same inputs give the
 	// same bytes.
 	PrintedAt time.Time
+	// SignOff, for a review report, is the QA reviewer's electronic
+	// signature (21 CFR 11.50): printed in the sign-off block instead of
+	// the boxes for a handwritten one. Nil leaves the boxes.
+	SignOff *SignOff
+}
+
+// SignOff is an electronic signature as a report shows it.
+type SignOff struct {
+	Name, UserID, Role string
+	// Meaning is what the signature means, e.g. "reviewed".
+	Meaning string
+	Time    time.Time
+	// Key is the SHA256 fingerprint of the SSH key that signed.
+	Key string
+	// Record locates the signed record, e.g. "issuance register record 42".
+	Record string
 }
 
 func (o *CopyOptions) check(t *bmr.Template, r *bmr.Record) error {

@@ -38,8 +38,8 @@ func scan36(b *testing.B) (*control.Library, string, string, []string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if cs[0].Pages != 36 {
-		b.Fatalf("the paracetamol master prints %d pages, not 36", cs[0].Pages)
+	if cs[0].Pages < 30 {
+		b.Fatalf("the paracetamol master prints %d pages, not about 36", cs[0].Pages)
 	}
 	pages := filepath.Join(out, "p")
 	run(b, "pdftoppm", "-r", "200", "-gray", "-jpeg", "-jpegopt", "quality=75", cs[0].Path, pages)

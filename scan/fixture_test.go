@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
 	"github.com/bmrkit/bmrkit/render"
@@ -37,11 +39,27 @@ func needTools(t testing.TB) {
 
 var (
 	cet   = time.FixedZone("CET", 3600)
-	ann   = control.Signer{Name: "Ann Author", UserID: "aauthor", Role: "Author"}
-	quinn = control.Signer{Name: "Quinn QA", UserID: "qqa", Role: "QA"}
-	ida   = control.Signer{Name: "Ida Issuer", UserID: "iissuer", Role: "QA"}
-	rolf  = control.Signer{Name: "Rolf Reconciler", UserID: "rrecon"}
+	dana  = control.Actor{UserID: "ddoc", Name: "Dana Doc", Key: exampleKey("ddoc")}
+	ann   = control.Actor{UserID: "aauthor", Key: exampleKey("aauthor")}
+	quinn = control.Actor{UserID: "qqa", Key: exampleKey("qqa")}
+	ida   = control.Actor{UserID: "iissuer", Key: exampleKey("iissuer")}
+	rolf  = control.Actor{UserID: "rrecon", Key: exampleKey("rrecon")}
 )
+
+// exampleKey reads a public test key of the example library
+// (examples/library/test-keys): the fixture library registers the same
+// people with the same keys, so tests can also work on the example library.
+func exampleKey(user string) control.Signer {
+	b, err := os.ReadFile(filepath.Join("..", "examples", "library", "test-keys", user))
+	if err != nil {
+		panic(err)
+	}
+	s, err := ssh.ParsePrivateKey(b)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
 
 func day(month, d, h int) time.Time { return time.Date(2026, time.Month(month), d, h, 0, 0, 0, cet) }
 
@@ -127,9 +145,17 @@ func makeFixture() (*fixture, error) {
 			return nil, err
 		}
 	}
-	lib, err := control.Init(f.dir, bmr.DefaultPolicy(), ann, day(1, 1, 8))
+	lib, err := control.Init(f.dir, control.InitRequest{Policy: bmr.DefaultPolicy(), By: dana, Time: day(1, 1, 8)})
 	if err != nil {
 		return nil, err
+	}
+	for _, s := range []struct {
+		who        control.Actor
+		name, role string
+	}{{ann, "Ann Author", "Author"}, {quinn, "Quinn QA", "QA"}, {ida, "Ida Issuer", "QA"}, {rolf, "Rolf Reconciler", "Warehouse"}} {
+		if _, err := lib.AddSigner(control.NewSigner{By: dana, Time: day(1, 1, 8), UserID: s.who.UserID, Name: s.name, Roles: []string{s.role}, Key: s.who.Key.PublicKey()}); err != nil {
+			return nil, err
+		}
 	}
 	for _, r := range []struct {
 		rev      int
@@ -143,9 +169,11 @@ func makeFixture() (*fixture, error) {
 		if _, err := lib.Add(control.Addition{File: "demo.toml", Source: src, By: ann, Time: r.add, Reason: "test"}); err != nil {
 			return nil, err
 		}
-		for _, s := range []control.Signer{ann, quinn} {
-			meaning := map[string]string{"Author": bmr.MeaningAuthored, "QA": bmr.MeaningApproved}[s.Role]
-			if err := lib.Approve("MBR-DEMO-1", r.rev, bmr.Approval{Name: s.Name, UserID: s.UserID, Role: s.Role, Meaning: meaning, Time: r.sig}); err != nil {
+		for _, a := range []struct {
+			who     control.Actor
+			meaning string
+		}{{ann, bmr.MeaningAuthored}, {quinn, bmr.MeaningApproved}} {
+			if err := lib.Approve(control.Approval{Document: "MBR-DEMO-1", Revision: r.rev, Meaning: a.meaning, By: a.who, Time: r.sig}); err != nil {
 				return nil, err
 			}
 		}

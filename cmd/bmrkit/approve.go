@@ -10,7 +10,7 @@ import (
 )
 
 func runApprove(e *env, args []string) int {
-	fs := newFlags(e, "approve", "DIR DOC REV --as NAME --user ID --role ROLE --meaning MEANING [--fingerprint FP]")
+	fs := newFlags(e, "approve", approveArgs)
 	id := identityFlags(fs)
 	meaning := fs.String("meaning", "", "meaning of the signature: authored, reviewed or approved (required)")
 	fp := fs.String("fingerprint", "", "the content `FINGERPRINT` you reviewed (bmrkit fingerprint FILE; the 12-digit short form will do); the signature is refused if the file has changed since")
@@ -20,10 +20,6 @@ func runApprove(e *env, args []string) int {
 	}
 	if len(pos) != 3 {
 		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
-	}
-	by, ok := id.signer(e, fs)
-	if !ok {
-		return exitUsage
 	}
 	if *meaning == "" {
 		return usageError(e.stderr, fs, "say what the signature means with --meaning authored, reviewed or approved")
@@ -37,6 +33,10 @@ func runApprove(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
+	by, ok := id.actor(e, fs, l)
+	if !ok {
+		return exitFail
+	}
 	doc := pos[1]
 	if len(*fp) >= bmr.ShortFingerprintLen && len(*fp) < 64 {
 		// The short form printed everywhere names the content too.
@@ -44,16 +44,20 @@ func runApprove(e *env, args []string) int {
 			*fp = r.Fingerprint
 		}
 	}
-	a := bmr.Approval{Name: by.Name, UserID: by.UserID, Role: by.Role, Meaning: *meaning, Time: at, Fingerprint: *fp}
-	if err := l.Approve(doc, rev, a); err != nil {
+	a := control.Approval{Document: doc, Revision: rev, Meaning: *meaning, By: by, Time: at, Fingerprint: *fp}
+	if err := l.Approve(a); err != nil {
 		return fail(e, fs.Name(), err)
 	}
 	st, err := revisionStatus(l, doc, rev, bmr.DateOf(at))
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	fmt.Fprintf(e.stdout, "%s (%s, %s) signed revision %d of %s as %s (fingerprint %s)\nstatus: %s\n",
-		by.Name, by.UserID, by.Role, rev, doc, *meaning, bmr.ShortFingerprint(st.Fingerprint), st.Explain())
+	for _, c := range st.Approvals.Current {
+		if c.UserID == by.UserID && c.Meaning == *meaning {
+			fmt.Fprintf(e.stdout, "%s (%s, %s) signed revision %d of %s as %s (fingerprint %s)%s\nstatus: %s\n",
+				c.Name, c.UserID, c.Role, rev, doc, *meaning, bmr.ShortFingerprint(st.Fingerprint), keyText(c.Key), st.Explain())
+		}
+	}
 	return exitOK
 }
 
@@ -70,8 +74,27 @@ func revisionStatus(l *control.Library, doc string, rev int, on bmr.Date) (*cont
 	return nil, fmt.Errorf("%s has no revision %d", doc, rev)
 }
 
+// signedText names the key of a counted signature, or says it is not an
+// electronic signature.
+func signedText(key string) string {
+	if key == "" {
+		return " UNSIGNED"
+	}
+	return " key " + key
+}
+
+// keyText names the key of a signature, or says it is unsigned.
+func keyText(key string) string {
+	if key == "" {
+		return " UNSIGNED"
+	}
+	return " with key " + key
+}
+
+const approveArgs = "DIR DOC REV --meaning MEANING [--user ID] [--role ROLE] [--key FILE] [--fingerprint FP]"
+
 func runRetire(e *env, args []string) int {
-	fs := newFlags(e, "retire", "DIR DOC REV --as NAME --user ID --role ROLE --reason TEXT [--on DATE]")
+	fs := newFlags(e, "retire", "DIR DOC REV --reason TEXT [--on DATE] [--user ID] [--role ROLE] [--key FILE]")
 	id := identityFlags(fs)
 	reason := fs.String("reason", "", "why the revision is withdrawn (required)")
 	onFlag := fs.String("on", "", "`DATE` (YYYY-MM-DD) from which it is retired; default today")
@@ -81,10 +104,6 @@ func runRetire(e *env, args []string) int {
 	}
 	if len(pos) != 3 {
 		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
-	}
-	by, ok := id.signer(e, fs)
-	if !ok {
-		return exitUsage
 	}
 	rev, ok := parseRev(e, fs, pos[2])
 	if !ok {
@@ -103,13 +122,22 @@ func runRetire(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
+	by, ok := id.actor(e, fs, l)
+	if !ok {
+		return exitFail
+	}
 	if err := l.Retire(pos[1], rev, control.Retirement{By: by, Time: at, On: on, Reason: *reason}); err != nil {
 		return fail(e, fs.Name(), err)
 	}
 	if on.IsZero() {
 		on = bmr.DateOf(at)
 	}
-	fmt.Fprintf(e.stdout, "%s (%s, %s) retired revision %d of %s from %s: %s\n", by.Name, by.UserID, by.Role, rev, pos[1], on, *reason)
+	evs, err := l.Events()
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	w := evs[len(evs)-1].By
+	fmt.Fprintf(e.stdout, "%s (%s, %s) retired revision %d of %s from %s: %s\n", w.Name, w.UserID, w.Role, rev, pos[1], on, *reason)
 	return exitOK
 }
 
@@ -147,6 +175,9 @@ func runStatus(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
+	if req, err := l.SignatureRequired(); err == nil && !req {
+		warnUnsigned(e)
+	}
 	if *asJSON {
 		out := make([]statusJSON, len(sts))
 		for i := range sts {
@@ -174,6 +205,8 @@ type statusJSON struct {
 	Missing      []string       `json:"missing,omitempty"`
 	SupersededBy int            `json:"superseded_by,omitempty"`
 	Problems     []string       `json:"problems,omitempty"`
+	// Rejected are approvals whose signature does not count.
+	Rejected []control.RejectedApproval `json:"rejected_approvals,omitempty"`
 }
 
 func toJSON(s *control.RevisionStatus) statusJSON {
@@ -183,7 +216,7 @@ func toJSON(s *control.RevisionStatus) statusJSON {
 	}
 	return statusJSON{Document: s.Document, Revision: s.Revision, On: s.On, Title: s.Title, Effective: s.Effective,
 		Status: s.Status, Explanation: s.Explain(), Fingerprint: s.Fingerprint, Approvals: cur, Stale: s.Approvals.Stale,
-		Missing: s.Approvals.Missing, SupersededBy: s.SupersededBy, Problems: s.Problems}
+		Missing: s.Approvals.Missing, SupersededBy: s.SupersededBy, Problems: s.Problems, Rejected: s.Rejected}
 }
 
 // printStatus prints statuses grouped by master, with each revision's
@@ -205,7 +238,10 @@ func printStatus(w io.Writer, sts []control.RevisionStatus, on bmr.Date) {
 		fmt.Fprintf(w, "  revision %-3d effective %-10s  %-10s  %s\n", s.Revision, eff, strings.ToUpper(string(s.Status)), s.Explain())
 		fmt.Fprintf(w, "      fingerprint %s\n", bmr.ShortFingerprint(s.Fingerprint))
 		for _, a := range s.Approvals.Current {
-			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s\n", a.Meaning, a.Name, a.UserID, a.Role, a.Time.Format("2006-01-02 15:04 -07:00"))
+			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s %s\n", a.Meaning, a.Name, a.UserID, a.Role, a.Time.Format("2006-01-02 15:04 -07:00"), strings.TrimSpace(signedText(a.Key)))
+		}
+		for _, r := range s.Rejected {
+			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s  NOT COUNTED: %s: %s\n", r.Meaning, r.Name, r.UserID, r.Role, r.Time.Format("2006-01-02 15:04 -07:00"), r.Problem, r.Reason)
 		}
 		for _, a := range s.Approvals.Stale {
 			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s  STALE: signed fingerprint %s\n", a.Meaning, a.Name, a.UserID, a.Role, a.Time.Format("2006-01-02 15:04 -07:00"), bmr.ShortFingerprint(a.Fingerprint))

@@ -46,6 +46,7 @@ func runAuditVerify(e *env, args []string) int {
 		}
 		return status
 	}
+	printSignatures(e, rep.Signatures)
 	if len(rep.Files) == 0 {
 		fmt.Fprintln(e.stdout, "revision files: every file is the one the audit trail recorded")
 	} else {
@@ -133,4 +134,39 @@ func printRepair(e *env, what string, rr *control.RepairReport) bool {
 	}
 	fmt.Fprintf(e.stdout, "%s: %d records, head %s\n", what, rr.After.Records, bmr.ShortFingerprint(rr.After.Head))
 	return true
+}
+
+// printSignatures prints the signature report of a journal.
+func printSignatures(e *env, sr *control.SignatureReport) {
+	if sr == nil {
+		return
+	}
+	switch {
+	case sr.OK() && len(sr.Unsigned) == 0 && sr.Required:
+		fmt.Fprintf(e.stdout, "signatures: %s signed and verified, each by a key registered for its signer and role; head signed by %s\n", plural(sr.Signed, "record"), orNobody(sr.HeadSignedBy))
+	case sr.OK():
+		fmt.Fprintf(e.stdout, "signatures: %d of %s signed and verified; head signed by %s\n", sr.Signed, plural(sr.Records, "record"), orNobody(sr.HeadSignedBy))
+	default:
+		fmt.Fprintf(e.stdout, "signatures: %s that do not count:\n", plural(len(sr.Findings), "finding"))
+		for _, f := range sr.Findings {
+			fmt.Fprintf(e.stdout, "  %s\n", f)
+		}
+	}
+	if n := len(sr.Unsigned); n > 0 {
+		what := "the library does not require signatures (library require-signatures switches it)"
+		if sr.Required {
+			what = fmt.Sprintf("recorded before signatures were required (from %s record %d on)", sr.Journal, sr.RequiredFrom)
+		}
+		fmt.Fprintf(e.stdout, "UNSIGNED: %s not electronically signed: %s\n", plural(n, "record"), what)
+		for _, f := range sr.Unsigned {
+			fmt.Fprintf(e.stdout, "  %s:%d: record %d (%s by %s)\n", f.File, f.Line, f.Record, f.Action, f.Signer)
+		}
+	}
+}
+
+func orNobody(s string) string {
+	if s == "" {
+		return "nobody"
+	}
+	return s
 }

@@ -12,32 +12,24 @@ import (
 	"github.com/bmrkit/bmrkit/render"
 )
 
-const issueArgs = "DIR DOC --batch B --copies N --by NAME --user ID [--role ROLE] [--purpose TEXT] [--rev N] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
+const issueArgs = "DIR DOC --batch B --copies N [--user ID] [--key FILE] [--by NAME] [--role ROLE] [--purpose TEXT] [--rev N] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
 
-// actorFlags are who issues or reconciles: --by NAME --user ID [--role ROLE].
-type actorFlags struct{ name, user, role *string }
+// actorFlags are who issues or reconciles: --user ID --key FILE, with
+// --by NAME and --role ROLE.
+type actorFlags struct{ name, user, role, key *string }
 
 func newActorFlags(fs *flag.FlagSet, verb string) actorFlags {
 	return actorFlags{
-		name: fs.String("by", "", "printed `NAME` of the person who "+verb+" (required)"),
-		user: fs.String("user", "", "unique user `ID` of that person (required)"),
+		name: fs.String("by", "", "printed `NAME` of the person who "+verb+": it comes from the signers table and must match it if given (required only in a library without signatures)"),
+		user: fs.String("user", "", "your user `ID` (default: the one your key is registered for)"),
 		role: fs.String("role", "", "`ROLE` of that person, e.g. QA (optional)"),
+		key:  keyFlag(fs),
 	}
 }
 
-// signer checks the flags and returns the signer, or prints a usage error.
-func (a actorFlags) signer(e *env, fs *flag.FlagSet) (control.Signer, bool) {
-	var missing []string
-	for _, f := range []struct{ flag, v string }{{"--by", *a.name}, {"--user", *a.user}} {
-		if strings.TrimSpace(f.v) == "" {
-			missing = append(missing, f.flag)
-		}
-	}
-	if len(missing) > 0 {
-		usageError(e.stderr, fs, "say who you are with %s", strings.Join(missing, " and "))
-		return control.Signer{}, false
-	}
-	return control.Signer{Name: *a.name, UserID: *a.user, Role: *a.role}, true
+// actor returns who acts on library l, or prints why not.
+func (a actorFlags) actor(e *env, fs *flag.FlagSet, l *control.Library) (control.Actor, bool) {
+	return e.actor(l, fs.Name(), *a.name, *a.user, *a.role, *a.key)
 }
 
 // printFlags are the render options of issued copies.
@@ -123,10 +115,6 @@ func runIssue(e *env, args []string) int {
 	if len(pos) != 2 {
 		return usageError(e.stderr, fs, "give the library directory and the document number")
 	}
-	signer, ok := by.signer(e, fs)
-	if !ok {
-		return exitUsage
-	}
 	var until bmr.Date
 	switch {
 	case *reference && *validUntil == "":
@@ -149,6 +137,10 @@ func runIssue(e *env, args []string) int {
 	l, err := control.Open(pos[0])
 	if err != nil {
 		return fail(e, fs.Name(), err)
+	}
+	signer, ok := by.actor(e, fs, l)
+	if !ok {
+		return exitFail
 	}
 	if !outDir(e, fs.Name(), *out) {
 		return exitFail
@@ -191,7 +183,7 @@ func runIssue(e *env, args []string) int {
 }
 
 func runReissue(e *env, args []string) int {
-	fs := newFlags(e, "reissue", "DIR SERIAL --reason TEXT --by NAME --user ID [--role ROLE] [-o DIR] [--paper …]")
+	fs := newFlags(e, "reissue", "DIR SERIAL --reason TEXT [--user ID] [--key FILE] [--by NAME] [--role ROLE] [-o DIR] [--paper …]")
 	by := newActorFlags(fs, "re-issues")
 	pf := newPrintFlags(fs)
 	reason := fs.String("reason", "", "why the copy is replaced, e.g. water damage (required)")
@@ -203,10 +195,6 @@ func runReissue(e *env, args []string) int {
 	if len(pos) != 2 {
 		return usageError(e.stderr, fs, "give the library directory and the serial of the copy to replace")
 	}
-	signer, ok := by.signer(e, fs)
-	if !ok {
-		return exitUsage
-	}
 	if strings.TrimSpace(*reason) == "" {
 		return usageError(e.stderr, fs, "say why the copy is replaced with --reason")
 	}
@@ -217,6 +205,10 @@ func runReissue(e *env, args []string) int {
 	l, err := control.Open(pos[0])
 	if err != nil {
 		return fail(e, fs.Name(), err)
+	}
+	signer, ok := by.actor(e, fs, l)
+	if !ok {
+		return exitFail
 	}
 	if !outDir(e, fs.Name(), *out) {
 		return exitFail

@@ -26,8 +26,9 @@ const (
 )
 
 var (
-	ida  = []string{"--by", "Ida Issuer", "--user", "iissuer", "--role", "QA"}
-	rolf = []string{"--by", "Rolf Reconciler", "--user", "rrecon"}
+	// the public test keys of the example library
+	ida  = []string{"--user", "iissuer", "--key", "../../examples/library/test-keys/iissuer"}
+	rolf = []string{"--key", "../../examples/library/test-keys/rrecon"}
 )
 
 func clock(s string) time.Time {
@@ -88,8 +89,8 @@ func TestIssueWorkflow(t *testing.T) {
 			"bmrkit issue: refused: revision 2 of MBR-PCM-500 cannot be issued on 2026-03-05: it is superseded by revision 3\n"},
 		{"2026-03-05T09:00:00+01:00", append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B26/0500", "-o", out}, ida...), exitFail, "",
 			"bmrkit issue: refused: batch number \"B26/0500\" is not valid: use 1 to 32 letters, digits, '.', '_' and '-', starting with a letter or digit\n"},
-		{"2026-03-05T09:00:00+01:00", []string{"issue", dir, "MBR-PCM-500", "--batch", "B1", "--by", "Ida"}, exitUsage, "",
-			"bmrkit issue: say who you are with --user\n"},
+		{"2026-03-05T09:00:00+01:00", []string{"issue", dir, "MBR-PCM-500", "--batch", "B1", "--by", "Ida"}, exitFail, "",
+			"bmrkit issue: no ssh-agent: SSH_AUTH_SOCK is not set (start one with eval $(ssh-agent) and ssh-add your key, or give --key FILE)\n"},
 		{"2026-03-05T09:00:00+01:00", append([]string{"issue", dir, "MBR-PCM-500"}, ida...), exitUsage, "",
 			"bmrkit issue: say which batch the copies are for with --batch\n"},
 		// Reconciliation.

@@ -9,35 +9,27 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/internal/sshsig"
 )
 
-// identity holds the --as, --user and --role flags of a signing command.
+// identity holds the --user, --role, --key and --as flags of a signing
+// command.
 type identity struct {
-	name, user, role *string
+	name, user, role, key *string
 }
 
 func identityFlags(fs *flag.FlagSet) identity {
 	return identity{
-		name: fs.String("as", "", "printed `NAME` of the person acting (required)"),
-		user: fs.String("user", "", "unique user `ID` of the person acting (required)"),
-		role: fs.String("role", "", "`ROLE` of the person acting, e.g. Author or QA (required)"),
+		user: fs.String("user", "", "your user `ID` in the library's signers table (default: the one your key is registered for)"),
+		role: fs.String("role", "", "the `ROLE` you sign in, e.g. Author or QA (default: the role the action needs, or your only role)"),
+		key:  keyFlag(fs),
+		name: fs.String("as", "", "your printed `NAME`: it comes from the signers table, and must match it if given (required only in a library without signatures)"),
 	}
 }
 
-// signer checks the identity flags and returns the signer, or prints a
-// usage error and returns ok=false.
-func (id identity) signer(e *env, fs *flag.FlagSet) (control.Signer, bool) {
-	var missing []string
-	for _, f := range []struct{ flag, v string }{{"--as", *id.name}, {"--user", *id.user}, {"--role", *id.role}} {
-		if strings.TrimSpace(f.v) == "" {
-			missing = append(missing, f.flag)
-		}
-	}
-	if len(missing) > 0 {
-		usageError(e.stderr, fs, "say who you are with %s", strings.Join(missing, ", "))
-		return control.Signer{}, false
-	}
-	return control.Signer{Name: *id.name, UserID: *id.user, Role: *id.role}, true
+// actor returns who acts on library l, or prints why not.
+func (id identity) actor(e *env, fs *flag.FlagSet, l *control.Library) (control.Actor, bool) {
+	return e.actor(l, fs.Name(), *id.name, *id.user, *id.role, *id.key)
 }
 
 // fail prints a library error: a refusal as its sentence (with the
@@ -65,9 +57,15 @@ func parseRev(e *env, fs *flag.FlagSet, s string) (int, bool) {
 	return n, true
 }
 
+const libraryInitArgs = "DIR --as NAME --user ID [--roles R1,R2] [--key FILE] [--unsigned]"
+
 func runLibraryInit(e *env, args []string) int {
-	fs := newFlags(e, "library init", "DIR --as NAME --user ID --role ROLE")
-	id := identityFlags(fs)
+	fs := newFlags(e, "library init", libraryInitArgs)
+	name := fs.String("as", "", "your printed `NAME` (required)")
+	user := fs.String("user", "", "your user `ID` (required)")
+	roles := fs.String("roles", "", "your `ROLES` besides Document Control, comma-separated (e.g. QA)")
+	key := keyFlag(fs)
+	unsigned := fs.Bool("unsigned", false, "create a library WITHOUT signatures, for demonstrations and tests only: its records are not electronic signatures")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -75,17 +73,47 @@ func runLibraryInit(e *env, args []string) int {
 	if len(pos) != 1 {
 		return usageError(e.stderr, fs, "give the library directory")
 	}
-	by, ok := id.signer(e, fs)
-	if !ok {
-		return exitUsage
+	var missing []string
+	for _, f := range []struct{ flag, v string }{{"--as", *name}, {"--user", *user}} {
+		if strings.TrimSpace(f.v) == "" {
+			missing = append(missing, f.flag)
+		}
 	}
-	at := e.clock()
-	l, err := control.Init(pos[0], bmr.DefaultPolicy(), by, at)
+	if len(missing) > 0 {
+		return usageError(e.stderr, fs, "say who you are with %s", strings.Join(missing, ", "))
+	}
+	req := control.InitRequest{Policy: bmr.DefaultPolicy(), By: control.Actor{UserID: *user, Name: *name}, Roles: splitList(*roles), Time: e.clock(), Unsigned: *unsigned}
+	if !*unsigned || *key != "" {
+		k, _, err := e.signingKey(nil, *user, *key)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", fs.Name(), err)
+			return exitFail
+		}
+		req.By.Key = k
+	}
+	l, err := control.Init(pos[0], req)
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
 	fmt.Fprintf(e.stdout, "created template library %s\napprovals required: %s\nedit %s to change them\n", l.Dir(), policyText(l.Policy()), control.SettingsFile)
+	if *unsigned {
+		warnUnsigned(e)
+	} else {
+		fmt.Fprintf(e.stdout, "signatures required; first signer: %s (%s), %s, key %s\nregister the other signers with \"bmrkit library signer add\"\n",
+			*name, *user, strings.Join(append([]string{control.RoleDocumentControl}, splitList(*roles)...), ", "), sshsig.Fingerprint(req.By.Key.PublicKey()))
+	}
 	return exitOK
+}
+
+// splitList splits a comma-separated flag value.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func policyText(p bmr.Policy) string {
@@ -133,7 +161,7 @@ func runLibraryList(e *env, args []string) int {
 }
 
 func runLibraryAdd(e *env, args []string) int {
-	fs := newFlags(e, "library add", "DIR FILE --as NAME --user ID --role ROLE [--reason TEXT]")
+	fs := newFlags(e, "library add", "DIR FILE [--user ID] [--role ROLE] [--key FILE] [--reason TEXT]")
 	id := identityFlags(fs)
 	reason := fs.String("reason", "", "why the revision is added, e.g. the change control reference")
 	pos, ok := parseFlags(fs, args)
@@ -143,14 +171,14 @@ func runLibraryAdd(e *env, args []string) int {
 	if len(pos) != 2 {
 		return usageError(e.stderr, fs, "give the library directory and one template file")
 	}
-	by, ok := id.signer(e, fs)
-	if !ok {
-		return exitUsage
-	}
 	at := e.clock()
 	l, err := control.Open(pos[0])
 	if err != nil {
 		return fail(e, fs.Name(), err)
+	}
+	by, ok := id.actor(e, fs, l)
+	if !ok {
+		return exitFail
 	}
 	src, err := os.ReadFile(pos[1])
 	if err != nil {

@@ -2,11 +2,16 @@ package main
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 )
 
 // copyLibrary copies the example library into a temporary directory.
@@ -98,8 +103,13 @@ func TestLibraryWorkflow(t *testing.T) {
 	if err := os.WriteFile(src, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ann := []string{"--as", "Ann Author", "--user", "aauthor", "--role", "Author"}
-	quinn := []string{"--as", "Quinn QA", "--user", "qqa", "--role", "QA"}
+	keys := t.TempDir()
+	danaKey, _ := testKeyFile(t, keys, "ddoc")
+	annKey, annPub := testKeyFile(t, keys, "aauthor")
+	quinnKey, quinnPub := testKeyFile(t, keys, "qqa")
+	dana := []string{"--key", danaKey}
+	ann := []string{"--key", annKey}
+	quinn := []string{"--key", quinnKey}
 	steps := []struct {
 		now    string
 		args   []string
@@ -107,26 +117,39 @@ func TestLibraryWorkflow(t *testing.T) {
 		stdout string
 		stderr string
 	}{
-		{"2023-04-20T09:00:00+02:00", append([]string{"library", "init", dir}, ann...), exitOK,
-			"created template library " + dir + "\napprovals required: authored, approved (QA), each by a different person\nedit library.toml to change them\n", ""},
+		{"2023-04-20T09:00:00+02:00", append([]string{"library", "init", dir, "--as", "Dana Doc", "--user", "ddoc"}, dana...), exitOK,
+			"created template library " + dir + "\napprovals required: authored, approved (QA), each by a different person\nedit library.toml to change them\nsignatures required; first signer: Dana Doc (ddoc), Document Control, key SHA256:", ""},
 		{"2023-04-20T09:00:00+02:00", []string{"library", "init", dir}, exitUsage, "",
-			"bmrkit library init: say who you are with --as, --user, --role\n"},
+			"bmrkit library init: say who you are with --as, --user\n"},
+		{"2023-04-20T09:01:00+02:00", append([]string{"library", "signer", "add", dir, "--signer", "aauthor", "--name", "Ann Author", "--roles", "Author", "--pub", annPub}, dana...), exitOK,
+			"registered Ann Author (aauthor), roles Author, key SHA256:", ""},
+		{"2023-04-20T09:02:00+02:00", append([]string{"library", "signer", "add", dir, "--signer", "qqa", "--name", "Quinn QA", "--roles", "QA", "--pub", quinnPub}, ann...), exitFail, "",
+			"bmrkit library signer add: refused: aauthor does not hold the role Document Control (registered roles: Author)\n"},
+		{"2023-04-20T09:02:00+02:00", append([]string{"library", "signer", "add", dir, "--signer", "qqa", "--name", "Quinn QA", "--roles", "QA", "--pub", quinnPub}, dana...), exitOK,
+			"registered Quinn QA (qqa), roles QA, key SHA256:", ""},
+		{"2023-04-20T09:03:00+02:00", append([]string{"library", "signer", "add", dir, "--signer", "qqa2", "--name", "Quinn Again", "--roles", "QA", "--pub", annPub}, dana...), exitFail, "",
+			"bmrkit library signer add: refused: the key SHA256:"},
 		{"2023-04-20T09:10:00+02:00", append([]string{"library", "add", dir, src, "--reason", "CC-2023-0088"}, ann...), exitOK,
 			"added revision 1 of MBR-PCM-500 as a draft: MBR-PCM-500/rev-001.toml, fingerprint 1af95bf58d3b\n", ""},
 		{"2023-04-20T09:20:00+02:00", append([]string{"library", "add", dir, src}, ann...), exitOK,
 			"added revision 1 of MBR-PCM-500 as a draft: MBR-PCM-500/rev-001.toml, fingerprint 1af95bf58d3b\n", ""},
 		{"2023-05-02T10:00:00+02:00", append([]string{"approve", dir, "MBR-PCM-500", "1", "--meaning", "authored"}, ann...), exitOK,
-			"Ann Author (aauthor, Author) signed revision 1 of MBR-PCM-500 as authored (fingerprint 1af95bf58d3b)\nstatus: draft: QA approval missing\n", ""},
+			"Ann Author (aauthor, Author) signed revision 1 of MBR-PCM-500 as authored (fingerprint 1af95bf58d3b) with key SHA256:", ""},
 		{"2023-05-02T10:05:00+02:00", append([]string{"approve", dir, "MBR-PCM-500", "1", "--meaning", "authored"}, ann...), exitFail, "",
 			"bmrkit approve: refused: Ann Author (aauthor) already signed revision 1 of MBR-PCM-500 as authored\n"},
 		{"2023-05-02T10:05:00+02:00", append([]string{"approve", dir, "MBR-PCM-500", "1", "--meaning", "approved"}, ann...), exitFail, "",
 			"bmrkit approve: refused: a signature as approved must be given in the role QA (library.toml), not Author\n"},
+		// An approval typed with another person's user id, signed with my key.
+		{"2023-05-02T10:05:00+02:00", append([]string{"approve", dir, "MBR-PCM-500", "1", "--meaning", "approved", "--user", "qqa"}, ann...), exitFail, "",
+			"bmrkit approve: refused: the key SHA256:"},
+		{"2023-05-02T10:05:00+02:00", []string{"approve", dir, "MBR-PCM-500", "1", "--meaning", "approved", "--user", "qqa", "--as", "Quinn QA", "--role", "QA"}, exitFail, "",
+			"bmrkit approve: no ssh-agent: SSH_AUTH_SOCK is not set"},
 		{"2023-05-02T10:05:00+02:00", append([]string{"approve", dir, "MBR-PCM-500", "1"}, quinn...), exitUsage, "",
 			"bmrkit approve: say what the signature means with --meaning authored, reviewed or approved\n"},
 		{"2023-05-08T14:30:00+02:00", append([]string{"approve", dir, "MBR-PCM-500", "1", "--meaning", "approved", "--fingerprint", "89f3357116fa"}, quinn...), exitFail, "",
 			"bmrkit approve: refused: the signature is for content 89f3357116fa, but revision 1 of MBR-PCM-500 now has fingerprint 1af95bf58d3b: the file changed; review the current content and sign again\n"},
 		{"2023-05-08T14:30:00+02:00", append([]string{"approve", dir, "MBR-PCM-500", "1", "--meaning", "approved", "--fingerprint", "1af95bf58d3b"}, quinn...), exitOK,
-			"Quinn QA (qqa, QA) signed revision 1 of MBR-PCM-500 as approved (fingerprint 1af95bf58d3b)\nstatus: approved, takes effect on 2023-05-15\n", ""},
+			"Quinn QA (qqa, QA) signed revision 1 of MBR-PCM-500 as approved (fingerprint 1af95bf58d3b) with key SHA256:", ""},
 		{"2023-05-09T09:00:00+02:00", append([]string{"library", "add", dir, src}, ann...), exitFail, "",
 			"bmrkit library add: refused: revision 1 of MBR-PCM-500 was approved and an approved revision is never replaced: add the change as revision 2\n"},
 		{"2023-06-01T09:00:00+02:00", append([]string{"retire", dir, "MBR-PCM-500", "1", "--reason", "product withdrawn"}, ann...), exitFail, "",
@@ -134,7 +157,7 @@ func TestLibraryWorkflow(t *testing.T) {
 		{"2023-06-01T09:00:00+02:00", append([]string{"retire", dir, "MBR-PCM-500", "1", "--reason", "product withdrawn", "--on", "2023-07-01"}, quinn...), exitOK,
 			"Quinn QA (qqa, QA) retired revision 1 of MBR-PCM-500 from 2023-07-01: product withdrawn\n", ""},
 		{"2023-06-02T09:00:00+02:00", []string{"audit", "verify", dir}, exitOK,
-			"audit trail: 6 records, head ", ""},
+			"audit trail: 8 records, head ", ""},
 	}
 	for i, s := range steps {
 		at, err := time.Parse(time.RFC3339, s.now)
@@ -155,7 +178,7 @@ func TestLibraryWorkflow(t *testing.T) {
 	b, _ = os.ReadFile(log)
 	os.WriteFile(log, bytes.Replace(b, []byte(`"product withdrawn"`), []byte(`"product relaunched"`), 1), 0o644)
 	code, stdout, _ = runCLI(t, "audit", "verify", dir)
-	want := "audit trail: 1 finding\n  audit.jsonl:6: record 6 was edited: its content does not match its hash\nthe audit trail was changed outside bmrkit: investigate, and restore it from a copy\n"
+	want := "audit trail: 1 finding\n  audit.jsonl:8: record 8 was edited: its content does not match its hash\nthe audit trail was changed outside bmrkit: investigate, and restore it from a copy\n"
 	if code != exitFail || stdout != want {
 		t.Errorf("audit verify of a tampered trail: %d\n%s", code, stdout)
 	}
@@ -198,4 +221,28 @@ bmrkit status: refused: ` + settings + `:3:1: error BMR002: unknown key "indepen
 	if code != exitFail || stderr != want {
 		t.Errorf("exit %d\n%s\nwant\n%s", code, stderr, want)
 	}
+}
+
+// testKeyFile writes a new ed25519 key pair made at test time, as
+// ssh-keygen would (OpenSSH private key, authorized_keys public key), and
+// returns the paths of the private and public key files.
+func testKeyFile(t *testing.T, dir, name string) (string, string) {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, name+"@test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := ssh.NewSignerFromKey(priv)
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path+".pub", ssh.MarshalAuthorizedKey(s.PublicKey()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, path + ".pub"
 }

@@ -40,6 +40,12 @@ type env struct {
 	// helped is set when a command printed the help asked for with -h or
 	// --help: run then exits 0.
 	helped bool
+	// getenv reads the environment (SSH_AUTH_SOCK); nil reads nothing,
+	// so that tests never reach the user's ssh-agent by accident.
+	getenv func(string) string
+	// passphrase asks the passphrase of an encrypted key; nil asks on the
+	// terminal (/dev/tty). A passphrase is never taken from a flag.
+	passphrase func(prompt string) ([]byte, error)
 }
 
 // clock returns the current time.
@@ -71,20 +77,26 @@ func commands() []command {
 		{"xlsx form", "TEMPLATE -o FORM.xlsx", "export a controlled spreadsheet form of a template", runXlsxForm},
 		{"xlsx import", "FILE.xlsx --template T [--map MAP.toml] -o RECORD.json --by NAME", "import a filled-in form or a legacy workbook into a record", runXlsxImport},
 		{"xlsx record", "RECORD.json -o OUT.xlsx", "export an executed record as a workbook for review", runXlsxRecord},
-		{"library init", "DIR --as NAME --user ID --role ROLE", "create a template library", runLibraryInit},
+		{"library init", libraryInitArgs, "create a template library; you become its first signer", runLibraryInit},
+		{"library signer add", signerAddArgs, "register a signer's key and roles (document control signs)", runSignerAdd},
+		{"library signer change", signerChangeArgs, "change a signer's printed name or roles (document control signs)", runSignerChange},
+		{"library signer revoke", signerRevokeArgs, "revoke a signer's key (document control signs)", runSignerRevoke},
+		{"library signer list", "DIR [--json]", "list the signers, their roles and keys", runSignerList},
+		{"library require-signatures", requireSigArgs, "make a library created without signatures require them", runRequireSignatures},
+		{"library export-signatures", exportSigArgs, "write every signed statement with its .sig and allowed_signers, for ssh-keygen -Y verify", runExportSignatures},
 		{"library list", "DIR", "list the masters and revisions of a library", runLibraryList},
-		{"library add", "DIR FILE --as NAME --user ID --role ROLE [--reason TEXT]", "add the next revision of a master as a draft", runLibraryAdd},
+		{"library add", "DIR FILE [--user ID] [--role ROLE] [--key FILE] [--reason TEXT]", "add the next revision of a master as a draft", runLibraryAdd},
 		{"library print", libraryPrintArgs, "print a revision for review: its signatures and the summary of changes on the cover", runLibraryPrint},
-		{"approve", "DIR DOC REV --as NAME --user ID --role ROLE --meaning MEANING [--fingerprint FP]", "sign a revision (authored, reviewed, approved)", runApprove},
-		{"retire", "DIR DOC REV --as NAME --user ID --role ROLE --reason TEXT [--on DATE]", "retire a revision", runRetire},
+		{"approve", approveArgs, "sign a revision (authored, reviewed, approved) with your key", runApprove},
+		{"retire", "DIR DOC REV --reason TEXT [--on DATE] [--user ID] [--role ROLE] [--key FILE]", "retire a revision", runRetire},
 		{"status", "DIR [DOC] [--on DATE] [--json]", "show the status of every revision on a date", runStatus},
 		{"diff", "OLD.toml NEW.toml | DIR DOC REV1 REV2 [--json]", "show what changed between two revisions", runDiff},
 		{"audit verify", "DIR [--json]", "verify the audit trail and the revision files of a library", runAuditVerify},
 		{"audit repair", "DIR", "repair an audit trail left by an interrupted write", runAuditRepair},
 		{"audit log", "DIR [--json]", "print the audit trail", runAuditLog},
-		{"issue", "DIR DOC --batch B --copies N --by NAME --user ID [-o DIR] [flags]", "issue controlled copies (or a reference print) of the effective revision", runIssue},
-		{"reissue", "DIR SERIAL --reason TEXT --by NAME --user ID [-o DIR]", "issue a copy that replaces a damaged or lost one", runReissue},
-		{"reconcile", "DIR SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] | --void | --destroyed | --lost) [--reason TEXT] --by NAME --user ID", "record what became of an issued copy, or check its return from a scan", runReconcile},
+		{"issue", "DIR DOC --batch B --copies N [--user ID] [--key FILE] [-o DIR] [flags]", "issue controlled copies (or a reference print) of the effective revision", runIssue},
+		{"reissue", "DIR SERIAL --reason TEXT [--user ID] [--key FILE] [-o DIR]", "issue a copy that replaces a damaged or lost one", runReissue},
+		{"reconcile", "DIR SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] | --void | --destroyed | --lost) [--reason TEXT] [--user ID] [--key FILE]", "record what became of an issued copy, or check its return from a scan", runReconcile},
 		{"register list", "DIR [--outstanding] [--batch B] [--doc DOC] [--json]", "list the copies of the issuance register", runRegisterList},
 		{"register report", "DIR [--overdue DAYS] [--batch B] [--doc DOC] [--json]", "reconciliation report: outstanding, overdue, mismatches, re-issues", runRegisterReport},
 		{"register verify", "DIR [--json]", "verify the issuance register's records, hash chain and anchor", runRegisterVerify},
@@ -94,7 +106,7 @@ func commands() []command {
 }
 
 func main() {
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, terminal: isTerminal(os.Stderr), now: time.Now}
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, terminal: isTerminal(os.Stderr), now: time.Now, getenv: os.Getenv}
 	os.Exit(run(e, os.Args[1:]))
 }
 
@@ -116,7 +128,13 @@ func run(e *env, args []string) int {
 		usage(e.stdout)
 		return exitOK
 	}
-	// "library list" style commands are registered with their full name.
+	// "library list" and "library signer add" style commands are
+	// registered with their full name.
+	if len(args) > 2 {
+		if c, ok := find(name + " " + args[1] + " " + args[2]); ok {
+			return runCommand(e, c, args[3:])
+		}
+	}
 	if len(args) > 1 {
 		if c, ok := find(name + " " + args[1]); ok {
 			return runCommand(e, c, args[2:])
@@ -150,6 +168,11 @@ func runCommand(e *env, c command, args []string) int {
 // usage, summary and flags. "help audit verify" and "help check" both
 // work; "help audit" lists the audit commands.
 func help(e *env, args []string) int {
+	if len(args) > 2 {
+		if c, ok := find(args[0] + " " + args[1] + " " + args[2]); ok {
+			return runCommand(e, c, []string{"-h"})
+		}
+	}
 	if len(args) > 1 {
 		if c, ok := find(args[0] + " " + args[1]); ok {
 			return runCommand(e, c, []string{"-h"})
@@ -197,7 +220,7 @@ func usage(w io.Writer) {
 	cs := commands()
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
-		fmt.Fprintf(w, "  %-20s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-27s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run \"bmrkit help <command>\" (or \"bmrkit <command> -h\") for its arguments and flags.")

@@ -6,7 +6,7 @@ import (
 	"github.com/bmrkit/bmrkit/control"
 )
 
-const reconcileArgs = "DIR SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] [--json] | --void | --destroyed | --lost) [--reason TEXT] --by NAME --user ID [--role ROLE]"
+const reconcileArgs = "DIR SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] [--json] | --void | --destroyed | --lost) [--reason TEXT] [--user ID] [--key FILE] [--by NAME] [--role ROLE]"
 
 func runReconcile(e *env, args []string) int {
 	fs := newFlags(e, "reconcile", reconcileArgs)
@@ -45,13 +45,13 @@ func runReconcile(e *env, args []string) int {
 	if !*returned && (*pages != 0 || *added != 0) {
 		return usageError(e.stderr, fs, "--pages and --added go with --returned")
 	}
-	signer, ok := by.signer(e, fs)
-	if !ok {
-		return exitUsage
-	}
 	l, err := control.Open(pos[0])
 	if err != nil {
 		return fail(e, fs.Name(), err)
+	}
+	signer, ok := by.actor(e, fs, l)
+	if !ok {
+		return exitFail
 	}
 	r := control.Reconciliation{By: signer, Time: e.clock(), Reason: *reason, Pages: *pages, AddedPages: *added}
 	var c *control.CopyState

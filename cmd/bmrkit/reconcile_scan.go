@@ -64,16 +64,16 @@ func (sf *scanFlags) run(e *env, fs *flag.FlagSet, by actorFlags, r scanReturn) 
 	case !r.addedGiven:
 		return usageError(e.stderr, fs, "give --added N, the number of pages added during execution as the added-pages log on the closing page says (0 if none)")
 	}
-	var signer control.Signer
-	if !*sf.dryRun {
-		var ok bool
-		if signer, ok = by.signer(e, fs); !ok {
-			return exitUsage
-		}
-	}
 	l, err := control.Open(r.dir)
 	if err != nil {
 		return fail(e, fs.Name(), err)
+	}
+	var signer control.Actor
+	if !*sf.dryRun {
+		var ok bool
+		if signer, ok = by.actor(e, fs, l); !ok {
+			return exitFail
+		}
 	}
 	if _, err := l.Copy(r.serial); err != nil { // before reading the scan
 		return fail(e, fs.Name(), err)

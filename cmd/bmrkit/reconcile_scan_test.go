@@ -124,12 +124,16 @@ func TestReconcileScanCLI(t *testing.T) {
 		{[]string{"--scan", returned, "--added", "1", "--pages", "36"}, "bmrkit reconcile: --pages is counted from the scan: leave it out with --scan\n"},
 		{[]string{"--scan", returned}, "bmrkit reconcile: give --added N, the number of pages added during execution as the added-pages log on the closing page says (0 if none)\n"},
 		{[]string{"--dry-run"}, "bmrkit reconcile: --dry-run and --json go with --scan FILE\n"},
-		{[]string{"--scan", returned, "--added", "0"}, "bmrkit reconcile: say who you are with --by and --user\n"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"reconcile", dir, c2}, u.args...)...)
 		if code != exitUsage || !strings.HasPrefix(stderr, u.msg) {
 			t.Errorf("%v: exit %d\n%s", u.args, code, stderr)
 		}
+	}
+	// A return is signed: without a key or an agent nothing is recorded.
+	code, _, stderr = runCLI(t, "reconcile", dir, c2, "--scan", returned, "--added", "0")
+	if code != exitFail || !strings.HasPrefix(stderr, "bmrkit reconcile: no ssh-agent: SSH_AUTH_SOCK is not set") {
+		t.Errorf("no key: exit %d\n%s", code, stderr)
 	}
 	code, _, stderr = runCLI(t, append([]string{"reconcile", dir, c2, "--scan", filepath.Join(out, c2+".pdf"), "--added", "0"}, rolf...)...)
 	if code != exitFail || stderr != "bmrkit reconcile: refused: no page of copy "+c2+" was read in the scan ("+fmt.Sprint(n)+" scanned pages: "+fmt.Sprint(n)+" without a readable page code), so nothing is recorded: check that the scan is of this copy, or rescan at 150 to 300 dpi\n" {

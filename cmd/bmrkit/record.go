@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -23,7 +25,7 @@ const (
 	recordCheckArgs   = "TEMPLATE RECORD.json [--json] [--window DUR] [--library DIR]"
 	recordFromPDFArgs = "TEMPLATE FILLED.pdf --by NAME [--user ID] [--at TIME] [--batch B] [--serial S] -o RECORD.json"
 	recordRenderArgs  = "TEMPLATE RECORD.json -o TRUECOPY.pdf [--by NAME] [--window DUR] [--library DIR] [--paper a4|letter] [--site NAME] [--date-format F]"
-	recordReviewArgs  = "TEMPLATE RECORD.json -o REVIEW.pdf [--by NAME] [--window DUR] [--library DIR] [--paper a4|letter] [--site NAME] [--date-format F]"
+	recordReviewArgs  = "TEMPLATE RECORD.json -o REVIEW.pdf [--by NAME] [--window DUR] [--library DIR [--sign [--user ID] [--key FILE]]] [--paper a4|letter] [--site NAME] [--date-format F]"
 )
 
 // recordInputs are the flags and arguments shared by the commands that
@@ -222,6 +224,13 @@ func runRecordPDF(e *env, args []string, name, synopsis string) int {
 	out := fs.String("o", "", "write the PDF to this file; - writes it to stdout")
 	by := fs.String("by", "", "printed name of who prints it (default: the login name)")
 	in := addCheckFlags(fs, true)
+	var signFlag *bool
+	var signUser, signKey *string
+	if name == "record review" {
+		signFlag = fs.Bool("sign", false, "sign off the review with your key (QA): recorded in the --library's issuance register and printed on the report")
+		signUser = fs.String("user", "", "with --sign: your user `ID` (default: the one your key is registered for)")
+		signKey = keyFlag(fs)
+	}
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -251,6 +260,13 @@ func runRecordPDF(e *env, args []string, name, synopsis string) int {
 		return code
 	}
 	opts := render.CopyOptions{Form: form, PrintedBy: printer, PrintedAt: e.clock()}
+	if signFlag != nil && *signFlag {
+		so, code := signReview(e, name, *in.library, *signUser, *signKey, pos[1], r, found, opts.PrintedAt)
+		if so == nil {
+			return code
+		}
+		opts.SignOff = so
+	}
 	var buf bytes.Buffer
 	what := "review report"
 	if name == "record render" {
@@ -278,6 +294,38 @@ func runRecordPDF(e *env, args []string, name, synopsis string) int {
 	fmt.Fprintf(e.stderr, "%s: %s of batch %s (%s revision %d): %d critical, %d major, %d minor, %d info\n",
 		dest, what, r.Batch, t.Document.Number, t.Document.Revision, c[bmr.Critical], c[bmr.Major], c[bmr.Minor], c[bmr.Info])
 	return exitOK
+}
+
+// signReview records the QA sign-off of a review in the library's
+// register and returns it as the report prints it.
+func signReview(e *env, name, dir, user, key, recFile string, r *bmr.Record, found bmr.Findings, at time.Time) (*render.SignOff, int) {
+	if dir == "" {
+		fmt.Fprintf(e.stderr, "bmrkit %s: --sign records the sign-off in the issuance register: give --library DIR\n", name)
+		return nil, exitUsage
+	}
+	lib, err := control.Open(dir)
+	if err != nil {
+		return nil, fail(e, name, err)
+	}
+	b, err := os.ReadFile(recFile)
+	if err != nil {
+		return nil, fail(e, name, err)
+	}
+	sum := sha256.Sum256(b)
+	by, ok := e.actor(lib, name, "", user, "", key)
+	if !ok {
+		return nil, exitFail
+	}
+	ev, err := lib.SignReview(control.ReviewSignOff{Serial: r.Serial, Record: r, RecordSHA256: hex.EncodeToString(sum[:]), Findings: found, By: by, Time: at})
+	if err != nil {
+		return nil, fail(e, name, err)
+	}
+	k := ev.Key()
+	if ev.Signature != nil && k == "" {
+		k = ev.Signature.KeyFingerprint()
+	}
+	return &render.SignOff{Name: ev.By.Name, UserID: ev.By.UserID, Role: ev.By.Role, Meaning: ev.Review.Meaning, Time: ev.Time, Key: k,
+		Record: fmt.Sprintf("issuance register record %d of copy %s", ev.Seq, ev.Serial)}, exitOK
 }
 
 func runRecordRender(e *env, args []string) int {

@@ -270,6 +270,7 @@ func runRegisterVerify(e *env, args []string) int {
 		return status
 	}
 	j := rep.Journal
+	defer printSignatures(e, rep.Signatures)
 	switch {
 	case j.OK() && len(rep.Problems) == 0:
 		fmt.Fprintf(e.stdout, "issuance register: %d records, %s, head %s: every record, the hash chain and the anchor verify\n", j.Records, pluralize(rep.Copies, "copy", "copies"), bmr.ShortFingerprint(j.Head))

@@ -44,9 +44,19 @@
 // the log's size in bytes after it. It is replaced atomically (temporary
 // file, fsync, rename, fsync of the directory) after every append, so
 // removing records from the end of the log, which leaves a valid chain,
-// is still caught. The chain is not signed: someone who can rewrite every
-// file can forge a consistent journal. Keep a copy of the head elsewhere
-// (version control, QA records) to detect that.
+// is still caught.
+//
+// The chain itself is not signed: someone who can rewrite every file can
+// forge a consistent journal. A caller that signs (package control signs
+// every record's statement with the signer's SSH key) passes a seal to
+// UpdateSealed: a JSON value computed from the new head before anything is
+// written, stored in the anchor as its "seal" member,
+//
+//	{"journal":"bmrkit-journal/1","count":N,"head":"…","size":B,"seal":{…}}
+//
+// and returned by Verify in Report.Seal for the caller to check. The
+// journal does not interpret it. Repair, which moves the anchor, drops
+// the seal: the next sealed append seals the head again.
 //
 // # Concurrency and crashes
 //
@@ -218,6 +228,15 @@ func (j *Journal) Verify() (*Report, error) {
 	return st.report, nil
 }
 
+// Head is the head of a journal: the number of records, the hash of the
+// last one (ZeroHash for none) and the size of the log in bytes after it,
+// as the anchor records them.
+type Head struct {
+	Count int64  `json:"count"`
+	Hash  string `json:"head"`
+	Size  int64  `json:"size"`
+}
+
 // Append appends data values as new records; see Update.
 func (j *Journal) Append(data ...json.RawMessage) ([]Record, error) {
 	return j.Update(func([]Record) ([]json.RawMessage, error) { return data, nil })
@@ -234,6 +253,16 @@ func (j *Journal) Append(data ...json.RawMessage) ([]Record, error) {
 // the journal (e.g. creating a file). When the journal does not verify fn
 // is not called and the error is a *VerifyError.
 func (j *Journal) Update(fn func(recs []Record) ([]json.RawMessage, error)) ([]Record, error) {
+	return j.UpdateSealed(fn, nil)
+}
+
+// UpdateSealed is Update with a seal of the new head: once the records fn
+// returns are laid out, and before anything is written, seal is called
+// with the head the journal will have after them and the new records; its
+// value (compact JSON; none when it is empty) is stored in the anchor. An error from seal is
+// returned as is and nothing is written. A nil seal writes an anchor
+// without one.
+func (j *Journal) UpdateSealed(fn func(recs []Record) ([]json.RawMessage, error), seal func(h Head, added []Record) (json.RawMessage, error)) ([]Record, error) {
 	unlock, err := lockFile(j.LockPath(), true)
 	if err != nil {
 		return nil, err
@@ -275,10 +304,23 @@ func (j *Journal) Update(fn func(recs []Record) ([]json.RawMessage, error)) ([]R
 		prev = r.Hash
 	}
 	size := st.size + int64(buf.Len())
+	a := anchor{Journal: Version, Count: seq, Head: prev, Size: size}
+	if seal != nil {
+		v, err := seal(Head{Count: seq, Hash: prev, Size: size}, out)
+		if err != nil {
+			return nil, err
+		}
+		if len(v) > 0 {
+			var c bytes.Buffer
+			if err := json.Compact(&c, v); err != nil {
+				return nil, fmt.Errorf("journal: the seal is not JSON: %w", err)
+			}
+			a.Seal = c.Bytes()
+		}
+	}
 	if err := appendFile(j.Path(), st.size, buf.Bytes()); err != nil {
 		return nil, err
 	}
-	a := anchor{Journal: Version, Count: seq, Head: prev, Size: size}
 	if err := writeAnchor(j.AnchorPath(), a); err != nil {
 		return nil, fmt.Errorf("journal: records %d–%d are written but the anchor is not (run repair): %w", out[0].Seq, seq, err)
 	}

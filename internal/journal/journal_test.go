@@ -172,3 +172,50 @@ func TestDamagedRefusesAppend(t *testing.T) {
 		t.Errorf("View: %v", err)
 	}
 }
+
+// TestSeal: a sealed append stores the seal in the anchor, computed from
+// the head the journal has after the append; Verify returns it; a seal
+// that fails writes nothing; repair, which moves the anchor, drops it.
+func TestSeal(t *testing.T) {
+	j := newJournal(t)
+	var got Head
+	recs, err := j.UpdateSealed(func([]Record) ([]json.RawMessage, error) {
+		return []json.RawMessage{json.RawMessage(`{"a":1}`), json.RawMessage(`{"a":2}`)}, nil
+	}, func(h Head, added []Record) (json.RawMessage, error) {
+		got = h
+		if len(added) != 2 || added[1].Hash != h.Hash {
+			t.Errorf("seal called with %+v", added)
+		}
+		return json.RawMessage(`{ "by": "qqa" }`), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := j.Verify()
+	if !rep.OK() || string(rep.Seal) != `{"by":"qqa"}` || got.Count != 2 || got.Hash != recs[1].Hash || got.Hash != rep.Head {
+		t.Fatalf("report %+v, head %+v", rep, got)
+	}
+	if fi, _ := os.Stat(j.Path()); fi.Size() != got.Size {
+		t.Errorf("size %d, sealed %d", fi.Size(), got.Size)
+	}
+	_, err = j.UpdateSealed(func([]Record) ([]json.RawMessage, error) {
+		return []json.RawMessage{json.RawMessage(`{"a":3}`)}, nil
+	}, func(Head, []Record) (json.RawMessage, error) { return nil, errors.New("the agent refused") })
+	if err == nil || err.Error() != "the agent refused" {
+		t.Fatal(err)
+	}
+	if rep, _ := j.Verify(); rep.Records != 2 || !rep.OK() {
+		t.Fatalf("a failed seal wrote: %+v", rep)
+	}
+	// An interrupted append: records beyond the anchor. Repair moves the
+	// anchor and drops the seal.
+	f, _ := os.OpenFile(j.Path(), os.O_APPEND|os.O_WRONLY, 0)
+	f.Write(encodeLine(Record{Seq: 3, Prev: recs[1].Hash, Data: []byte(`{"a":3}`), Hash: HashRecord(3, recs[1].Hash, []byte(`{"a":3}`))}))
+	f.Close()
+	if _, err := j.Repair(); err != nil {
+		t.Fatal(err)
+	}
+	if rep, _ := j.Verify(); !rep.OK() || rep.Seal != nil || rep.Records != 3 {
+		t.Fatalf("after repair: %+v", rep)
+	}
+}

@@ -137,14 +137,19 @@ func looseRecord(b []byte) (Record, bool) {
 
 // anchor is the content of the anchor file.
 type anchor struct {
-	Journal string `json:"journal"`
-	Count   int64  `json:"count"`
-	Head    string `json:"head"`
-	Size    int64  `json:"size"`
+	Journal string          `json:"journal"`
+	Count   int64           `json:"count"`
+	Head    string          `json:"head"`
+	Size    int64           `json:"size"`
+	Seal    json.RawMessage `json:"seal,omitempty"`
 }
 
 func (a anchor) encode() []byte {
-	return fmt.Appendf(nil, `{"journal":%q,"count":%d,"head":%q,"size":%d}`+"\n", a.Journal, a.Count, a.Head, a.Size)
+	b := fmt.Appendf(nil, `{"journal":%q,"count":%d,"head":%q,"size":%d`, a.Journal, a.Count, a.Head, a.Size)
+	if len(a.Seal) > 0 {
+		b = append(append(b, `,"seal":`...), a.Seal...)
+	}
+	return append(b, "}\n"...)
 }
 
 func parseAnchor(b []byte) (anchor, error) {
@@ -161,6 +166,8 @@ func parseAnchor(b []byte) (anchor, error) {
 		return a, errors.New("negative count or size")
 	case len(a.Head) != hashLen || !isHex([]byte(a.Head)):
 		return a, errors.New("head is not a SHA-256 hash")
+	case len(a.Seal) > MaxRecordSize:
+		return a, errors.New("the seal is too large")
 	case !bytes.Equal(a.encode(), b):
 		return a, errors.New("not in the form bmrkit writes")
 	}

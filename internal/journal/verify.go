@@ -2,6 +2,7 @@ package journal
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -61,6 +62,12 @@ type Report struct {
 	// Findings lists every problem in the order of the log; none when the
 	// journal verifies.
 	Findings []Finding `json:"findings"`
+	// Seal is the anchor's seal (see UpdateSealed), nil when the anchor
+	// has none or cannot be read. The journal does not check it.
+	Seal json.RawMessage `json:"seal,omitempty"`
+	// Anchor is the head the anchor records, nil when there is no
+	// readable anchor.
+	Anchor *Head `json:"anchor,omitempty"`
 }
 
 // OK reports whether the journal verifies.
@@ -263,6 +270,8 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 		return st
 	}
 	st.anchor = &a
+	rep.Seal = a.Seal
+	rep.Anchor = &Head{Count: a.Count, Hash: a.Head, Size: a.Size}
 	switch k, ok := first[a.Count]; {
 	case a.Count == 0 && maxSeq == 0:
 	case a.Count > maxAny:
