@@ -31,6 +31,10 @@ type CheckOptions struct {
 	// Pages maps slot keys to the page of the form they are printed on
 	// (render.Layout provides it), so findings can point at a page.
 	Pages map[string]int
+	// Signers, when set, is the list of authorised signers: a sign-off by
+	// someone not on it, not in a role the sign-off needs (RolesFor), or
+	// on a day their authorisation does not cover is a finding.
+	Signers *SignerList
 }
 
 // Check reviews an executed record against its master and returns the
@@ -39,7 +43,11 @@ type CheckOptions struct {
 // precision), calculations that do not recompute, yields outside limits,
 // the same person performing and verifying a two-person step, N/A where it
 // is not allowed, corrections without reason, late and out-of-order
-// entries, and a copy the register does not show as issued.
+// entries, a copy the register does not show as issued, values the source
+// held that were not accepted (Entry.Original), who and when missing from
+// an imported source, sign-offs by people not authorised for them
+// (CheckOptions.Signers), entries outside the record's production window,
+// and limits relative to another entry (Field.Within).
 //
 // The error is non-nil only when the record cannot be checked at all: it
 // belongs to another master (see ErrWrongMaster) or the register fails.
@@ -75,6 +83,9 @@ func Check(t *Template, r *Record, opts CheckOptions) (Findings, error) {
 		c.slot(&c.slotList[i])
 	}
 	c.steps()
+	c.signers()
+	c.production()
+	c.transcribed()
 	sortFindings(c.found, c.order)
 	return c.found, c.err
 }
@@ -148,15 +159,16 @@ func (c *recordChecker) entries() {
 		e := &c.r.Entries[i]
 		s, ok := c.slots[e.Slot]
 		if !ok {
-			c.add(Major, RecUnknownSlot, nil, e.Slot, "value "+quote(e.Current()),
+			c.add(Major, RecUnknownSlot, nil, e.Slot, shownValue(e),
 				"entry for %q, which this master does not have", e.Slot)
 			continue
 		}
-		if strings.TrimSpace(e.By.Name) == "" || e.At.IsZero() {
-			c.add(tier(Major, s), RecNoWhoWhen, s, e.Slot, "", "entry %s does not say who made it and when (ALCOA: attributable, contemporaneous)", e.Slot)
-		}
+		c.whoWhen(s, e)
 		prev := e.Value
 		for k, corr := range e.Corrections {
+			if k == 0 && prev == "" && e.Original != "" && corr.Old == e.Original {
+				prev = e.Original // a correction of an unaccepted original may start from it
+			}
 			if strings.TrimSpace(corr.Reason) == "" {
 				c.add(tier(Major, s), RecCorrNoReason, s, e.Slot, fmt.Sprintf("%s → %s by %s at %s", quote(corr.Old), quote(corr.New), corr.By.Name, stamp(corr.At)),
 					"correction %d of %s has no reason", k+1, e.Slot)
@@ -207,12 +219,18 @@ func (c *recordChecker) slot(s *Slot) {
 	if len(es) > 1 {
 		vals := make([]string, len(es))
 		for i, e := range es {
-			vals[i] = quote(e.Current()) + " by " + e.By.Name + " at " + stamp(e.At)
+			vals[i] = strings.TrimPrefix(shownValue(e), "value ") + " by " + e.By.Name + " at " + stamp(e.At)
 		}
 		c.add(tier(Major, s), RecDuplicate, s, s.Key, strings.Join(vals, "; "),
 			"%s was entered %d times; a change must be a correction of the first entry", s.Key, len(es))
 	}
 	e := es[0]
+	if e.Unaccepted() {
+		c.unaccepted(s, e)
+		if len(e.Corrections) == 0 {
+			return // nothing else to check: there is no value
+		}
+	}
 	if e.NA {
 		if s.Field == nil || !s.Field.NA {
 			c.add(tier(Major, s), RecNANotAllowed, s, s.Key, "reason: "+quote(e.Reason), "%s was marked N/A, which the master does not allow for it", s.Key)
@@ -319,6 +337,7 @@ func (c *recordChecker) limits(s *Slot, e *Entry, d Decimal) {
 		}
 		cmp = d.Round(int32(s.Decimals))
 	}
+	c.within(s, cmp)
 	if s.Low == nil && s.High == nil {
 		return
 	}

@@ -49,6 +49,9 @@ func (env recordEnv) Values(ref *formula.Ref) ([]*big.Rat, error) {
 	var out []*big.Rat
 	for _, k := range keys {
 		es := c.bySlot[k]
+		if len(es) > 0 && es[0].Unaccepted() && strings.TrimSpace(es[0].Current()) == "" {
+			return nil, fmt.Errorf("%s holds no accepted value (the source held %q)", k, es[0].Original)
+		}
 		if len(es) == 0 || strings.TrimSpace(es[0].Current()) == "" {
 			return nil, fmt.Errorf("%s has no value", k)
 		}
@@ -129,6 +132,7 @@ func (c *recordChecker) steps() {
 				if v == nil || perf == nil {
 					continue
 				}
+				timed := !v.Transcribed && !perf.Transcribed
 				s := c.slots[key]
 				if samePerson(perf.By, v.By) {
 					base := Major
@@ -138,16 +142,16 @@ func (c *recordChecker) steps() {
 					c.add(base, RecSamePerson, s, key, fmt.Sprintf("performed by %s, %s by %s", who(perf.By), m, who(v.By)),
 						"step %s was performed and %s by the same person; it needs a second person", st.ID, m)
 				}
-				if !v.At.IsZero() && !perf.At.IsZero() && v.At.Before(perf.At) {
+				if timed && !v.At.IsZero() && !perf.At.IsZero() && before(v, perf) {
 					c.add(Major, RecOrder, s, key, fmt.Sprintf("performed %s, %s %s", stamp(perf.At), m, stamp(v.At)),
 						"step %s was %s before it was performed", st.ID, m)
 				}
 			}
-			if perf == nil || perf.At.IsZero() {
+			if perf == nil || perf.At.IsZero() || perf.Transcribed {
 				continue
 			}
 			c.late(st, perf)
-			if prevAt != nil && perf.At.Before(prevAt.At) {
+			if prevAt != nil && before(perf, prevAt) {
 				key := KeySignoff + st.ID + ":" + SignPerformed
 				c.add(Minor, RecOrder, c.slots[key], key, fmt.Sprintf("step %s performed %s, step %s performed %s", prevStep.ID, stamp(prevAt.At), st.ID, stamp(perf.At)),
 					"step %s was signed as performed before the step before it (%s)", st.ID, prevStep.ID)
@@ -163,7 +167,17 @@ func (c *recordChecker) late(st *Step, perf *Entry) {
 	limit := perf.At.Add(c.opts.Window)
 	for _, s := range c.byStep[st] {
 		e := c.first(s.Key)
-		if e == nil || e.At.IsZero() || !e.At.After(limit) {
+		if e == nil || e.At.IsZero() || e.Transcribed {
+			continue
+		}
+		if e.dayOnly() || perf.dayOnly() {
+			if DateOf(e.At).Compare(DateOf(perf.At)) > 0 {
+				c.add(Major, RecLate, s, s.Key, fmt.Sprintf("step signed on %s, entry made on %s (the source gives the day only)", DateOf(perf.At), DateOf(e.At)),
+					"%s was entered on a later day than step %s was signed as performed", s.Key, st.ID)
+			}
+			continue
+		}
+		if !e.At.After(limit) {
 			continue
 		}
 		c.add(Major, RecLate, s, s.Key, fmt.Sprintf("step signed %s, entry made %s (window %s)", stamp(perf.At), stamp(e.At), minutes(c.opts.Window)),
@@ -199,4 +213,13 @@ func who(p Person) string {
 		return p.Name
 	}
 	return p.Name + " (" + p.UserID + ")"
+}
+
+// before reports whether a was made before b; by day when the source of
+// either gives only the day.
+func before(a, b *Entry) bool {
+	if a.dayOnly() || b.dayOnly() {
+		return DateOf(a.At).Before(DateOf(b.At))
+	}
+	return a.At.Before(b.At)
 }

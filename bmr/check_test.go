@@ -233,6 +233,14 @@ func seed(t *testing.T, tpl *bmr.Template, r *bmr.Record) []string {
 		e.Value, e.At = "Second entry", e.At.Add(2*time.Minute)
 		r.Entries = append(r.Entries, e)
 	})
+	plant(bmr.RecUnaccepted, pick(func(s *bmr.Slot) bool { return isField(s) && s.Type == bmr.TypeNumber && !s.Critical }), func(s *bmr.Slot) {
+		e := entry(s.Key)
+		e.Original, e.Refused, e.Value, e.Origin = "12,5", "written with a decimal comma", "", "Sheet1!C12"
+	})
+	plant(bmr.RecOutsideWindow, &bmr.Slot{Key: "production"}, func(*bmr.Slot) {
+		first := r.Entries[0].At
+		r.Production = &bmr.Window{Start: first.Add(time.Minute)}
+	})
 	plant(bmr.RecNoSignoff, pickLast(func(s *bmr.Slot) bool {
 		return strings.HasPrefix(s.Key, bmr.KeySignoff) && s.Meaning == bmr.SignPerformed
 	}), func(s *bmr.Slot) {

@@ -149,3 +149,21 @@ func checkDocSection(t *testing.T, path, begin, end, content string) {
 	}
 	t.Errorf("%s is out of date: run go test ./bmr -update and review the diff", path)
 }
+
+// TestFindingCodesReference keeps the table of record-check codes in
+// docs/records.md in step with FindingCodes, and requires a section
+// explaining each code.
+func TestFindingCodesReference(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("\n| code | finding |\n|---|---|\n")
+	for _, c := range FindingCodes {
+		fmt.Fprintf(&b, "| %s | %s |\n", c.Code, c.Title)
+	}
+	checkDocSection(t, "../docs/records.md", "<!-- findings:begin -->", "<!-- findings:end -->", b.String())
+	doc, _ := os.ReadFile("../docs/records.md")
+	for _, c := range FindingCodes {
+		if !bytes.Contains(doc, []byte("### "+c.Code)) {
+			t.Errorf("docs/records.md does not explain %s", c.Code)
+		}
+	}
+}

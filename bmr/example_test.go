@@ -2,6 +2,7 @@ package bmr_test
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
 )
@@ -101,4 +102,67 @@ func ExampleFingerprint() {
 	// Output:
 	// true
 	// d82f089ebae0
+}
+
+// ExampleParseSigners reads a list of authorised signers and checks who
+// may sign what on which day.
+func ExampleParseSigners() {
+	l, diags := bmr.ParseSigners("signers.toml", []byte(`format = 1
+
+[[signers]]
+user_id = "vve"
+name = "Vera Verifier"
+initials = ["VV"]
+roles = ["operator", "verifier"]
+from = 2025-01-15
+until = 2026-03-31
+`))
+	if diags.HasErrors() {
+		fmt.Println(diags)
+		return
+	}
+	s, _ := l.Identify("vv", time.Time{})
+	fmt.Println(s.Person().Name, s.HasRole(bmr.RolesFor(bmr.SignVerified)...))
+	fmt.Println(s.ValidOn(time.Date(2026, 4, 12, 9, 0, 0, 0, time.UTC)))
+	// Output:
+	// Vera Verifier true
+	// false
+}
+
+// ExampleWithinText prints a limit relative to another entry as the form
+// prints it for the operator.
+func ExampleWithinText() {
+	t, _ := bmr.Parse("m.toml", []byte(`format = 1
+[document]
+number = "MBR-W-1"
+revision = 1
+title = "Buffer"
+[product]
+name = "Buffer"
+code = "FG-2"
+batch_size = { quantity = "1000", unit = "L" }
+theoretical_yield = { quantity = "1000", unit = "L", min_percent = "97", max_percent = "101" }
+[[sections]]
+id = "prep"
+title = "Preparation"
+  [[sections.steps]]
+  id = "1.1"
+  text = "Prepare and filter the buffer."
+    [[sections.steps.fields]]
+    id = "prep_volume"
+    label = "Volume prepared"
+    type = "number"
+    unit = "L"
+    min = "990"
+    max = "1010"
+    [[sections.steps.fields]]
+    id = "filtered_volume"
+    label = "Volume filtered"
+    type = "number"
+    unit = "L"
+    within = { tolerance = "2%", of = "prep_volume" }
+`))
+	fmt.Println(bmr.WithinText(t, &t.Sections[0].Steps[0].Fields[1]))
+	// Output:
+	// within ± 2 % of Volume prepared (prep_volume, step 1.1)
 }

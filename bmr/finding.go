@@ -66,6 +66,12 @@ const (
 	RecNoWhoWhen     = "REC020"
 	RecPrecision     = "REC021"
 	RecCalcUnchecked = "REC022"
+	RecUnaccepted    = "REC023"
+	RecSourceWhoWhen = "REC024"
+	RecNotAuthorised = "REC025"
+	RecOutsideWindow = "REC026"
+	RecWithinUncheck = "REC027"
+	RecTranscribed   = "REC028"
 )
 
 // FindingCodes lists the record-check codes with a title each.
@@ -91,6 +97,12 @@ var FindingCodes = []struct{ Code, Title string }{
 	{RecNoWhoWhen, "entry without who or when"},
 	{RecPrecision, "value recorded at another precision than required"},
 	{RecCalcUnchecked, "calculation could not be recomputed"},
+	{RecUnaccepted, "value in the source not accepted as an entry"},
+	{RecSourceWhoWhen, "who or when of an imported entry missing or unreadable in the source"},
+	{RecNotAuthorised, "signed by someone not authorised for that sign-off on that date"},
+	{RecOutsideWindow, "entry dated outside the production window"},
+	{RecWithinUncheck, "limit relative to another entry could not be checked"},
+	{RecTranscribed, "entries dated when they were transcribed, not when they were made"},
 }
 
 // Finding is one exception found in an executed record.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // FuzzParse feeds arbitrary sources to Parse, seeded with every template in
@@ -41,6 +42,38 @@ func FuzzParse(f *testing.F) {
 						_ = s.Field.FormulaText()
 					}
 				}
+			}
+		}
+	})
+}
+
+// FuzzParseSigners feeds arbitrary sources to ParseSigners, seeded with
+// the example signer list and the invalid lists of the tests: no input may
+// panic, every diagnostic has a position inside the source, and a list
+// that parses answers Match and Identify.
+func FuzzParseSigners(f *testing.F) {
+	if b, err := os.ReadFile("../examples/legacy/signers.toml"); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte("format = 1\n[[signers]]\nuser_id = \"a\"\nname = \"A B\"\ninitials = [\"AB\", \" x\"]\nroles = [\"operater\"]\nfrom = 2025-06-01\nuntil = 2025-05-01\n[[signers]]\nuser_id = \"a\"\nname = \"ab\"\nroles = []\nfrom = \"2025-01-01\"\n"))
+	f.Add([]byte("format = 2\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		l, diags := ParseSigners("fuzz.toml", src)
+		lines := 1
+		for _, c := range src {
+			if c == '\n' {
+				lines++
+			}
+		}
+		for _, d := range diags {
+			if !d.Pos.IsValid() || d.Pos.Line > lines {
+				t.Fatalf("diagnostic outside the source: %s", d.Error())
+			}
+		}
+		if l != nil {
+			for _, s := range l.Signers {
+				_ = l.Match(s.Person())
+				_, _ = l.Identify(s.Name, time.Now())
 			}
 		}
 	})

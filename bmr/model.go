@@ -209,6 +209,7 @@ type Field struct {
 	Max       *Decimal   `toml:"max" doc:"Highest acceptable value (inclusive)."`
 	Target    *Decimal   `toml:"target" doc:"Target value; with tolerance, an alternative to min/max."`
 	Tolerance *Tolerance `toml:"tolerance" doc:"Tolerance around the target: \"0.5%\" or an absolute amount."`
+	Within    *Within    `toml:"within" doc:"A limit relative to another entry: { tolerance = \"5%\", of = \"prep_volume\" }. Checked besides min/max, and printed as the operator checks it."`
 	Options   []string   `toml:"options" doc:"Options of a choice field."`
 	NA        bool       `toml:"na" doc:"N/A is an allowed entry (recorded with a reason)."`
 	Optional  bool       `toml:"optional" doc:"The entry may be left blank; by default every entry is required."`
@@ -223,6 +224,14 @@ type Field struct {
 	RecordOnly bool   `toml:"record_only" doc:"The value is recorded for information and has no acceptance limits by design (not reported by BMR102)."`
 	Lines      int    `toml:"lines" min:"1" max:"10" doc:"Lines of space for a text field. Default 1."`
 	Note       string `toml:"note" doc:"Guidance printed under the entry."`
+}
+
+// Within is a limit relative to another entry of the record: the value
+// must lie within the tolerance of that entry's value, e.g. a filtered
+// volume within 5 % of the prepared volume.
+type Within struct {
+	Tolerance Tolerance `toml:"tolerance" bmr:"required" doc:"Allowed difference: a percentage of the other entry's value (\"5%\") or an amount in the field's unit (\"2.0\")."`
+	Of        string    `toml:"of" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Id of the field compared with: a single entry, or a field with as many entries (a column of the same table), compared entry by entry."`
 }
 
 // Lint holds per-template lint settings.

@@ -28,8 +28,11 @@ type Record struct {
 	Batch  string    `json:"batch"`
 	// Serial is the issue serial of the controlled copy the entries were
 	// made on, "" when unknown (e.g. a legacy import).
-	Serial  string  `json:"serial,omitempty"`
-	Entries []Entry `json:"entries"`
+	Serial string `json:"serial,omitempty"`
+	// Production is when the batch was produced, when known: Check
+	// reports entries dated before its start or after its end.
+	Production *Window `json:"production,omitempty"`
+	Entries    []Entry `json:"entries"`
 	// Deviations raised during execution, referenced by entries.
 	Deviations []Deviation `json:"deviations,omitempty"`
 	// Source says where the record came from when it was imported, e.g. a
@@ -69,6 +72,59 @@ type Entry struct {
 	Deviation string `json:"deviation,omitempty"`
 	// Origin says where an imported value was read, e.g. "Sheet1!C12".
 	Origin string `json:"origin,omitempty"`
+	// Original is what the source held where the value was expected, when
+	// it was not accepted as a value: "#N/A", "12,5", "yes", a formula
+	// without a result. The entry then has no Value, and Refused says why.
+	// Nothing the source held is dropped (ALCOA+: original, complete); a
+	// Correction may give the value later, with its reason.
+	Original string `json:"original,omitempty"`
+	// Refused is why Original was not accepted, e.g. "written with a
+	// decimal comma". An entry with a reason here is always a finding.
+	Refused string `json:"refused,omitempty"`
+	// Written holds who and when as the source wrote them, when By and At
+	// were read from the source (a sign-off's initials and date cells).
+	Written *Written `json:"written,omitempty"`
+	// Transcribed marks an entry whose At is when it was transcribed into
+	// this record (an import), not when it was made, because the source
+	// does not say. Check does not compare its time with the steps'.
+	Transcribed bool `json:"transcribed,omitempty"`
+}
+
+// Unaccepted reports whether the entry holds an original value the source
+// gave that was not accepted (see Entry.Original).
+func (e *Entry) Unaccepted() bool { return e.Refused != "" || e.Original != "" }
+
+// Written is who made an entry and when, exactly as the source wrote them.
+// When the time could not be read (an empty or unreadable date cell), the
+// entry's At is zero and Check reports it.
+type Written struct {
+	// At is the date and time as written, e.g. "12.03.2019 10:40".
+	At string `json:"at,omitempty"`
+	// AtOrigin is where they were read, e.g. "Drying!G12" or
+	// "Drying!G12, Drying!H12" for a date cell and a time cell.
+	AtOrigin string `json:"at_origin,omitempty"`
+	// By is the name or initials as written, e.g. "OO".
+	By string `json:"by,omitempty"`
+	// ByOrigin is where By was read.
+	ByOrigin string `json:"by_origin,omitempty"`
+	// DateOnly: the source gives the day but no time; At is the start of
+	// that day, and Check compares the entry's time by day only.
+	DateOnly bool `json:"date_only,omitempty"`
+}
+
+// dayOnly reports whether only the day of e.At is known.
+func (e *Entry) dayOnly() bool { return e.Written != nil && e.Written.DateOnly }
+
+// Window is a span of time, e.g. when a batch was produced. A zero Start
+// or End leaves that side open.
+type Window struct {
+	Start time.Time `json:"start,omitzero"`
+	End   time.Time `json:"end,omitzero"`
+}
+
+// Contains reports whether t lies in the window, ends included.
+func (w *Window) Contains(t time.Time) bool {
+	return (w.Start.IsZero() || !t.Before(w.Start)) && (w.End.IsZero() || !t.After(w.End))
 }
 
 // Correction is a GDP correction of an entry: the old value stays legible,
@@ -94,6 +150,9 @@ type RecordSource struct {
 	File   string `json:"file"`
 	SHA256 string `json:"sha256"`
 	Kind   string `json:"kind"` // e.g. "xlsx-form", "xlsx-legacy", "pdf-form"
+	// Report names the import report written with the record, which says
+	// how every value was read and what did not fit.
+	Report string `json:"report,omitempty"`
 }
 
 // Current returns the entry's current value: the last correction's new

@@ -19,3 +19,8 @@ func patternHelp(pattern string) string {
 	}
 	return "value: it must match " + pattern
 }
+
+// Suggest returns the candidate closest to s, for "did you mean" hints in
+// messages of other packages (mappings, sheet names), or "" when none is
+// close enough to be a plausible typing error. Case is ignored.
+func Suggest(s string, candidates []string) string { return suggest(s, candidates) }

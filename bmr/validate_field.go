@@ -109,16 +109,19 @@ func (c *checker) field(r fieldRef) {
 			c.add(p, LintNoUnit, false, "number field %s has no unit", f.ID)
 		}
 		lo, hi := f.Limits()
-		if lo == nil && hi == nil && !f.RecordOnly {
+		if lo == nil && hi == nil && !f.RecordOnly && f.Within == nil {
 			c.add(p, LintNoLimits, false, "number field %s has no limits: give min/max or target and tolerance so the operator can check the value", f.ID)
 		}
+	}
+	if f.Within != nil {
+		c.within(r)
 	}
 	if f.RecordOnly {
 		lo, hi := f.Limits()
 		switch {
 		case !f.Type.Numeric():
 			c.add(p+".record_only", CodeNotApplicable, false, "record_only applies to number, integer, quantity and calc fields, not to a %s field", f.Type)
-		case lo != nil || hi != nil:
+		case lo != nil || hi != nil || f.Within != nil:
 			c.add(p+".record_only", CodeImpossibleLimit, false, "a record_only field has no acceptance limits: remove record_only or the limits")
 		}
 	}
@@ -197,4 +200,57 @@ func (c *checker) limits(r fieldRef) {
 			}
 		}
 	}
+}
+
+// within checks a limit relative to another entry: the other field
+// exists, is a number in the same unit, and has one entry or as many as
+// this field.
+func (c *checker) within(r fieldRef) {
+	f, p := r.f, r.path+".within"
+	w := f.Within
+	if !f.Type.Numeric() {
+		c.add(p, CodeNotApplicable, false, "within does not apply to a %s field: only number, integer, quantity and calc fields have limits", f.Type)
+		return
+	}
+	if w.Of == "" {
+		return // reported as a missing key
+	}
+	if w.Of == f.ID {
+		c.add(p+".of", CodeBadValue, true, "%s cannot be limited relative to itself", f.ID)
+		return
+	}
+	o, ok := c.fields[w.Of]
+	if !ok {
+		d := c.add(p+".of", CodeUnknownRef, true, "within refers to %q, which is not a field of this template", w.Of)
+		d.Suggestion = suggest(w.Of, c.fieldIDs)
+		return
+	}
+	if !o.f.Type.Numeric() {
+		c.add(p+".of", CodeUnitMismatch, true, "within compares %s with %s, a %s field: the other entry must be a number", f.ID, w.Of, o.f.Type)
+		return
+	}
+	if u, ou := c.fieldUnit(f), c.fieldUnit(o.f); u != ou {
+		c.add(p+".of", CodeUnitMismatch, true, "within compares %s in %s with %s in %s: the units must be the same", f.ID, unitName(u), w.Of, unitName(ou))
+	}
+	if n := o.f.Entries(); n > 1 && n != f.Entries() {
+		c.add(p+".of", CodeRepeatRef, true, "%s has %d entries and %s %d: a relative limit compares with one entry, or entry by entry with a field of as many entries", w.Of, n, f.ID, f.Entries())
+	}
+}
+
+// fieldUnit returns a numeric field's unit: a quantity without its own unit
+// has the unit of its material.
+func (c *checker) fieldUnit(f *Field) string {
+	if f.Unit == "" && f.Type == TypeQuantity {
+		if m, ok := c.materials[f.Material]; ok {
+			return m.Unit
+		}
+	}
+	return f.Unit
+}
+
+func unitName(u string) string {
+	if u == "" {
+		return "no unit"
+	}
+	return fmt.Sprintf("%q", u)
 }

@@ -248,6 +248,7 @@ func (d *doc) numberEntry(r *row, sl *bmr.Slot, x, y, w, bw float64, checker str
 	if t := targetText(sl.Field, sl.Unit); t != "" {
 		lim += " (" + t + ")"
 	}
+	lim = joinLimits(lim, d.withinText(sl))
 	if sl.Type == bmr.TypeQuantity && sl.Material != nil {
 		lim += " · " + sl.Material.Code
 	}

@@ -356,6 +356,9 @@ func (fb *formBuilder) tooltip(sl *bmr.Slot, part string) string {
 	if lim := limitsText(sl.Low, sl.High, sl.Unit); lim != "" {
 		s += ", limits " + lim
 	}
+	if sl.Field != nil && sl.Field.Within != nil {
+		s += ", " + sl.Field.Within.Text(sl.Unit)
+	}
 	return s
 }
 

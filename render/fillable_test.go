@@ -373,16 +373,21 @@ func compareRead(t *testing.T, tp *bmr.Template, src *bmr.Record, got *Filled, s
 		case e.Value != w.Value:
 			t.Errorf("%s: read %q, wrote %q", e.Slot, e.Value, w.Value)
 		case slots[e.Slot].Type == bmr.TypeSignature:
-			if e.By.Name != w.Value || !e.At.Equal(signed) {
-				t.Errorf("%s: signed by %q at %v, want %q at %v", e.Slot, e.By.Name, e.At, w.Value, signed)
+			if e.By.Name != w.Value || !e.At.Equal(signed) || e.Transcribed {
+				t.Errorf("%s: signed by %q at %v (transcribed %v), want %q at %v", e.Slot, e.By.Name, e.At, e.Transcribed, w.Value, signed)
 			}
-		case e.By != filler || !e.At.Equal(filledAt):
-			t.Errorf("%s: by %v at %v", e.Slot, e.By, e.At)
+		case e.By != filler || !e.At.Equal(filledAt) || !e.Transcribed:
+			t.Errorf("%s: by %v at %v, transcribed %v", e.Slot, e.By, e.At, e.Transcribed)
 		}
 	}
 	fs, err := bmr.Check(tp, r, bmr.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The entries other than sign-offs are dated when the form was read:
+	// one info finding says so; there is no other.
+	if len(fs) > 0 && fs[len(fs)-1].Code == bmr.RecTranscribed {
+		fs = fs[:len(fs)-1]
 	}
 	if len(fs) > 0 {
 		var b bytes.Buffer

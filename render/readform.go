@@ -52,7 +52,7 @@ func (rd *formReader) read() {
 
 // slot reads the entry of one slot from its main field f and its parts.
 func (rd *formReader) slot(sl *bmr.Slot, f *formField) {
-	e := bmr.Entry{Slot: sl.Key, By: rd.opts.By, At: rd.opts.At, Origin: origin(FieldName(sl.Key, ""), f.page)}
+	e := bmr.Entry{Slot: sl.Key, By: rd.opts.By, At: rd.opts.At, Origin: origin(FieldName(sl.Key, ""), f.page), Transcribed: true}
 	v := f.value
 	switch {
 	case sl.Type == bmr.TypeCheck:
@@ -78,6 +78,9 @@ func (rd *formReader) slot(sl *bmr.Slot, f *formField) {
 		return // left empty: bmr.Check reports it missing
 	}
 	e.Value = v
+	if !e.NA {
+		rd.fit(sl, &e)
+	}
 	if sl.Type == bmr.TypeSignature && !e.NA {
 		if signer := strings.TrimSpace(v); !strings.EqualFold(signer, strings.TrimSpace(rd.opts.By.Name)) {
 			e.By = bmr.Person{Name: signer}
@@ -108,6 +111,9 @@ func (rd *formReader) signedAt(sl *bmr.Slot, e *bmr.Entry) {
 		}
 	}
 	loc := rd.opts.At.Location()
+	fields := FieldName(sl.Key, "date") + ", " + FieldName(sl.Key, "time")
+	e.Written = &bmr.Written{At: strings.TrimSpace(ds + " " + ts), AtOrigin: "fields " + fields}
+	e.Transcribed = false
 	for _, l := range layouts {
 		if at, err := time.ParseInLocation(l+" 15:04", ds+" "+ts, loc); err == nil {
 			e.At = at
@@ -118,8 +124,9 @@ func (rd *formReader) signedAt(sl *bmr.Slot, e *bmr.Entry) {
 	if hint == "" {
 		hint = "YYYY-MM-DD"
 	}
-	rd.note("%s: date %q and time %q are not a date written %s and a time written hh:mm; the sign-off is dated %s, when the form was read",
-		sl.Key, ds, ts, hint, rd.opts.At.Format("2006-01-02 15:04 -07:00"))
+	e.At = time.Time{}
+	rd.note("%s: date %q and time %q are not a date written %s and a time written hh:mm; the sign-off has no time (the record keeps them as written)",
+		sl.Key, ds, ts, hint)
 }
 
 func origin(field string, page int) string {
@@ -127,4 +134,93 @@ func origin(field string, page int) string {
 		return fmt.Sprintf("page %d, field %s", page, field)
 	}
 	return "field " + field
+}
+
+// fit checks that a typed value fits its entry's type. One that does not
+// becomes the entry's unaccepted original, with the reason: nothing typed
+// is dropped, and nothing is guessed. A date typed in the form's date
+// format is recorded as YYYY-MM-DD.
+func (rd *formReader) fit(sl *bmr.Slot, e *bmr.Entry) {
+	v := strings.TrimSpace(e.Value)
+	why := ""
+	switch sl.Type {
+	case bmr.TypeNumber, bmr.TypeInteger, bmr.TypeQuantity, bmr.TypeCalc:
+		d, err := bmr.ParseDecimal(v)
+		switch {
+		case err != nil && strings.Contains(v, ","):
+			why = fmt.Sprintf("%q is written with a decimal comma, not as a number (nothing was guessed)", e.Value)
+		case err != nil:
+			why = fmt.Sprintf("%q is not a number", e.Value)
+		case sl.Type == bmr.TypeInteger && !d.Fits(0):
+			why = fmt.Sprintf("%q is not a whole number", e.Value)
+		}
+	case bmr.TypeDate:
+		if _, err := bmr.ParseDate(v); err != nil {
+			if iso, ok := rd.formDate(v); ok {
+				rd.note("%s: %q read as %s in the form's date format", sl.Key, e.Value, iso)
+				e.Value = iso
+				return
+			}
+			why = fmt.Sprintf("%q is not a date written %s", e.Value, rd.hint())
+		}
+	case bmr.TypeTime:
+		if !bmr.ValidTime(v) {
+			why = fmt.Sprintf("%q is not a time written hh:mm (24-hour clock)", e.Value)
+		}
+	case bmr.TypeDateTime:
+		if !bmr.ValidDateTime(v) {
+			day, clock, _ := strings.Cut(v, " ")
+			if iso, ok := rd.formDate(day); ok && bmr.ValidTime(strings.TrimSpace(clock)) {
+				e.Value = iso + " " + strings.TrimSpace(clock)
+				rd.note("%s: %q read as %s in the form's date format", sl.Key, v, e.Value)
+				return
+			}
+			why = fmt.Sprintf("%q is not a date and time written %s hh:mm", e.Value, rd.hint())
+		}
+	case bmr.TypeCheck:
+		if v != "Yes" && v != "No" {
+			why = fmt.Sprintf("%q is not an answer of the check (its buttons are Yes and No)", e.Value)
+		}
+	case bmr.TypeChoice:
+		if sl.Field != nil && !contains(sl.Field.Options, e.Value) {
+			why = fmt.Sprintf("%q is not one of the options: %s", e.Value, strings.Join(sl.Field.Options, ", "))
+		}
+	}
+	if why == "" {
+		return
+	}
+	rd.note("%s: %s; kept in the record as not accepted", sl.Key, why)
+	e.Original, e.Refused, e.Value = e.Value, why, ""
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// formDate reads a date in the form's printed date format.
+func (rd *formReader) formDate(s string) (string, bool) {
+	if rd.dateHint == "" {
+		return "", false
+	}
+	_, l, err := dateLayout(rd.dateHint)
+	if err != nil {
+		return "", false
+	}
+	t, err := time.Parse(l, s)
+	if err != nil {
+		return "", false
+	}
+	return t.Format("2006-01-02"), true
+}
+
+func (rd *formReader) hint() string {
+	if rd.dateHint == "" || rd.dateHint == "YYYY-MM-DD" {
+		return "YYYY-MM-DD"
+	}
+	return rd.dateHint + " or YYYY-MM-DD"
 }

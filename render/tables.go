@@ -70,6 +70,9 @@ func columnTitle(f *bmr.Field, sl *bmr.Slot) string {
 	} else if sl.Unit != "" {
 		extra = append(extra, "("+sl.Unit+")")
 	}
+	if f.Within != nil {
+		extra = append(extra, f.Within.Text(sl.Unit))
+	}
 	if f.Type == bmr.TypeCalc {
 		extra = append(extra, "= "+f.FormulaText())
 	}

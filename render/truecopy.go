@@ -153,7 +153,7 @@ type trueCopy struct {
 	loose   bmr.Findings
 	orphans []*bmr.Entry
 	marks   []boxMark
-	counts  struct{ entries, corrections, na int }
+	counts  struct{ entries, corrections, na, refused int }
 }
 
 // copyNote is one numbered note of a notes page.

@@ -122,12 +122,15 @@ func (tc *trueCopy) summaryRows(sheets int) []*row {
 	d.add(d.para(g.left, g.width(), "TRUE COPY OF AN EXECUTED BATCH RECORD", fSmallB, midGray)...)
 	d.add(d.para(g.left, g.width(), t.Document.Title, font{true, 15}, black)...)
 	d.add(spacer(2))
-	d.add(d.para(g.left, g.width(), fmt.Sprintf("This is a true copy of the executed record of batch %s, printed from the electronic record by %s on %s. Every entry is printed in blue in the box where it was made; sign-offs show the printed name and the date and time of signing; N/A entries show N/A and the reason. A corrected entry shows its original value struck through before the current value, and the notes page after the form page gives every correction with the old and new value, reason, initials and date. Review findings are marked at their boxes and listed on the notes pages; findings that concern no box are listed below.",
+	d.add(d.para(g.left, g.width(), fmt.Sprintf("This is a true copy of the executed record of batch %s, printed from the electronic record by %s on %s. Every entry is printed in blue in the box where it was made; sign-offs show the printed name and the date and time of signing; N/A entries show N/A and the reason. A value the source held that was not accepted (an import) is printed in red, struck through, with the reason in the notes. A corrected entry shows its original value struck through before the current value, and the notes page after the form page gives every correction with the old and new value, reason, initials and date. Review findings are marked at their boxes and listed on the notes pages; findings that concern no box are listed below.",
 		r.Batch, tc.opts.PrintedBy, d.s.dateTime(tc.opts.PrintedAt)), fLabel, black)...)
 	d.add(spacer(3))
 	src := "entered electronically"
 	if s := r.Source; s != nil {
 		src = fmt.Sprintf("%s %s (SHA-256 %s)", s.Kind, s.File, s.SHA256)
+		if s.Report != "" {
+			src += "; import report " + s.Report
+		}
 	}
 	var devs []string
 	for _, dv := range r.Deviations {
@@ -140,7 +143,7 @@ func (tc *trueCopy) summaryRows(sheets int) []*row {
 		{"Batch", r.Batch},
 		{"Issued copy", r.Serial},
 		{"Record", src},
-		{"Entries", fmt.Sprintf("%d entries, %d corrections, %d N/A", len(r.Entries), tc.counts.corrections, tc.counts.na)},
+		{"Entries", fmt.Sprintf("%d entries, %d corrections, %d N/A, %d not accepted", len(r.Entries), tc.counts.corrections, tc.counts.na, tc.counts.refused)},
 		{"Deviations", strings.Join(devs, "; ")},
 		{"This copy", fmt.Sprintf("%d sheets: summary, %d form pages, each followed by its notes page(s) where it has notes", sheets, tc.lay.Pages)},
 		{"Printed", tc.opts.PrintedBy + ", " + d.s.dateTime(tc.opts.PrintedAt)},

@@ -122,7 +122,19 @@ func (tc *trueCopy) entry(sl *bmr.Slot, e *bmr.Entry, bs []Box) {
 		dev, _ := clean(e.Deviation)
 		tc.addNote(anchor, "N", noteTeal, "", "Refers to deviation "+dev+".")
 	}
+	if e.Unaccepted() {
+		tc.counts.refused++
+		tc.refusedNote(e, anchor)
+	}
+	if w := e.Written; w != nil && w.By != "" && !strings.EqualFold(w.By, e.By.Name) && e.By.Name != "" {
+		by, _ := clean(w.By)
+		tc.addNote(anchor, "N", noteTeal, "", fmt.Sprintf("%q, as written in %s, is %s.", by, w.ByOrigin, who(e.By)))
+	}
 	switch {
+	case e.Unaccepted() && len(e.Corrections) == 0:
+		if hasMain {
+			tc.refused(main, e.Original)
+		}
 	case e.NA:
 		tc.counts.na++
 		tc.na(sl, e, part, anchor, hasMain)
@@ -135,7 +147,7 @@ func (tc *trueCopy) entry(sl *bmr.Slot, e *bmr.Entry, bs []Box) {
 		}
 		tc.value(main, e)
 		if sl.Type == bmr.TypeSignature {
-			tc.signedAt(part, e)
+			tc.signedAt(part, e, anchor)
 		}
 	}
 }
@@ -198,7 +210,11 @@ func (tc *trueCopy) value(b Box, e *bmr.Entry) {
 		tc.fitText(b, cur, inkBlue, "Value")
 		return
 	}
-	old, _ := clean(e.Value)
+	first := e.Value
+	if first == "" && e.Unaccepted() {
+		first = e.Original // the correction gives the value the source did not
+	}
+	old, _ := clean(first)
 	old = strings.ReplaceAll(old, "\n", " ")
 	rest := b
 	x, base := b.X+1, b.Y+b.H-1.6
@@ -221,17 +237,79 @@ func (tc *trueCopy) value(b Box, e *bmr.Entry) {
 	tc.fitText(rest, cur, inkBlue, "Current value")
 }
 
-// signedAt prints the date and time of a sign-off in its boxes.
-func (tc *trueCopy) signedAt(part map[string]Box, e *bmr.Entry) {
+// signedAt prints the date and time of a sign-off in its boxes: as the
+// source wrote them, in red, when they could not be read; the date alone
+// when the source gives no time.
+func (tc *trueCopy) signedAt(part map[string]Box, e *bmr.Entry, anchor Box) {
+	w := e.Written
 	if e.At.IsZero() {
+		if w == nil || w.AtOrigin == "" {
+			return
+		}
+		written, _ := clean(w.At)
+		if b, ok := part["date"]; ok && written != "" {
+			tc.refused(b, written)
+		}
+		what := fmt.Sprintf("holds %q, which is not a date", written)
+		if written == "" {
+			what = "is empty"
+		}
+		tc.addNote(anchor, "N", refusedRed, "", fmt.Sprintf("Date and time of signing not known: %s %s.", w.AtOrigin, what))
 		return
 	}
 	if b, ok := part["date"]; ok {
 		tc.fitText(b, e.At.Format(tc.d.s.dateLayout), inkBlue, "Date")
 	}
+	if w != nil && w.DateOnly {
+		tc.addNote(anchor, "N", noteTeal, "", fmt.Sprintf("The source gives the day of signing only (%s), no time.", w.AtOrigin))
+		return
+	}
 	if b, ok := part["time"]; ok {
 		tc.fitText(b, e.At.Format("15:04"), inkBlue, "Time")
 	}
+}
+
+// refusedRed is the ink of values the source held that were not accepted.
+var refusedRed = rgb{178, 18, 18}
+
+// refused prints, in its box, a value the source held that was not
+// accepted: in red, struck through.
+func (tc *trueCopy) refused(b Box, original string) {
+	s, _ := clean(original)
+	s = strings.ReplaceAll(s, "\n", " ")
+	if s == "" {
+		return
+	}
+	f := fValue
+	if b.H < 8 {
+		f.size = min(f.size, 7)
+	}
+	s = tc.d.m.ellipsize(s, b.W-2, f)
+	x, base := b.X+1, b.Y+b.H-1.6
+	w := tc.d.m.width(s, f)
+	tc.text(b.Page, x, base, s, f, refusedRed)
+	tc.line(b.Page, x-0.3, base-f.size*0.12, x+w+0.3, base-f.size*0.12, 0.3, refusedRed)
+}
+
+// refusedNote explains an unaccepted original in the notes.
+func (tc *trueCopy) refusedNote(e *bmr.Entry, anchor Box) {
+	orig, _ := clean(e.Original)
+	why, _ := clean(e.Refused)
+	if why == "" {
+		why = "no reason recorded"
+	}
+	where := ""
+	if e.Origin != "" {
+		o, _ := clean(e.Origin)
+		where = " in " + o
+	}
+	text := fmt.Sprintf("Not accepted as a value: the source held %q%s. Reason: %s.", orig, where, strings.TrimSuffix(why, "."))
+	if len(e.Corrections) > 0 {
+		text += " The correction gives the value."
+	} else {
+		text += " The entry has no value (printed in red, struck through)."
+	}
+	tc.addNote(anchor, "N", refusedRed, "", text)
 }
 
 // fitText prints s in box b below its caption: at the largest size, down

@@ -58,6 +58,14 @@ func seededRecord(t *testing.T, tp *bmr.Template, o Options, lay *Layout) (*bmr.
 	e = pick("deviation", num)
 	e.Deviation = "DEV-2026-031"
 	r.Deviations = []bmr.Deviation{{Number: "DEV-2026-031", Title: "Balance out of calibration", Slots: []string{e.Slot}}}
+	e = pick("refused", num)
+	e.Value, e.Original, e.Refused, e.Origin = "", "61,5", "written with a decimal comma", "Drying!C9"
+	e = pick("refusedcorr", num)
+	good := e.Value
+	e.Value, e.Original, e.Refused = "", "#N/A", "the cell holds the error value #N/A"
+	e.Corrections = []bmr.Correction{{Old: "#N/A", New: good, Reason: "value from the balance print-out", By: recordgen.Verifier, At: e.At.Add(time.Hour)}}
+	e = pick("nodate", func(sl *bmr.Slot) bool { return sl.Type == bmr.TypeSignature && sl.Step != nil })
+	e.At, e.Written = time.Time{}, &bmr.Written{At: "12.4.", AtOrigin: "Prep!C13"}
 	dup := *pick("duplicate", func(sl *bmr.Slot) bool { return sl.Type == bmr.TypeInitials })
 	dup.Value, dup.At = "XX", dup.At.Add(time.Minute)
 	r.Entries = append(r.Entries, dup, bmr.Entry{Slot: "no_such_slot", Value: "42", By: recordgen.Operator, At: fillStart})
@@ -116,7 +124,7 @@ func TestTrueCopy(t *testing.T) {
 		t.Fatalf("found %d form pages, want %d", len(form), lay.Pages)
 	}
 	summary := pages[0]
-	for _, w := range []string{"TRUE COPY OF AN EXECUTED BATCH RECORD", "REC002", "no_such_slot", "REC017", "DEV-2026-031 Balance out of calibration", "2 corrections, 1 N/A"} {
+	for _, w := range []string{"TRUE COPY OF AN EXECUTED BATCH RECORD", "REC002", "no_such_slot", "REC017", "DEV-2026-031 Balance out of calibration", "3 corrections, 1 N/A, 2 not accepted"} {
 		if !strings.Contains(summary, w) {
 			t.Errorf("the summary does not say %q", w)
 		}
@@ -167,6 +175,18 @@ func TestTrueCopy(t *testing.T) {
 		case "deviation":
 			if !strings.Contains(note, "Refers to deviation DEV-2026-031") {
 				t.Errorf("the notes to page %d do not give the deviation of %s", pg, slot)
+			}
+		case "refused":
+			if !strings.Contains(page, "61,5") || !strings.Contains(note, `Not accepted as a value: the source held "61,5" in Drying!C9. Reason: written with`) || !strings.Contains(note, "REC023") {
+				t.Errorf("page %d does not show the unaccepted original of %s, or its notes do not explain it", pg, slot)
+			}
+		case "refusedcorr":
+			if !strings.Contains(page, "#N/A") || !strings.Contains(page, e.Current()) || !strings.Contains(note, `Not accepted as a value: the source held "#N/A". Reason: the cell holds the error`) {
+				t.Errorf("page %d does not show the corrected unaccepted original of %s, or its notes do not explain it", pg, slot)
+			}
+		case "nodate":
+			if !strings.Contains(page, "12.4.") || !strings.Contains(note, `Date and time of signing not known: Prep!C13 holds "12.4.", which`) {
+				t.Errorf("page %d does not show the unreadable date of %s, or its notes do not explain it", pg, slot)
 			}
 		case "duplicate":
 			if !strings.Contains(note, `Entered again: "XX"`) {

@@ -34,7 +34,7 @@ const (
 	xlsFixture    = "testdata/hostile/excel97.xls"
 )
 
-var allFixtures = []string{legacyFixture, bombFixture, liarFixture, cryptFixture, truncFixture, xlsFixture}
+var allFixtures = []string{legacyFixture, bombFixture, liarFixture, cryptFixture, truncFixture, xlsFixture, bufferFixture}
 
 func TestFixtures(t *testing.T) {
 	if *update {
@@ -44,6 +44,25 @@ func TestFixtures(t *testing.T) {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("fixture missing: %v (run go test ./xlsx -run TestFixtures -update)", err)
 		}
+	}
+}
+
+// TestBufferFixture keeps the example legacy record of docs/xlsx.md, a
+// workbook written part by part (synth_test.go), in step with bufferBook:
+// go test ./xlsx -run TestBufferFixture -update rewrites it.
+func TestBufferFixture(t *testing.T) {
+	book := bufferBook().bytes(t)
+	if *update {
+		if err := os.WriteFile(bufferFixture, book, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(bufferFixture)
+	if err != nil {
+		t.Fatalf("fixture missing: %v (run go test ./xlsx -run TestBufferFixture -update)", err)
+	}
+	if !bytes.Equal(got, book) {
+		t.Errorf("%s is not the workbook bufferBook builds: run go test ./xlsx -run TestBufferFixture -update", bufferFixture)
 	}
 }
 

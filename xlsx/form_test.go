@@ -44,6 +44,10 @@ func checkRecord(t *testing.T, tpl *bmr.Template, rec *bmr.Record, want map[stri
 		t.Fatal(err)
 	}
 	got := map[string]string{}
+	meaning := map[string]string{}
+	for _, sl := range bmr.Slots(tpl) {
+		meaning[sl.Key] = sl.Meaning
+	}
 	for i := range rec.Entries {
 		e := &rec.Entries[i]
 		if _, dup := got[e.Slot]; dup {
@@ -53,8 +57,17 @@ func checkRecord(t *testing.T, tpl *bmr.Template, rec *bmr.Record, want map[stri
 		if e.Origin == "" || !strings.Contains(e.Origin, "!") {
 			t.Errorf("%s: origin %q", e.Slot, e.Origin)
 		}
-		if e.By != testBy {
-			t.Errorf("%s: by %+v", e.Slot, e.By)
+		// A sign-off is made by the person it names; the rest by the
+		// person importing.
+		by := testBy
+		if meaning[e.Slot] != "" && !e.NA && e.Value != testBy.Name {
+			by = bmr.Person{Name: e.Value}
+		}
+		if e.By != by {
+			t.Errorf("%s: by %+v, want %+v", e.Slot, e.By, by)
+		}
+		if !e.Transcribed {
+			t.Errorf("%s: not marked transcribed, though dated when imported", e.Slot)
 		}
 	}
 	for k, v := range want {
@@ -86,8 +99,12 @@ func TestFormPrecisionAndTypedText(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]string{}
+	orig := map[string][2]string{}
 	for _, e := range rec.Entries {
 		got[e.Slot] = e.Value
+		if e.Unaccepted() {
+			orig[e.Slot] = [2]string{e.Original, e.Refused}
+		}
 	}
 	if got["moisture_check"] != "15.50" {
 		t.Errorf("moisture_check = %q, want 15.50 as the cell shows it", got["moisture_check"])
@@ -105,16 +122,24 @@ func TestFormPrecisionAndTypedText(t *testing.T) {
 		`"1.20 %" holds a number with a unit or text ("%")`,
 		`time typed as text "10.15", not as a time (HH:MM); nothing was guessed`,
 		`date typed as text "12.04.2026", not as a date (YYYY-MM-DD); nothing was guessed`,
-		`"yes" is not an answer to a check (Yes or No)`,
-		"result: 5 value(s) did not fit or were refused",
+		`7 Fluid-bed drying!F12 fbd_filters_ok: "yes" is not an answer to a check; did you mean "Yes"? (nothing was guessed) [kept in the record as not accepted]`,
+		"result: 5 value(s) did not fit or were refused (5 kept in the record as not accepted)",
 	} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, text.String())
 		}
 	}
-	for _, k := range []string{"dried_granule_mass", "lod_final#1", "drying_start", "equipment:rmg:calibration_due", "fbd_filters_ok"} {
-		if _, ok := got[k]; ok {
-			t.Errorf("%s was recorded although it did not fit", k)
+	// What did not fit is in the record as an unaccepted original, with
+	// no value.
+	for k, want := range map[string][2]string{
+		"dried_granule_mass":            {"12,5", `"12,5" is written with a decimal comma; write the number with a decimal point (nothing was guessed)`},
+		"lod_final#1":                   {"1.20 %", `"1.20 %" holds a number with a unit or text ("%"); the cell must hold the number alone (nothing was guessed)`},
+		"drying_start":                  {"10.15", `time typed as text "10.15", not as a time (HH:MM); nothing was guessed`},
+		"equipment:rmg:calibration_due": {"12.04.2026", `date typed as text "12.04.2026", not as a date (YYYY-MM-DD); nothing was guessed`},
+		"fbd_filters_ok":                {"yes", `"yes" is not an answer to a check; did you mean "Yes"? (nothing was guessed)`},
+	} {
+		if got[k] != "" || orig[k] != want {
+			t.Errorf("%s: value %q, original and reason %q, want no value and %q", k, got[k], orig[k], want)
 		}
 	}
 }
@@ -245,5 +270,83 @@ func TestFormIsDeterministic(t *testing.T) {
 	a, b := formBytes(t, tpl, FormOptions{}), formBytes(t, tpl, FormOptions{})
 	if !bytes.Equal(a, b) {
 		t.Error("two exports of the same template differ")
+	}
+}
+
+// TestFormLostProtection: a filled-in form whose structure lock, sheet
+// protection and data validation were removed is imported with a
+// protection finding for each, and is not clean.
+func TestFormLostProtection(t *testing.T) {
+	tpl := loadTemplate(t, "testdata/form/small.toml")
+	cells, _ := sampleValues(tpl)
+	filled := fill(t, formBytes(t, tpl, FormOptions{}), cells)
+	f, err := excelize.OpenReader(bytes.NewReader(filled))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.UnprotectWorkbook(); err != nil {
+		t.Fatal(err)
+	}
+	sheet := f.GetSheetList()[3]
+	if err := f.UnprotectSheet(sheet); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.DeleteDataValidation(sheet); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	_, rep, err := ImportForm(bytes.NewReader(buf.Bytes()), tpl, importOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	rep.WriteText(&text)
+	for _, want := range []string{
+		"  the workbook structure is not locked any more, as bmrkit locked it: sheets may have been added, removed, renamed or moved; the file was last saved by Go Excelize\n",
+		"  sheet \"" + sheet + "\" is not protected any more, as bmrkit protected it: its labels, limits and instructions may have been edited; the file was last saved by Go Excelize\n",
+		"result: ",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, text.String())
+		}
+	}
+	lost := 0
+	for _, p := range rep.Protection {
+		if strings.Contains(p, "have no data validation any more") && strings.Contains(p, `of sheet "`+sheet+`"`) {
+			lost++
+		}
+	}
+	if lost != 1 || len(rep.Protection) != 3 || rep.Clean() {
+		t.Errorf("protection findings %q, clean %v", rep.Protection, rep.Clean())
+	}
+}
+
+// TestFormSignerList: a sign-off naming someone by initials is attributed,
+// through the signer list, to the person they name.
+func TestFormSignerList(t *testing.T) {
+	tpl := loadTemplate(t, "testdata/form/small.toml")
+	var key string
+	for _, sl := range bmr.Slots(tpl) {
+		if sl.Type == bmr.TypeSignature && sl.Step != nil {
+			key = sl.Key
+			break
+		}
+	}
+	filled := fill(t, formBytes(t, tpl, FormOptions{Batch: "B26-0412"}), map[string]any{prefixValue + encodeKey(key): "VV"})
+	opts := importOpts()
+	opts.Signers = bufferSigners(t)
+	rec, rep, err := ImportForm(bytes.NewReader(filled), tpl, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es := rec.Entry(key)
+	if len(es) != 1 || es[0].By != (bmr.Person{Name: "Vera Verifier", UserID: "vve"}) || es[0].Written == nil || es[0].Written.By != "VV" {
+		t.Fatalf("entry %+v", es)
+	}
+	if n := rep.Values[0].Notes; len(n) != 1 || n[0] != `"VV" is Vera Verifier (vve) on the list of authorised signers` {
+		t.Errorf("notes %q", n)
 	}
 }

@@ -280,6 +280,9 @@ func limitsHint(sl *bmr.Slot) string {
 	default:
 		s = "text"
 	}
+	if sl.Field != nil && sl.Field.Within != nil {
+		s += "; " + sl.Field.Within.Text(sl.Unit)
+	}
 	if naAllowed(sl) {
 		s += " or N/A"
 	}

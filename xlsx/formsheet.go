@@ -38,7 +38,8 @@ const (
 	stSection  = "section"
 	stValue    = "value" // locked, prefilled value
 	stStruck   = "struck"
-	stBlank    = "blank" // locked, greyed: no entry here
+	stRefused  = "refused" // a value the source held that was not accepted
+	stBlank    = "blank"   // locked, greyed: no entry here
 	stInfoKey  = "infokey"
 )
 
@@ -81,6 +82,8 @@ func (fw *formWriter) style(name string) int {
 		s = excelize.Style{Font: font(true, false, fontSize, ""), Border: grey, Alignment: wrapTop, NumFmt: 49}
 	case name == stStruck:
 		s = excelize.Style{Font: &excelize.Font{Family: fontName, Size: fontSize, Strike: true, Color: "7F7F7F"}, Border: grey, Alignment: wrapTop, NumFmt: 49}
+	case name == stRefused:
+		s = excelize.Style{Font: font(true, false, fontSize, "B21212"), Fill: fill("FBE3E3"), Border: grey, Alignment: wrapTop, NumFmt: 49}
 	case name == stBlank:
 		s = excelize.Style{Fill: fill("F2F2F2"), Border: grey}
 	case name == stInfoKey:

@@ -68,6 +68,8 @@ func ImportForm(r io.Reader, t *bmr.Template, opts ImportOptions) (rec *bmr.Reco
 		return nil, rep, err
 	}
 	rec = fi.record()
+	fi.protection()
+	rep.listControls(b.ctrls)
 	return rec, rep, nil
 }
 
@@ -209,7 +211,7 @@ func (fi *formImport) record() *bmr.Record {
 		rep.misfit("", batchRef.String(), "", "no batch number: the batch number cell is empty and none was given as an option")
 	}
 	rec := bmr.NewRecord(t, rep.Batch, serial)
-	rec.Source = &bmr.RecordSource{File: fi.opts.Name, SHA256: fi.b.sha256, Kind: KindForm}
+	rec.Source = &bmr.RecordSource{File: fi.opts.Name, SHA256: fi.b.sha256, Kind: KindForm, Report: fi.opts.Report}
 	ctx := &readCtx{date1904: fi.b.date1904(), yes: []string{"Yes"}, no: []string{"No"}}
 	known := map[string]bool{}
 	for _, sl := range bmr.Slots(t) {
@@ -244,36 +246,56 @@ func (fi *formImport) slot(rec *bmr.Record, ctx *readCtx, sl *bmr.Slot) {
 	shared := fi.count[reasonRef] > 1
 	origin := rf.String()
 	switch {
+	case rd.NoAnswer != "":
+		rep.noAnswer(sl.Key, origin, cv.shown(), "%s", rd.NoAnswer)
+		fi.missing(sl)
+		return
 	case rd.Problem != "":
-		rep.misfit(sl.Key, origin, cv.shown(), "%s", rd.Problem)
+		fi.unaccepted(rec, sl, origin, cv.shown(), originalOf(cv), rd.Problem)
 		return
 	case rd.NA && reason == "":
-		rep.misfit(sl.Key, origin, cv.shown(), "N/A is written without a reason: write the reason in the N/A reason cell %s", reasonRef)
+		fi.unaccepted(rec, sl, origin, cv.shown(), cv.shown(), fmt.Sprintf("N/A is written without a reason: write the reason in the N/A reason cell %s", reasonRef))
 		return
 	case !rd.NA && reason != "" && !shared && rd.Value != "":
-		rep.misfit(sl.Key, origin, cv.shown(), "a value and an N/A reason (%q in %s) are both written: clear one of them", reason, reasonRef)
+		fi.unaccepted(rec, sl, origin, cv.shown(), cv.shown(), fmt.Sprintf("a value and an N/A reason (%q in %s) are both written: clear one of them", reason, reasonRef))
 		return
 	case !rd.NA && reason != "" && !shared:
-		rep.misfit(sl.Key, reasonRef.String(), reason, "an N/A reason is written but the entry %s is not N/A: write N/A in it or clear the reason", origin)
+		fi.unaccepted(rec, sl, reasonRef.String(), reason, reason, fmt.Sprintf("an N/A reason is written but the entry %s is not N/A: write N/A in it or clear the reason", origin))
 		return
 	case !rd.NA && rd.Value == "":
 		fi.missing(sl)
 		return
 	}
 	at, notes := fi.opts.At, rd.Notes
+	e := bmr.Entry{Slot: sl.Key, Value: rd.Value, NA: rd.NA, By: fi.opts.By, Origin: origin, Transcribed: true}
 	if dc, dref, ok := fi.raw(prefixAt + encodeKey(sl.Key)); ok {
 		dv := fi.b.resolve(dc)
 		if dv.Kind != kindEmpty {
 			d := ctx.interpret(&bmr.Slot{Key: sl.Key, Type: bmr.TypeDateTime}, dv)
+			e.Transcribed = false
+			e.Written = &bmr.Written{At: dv.shown(), AtOrigin: dref.String()}
+			if dv.Kind != kindText && d.Value != "" {
+				e.Written.At = d.Value
+			}
 			if d.Problem != "" {
-				rep.misfit(sl.Key, dref.String(), dv.shown(), "sign-off date: %s", d.Problem)
+				rep.misfit(sl.Key, dref.String(), dv.shown(), "sign-off date: %s; the sign-off has no time", d.Problem)
+				at = time.Time{}
 			} else if tm, err := time.ParseInLocation("2006-01-02 15:04", strings.Replace(d.Value, "T", " ", 1), fi.opts.At.Location()); err == nil {
 				at = tm
 				notes = append(notes, "signed at "+tm.Format("2006-01-02 15:04 -07:00")+" (date cell "+dref.String()+")")
 			}
 		}
 	}
-	e := bmr.Entry{Slot: sl.Key, Value: rd.Value, NA: rd.NA, By: fi.opts.By, At: at, Origin: origin}
+	e.At = at
+	if sl.Meaning != "" && !rd.NA {
+		if name := strings.TrimSpace(rd.Value); name != "" && !strings.EqualFold(name, strings.TrimSpace(fi.opts.By.Name)) {
+			e.By = fi.signer(name, at, e.Transcribed, &notes)
+			if e.Written == nil {
+				e.Written = &bmr.Written{}
+			}
+			e.Written.By, e.Written.ByOrigin = name, origin
+		}
+	}
 	if rd.NA {
 		e.Reason = reason
 	}
@@ -287,4 +309,36 @@ func (fi *formImport) missing(sl *bmr.Slot) {
 		s += " (optional)"
 	}
 	fi.rep.Missing = append(fi.rep.Missing, s)
+}
+
+// unaccepted records a value that did not fit as the entry's unaccepted
+// original, and reports it.
+func (fi *formImport) unaccepted(rec *bmr.Record, sl *bmr.Slot, origin, written, original, why string) {
+	fi.rep.Misfits = append(fi.rep.Misfits, Misfit{Slot: sl.Key, Cell: origin, Written: written, Reason: why, Kept: true})
+	rec.Entries = append(rec.Entries, bmr.Entry{Slot: sl.Key, Original: original, Refused: why, By: fi.opts.By, At: fi.opts.At, Origin: origin, Transcribed: true})
+}
+
+// signer names the person a sign-off names: the one the signer list gives
+// for the name or initials, else the name as written.
+func (fi *formImport) signer(name string, at time.Time, transcribed bool, notes *[]string) bmr.Person {
+	l := fi.opts.Signers
+	if l == nil {
+		*notes = append(*notes, fmt.Sprintf("signed by %q, not by the person importing", name))
+		return bmr.Person{Name: name}
+	}
+	if transcribed {
+		at = time.Time{}
+	}
+	cands := l.ByMark(name)
+	if len(cands) > 1 && !at.IsZero() {
+		if s, ok := l.Identify(name, at); ok {
+			cands = []*bmr.AuthorisedSigner{s}
+		}
+	}
+	if len(cands) == 1 {
+		*notes = append(*notes, fmt.Sprintf("%q is %s (%s) on the list of authorised signers", name, cands[0].Name, cands[0].UserID))
+		return cands[0].Person()
+	}
+	*notes = append(*notes, fmt.Sprintf("%q names nobody on the list of authorised signers unambiguously: attributed to %q as written", name, name))
+	return bmr.Person{Name: name}
 }

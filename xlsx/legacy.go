@@ -54,7 +54,7 @@ func ImportLegacy(r io.Reader, t *bmr.Template, m *Mapping, opts ImportOptions) 
 		li.ctx.dateLayouts = append(li.ctx.dateLayouts, [2]string{l, m.DateFormats[i]})
 	}
 	rec = bmr.NewRecord(t, "", "")
-	rec.Source = &bmr.RecordSource{File: opts.Name, SHA256: b.sha256, Kind: KindLegacy}
+	rec.Source = &bmr.RecordSource{File: opts.Name, SHA256: b.sha256, Kind: KindLegacy, Report: opts.Report}
 	li.rec = rec
 	// Room for every value the mapping can read, so that appending 100,000s
 	// of entries does not copy them over and over.
@@ -102,12 +102,15 @@ type legacyImport struct {
 	tables  map[string][]*tableRun // sheet → tables, by first row
 	merges  map[string][]mergeRange
 	filled  map[string]bool
+	// pending are table entries dated by a single date cell of their
+	// table, resolved once every cell is read.
+	pending []pendingWhen
 }
 
 // single is a mapped cell (a slot, the batch or a label to check).
 type single struct {
 	slot  string // "" for the batch and labels
-	what  string // "slot", "batch", "label"
+	what  string // "slot", "batch", "label", "date", "time", "by", "start", "end", "tabledate"
 	cell  string // as mapped
 	read  string // the cell read: the top-left of its merge
 	merge string
@@ -117,13 +120,18 @@ type single struct {
 }
 
 type tableRun struct {
-	tm      *TableMap
-	cols    []tableCol
-	reason  int // column number of the N/A reason, 0 none
-	done    bool
-	next    int  // the next row expected when reading up to the first empty row
-	skip    bool // a heading did not match: nothing is read
-	entries int  // entries read
+	tm     *TableMap
+	cols   []tableCol
+	reason int // column number of the N/A reason, 0 none
+	// date, time and by are the columns of who and when, 0 none;
+	// dateCell the table's one date cell, or nil.
+	date, time, by int
+	dateCell       *single
+	stop           int // the first row not read, once done
+	done           bool
+	next           int  // the next row expected when reading up to the first empty row
+	skip           bool // a heading did not match: nothing is read
+	entries        int  // entries read
 }
 
 type tableCol struct {
@@ -166,12 +174,17 @@ func planLegacy(t *bmr.Template, m *Mapping) (*legacyImport, error) {
 	for i := range m.Cells {
 		c := &m.Cells[i]
 		if li.slots[c.Slot] == nil {
-			issues = append(issues, m.issueAt(c.Path+".slot", "%q is not a slot of %s revision %d (slot keys: docs/format.md, Entry slots)", c.Slot, t.Document.Number, t.Document.Revision))
+			issues = append(issues, m.issueAt(c.Path+".slot", "%q is not a slot of %s revision %d%s (slot keys: docs/format.md, Entry slots)", c.Slot, t.Document.Number, t.Document.Revision, didYouMean(c.Slot, li.order)))
 			continue
 		}
 		li.singles[c.Sheet] = append(li.singles[c.Sheet], &single{slot: c.Slot, what: "slot", cell: c.Cell, path: c.Path})
 		if c.LabelCell != "" {
 			li.singles[c.Sheet] = append(li.singles[c.Sheet], &single{slot: c.Slot, what: "label", cell: c.LabelCell, label: c.Label, path: c.Path})
+		}
+		for _, w := range [][2]string{{"date", c.DateCell}, {"time", c.TimeCell}, {"by", c.ByCell}} {
+			if w[1] != "" {
+				li.singles[c.Sheet] = append(li.singles[c.Sheet], &single{slot: c.Slot, what: w[0], cell: w[1], path: c.Path + "." + w[0] + "_cell"})
+			}
 		}
 	}
 	for i := range m.Tables {
@@ -194,9 +207,15 @@ func planLegacy(t *bmr.Template, m *Mapping) (*legacyImport, error) {
 		if tm.NAReason != "" {
 			run.reason, _, _ = cellCoords(tm.NAReason + "1")
 		}
+		run.date, run.time, run.by = colNumber(tm.DateColumn), colNumber(tm.TimeColumn), colNumber(tm.ByColumn)
+		if tm.DateCell != "" {
+			run.dateCell = &single{what: "tabledate", cell: tm.DateCell, path: tm.Path + ".date_cell"}
+			li.singles[tm.Sheet] = append(li.singles[tm.Sheet], run.dateCell)
+		}
 		sort.Slice(run.cols, func(a, b int) bool { return run.cols[a].col < run.cols[b].col })
 		li.tables[tm.Sheet] = append(li.tables[tm.Sheet], run)
 	}
+	issues = append(issues, li.planMore()...)
 	if len(issues) > 0 {
 		issues.Sort()
 		return nil, &MappingError{Diagnostics: issues, Source: m.src}
@@ -240,7 +259,11 @@ func (li *legacyImport) prepare() error {
 	check := func(sheet, path string) error {
 		p, ok := parts[sheet]
 		if !ok {
-			is := li.m.issueAt(path+".sheet", "the workbook has no sheet %q (its sheets: %s)", sheet, strings.Join(names, ", "))
+			quoted := make([]string, len(names))
+			for i, n := range names {
+				quoted[i] = fmt.Sprintf("%q", n)
+			}
+			is := li.m.issueAt(path+".sheet", "the workbook has no sheet %q%s (its sheets: %s)", sheet, didYouMean(sheet, names), strings.Join(quoted, ", "))
 			return fmt.Errorf("%s: the mapping does not fit this workbook: %s", li.opts.Name, is)
 		}
 		if p == "" {
@@ -272,6 +295,12 @@ func (li *legacyImport) prepare() error {
 	for sheet, runs := range li.tables {
 		if err := check(sheet, runs[0].tm.Path); err != nil {
 			return err
+		}
+	}
+	for i := range li.m.Controls {
+		c := &li.m.Controls[i]
+		if _, ok := parts[c.Sheet]; !ok {
+			return check(c.Sheet, c.Path)
 		}
 	}
 	return nil
@@ -307,9 +336,11 @@ func (li *legacyImport) readers() map[string]rowFunc {
 					}
 				}
 			}
+			tr.newRow()
 			if len(tr.runs) > 0 {
 				tr.row(row, hidden, cells)
 			}
+			li.strays(tr, want, row, cells)
 			return nil
 		}
 	}
@@ -330,6 +361,10 @@ func (li *legacyImport) finish() {
 			li.readSingle(sheet, s)
 		}
 	}
+	li.resolvePending()
+	li.readControls()
+	li.finishStrays()
+	li.legacyProtection()
 	for _, runs := range li.tables {
 		for _, run := range runs {
 			if !run.done && run.tm.LastRow == 0 && run.entries == 0 && !run.skip {
@@ -346,6 +381,7 @@ func (li *legacyImport) finish() {
 		rep.misfit("", "", "", "no batch number: the mapping names no batch cell (or it is empty) and none was given as an option")
 	}
 	li.rec.Batch = rep.Batch
+	li.rec.Production = rep.Production
 	for _, k := range li.order {
 		if !li.filled[k] {
 			s := k
@@ -426,9 +462,15 @@ func (li *legacyImport) readSingle(sheet string, s *single) {
 			}
 		}
 		if li.filled[s.slot+"\x00bad"] {
+			if cv.Kind != kindEmpty {
+				rep.misfit(s.slot, origin, cv.shown(), "not read, because its label cell does not match (the workbook's layout differs)")
+			}
 			return
 		}
-		li.value(s.slot, origin, cv, "", notes)
+		ei, vi := li.value(s.slot, origin, cv, "", notes)
+		li.stampSingle(sheet, s, ei, vi)
+	case "start", "end":
+		li.production(s, origin, cv)
 	}
 }
 
@@ -441,34 +483,62 @@ func appendOnce(list []string, s string) []string {
 	return append(list, s)
 }
 
-// value interprets a cell for a slot and records it or reports it.
-func (li *legacyImport) value(key, origin string, cv cellValue, reason string, notes []string) {
+// value interprets a cell for a slot and records it, or its unaccepted
+// original, or reports it. It returns the indexes of the entry and of the
+// report's value made, or -1.
+func (li *legacyImport) value(key, origin string, cv cellValue, reason string, notes []string) (entry, value int) {
 	sl := li.slots[key]
 	rd := li.ctx.interpret(sl, cv)
-	rep := li.rep
-	if cv.HasF && rd.Problem == "" && cv.Kind != kindEmpty {
+	if cv.HasF && rd.Problem == "" && rd.NoAnswer == "" && cv.Kind != kindEmpty {
 		notes = append(notes, fmt.Sprintf("the cell holds the formula =%s; its cached result is recorded", cv.Formula))
 	}
+	return li.record(key, origin, cv.shown(), originalOf(cv), rd, reason, notes)
+}
+
+// record records a reading of a slot (see value); written is the source's
+// content as the report shows it, original as the record keeps it when it
+// is not accepted.
+func (li *legacyImport) record(key, origin, written, original string, rd reading, reason string, notes []string) (entry, value int) {
+	rep := li.rep
 	switch {
+	case rd.NoAnswer != "":
+		rep.noAnswer(key, origin, written, "%s", rd.NoAnswer)
+		return -1, -1
 	case rd.Problem != "":
-		rep.misfit(key, origin, cv.shown(), "%s", rd.Problem)
-		return
+		kept := !li.filled[key]
+		rep.Misfits = append(rep.Misfits, Misfit{Slot: key, Cell: origin, Written: written, Reason: rd.Problem, Kept: kept})
+		if !kept {
+			return -1, -1
+		}
+		li.filled[key] = true
+		li.rec.Entries = append(li.rec.Entries, bmr.Entry{Slot: key, Original: original, Refused: rd.Problem, By: li.opts.By, At: li.opts.At, Origin: origin, Transcribed: true})
+		return len(li.rec.Entries) - 1, -1
 	case !rd.NA && rd.Value == "":
-		return
+		return -1, -1
 	}
 	notes = append(notes, rd.Notes...)
 	if rd.NA && reason == "" {
 		notes = append(notes, "N/A without a reason in the workbook")
 	}
 	if li.filled[key] {
-		rep.misfit(key, origin, cv.shown(), "%s is mapped more than once; this value was not recorded", key)
-		return
+		rep.misfit(key, origin, written, "%s is mapped more than once; this value was not recorded", key)
+		return -1, -1
 	}
 	li.filled[key] = true
-	e := bmr.Entry{Slot: key, Value: rd.Value, NA: rd.NA, By: li.opts.By, At: li.opts.At, Origin: origin}
+	e := bmr.Entry{Slot: key, Value: rd.Value, NA: rd.NA, By: li.opts.By, At: li.opts.At, Origin: origin, Transcribed: true}
 	if rd.NA {
 		e.Reason = reason
 	}
 	li.rec.Entries = append(li.rec.Entries, e)
-	rep.Values = append(rep.Values, ValueReport{Slot: key, Cell: origin, Written: cv.shown(), Value: rd.Value, NA: rd.NA, Reason: e.Reason, Notes: notes})
+	rep.Values = append(rep.Values, ValueReport{Slot: key, Cell: origin, Written: written, Value: rd.Value, NA: rd.NA, Reason: e.Reason, Notes: notes})
+	return len(li.rec.Entries) - 1, len(rep.Values) - 1
+}
+
+// originalOf is a cell's content as a record keeps an unaccepted original:
+// its value as stored, or its formula when it has no result.
+func originalOf(cv cellValue) string {
+	if s := cv.shown(); s != "" || !cv.HasF {
+		return s
+	}
+	return "=" + cv.Formula
 }

@@ -24,6 +24,34 @@ type tableReader struct {
 	byCol   map[int][]mergeRange // merged ranges over each mapped column, by first row
 	checked map[*tableRun]bool
 	vals    []*rawCell // per run column, reused
+	// rowRead says whether a table read the current row, and readCols
+	// which of its columns (for the stray values of the row).
+	rowRead  bool
+	readCols []bool // by column number; the columns set are in setCols
+	setCols  []int
+}
+
+// markRead marks a column of the current row as read.
+func (tr *tableReader) markRead(col int) {
+	if col <= 0 || col >= len(tr.readCols) || tr.readCols[col] {
+		return
+	}
+	tr.readCols[col] = true
+	tr.setCols = append(tr.setCols, col)
+}
+
+// newRow forgets the columns read in the row before.
+func (tr *tableReader) newRow() {
+	tr.rowRead = false
+	for _, c := range tr.setCols {
+		tr.readCols[c] = false
+	}
+	tr.setCols = tr.setCols[:0]
+}
+
+// wasRead reports whether a table read the column in the current row.
+func (tr *tableReader) wasRead(col int) bool {
+	return tr.rowRead && col > 0 && col < len(tr.readCols) && tr.readCols[col]
 }
 
 func start(r *tableRun) int {
@@ -38,6 +66,14 @@ func start(r *tableRun) int {
 const maxTableMerges = 100000
 
 func (tr *tableReader) init() {
+	maxCol := 0
+	for _, run := range tr.runs {
+		for _, c := range run.cols {
+			maxCol = max(maxCol, c.col)
+		}
+		maxCol = max(maxCol, run.reason, run.date, run.time, run.by)
+	}
+	tr.readCols = make([]bool, maxCol+1)
 	sort.SliceStable(tr.runs, func(a, b int) bool { return start(tr.runs[a]) < start(tr.runs[b]) })
 	tr.tops, tr.byCol, tr.checked = map[int]rawCell{}, map[int][]mergeRange{}, map[*tableRun]bool{}
 	cols := map[int]bool{}
@@ -114,10 +150,12 @@ func (tr *tableReader) row(row int, hidden bool, cells []rawCell) {
 		}
 		if tm.LastRow > 0 && row > tm.LastRow || tm.LastRow == 0 && row > run.next {
 			run.done = true // the last row, or the first empty row, is behind
+			run.stop = run.next
 			continue
 		}
 		if !tr.read(run, row, hidden, cells) && tm.LastRow == 0 {
 			run.done = true
+			run.stop = row
 			continue
 		}
 		run.next = row + 1
@@ -153,7 +191,7 @@ func (tr *tableReader) read(run *tableRun, row int, hidden bool, cells []rawCell
 		tr.vals = make([]*rawCell, len(run.cols))
 	}
 	vals := tr.vals[:len(run.cols)]
-	var reason *rawCell
+	var reason, date, tm, by *rawCell
 	i := 0
 	for j := range vals {
 		vals[j] = nil
@@ -166,8 +204,21 @@ func (tr *tableReader) read(run *tableRun, row int, hidden bool, cells []rawCell
 		if i < len(run.cols) && run.cols[i].col == c.Col && (c.HasV || c.HasF) {
 			vals[i] = c
 		}
-		if c.Col == run.reason {
+		switch c.Col {
+		case run.reason:
 			reason = c
+		}
+		switch c.Col {
+		case run.date:
+			date = c
+		}
+		switch c.Col {
+		case run.time:
+			tm = c
+		}
+		switch c.Col {
+		case run.by:
+			by = c
 		}
 	}
 	any := false
@@ -181,6 +232,16 @@ func (tr *tableReader) read(run *tableRun, row int, hidden bool, cells []rawCell
 	}
 	n := row - run.tm.FirstRow + 1
 	run.entries++
+	tr.rowRead = true
+	for _, c := range run.cols {
+		if !c.bad {
+			tr.markRead(c.col)
+		}
+	}
+	for _, c := range []int{run.reason, run.date, run.time, run.by} {
+		tr.markRead(c)
+	}
+	ww := tr.li.rowWhen(run, tr.sheet, row, date, tm, by)
 	reasonText := ""
 	if reason != nil {
 		reasonText = strings.TrimSpace(tr.li.b.resolve(*reason).Text)
@@ -216,7 +277,8 @@ func (tr *tableReader) read(run *tableRun, row int, hidden bool, cells []rawCell
 		if hidden {
 			notes = append(notes, "the row is hidden in the workbook")
 		}
-		tr.li.value(bmr.FieldKey(col.id, n, col.n), origin, cv, reasonText, notes)
+		ei, vi := tr.li.value(bmr.FieldKey(col.id, n, col.n), origin, cv, reasonText, notes)
+		tr.li.stamp(ei, vi, ww)
 	}
 	return true
 }

@@ -52,10 +52,19 @@ type Mapping struct {
 	Cells []CellMap `toml:"cells" doc:"Single cells, each mapped to one slot."`
 	// Tables are the repeated rows mapped to repeated fields.
 	Tables []TableMap `toml:"tables" doc:"Repeated rows: data row n is entry n of each mapped field."`
+	// Controls map form controls (check boxes, option buttons, drop-downs)
+	// to slots.
+	Controls []ControlMap `toml:"controls" doc:"Form controls (check boxes, option buttons, drop-downs) read as entries."`
+	// ProductionStart and ProductionEnd are the cells holding when the
+	// batch's production started and ended, or nil; the record's
+	// production window is read from them.
+	ProductionStart *CellRef `toml:"production_start" doc:"Cell with the date and time production started: { sheet = \"Cover\", cell = \"C8\" }."`
+	ProductionEnd   *CellRef `toml:"production_end" doc:"Cell with the date and time production ended."`
 
-	layouts []string // DateFormats as Go layouts
-	ix      *tomlpos.Index
-	src     []byte
+	noExplicit bool     // checkbox.no was not written: the defaults apply
+	layouts    []string // DateFormats as Go layouts
+	ix         *tomlpos.Index
+	src        []byte
 }
 
 // mappingFile is the whole TOML form of a mapping: the keys of Mapping and
@@ -68,7 +77,7 @@ type mappingFile struct {
 
 type checkboxKeys struct {
 	Yes []string `toml:"yes" doc:"Texts and glyphs that mean yes. Default: Yes ☒ ☑ ✓ ✔ X x."`
-	No  []string `toml:"no" doc:"Texts and glyphs that mean no. Default: No ☐."`
+	No  []string `toml:"no" doc:"Texts and glyphs that mean no. Default: No (an unticked box ☐ alone is no answer unless listed here)."`
 }
 
 // CellRef is one cell of a sheet.
@@ -87,7 +96,14 @@ type CellMap struct {
 	// contain Label, so a mapping applied to another layout is refused.
 	LabelCell string `toml:"label_cell" doc:"A cell that must contain label (case-insensitive), else the value is refused."`
 	Label     string `toml:"label" doc:"The text label_cell must contain."`
-	Path      string `toml:"-"` // key path in the mapping, e.g. cells[3]
+	// DateCell and TimeCell hold when the entry was made (a sign-off's
+	// date, or date and time); ByCell who made it (initials or name).
+	// Without them the entry is dated when it is imported and marked
+	// transcribed; a sign-off is made by the person its cell names.
+	DateCell string `toml:"date_cell" doc:"Cell with the date (or date and time) the entry was made."`
+	TimeCell string `toml:"time_cell" doc:"Cell with the time of day, when date_cell holds only the date."`
+	ByCell   string `toml:"by_cell" doc:"Cell with the initials or name of who made the entry."`
+	Path     string `toml:"-"` // key path in the mapping, e.g. cells[3]
 }
 
 // TableMap maps repeated rows of a sheet to a repeated field or the
@@ -107,14 +123,22 @@ type TableMap struct {
 	Headers map[string]string `toml:"headers" doc:"Field id → text its heading in header_row must contain."`
 	// NAReason is the column holding a row's N/A reason, or "".
 	NAReason string `toml:"na_reason" doc:"Column letter of a row's N/A reason."`
-	Path     string `toml:"-"` // key path in the mapping, e.g. tables[0]
+	// DateColumn, TimeColumn and ByColumn hold, per row, when the row's
+	// entries were made and by whom; DateCell a date for every row, when
+	// the table has a time column only.
+	DateColumn string `toml:"date_column" doc:"Column with the date (or date and time) of each row's entries."`
+	TimeColumn string `toml:"time_column" doc:"Column with the time of day of each row's entries."`
+	ByColumn   string `toml:"by_column" doc:"Column with the initials or name of who made each row's entries."`
+	DateCell   string `toml:"date_cell" doc:"Cell (of the same sheet) with the date of every row, for a table with a time column only."`
+	Path       string `toml:"-"` // key path in the mapping, e.g. tables[0]
 }
 
 // DefaultYes and DefaultNo are the answers to a check a mapping accepts
 // when it does not list its own.
 var (
 	DefaultYes = []string{"Yes", "☒", "☑", "✓", "✔", "X", "x"}
-	DefaultNo  = []string{"No", "☐"}
+	// An unticked box "☐" alone is no answer, unless a mapping lists it.
+	DefaultNo = []string{"No"}
 )
 
 // MappingError lists every problem found in a mapping, or in fitting it to
@@ -223,13 +247,13 @@ func (c *mappingCheck) check(f *mappingFile) {
 		c.text("batch.sheet", m.Batch.Sheet)
 		m.Batch.Cell = c.cell("batch.cell", m.Batch.Cell, true)
 	}
-	m.Yes, m.No = DefaultYes, DefaultNo
+	m.Yes, m.No, m.noExplicit = DefaultYes, DefaultNo, true
 	if cb := f.Checkbox; cb != nil {
 		if cb.Yes != nil {
 			m.Yes = cb.Yes
 		}
 		if cb.No != nil {
-			m.No = cb.No
+			m.No, m.noExplicit = cb.No, false
 		}
 		for _, l := range []struct {
 			key  string
@@ -269,6 +293,7 @@ func (c *mappingCheck) check(f *mappingFile) {
 		c.text(p+".sheet", cm.Sheet)
 		cm.Cell = c.cell(p+".cell", cm.Cell, true)
 		cm.LabelCell = c.cell(p+".label_cell", cm.LabelCell, false)
+		c.cellWhen(p, cm)
 		if c.ok(p+".label_cell") && c.ok(p+".label") && (cm.LabelCell == "") != (cm.Label == "") {
 			c.add(p, bmr.CodeMissingKey, "label_cell and label go together: the label cell must contain the label")
 		}
@@ -280,8 +305,9 @@ func (c *mappingCheck) check(f *mappingFile) {
 	for i := range m.Tables {
 		c.table(i, &m.Tables[i])
 	}
-	if len(m.Cells) == 0 && len(m.Tables) == 0 && len(c.diags) == 0 {
-		c.add("", bmr.CodeMissingKey, "the mapping maps nothing: add [[cells]] or [[tables]]")
+	c.more()
+	if len(m.Cells) == 0 && len(m.Tables) == 0 && len(m.Controls) == 0 && len(c.diags) == 0 {
+		c.add("", bmr.CodeMissingKey, "the mapping maps nothing: add [[cells]], [[tables]] or [[controls]]")
 	}
 }
 
@@ -314,6 +340,8 @@ func (c *mappingCheck) table(i int, tb *TableMap) {
 		c.add(p, bmr.CodeMissingKey, "a table needs header_row (data starts below it) or first_row")
 	case tb.HeaderRow > 0 && tb.FirstRow > 0 && tb.FirstRow <= tb.HeaderRow:
 		c.add(p+".first_row", bmr.CodeImpossibleLimit, "first_row %d is not below header_row %d", tb.FirstRow, tb.HeaderRow)
+	case tb.HeaderRow > 0 && tb.FirstRow > tb.HeaderRow+1:
+		c.add(p+".first_row", bmr.CodeImpossibleLimit, "first_row %d conflicts with header_row %d: the data starts right below the headings (row %d), and rows %s would not be read; give only one of them", tb.FirstRow, tb.HeaderRow, tb.HeaderRow+1, rowSpan(tb.HeaderRow+1, tb.FirstRow-1))
 	case tb.FirstRow == 0:
 		tb.FirstRow = tb.HeaderRow + 1
 	}
@@ -362,6 +390,7 @@ func (c *mappingCheck) table(i int, tb *TableMap) {
 			c.add(p+".na_reason", bmr.CodeBadValue, "%q is not a column letter such as H", tb.NAReason)
 		}
 	}
+	c.tableWhen(p, tb)
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -60,7 +60,7 @@ func TestMappingWrongSheet(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = ImportLegacyFile(legacyFixture, loadTemplate(t, "paracetamol-500mg-tablets"), m, importOpts())
-	want := `m.toml:4:9: error BMR008: the workbook has no sheet "Dryng" (its sheets: Cover, Dispensing, Drying, Calc)`
+	want := `m.toml:4:9: error BMR008: the workbook has no sheet "Dryng"; did you mean "Drying"? (its sheets: "Cover", "Dispensing", "Drying", "Calc")`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}

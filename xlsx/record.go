@@ -202,9 +202,26 @@ func (rw *recordWriter) row(sl *bmr.Slot, key string, e *bmr.Entry) {
 		value = "N/A"
 		remarks = append(remarks, "N/A: "+pick(e.Reason != "", e.Reason, "(no reason given)"))
 	}
+	if e.Unaccepted() {
+		value, style = e.Original, stRefused
+		remarks = append(remarks, "NOT ACCEPTED as a value: "+pick(e.Refused != "", e.Refused, "(no reason recorded)"))
+	}
 	if len(e.Corrections) > 0 {
 		style = stStruck
 		remarks = append(remarks, fmt.Sprintf("corrected %d time(s), see below", len(e.Corrections)))
+	}
+	at := rw.time(e.At)
+	switch w := e.Written; {
+	case e.At.IsZero() && w != nil && w.AtOrigin != "" && w.At == "":
+		at = "not known: " + w.AtOrigin + " is empty"
+	case e.At.IsZero() && w != nil && w.AtOrigin != "":
+		at = fmt.Sprintf("not known: %s in %s is not a date", quoteText(w.At), w.AtOrigin)
+	case w != nil && w.DateOnly:
+		at = e.At.Format("2006-01-02") + " (day only, " + w.AtOrigin + ")"
+	case w != nil && w.AtOrigin != "":
+		at += " (" + w.AtOrigin + ")"
+	case e.Transcribed:
+		at += " (when imported)"
 	}
 	if e.Deviation != "" {
 		remarks = append(remarks, "deviation "+e.Deviation)
@@ -212,7 +229,7 @@ func (rw *recordWriter) row(sl *bmr.Slot, key string, e *bmr.Entry) {
 	rem := strings.Join(remarks, "; ")
 	s.put(4, 4, r, value, style)
 	s.put(7, 7, r, person(e.By), stText)
-	s.put(8, 8, r, rw.time(e.At), stText)
+	s.put(8, 8, r, at, stText)
 	s.put(9, 9, r, rem, stText)
 	s.put(10, 10, r, e.Origin, stNote)
 	s.height(r, max(linesFor(label, 34, fontSize), linesFor(rem, 34, fontSize), linesFor(key, 20, 9), linesFor(value, 16, fontSize)))

@@ -95,3 +95,48 @@ func TestWriteRecordRefusesOtherMaster(t *testing.T) {
 		t.Error("a record of another master was written")
 	}
 }
+
+// TestWriteRecordUnaccepted: a value the source held that was not
+// accepted is in the record workbook, flagged, with the reason; an entry
+// whose date could not be read says so.
+func TestWriteRecordUnaccepted(t *testing.T) {
+	rec, _, _ := importSynth(t, bufferBook().bytes(t), readText(t, bufferMapFile), true)
+	tpl := loadTemplate(t, bufferTemplate)
+	var buf bytes.Buffer
+	if err := WriteRecord(&buf, tpl, rec, RecordOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Record")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := map[string][]string{}
+	rowOf := map[string]int{}
+	for i, r := range rows {
+		if len(r) > 2 {
+			byKey[r[2]] = r
+			rowOf[r[2]] = i + 1
+		}
+	}
+	for key, want := range map[string]string{
+		"filtered_volume":       "1.3|Volume filtered|filtered_volume|1012,0|L||Omar Operator (oop)|2026-04-12 16:00 +02:00 (when imported)|NOT ACCEPTED as a value: \"1012,0\" is written with a decimal comma; write the number with a decimal point (nothing was guessed)|Prep!C9",
+		"signoff:1.2:performed": "1.2|Performed by|signoff:1.2:performed|OO|||Omar Operator (oop)|not known: \"12.4.\" in Prep!C13 is not a date||Prep!B13",
+		"signoff:1.2:verified":  "1.2|Verified by|signoff:1.2:verified|VV|||Vera Verifier (vve)|2026-04-12 (day only, Prep!C14)||Prep!B14",
+		"signoff:1.1:performed": "1.1|Performed by|signoff:1.1:performed|OO|||Omar Operator (oop)|2026-04-12 10:30 +02:00 (Prep!C12, Prep!D12)||Prep!B12",
+	} {
+		if got := strings.Join(byKey[key], "|"); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", key, got, want)
+		}
+	}
+	cell, _ := excelize.CoordinatesToCellName(4, rowOf["filtered_volume"])
+	id, _ := f.GetCellStyle("Record", cell)
+	st, _ := f.GetStyle(id)
+	if st == nil || st.Font == nil || st.Font.Color != "B21212" || !st.Font.Bold {
+		t.Errorf("the unaccepted original %s is not flagged: style %+v", cell, st)
+	}
+}

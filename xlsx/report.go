@@ -34,14 +34,31 @@ type Report struct {
 	By       bmr.Person    `json:"by"`
 	At       time.Time     `json:"at"`
 	AtSource string        `json:"at_source"` // how At was chosen, e.g. "--at"
-	Sheets   []SheetReport `json:"sheets"`
-	Values   []ValueReport `json:"values"`
-	Misfits  []Misfit      `json:"misfits"`
-	Formulas []FormulaCell `json:"formulas"`
-	Errors   []ErrorCell   `json:"errors"`
-	Hidden   []HiddenData  `json:"hidden"`
-	Merged   []string      `json:"merged,omitempty"` // merged ranges values were read from
-	Missing  []string      `json:"missing"`          // slots with no value found
+	// Production is the production window read from the workbook, with
+	// the cells it came from, or nil.
+	Production       *bmr.Window   `json:"production,omitempty"`
+	ProductionOrigin string        `json:"production_origin,omitempty"`
+	Sheets           []SheetReport `json:"sheets"`
+	Values           []ValueReport `json:"values"`
+	Misfits          []Misfit      `json:"misfits"`
+	// NoAnswer lists mapped cells that look filled but hold no answer: a
+	// formula giving the empty string, a formula copying a blank into a
+	// date cell (0), an unticked box "☐" alone. Nothing was recorded.
+	NoAnswer []NoAnswer `json:"no_answer"`
+	// Controls lists every form control of the workbook with its state,
+	// and the slot it was read for.
+	Controls []FormControl `json:"controls"`
+	// Stray lists cells of the mapped sheets that hold data no mapping
+	// reads (see docs/xlsx.md).
+	Stray []StrayCell `json:"stray"`
+	// Protection lists protection and validation the workbook has lost or
+	// does not have where the form had them.
+	Protection []string      `json:"protection,omitempty"`
+	Formulas   []FormulaCell `json:"formulas"`
+	Errors     []ErrorCell   `json:"errors"`
+	Hidden     []HiddenData  `json:"hidden"`
+	Merged     []string      `json:"merged,omitempty"` // merged ranges values were read from
+	Missing    []string      `json:"missing"`          // slots with no value found
 	// Omitted counts list items left out beyond ImportOptions.MaxListed.
 	Omitted map[string]int `json:"omitted,omitempty"`
 
@@ -70,21 +87,24 @@ type ValueReport struct {
 	Notes   []string `json:"notes,omitempty"`
 }
 
-// Misfit is a value that did not fit its slot, or a refusal; nothing was
-// recorded for it.
+// Misfit is a value that did not fit its slot, or a refusal. When Kept,
+// the record holds the cell's content as the entry's unaccepted original
+// (bmr.Entry.Original) with the reason; otherwise nothing was recorded.
 type Misfit struct {
 	Slot    string `json:"slot,omitempty"`
 	Cell    string `json:"cell,omitempty"`
 	Written string `json:"written,omitempty"`
 	Reason  string `json:"reason"`
+	Kept    bool   `json:"kept,omitempty"`
 }
 
 // FormulaCell is a cell holding a formula, with its cached result.
 type FormulaCell struct {
 	Cell    string `json:"cell"`
-	Formula string `json:"formula"`          // with a leading "="
-	Cached  string `json:"cached"`           // the cached result, "" when none
-	Shared  string `json:"shared,omitempty"` // master cell of a shared formula
+	Formula string `json:"formula"`            // with a leading "="; a shared formula's own, moved from its master's
+	Cached  string `json:"cached"`             // the cached result
+	NoCache bool   `json:"no_cache,omitempty"` // there is no cached result (Cached is "")
+	Shared  string `json:"shared,omitempty"`   // master cell of a shared formula
 }
 
 // ErrorCell is a cell whose cached value is an error such as #N/A.
@@ -101,8 +121,12 @@ type HiddenData struct {
 	Cells int    `json:"cells"`
 }
 
-// Clean reports whether everything read fitted and nothing was refused.
-func (r *Report) Clean() bool { return len(r.Misfits) == 0 }
+// Clean reports whether everything read fitted and nothing was refused,
+// and for a bmrkit form, that it lost no protection. (What a legacy
+// workbook may have lost cannot be told; the report says what it can.)
+func (r *Report) Clean() bool {
+	return len(r.Misfits) == 0 && (r.Kind != KindForm || len(r.Protection) == 0)
+}
 
 func (r *Report) listed(list string, n int) bool {
 	if r.maxListed > 0 && n >= r.maxListed {
@@ -142,7 +166,12 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.By.UserID != "" {
 		who += " (" + r.By.UserID + ")"
 	}
-	p("entries:   by %s, at %s (%s)\n", who, r.At.Format("2006-01-02 15:04:05 -07:00"), r.AtSource)
+	when := ", except sign-offs with a date cell"
+	if r.Kind == KindLegacy {
+		when = ", except where the mapping reads who and when from the sheet"
+	}
+	p("entries:   by %s, at %s (%s)%s\n", who, r.At.Format("2006-01-02 15:04:05 -07:00"), r.AtSource, when)
+	r.writeProduction(ew)
 	p("\nsheets (%d):\n", len(r.Sheets))
 	var tb bytes.Buffer
 	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
@@ -155,7 +184,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		if s.Protected {
 			state += ", protected"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d rows\t%d cells\n", s.Name, state, read, s.Rows, s.Cells)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d rows\t%d cells\n", quoteName(s.Name), state, read, s.Rows, s.Cells)
 	}
 	tw.Flush()
 	writeTrimmed(ew, &tb)
@@ -186,12 +215,17 @@ func (r *Report) WriteText(w io.Writer) error {
 		if loc == "" {
 			loc = "workbook"
 		}
-		p("  %s: %s\n", loc, m.Reason)
+		kept := ""
+		if m.Kept {
+			kept = " [kept in the record as not accepted]"
+		}
+		p("  %s: %s%s\n", loc, m.Reason, kept)
 	}
+	r.writeMore(ew)
 	p("\nformulas (%d):\n", len(r.Formulas)+r.Omitted["formulas"])
 	for _, f := range r.Formulas {
 		cached := "cached " + quoteText(f.Cached)
-		if f.Cached == "" {
+		if f.NoCache {
 			cached = "no cached result"
 		}
 		shared := ""
@@ -238,10 +272,23 @@ func (r *Report) WriteText(w io.Writer) error {
 		p("  %s\n", line)
 	}
 	p("\nresult: ")
-	if r.Clean() {
+	switch {
+	case r.Clean():
 		p("clean: %d values recorded, nothing refused\n", len(r.Values))
-	} else {
-		p("%d value(s) did not fit or were refused; %d values recorded\n", len(r.Misfits), len(r.Values))
+	case len(r.Misfits) == 0:
+		p("%d values recorded; %d protection finding(s)\n", len(r.Values), len(r.Protection))
+	default:
+		kept := 0
+		for _, m := range r.Misfits {
+			if m.Kept {
+				kept++
+			}
+		}
+		p("%d value(s) did not fit or were refused (%d kept in the record as not accepted); %d values recorded", len(r.Misfits), kept, len(r.Values))
+		if len(r.Protection) > 0 {
+			p("; %d protection finding(s)", len(r.Protection))
+		}
+		p("\n")
 	}
 	return ew.err
 }

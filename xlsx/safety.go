@@ -90,7 +90,9 @@ type book struct {
 	sheetsCache []sheetInfo
 	sst         []string
 	sstDone     bool
-	numFmts     map[int]string // style index → number format code
+	numFmts     map[int]string        // style index → number format code
+	metas       map[string]*sheetMeta // by sheet name, after the survey
+	ctrls       []FormControl         // every form control, after the survey
 }
 
 func (b *book) close() {

@@ -24,7 +24,7 @@ type rawCell struct {
 	Row, Col int
 	T        string // the t attribute: "", n, s, str, inlineStr, b, e, d
 	Style    int
-	Formula  string // formula text, without "="; for a shared formula's dependents, the master's text
+	Formula  string // formula text, without "="; a shared formula's dependents have the master's, moved (shiftFormula)
 	Shared   string // for a dependent of a shared formula: the master cell
 	HasF     bool
 	V        string // the <v> text
@@ -37,7 +37,23 @@ type sheetMeta struct {
 	HiddenCols []colSpan
 	Protected  bool
 	Rows       int // rows present in the XML
+	DataRows   int // rows holding a value or formula (counted by the survey)
 	Cells      int // cells with a value or formula
+	// Controls are the form controls the sheet lists (<controls>), and
+	// LegacyDrawing the relationship of its VML drawing, which draws them
+	// (and older files' controls, which only it lists).
+	Controls      []ctrlRef
+	LegacyDrawing string
+	// Validated are the ranges covered by data validation.
+	Validated []mergeRange
+}
+
+// ctrlRef is a <control> element of a worksheet.
+type ctrlRef struct {
+	ShapeID  int
+	RelID    string // relationship of its ctrlProp part
+	Name     string
+	Col, Row int // 1-based top-left anchor cell; 0 when not given
 }
 
 type colSpan struct{ Min, Max int }
@@ -185,6 +201,10 @@ func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawC
 	rowNum, hidden, inRow := 0, false, false
 	var cur *rawCell
 	in := "" // element whose text is read: v, f, t (inline)
+	inData := false
+	var ctl *ctrlRef // the control being read
+	anchor := ""     // "from" while inside a control's anchor/from
+	seenShape := map[int]bool{}
 	flush := func() error {
 		if !inRow {
 			return nil
@@ -194,8 +214,62 @@ func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawC
 		return fn(rowNum, hidden, cells, &meta)
 	}
 	for s.next() {
+		if !inData && (s.name == "row" || s.name == "c") {
+			// Outside sheetData, "row" and "col" are parts of drawing
+			// anchors (a control's <xdr:row>), never rows of the sheet.
+			if ctl != nil && anchor == "from" && !s.end && !s.empty {
+				if n, err := strconv.Atoi(strings.TrimSpace(s.text())); err == nil && n >= 0 && n < excelize.TotalRows {
+					ctl.Row = n + 1
+				}
+			}
+			continue
+		}
 		switch s.name {
+		case "control":
+			if s.end {
+				if ctl != nil && !seenShape[ctl.ShapeID] && len(meta.Controls) < maxControls {
+					seenShape[ctl.ShapeID] = true
+					meta.Controls = append(meta.Controls, *ctl)
+				}
+				ctl = nil
+				continue
+			}
+			id, _ := strconv.Atoi(s.attr("shapeId"))
+			c := ctrlRef{ShapeID: id, RelID: s.attr("id"), Name: s.attr("name")}
+			if s.empty {
+				if !seenShape[id] && len(meta.Controls) < maxControls {
+					seenShape[id] = true
+					meta.Controls = append(meta.Controls, c)
+				}
+				continue
+			}
+			ctl = &c
+		case "from", "to":
+			if ctl != nil {
+				anchor = ""
+				if s.name == "from" && !s.end {
+					anchor = "from"
+				}
+			}
+		case "legacyDrawing":
+			if !s.end {
+				meta.LegacyDrawing = s.attr("id")
+			}
+		case "dataValidation":
+			if !s.end && len(meta.Validated) < maxValidated {
+				for _, r := range strings.Fields(s.attr("sqref")) {
+					if m, ok := parseRange(r); ok {
+						meta.Validated = append(meta.Validated, m)
+					}
+				}
+			}
 		case "col":
+			if ctl != nil && anchor == "from" && !s.end && !s.empty {
+				if n, err := strconv.Atoi(strings.TrimSpace(s.text())); err == nil && n >= 0 && n < excelize.MaxColumns {
+					ctl.Col = n + 1
+				}
+				continue
+			}
 			if !s.end && (s.attr("hidden") == "1" || s.attr("hidden") == "true") {
 				lo, _ := strconv.Atoi(s.attr("min"))
 				hi, _ := strconv.Atoi(s.attr("max"))
@@ -272,12 +346,17 @@ func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawC
 				if text != "" {
 					shared[si] = [2]string{cellName(cur.Col, cur.Row), text}
 				} else if m, ok := shared[si]; ok {
-					text, cur.Shared = m[1], m[0]
+					mc, mr, _ := cellCoords(m[0])
+					text, cur.Shared = shiftFormula(m[1], cur.Col-mc, cur.Row-mr), m[0]
 				}
 			}
 			cur.Formula = text
 		case "v":
-			if cur != nil && !s.end && !s.empty {
+			switch {
+			case cur == nil || s.end:
+			case s.empty:
+				cur.V, cur.HasV = "", true // <v/>: an empty cached result
+			default:
 				cur.V, cur.HasV = s.text(), true
 			}
 		case "is":
@@ -306,6 +385,7 @@ func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawC
 				meta.Protected = true
 			}
 		case "sheetData":
+			inData = !s.end && !s.empty
 			if s.end {
 				if err := flush(); err != nil {
 					return meta, err
@@ -321,6 +401,12 @@ func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawC
 	}
 	return meta, nil
 }
+
+// Bounds on what a sheet may declare besides its cells.
+const (
+	maxControls  = 10000
+	maxValidated = 100000
+)
 
 // mergeRange is a merged range of a sheet.
 type mergeRange struct {

@@ -34,6 +34,13 @@ type ImportOptions struct {
 	// Batch is the batch number when the workbook holds none; when both
 	// are given they must agree.
 	Batch string
+	// Report names the import report written with the record, for the
+	// record's source (bmr.RecordSource.Report), e.g. "REPORT.txt".
+	Report string
+	// Signers, when set, names the people behind the initials and names
+	// a legacy workbook writes in its sign-off and "by" cells; without it
+	// an entry is attributed to the name or initials as written.
+	Signers *bmr.SignerList
 	// Limits bound what the import may use; the zero value is the defaults.
 	Limits Limits
 	// MaxListed bounds the formulas, error cells and hidden data listed in
@@ -64,7 +71,7 @@ func (o *ImportOptions) check() error {
 func newReport(b *book, t *bmr.Template, kind string, opts ImportOptions) *Report {
 	rep := &Report{File: opts.Name, Kind: kind, By: opts.By, At: opts.At, AtSource: opts.AtSource,
 		Master: bmr.MasterRef{Number: t.Document.Number, Revision: t.Document.Revision, Fingerprint: bmr.Fingerprint(t)},
-		Values: []ValueReport{}, Misfits: []Misfit{}, Formulas: []FormulaCell{}, Errors: []ErrorCell{}, Hidden: []HiddenData{}, Missing: []string{},
+		Values: []ValueReport{}, Misfits: []Misfit{}, NoAnswer: []NoAnswer{}, Controls: []FormControl{}, Stray: []StrayCell{}, Formulas: []FormulaCell{}, Errors: []ErrorCell{}, Hidden: []HiddenData{}, Missing: []string{},
 		maxListed: max(opts.MaxListed, 0)}
 	if b != nil {
 		rep.SHA256, rep.Size = b.sha256, int64(len(b.data))
@@ -111,7 +118,7 @@ func (b *book) survey(rep *Report, read map[string]rowFunc) error {
 					if cv.Kind == kindEmpty {
 						cached = ""
 					}
-					rep.Formulas = append(rep.Formulas, FormulaCell{Cell: ref, Formula: "=" + c.Formula, Cached: cached, Shared: c.Shared})
+					rep.Formulas = append(rep.Formulas, FormulaCell{Cell: ref, Formula: "=" + c.Formula, Cached: cached, NoCache: !c.HasV, Shared: c.Shared})
 				}
 				if cv.Kind == kindError && rep.listed("errors", len(rep.Errors)) {
 					rep.Errors = append(rep.Errors, ErrorCell{Cell: ref, Value: cv.Text})
@@ -121,6 +128,9 @@ func (b *book) survey(rep *Report, read map[string]rowFunc) error {
 				}
 			}
 			meta.Cells += n
+			if n > 0 {
+				meta.DataRows++
+			}
 			if hidden && n > 0 && rep.listed("hidden", len(rep.Hidden)) {
 				rep.Hidden = append(rep.Hidden, HiddenData{What: "row", Sheet: sh.Name, Where: fmt.Sprint(row), Cells: n})
 			}
@@ -132,7 +142,12 @@ func (b *book) survey(rep *Report, read map[string]rowFunc) error {
 		if err != nil {
 			return err
 		}
-		sr.Rows, sr.Cells, sr.Protected = meta.Rows, meta.Cells, meta.Protected
+		sr.Rows, sr.Cells, sr.Protected = meta.DataRows, meta.Cells, meta.Protected
+		b.ctrls = append(b.ctrls, b.readControls(sh.Name, sh.Part, &meta)...)
+		if b.metas == nil {
+			b.metas = map[string]*sheetMeta{}
+		}
+		b.metas[sh.Name] = &meta
 		cols := make([]int, 0, len(hiddenCols))
 		for c := range hiddenCols {
 			cols = append(cols, c)

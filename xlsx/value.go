@@ -31,13 +31,14 @@ type cellValue struct {
 	Text    string // the number as stored, the text, TRUE/FALSE or the error
 	Formula string // "" when the cell holds no formula
 	HasF    bool
+	Cached  bool   // a formula's cell holds a cached result (it may be "")
 	Shared  string // master cell of a shared formula
 	NumFmt  string
 }
 
 // resolve turns a raw cell into its value.
 func (b *book) resolve(c rawCell) cellValue {
-	cv := cellValue{Formula: c.Formula, HasF: c.HasF, Shared: c.Shared, NumFmt: b.numFmt(c.Style)}
+	cv := cellValue{Formula: c.Formula, HasF: c.HasF, Cached: c.HasF && c.HasV, Shared: c.Shared, NumFmt: b.numFmt(c.Style)}
 	switch c.T {
 	case "s":
 		if !c.HasV {
@@ -100,6 +101,12 @@ type reading struct {
 	NA      bool
 	Problem string   // why the cell did not fit the slot; "" when it fits
 	Notes   []string // what a reviewer should know about how it was read
+	// NoAnswer says why a cell that is not empty holds no answer.
+	NoAnswer string
+}
+
+func noAnswer(format string, args ...any) reading {
+	return reading{NoAnswer: fmt.Sprintf(format, args...)}
 }
 
 func (r *reading) note(format string, args ...any) {
@@ -132,6 +139,9 @@ func isNA(s string) bool {
 // guessed: what does not fit is a Problem with the reason.
 func (ctx *readCtx) interpret(sl *bmr.Slot, cv cellValue) reading {
 	if cv.HasF && cv.Kind == kindEmpty {
+		if cv.Cached {
+			return noAnswer("the formula =%s gives the empty string: no answer", cv.Formula)
+		}
 		return misfit("the cell holds the formula =%s without a cached result (the workbook was not calculated and saved by a spreadsheet program)", cv.Formula)
 	}
 	switch cv.Kind {
@@ -258,6 +268,16 @@ func (ctx *readCtx) dateTime(sl *bmr.Slot, cv cellValue) reading {
 		return ctx.dateText(sl, cv.Text)
 	}
 	f, _ := strconv.ParseFloat(cv.Text, 64)
+	if f == 0 {
+		switch {
+		case cv.HasF && sl.Type != bmr.TypeTime:
+			return noAnswer("the formula =%s gives 0, which a date cell shows as 1899-12-30 or 1900-01-00: it copies a blank cell; no answer", cv.Formula)
+		case cv.HasF:
+			return misfit("the formula =%s gives 0, which is either midnight or a blank cell copied; nothing was guessed", cv.Formula)
+		case sl.Type != bmr.TypeTime:
+			return misfit("the cell holds 0, which is no %s (a date cell shows it as 1899-12-30 or 1900-01-00)", sl.Type)
+		}
+	}
 	if cv.NumFmt != "" && !isDateFormat(cv.NumFmt) {
 		return misfit("the cell holds the number %s, not a %s (its format %q shows no date or time)", cv.Text, sl.Type, cv.NumFmt)
 	}
@@ -360,6 +380,14 @@ func (ctx *readCtx) check(cv cellValue) reading {
 				r.note("%q read as No", cv.Text)
 			}
 			return r
+		}
+	}
+	if s == "☐" || s == "□" {
+		return noAnswer("an unticked box %q alone is no answer (a mapping that lists it in [checkbox] no reads it as No)", s)
+	}
+	for _, a := range append(append([]string{}, ctx.yes...), ctx.no...) {
+		if strings.EqualFold(s, a) {
+			return misfit("%q is not an answer to a check; did you mean %q? (nothing was guessed)", cv.Text, a)
 		}
 	}
 	return misfit("%q is not an answer to a check (Yes or No)", cv.Text)

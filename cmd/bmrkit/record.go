@@ -22,10 +22,10 @@ import (
 // and review report.
 
 const (
-	recordCheckArgs   = "TEMPLATE RECORD.json [--json] [--window DUR] [--library DIR]"
+	recordCheckArgs   = "TEMPLATE RECORD.json [--json] [--window DUR] [--library DIR] [--signers FILE]"
 	recordFromPDFArgs = "TEMPLATE FILLED.pdf --by NAME [--user ID] [--at TIME] [--batch B] [--serial S] -o RECORD.json"
-	recordRenderArgs  = "TEMPLATE RECORD.json -o TRUECOPY.pdf [--by NAME] [--window DUR] [--library DIR] [--paper a4|letter] [--site NAME] [--date-format F]"
-	recordReviewArgs  = "TEMPLATE RECORD.json -o REVIEW.pdf [--by NAME] [--window DUR] [--library DIR [--sign [--user ID] [--key FILE]]] [--paper a4|letter] [--site NAME] [--date-format F]"
+	recordRenderArgs  = "TEMPLATE RECORD.json -o TRUECOPY.pdf [--by NAME] [--window DUR] [--library DIR] [--signers FILE] [--paper a4|letter] [--site NAME] [--date-format F]"
+	recordReviewArgs  = "TEMPLATE RECORD.json -o REVIEW.pdf [--by NAME] [--window DUR] [--library DIR [--sign [--user ID] [--key FILE]]] [--signers FILE] [--paper a4|letter] [--site NAME] [--date-format F]"
 )
 
 // recordInputs are the flags and arguments shared by the commands that
@@ -33,6 +33,7 @@ const (
 type recordInputs struct {
 	window  *time.Duration
 	library *string
+	signers *string
 	paper   *string
 	site    *string
 	dateFmt *string
@@ -45,6 +46,7 @@ func addCheckFlags(fs interface {
 	in := recordInputs{
 		window:  fs.Duration("window", bmr.DefaultWindow, "contemporaneity window: entries made longer than this after their step was signed are late"),
 		library: fs.String("library", "", "template library whose issuance register must show the record's copy as issued"),
+		signers: fs.String("signers", "", "list of authorised signers (TOML, docs/records.md): sign-offs by anyone else, in another role or outside their dates are findings"),
 	}
 	if layout {
 		in.paper = fs.String("paper", "a4", "paper size of the form: a4 or letter")
@@ -95,6 +97,13 @@ func loadRecord(e *env, name string, in recordInputs, form render.Options, tmplF
 		return nil, nil, nil, exitFail
 	}
 	opts := bmr.CheckOptions{Window: *in.window, Pages: lay.SlotPages()}
+	if *in.signers != "" {
+		l, code := loadSigners(e, name, *in.signers)
+		if l == nil {
+			return nil, nil, nil, code
+		}
+		opts.Signers = l
+	}
 	if *in.library != "" {
 		lib, err := control.Open(*in.library)
 		if err != nil {
@@ -373,4 +382,20 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		return errors.Join(err, os.Remove(tmp.Name()))
 	}
 	return nil
+}
+
+// loadSigners reads a list of authorised signers, printing its
+// diagnostics; the list is nil when it has errors.
+func loadSigners(e *env, name, path string) (*bmr.SignerList, int) {
+	l, diags, err := bmr.ParseSignersFile(path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+		return nil, exitFail
+	}
+	printDiagnostics(e, diags, nil, path)
+	if diags.HasErrors() {
+		fmt.Fprintf(e.stderr, "bmrkit %s: the signer list %s has errors\n", name, path)
+		return nil, exitFail
+	}
+	return l, exitOK
 }

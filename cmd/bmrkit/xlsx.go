@@ -64,7 +64,7 @@ func xlsxParseAt(s string) (time.Time, error) {
 }
 
 func runXlsxImport(e *env, args []string) int {
-	fs := newFlags(e, "xlsx import", "FILE.xlsx --template T [--map MAP.toml] -o RECORD.json [--report REPORT.txt] --by NAME [--user ID] [--at TIME]")
+	fs := newFlags(e, "xlsx import", "FILE.xlsx --template T [--map MAP.toml] -o RECORD.json [--report REPORT.txt] [--report-json R.json] [--signers FILE] --by NAME [--user ID] [--at TIME] [--batch B]")
 	tmpl := fs.String("template", "", "the master template the workbook was filled in on (required)")
 	mapFile := fs.String("map", "", "mapping of a legacy workbook (docs/xlsx.md); without it the file must be a bmrkit form")
 	out := fs.String("o", "", "write the record (JSON) to this file (required)")
@@ -74,6 +74,7 @@ func runXlsxImport(e *env, args []string) int {
 	user := fs.String("user", "", "user id of that person")
 	at := fs.String("at", "", "when the entries were made, with zone (default: the file's modification time)")
 	batch := fs.String("batch", "", "batch number, when the workbook holds none (must agree when it does)")
+	signers := fs.String("signers", "", "list of authorised signers (TOML, docs/records.md), to name the people behind initials in the workbook")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -88,7 +89,20 @@ func runXlsxImport(e *env, args []string) int {
 	case *by == "":
 		return usageError(e.stderr, fs, "--by NAME is required: who the entries are recorded as made by")
 	}
-	opts := xlsx.ImportOptions{By: bmr.Person{Name: *by, UserID: *user}, Batch: *batch}
+	opts := xlsx.ImportOptions{By: bmr.Person{Name: *by, UserID: *user}, Batch: *batch, Report: filepath.Base(*report)}
+	if *report == "" {
+		opts.Report = filepath.Base(*reportJSON)
+	}
+	if *report == "" && *reportJSON == "" {
+		opts.Report = ""
+	}
+	if *signers != "" {
+		l, code := loadSigners(e, "xlsx import", *signers)
+		if l == nil {
+			return code
+		}
+		opts.Signers = l
+	}
 	if *at != "" {
 		t, err := xlsxParseAt(*at)
 		if err != nil {
@@ -146,12 +160,21 @@ func runXlsxImport(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
 		return exitFail
 	}
+	kept := 0
 	for _, m := range rep.Misfits {
 		loc := strings.TrimSpace(m.Cell + " " + m.Slot)
-		fmt.Fprintf(e.stderr, "%s: %s: %s\n", rep.File, loc, m.Reason)
+		note := ""
+		if m.Kept {
+			note = " (kept in the record as not accepted)"
+			kept++
+		}
+		fmt.Fprintf(e.stderr, "%s: %s: %s%s\n", rep.File, loc, m.Reason, note)
 	}
-	fmt.Fprintf(e.stderr, "%s: %d values recorded in %s (entries dated %s, from %s); %d did not fit or were refused; %d slots without a value\n",
-		rep.File, len(rep.Values), *out, rep.At.Format("2006-01-02 15:04 -07:00"), rep.AtSource, len(rep.Misfits), len(rep.Missing))
+	for _, p := range rep.Protection {
+		fmt.Fprintf(e.stderr, "%s: %s\n", rep.File, p)
+	}
+	fmt.Fprintf(e.stderr, "%s: %d values recorded in %s (entries dated %s, from %s, unless the workbook says when); %d did not fit or were refused (%d kept as not accepted); %d read as no answer; %d slots without a value\n",
+		rep.File, len(rep.Values), *out, rep.At.Format("2006-01-02 15:04 -07:00"), rep.AtSource, len(rep.Misfits), kept, len(rep.NoAnswer), len(rep.Missing))
 	if !rep.Clean() {
 		return exitFail
 	}

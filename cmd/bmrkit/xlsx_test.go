@@ -103,3 +103,44 @@ func TestXlsxImportRefusals(t *testing.T) {
 		t.Errorf("--at without zone: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestLegacyExampleOfTheDocs runs the commands docs/xlsx.md shows on the
+// example legacy record (examples/legacy): the import, the record check
+// with the signer list, and the true copy that carries the unaccepted
+// values.
+func TestLegacyExampleOfTheDocs(t *testing.T) {
+	dir := t.TempDir()
+	ex := func(f string) string { return filepath.Join("..", "..", "examples", "legacy", f) }
+	rec, report := filepath.Join(dir, "record.json"), filepath.Join(dir, "report.txt")
+	code, _, stderr := runCLI(t, "xlsx", "import", ex("buffer-v3.xlsx"), "--template", ex("buffer.toml"), "--map", ex("buffer-v3.toml"),
+		"--signers", ex("signers.toml"), "--by", "Omar Operator", "--user", "oop", "--at", "2026-04-12T16:00:00+02:00", "-o", rec, "--report", report)
+	want := `buffer-v3.xlsx: Prep!C9 filtered_volume: "1012,0" is written with a decimal comma; write the number with a decimal point (nothing was guessed) (kept in the record as not accepted)
+buffer-v3.xlsx: Prep!C8 (check box "Check Box 7") filter_intact: 2 boxes are ticked: Yes ("Check Box 7" (Prep!C8)), No ("Check Box 8" (Prep!D8)); one answer is expected and nothing was guessed (kept in the record as not accepted)
+buffer-v3.xlsx: 11 values recorded in ` + rec + ` (entries dated 2026-04-12 16:00 +02:00, from --at, unless the workbook says when); 2 did not fit or were refused (2 kept as not accepted); 2 read as no answer; 9 slots without a value
+`
+	if code != exitFail || stderr != want {
+		t.Errorf("xlsx import: exit %d\n%s\nwant exit 1 and\n%s", code, stderr, want)
+	}
+	txt, _ := os.ReadFile(report)
+	for _, l := range []string{
+		"  Prep!C3 checkbox \"Check Box 1\": ticked, linked to $H$3; read for tank_clean as Yes\n",
+		"  Prep!F3 checkbox \"Check Box 10\": unticked; not mapped\n",
+	} {
+		if !strings.Contains(string(txt), l) {
+			t.Errorf("report lacks %q", l)
+		}
+	}
+	code, stdout, _ := runCLI(t, "record", "check", ex("buffer.toml"), rec, "--signers", ex("signers.toml"))
+	if code != exitFail || !strings.Contains(stdout, "6 critical, 8 major, 0 minor, 1 info") || !strings.Contains(stdout, "CRITICAL REC023 step 1.3 › filtered_volume (page 2)") {
+		t.Errorf("record check: exit %d\n%s", code, stdout)
+	}
+	tc := filepath.Join(dir, "truecopy.pdf")
+	code, _, stderr = runCLI(t, "record", "render", ex("buffer.toml"), rec, "--signers", ex("signers.toml"), "--by", "Quinn Quality", "-o", tc)
+	if code != exitOK {
+		t.Fatalf("record render: exit %d %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "record", "check", ex("buffer.toml"), rec, "--signers", ex("buffer-v3.toml"))
+	if code != exitFail || !strings.Contains(stderr, `unknown key "name" in the signer list`) {
+		t.Errorf("a mapping given as the signer list: exit %d\n%s", code, stderr)
+	}
+}
