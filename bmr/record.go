@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"time"
+
+	"github.com/bmrkit/bmrkit/internal/strictjson"
 )
 
 // RecordFormat is the version of the executed-record JSON encoding.
@@ -197,9 +200,12 @@ func (r *Record) Encode(w io.Writer) error {
 // record was made on a different master than the one given.
 var ErrWrongMaster = errors.New("record belongs to a different master")
 
+var recordType = reflect.TypeOf(Record{})
+
 // DecodeRecord reads a record and checks that it was executed on template
 // t: same document number, revision and fingerprint. Unknown JSON keys,
-// a newer format and trailing data are errors; nothing is guessed.
+// duplicate keys, keys in another case ("Batch" for batch), a newer
+// format and trailing data are errors; nothing is guessed.
 func DecodeRecord(rd io.Reader, t *Template) (*Record, error) {
 	b, err := io.ReadAll(io.LimitReader(rd, MaxRecordSize+1))
 	if err != nil {
@@ -207,6 +213,9 @@ func DecodeRecord(rd io.Reader, t *Template) (*Record, error) {
 	}
 	if len(b) > MaxRecordSize {
 		return nil, fmt.Errorf("record is larger than %d bytes", MaxRecordSize)
+	}
+	if err := strictjson.Check(b, recordType); err != nil {
+		return nil, fmt.Errorf("record: %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

@@ -59,6 +59,14 @@ func TestDecodeRecordIsStrict(t *testing.T) {
 		{head + `"entries":[]} {}`, "record: unexpected data after the record"},
 		{strings.Replace(head, `"format":1`, `"format":2`, 1) + `"entries":[]}`, "record: format 2 is not supported: this bmrkit reads record format 1"},
 		{head + "\n" + `"entries":[{"slot":1}]}`, "record: line 2, column 21: json: cannot unmarshal number into Go struct field Entry.entries.slot of type string"},
+		// A record says each thing once (issue 21): the last of two keys
+		// would win, and "Batch" would be read as batch.
+		{head + "\n" + `"entries":[{"slot":"x","value":"60.0","value":"99.9"}]}`,
+			`record: line 2, column 39: key entries[0].value: "value" appears twice in this object (first at line 2, column 24); a record says each thing once`},
+		{strings.Replace(head, `"fingerprint":"`+fp+`"`, `"fingerprint":"`+fp+`","fingerprint":"`+fp+`"`, 1) + `"entries":[]}`,
+			`record: line 1, column 138: key master.fingerprint: "fingerprint" appears twice in this object (first at line 1, column 57); a record says each thing once`},
+		{strings.Replace(head, `"batch"`, `"Batch"`, 1) + `"entries":[]}`,
+			`record: line 1, column 139: key Batch: "Batch" is written "batch" in this format; keys are case-sensitive`},
 	} {
 		_, err := DecodeRecord(strings.NewReader(tc.src), tpl)
 		if err == nil || err.Error() != tc.want {

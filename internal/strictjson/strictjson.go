@@ -1,0 +1,240 @@
+// Package strictjson refuses JSON documents that can be read in two ways.
+//
+// encoding/json keeps the last of two equal keys ("value": 60.0 then
+// "value": 99.9 reads 99.9) and matches keys to struct fields without
+// regard to case ("Batch" fills batch). A record whose reader can be made
+// to see another value than its writer meant is not a record. Check finds
+// both before a document is decoded: a key that appears twice in one
+// object, and, in an object decoded into a struct, two keys that differ
+// only in case or a key that names a field in another case. Keys of maps
+// (slot ids, say) are compared exactly: "x" and "X" may be two things.
+package strictjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// KeyError is a key Check refuses, with where it is.
+type KeyError struct {
+	Path   string // JSON path of the key, e.g. entries[3].value
+	Offset int64  // byte offset of the key's opening quote
+	Line   int    // 1-based line of Offset
+	Col    int    // 1-based column (in bytes) of Offset
+	Reason string // what is wrong, e.g. `"value" appears twice in this object (first at line 4, column 7)`
+}
+
+// Error says where the key is and what is wrong with it.
+func (e *KeyError) Error() string {
+	return fmt.Sprintf("line %d, column %d: key %s: %s", e.Line, e.Col, e.Path, e.Reason)
+}
+
+// Check reports the first key of src that makes it ambiguous: a duplicate
+// key, or, in an object that t (the Go type src is decoded into; nil:
+// unknown) decodes into a struct, two keys that differ only in case or a
+// key that names a field in another case. Malformed JSON is left to the decoder: Check returns nil for it.
+func Check(src []byte, t reflect.Type) error {
+	c := &checker{src: src, dec: json.NewDecoder(bytes.NewReader(src))}
+	c.dec.UseNumber()
+	err := c.value("", t)
+	var ke *KeyError
+	if errors.As(err, &ke) {
+		return ke
+	}
+	return nil // syntax errors are the decoder's to report
+}
+
+type checker struct {
+	src []byte
+	dec *json.Decoder
+}
+
+var errSyntax = errors.New("syntax")
+
+func (c *checker) token() (json.Token, error) {
+	tok, err := c.dec.Token()
+	if err != nil {
+		return nil, errSyntax
+	}
+	return tok, nil
+}
+
+// value reads one value at path, of Go type t (nil: unknown).
+func (c *checker) value(path string, t reflect.Type) error {
+	tok, err := c.token()
+	if err != nil {
+		return err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return nil
+	}
+	t = deref(t)
+	switch d {
+	case '{':
+		return c.object(path, t)
+	case '[':
+		var elem reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		for i := 0; c.dec.More(); i++ {
+			if err := c.value(path+"["+strconv.Itoa(i)+"]", elem); err != nil {
+				return err
+			}
+		}
+		_, err := c.token()
+		return err
+	}
+	return errSyntax
+}
+
+type seenKey struct {
+	key string
+	off int64
+}
+
+func (c *checker) object(path string, t reflect.Type) error {
+	fields := fieldsOf(t)
+	var elem reflect.Type
+	if t != nil && t.Kind() == reflect.Map {
+		elem = t.Elem()
+	}
+	seen := map[string]seenKey{} // folded key → first spelling
+	for c.dec.More() {
+		before := c.dec.InputOffset()
+		tok, err := c.token()
+		if err != nil {
+			return err
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return errSyntax
+		}
+		off := c.keyStart(before)
+		kp := join(path, key)
+		fold := key
+		if fields != nil {
+			fold = strings.ToLower(key) // struct keys: one spelling each
+		}
+		if prev, dup := seen[fold]; dup {
+			l, col := c.lineCol(prev.off)
+			if prev.key == key {
+				return c.fail(kp, off, fmt.Sprintf("%q appears twice in this object (first at line %d, column %d); a record says each thing once", key, l, col))
+			}
+			return c.fail(kp, off, fmt.Sprintf("%q and %q (line %d, column %d) differ only in case; a record says each thing once", key, prev.key, l, col))
+		}
+		seen[fold] = seenKey{key, off}
+		var ft reflect.Type
+		if fields != nil {
+			f, exact := fields[key]
+			if !exact {
+				for name := range fields {
+					if strings.EqualFold(name, key) {
+						return c.fail(kp, off, fmt.Sprintf("%q is written %q in this format; keys are case-sensitive", key, name))
+					}
+				}
+			}
+			ft = f
+		} else {
+			ft = elem
+		}
+		if err := c.value(kp, ft); err != nil {
+			return err
+		}
+	}
+	_, err := c.token()
+	return err
+}
+
+// keyStart finds the opening quote of the key whose token starts after
+// offset before (skipping white space, a comma).
+func (c *checker) keyStart(before int64) int64 {
+	i := before
+	for i < int64(len(c.src)) && c.src[i] != '"' {
+		i++
+	}
+	return i
+}
+
+func (c *checker) lineCol(off int64) (int, int) {
+	line, col := 1, 1
+	for _, b := range c.src[:min(int(off), len(c.src))] {
+		if b == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+func (c *checker) fail(path string, off int64, reason string) error {
+	l, col := c.lineCol(off)
+	return &KeyError{Path: path, Offset: off, Line: l, Col: col, Reason: reason}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func deref(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+var rawMessage = reflect.TypeOf(json.RawMessage(nil))
+
+// fieldsOf maps the JSON keys of struct type t to their field types (nil
+// when t is not a struct whose keys are known).
+func fieldsOf(t reflect.Type) map[string]reflect.Type {
+	if t == nil || t.Kind() != reflect.Struct || t == rawMessage {
+		return nil
+	}
+	if reflect.PointerTo(t).Implements(unmarshaler) || t.Implements(unmarshaler) {
+		return nil
+	}
+	out := map[string]reflect.Type{}
+	addFields(t, out)
+	return out
+}
+
+var unmarshaler = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+
+func addFields(t reflect.Type, out map[string]reflect.Type) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			if ft := deref(f.Type); ft.Kind() == reflect.Struct {
+				addFields(ft, out)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		ft := f.Type
+		if deref(ft) != nil && (reflect.PointerTo(deref(ft)).Implements(unmarshaler)) {
+			ft = nil // decoded by its own method: its keys are its own
+		}
+		out[name] = ft
+	}
+}
