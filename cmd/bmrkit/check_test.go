@@ -229,3 +229,38 @@ func TestHelp(t *testing.T) {
 		t.Errorf("help nonsense: exit %d", code)
 	}
 }
+
+// TestCommandGroupAlone: "bmrkit record" alone, or with a subcommand it
+// does not have, lists the group's commands instead of "unknown command"
+// (issue 10, item 8).
+func TestCommandGroupAlone(t *testing.T) {
+	for _, c := range []struct {
+		args  []string
+		first string
+		lists []string
+	}{
+		{[]string{"record"}, "bmrkit record: which record command? It has these:",
+			[]string{"  bmrkit record check     review an executed record by exception", "  bmrkit record review    print the review-by-exception report"}},
+		{[]string{"library", "frob"}, `bmrkit library: unknown command "library frob"; it has these:`,
+			[]string{"  bmrkit library init ", "  bmrkit library signer add "}},
+		{[]string{"library", "signer"}, "bmrkit library signer: which library signer command? It has these:",
+			[]string{"  bmrkit library signer add     register a signer's key"}},
+	} {
+		code, stdout, stderr := runCLI(t, c.args...)
+		if code != exitUsage || stdout != "" || !strings.HasPrefix(stderr, c.first+"\n") {
+			t.Errorf("%v: exit %d, stdout %q, stderr:\n%s", c.args, code, stdout, stderr)
+		}
+		for _, l := range c.lists {
+			if !strings.Contains(stderr, "\n"+l) {
+				t.Errorf("%v: stderr lacks %q:\n%s", c.args, l, stderr)
+			}
+		}
+		if !strings.HasSuffix(stderr, "\nRun \"bmrkit help "+strings.Join(c.args[:len(strings.Fields(strings.TrimPrefix(strings.SplitN(c.first, ":", 2)[0], "bmrkit ")))], " ")+" COMMAND\" for its flags.\n") {
+			t.Errorf("%v: stderr does not end with the help hint:\n%s", c.args, stderr)
+		}
+	}
+	code, stdout, _ := runCLI(t, "help", "library", "signer")
+	if code != exitOK || !strings.HasPrefix(stdout, "usage:\n  bmrkit library signer add DIR") || strings.Contains(stdout, "library init") {
+		t.Errorf("help library signer: exit %d\n%s", code, stdout)
+	}
+}

@@ -142,8 +142,30 @@ func run(e *env, args []string) int {
 	}
 	c, ok := find(name)
 	if !ok {
-		if len(args) > 1 && isHelpFlag(args[1]) && len(subcommands(name)) > 0 {
-			return help(e, args[:1]) // "library -h" is "help library"
+		group, rest := name, args[1:]
+		if len(args) > 1 && len(subcommands(name+" "+args[1])) > 0 {
+			group, rest = name+" "+args[1], args[2:] // "library signer"
+		}
+		if subs := subcommands(group); len(subs) > 0 {
+			if len(rest) > 0 && isHelpFlag(rest[0]) {
+				return help(e, strings.Fields(group)) // "library -h" is "help library"
+			}
+			// "bmrkit library" alone, or with a subcommand it does not
+			// have: say which ones it has.
+			if len(rest) == 0 {
+				fmt.Fprintf(e.stderr, "bmrkit %s: which %s command? It has these:\n", group, group)
+			} else {
+				fmt.Fprintf(e.stderr, "bmrkit %s: unknown command %q; it has these:\n", group, group+" "+rest[0])
+			}
+			width := 0
+			for _, c := range subs {
+				width = max(width, len(c.name))
+			}
+			for _, c := range subs {
+				fmt.Fprintf(e.stderr, "  bmrkit %-*s  %s\n", width, c.name, c.summary)
+			}
+			fmt.Fprintf(e.stderr, "\nRun \"bmrkit help %s COMMAND\" for its flags.\n", group)
+			return exitUsage
 		}
 		fmt.Fprintf(e.stderr, "bmrkit: unknown command %q\n", strings.Join(args[:min(2, len(args))], " "))
 		usage(e.stderr)
@@ -181,12 +203,16 @@ func help(e *env, args []string) int {
 	if c, ok := find(args[0]); ok {
 		return runCommand(e, c, []string{"-h"})
 	}
-	if subs := subcommands(args[0]); len(subs) > 0 {
+	group := args[0]
+	if len(args) > 1 && len(subcommands(args[0]+" "+args[1])) > 0 {
+		group = args[0] + " " + args[1] // "help library signer"
+	}
+	if subs := subcommands(group); len(subs) > 0 {
 		fmt.Fprintln(e.stdout, "usage:")
 		for _, c := range subs {
 			fmt.Fprintf(e.stdout, "  bmrkit %s %s\n", c.name, c.args)
 		}
-		fmt.Fprintf(e.stdout, "\nRun \"bmrkit help %s COMMAND\" for its flags.\n", args[0])
+		fmt.Fprintf(e.stdout, "\nRun \"bmrkit help %s COMMAND\" for its flags.\n", group)
 		return exitOK
 	}
 	fmt.Fprintf(e.stderr, "bmrkit help: unknown command %q\n", args[0])
