@@ -101,6 +101,9 @@ type Addition struct {
 // never approved nor retired: its file is replaced and signatures of the
 // old content become stale. Any other existing file is never replaced.
 func (l *Library) Add(a Addition) (*Revision, error) {
+	if err := checkText("reason", a.Reason, maxReason); err != nil {
+		return nil, err
+	}
 	tpl, diags := bmr.Parse(a.File, a.Source)
 	if tpl == nil || diags.HasErrors() {
 		errs := diags.Errors()
@@ -357,6 +360,9 @@ type Approval struct {
 // effective date would not move forward from the revision before it or
 // would not stay before the one after it.
 func (l *Library) Approve(a Approval) error {
+	if err := checkWho(a.By.Name, a.By.UserID, a.By.Role); err != nil {
+		return err
+	}
 	if !validMeaning(a.Meaning) {
 		return refuse(RuleMeaning, "the meaning of a signature must be authored, reviewed or approved, not %q", a.Meaning)
 	}
@@ -532,6 +538,9 @@ type Retirement struct {
 func (l *Library) Retire(doc string, rev int, r Retirement) error {
 	if strings.TrimSpace(r.Reason) == "" {
 		return refuse(RuleReason, "a retirement needs a reason")
+	}
+	if err := checkText("reason", r.Reason, maxReason); err != nil {
+		return err
 	}
 	signed := bmr.DateOf(r.Time)
 	if r.On.IsZero() {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bmrkit/bmrkit/bmr"
 )
@@ -356,15 +358,24 @@ func checkActor(by Person, at time.Time) error {
 	return nil
 }
 
-// checkText refuses text that is too long or has control characters
-// (line breaks, tabs): it is printed on one line.
+// checkText refuses text that is too long, is not UTF-8, or has a
+// character that could forge or hide a line where it is printed: control
+// characters (C0, DEL and C1: line breaks, tabs, terminal escapes), the
+// Unicode line and paragraph separators, and the bidirectional overrides
+// and isolates that reorder what a reader sees.
 func checkText(what, s string, max int) error {
-	if n := len([]rune(s)); n > max {
+	if !utf8.ValidString(s) {
+		return refuse(RuleText, "the %s is not valid UTF-8 text", what)
+	}
+	if n := utf8.RuneCountInString(s); n > max {
 		return refuse(RuleText, "the %s is %d characters long; at most %d are accepted", what, n, max)
 	}
 	for _, r := range s {
-		if r < ' ' || r == 0x7f {
-			return refuse(RuleText, "the %s contains a line break or control character: it must fit on one line", what)
+		switch {
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			return refuse(RuleText, "the %s contains a line break or control character (U+%04X): it must fit on one line", what, r)
+		case r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' || r == '\u200e' || r == '\u200f' || r == '\u061c':
+			return refuse(RuleText, "the %s contains a bidirectional formatting character (U+%04X), which changes the order in which it reads", what, r)
 		}
 	}
 	return nil

@@ -160,7 +160,7 @@ func TestIssueInputRefusals(t *testing.T) {
 		{func(r *IssueRequest) { r.By.UserID = "qqa" }, RuleSignature, "the key " + idaKey + " is registered for iissuer, not for qqa"},
 		{func(r *IssueRequest) { r.By = Actor{UserID: "iissuer", Name: "Ida I."} }, RuleSignature, "this library requires signatures: sign with the key registered for iissuer (no key was given)"},
 		{func(r *IssueRequest) { r.Time = time.Time{} }, RuleIssuer, "the time is missing: the register says who acted and when"},
-		{func(r *IssueRequest) { r.Purpose = "Production\nand more" }, RuleText, "the purpose contains a line break or control character: it must fit on one line"},
+		{func(r *IssueRequest) { r.Purpose = "Production\nand more" }, RuleText, "the purpose contains a line break or control character (U+000A): it must fit on one line"},
 		{func(r *IssueRequest) { r.Purpose = strings.Repeat("x", 101) }, RuleText, "the purpose is 101 characters long; at most 100 are accepted"},
 		{func(r *IssueRequest) { r.OutDir = filepath.Join(out, "nope") }, RuleOutput, `the output directory "` + filepath.Join(out, "nope") + `" does not exist`},
 	}

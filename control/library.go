@@ -70,6 +70,17 @@ func (s Person) check(at time.Time) error {
 	if len(missing) > 0 {
 		return refuse(RuleSigner, "the signer's %s is missing: every record says who acted, in which role, and when", strings.Join(missing, ", "))
 	}
+	return checkWho(s.Name, s.UserID, s.Role)
+}
+
+// checkWho refuses a printed name, user id or role that could forge or
+// hide a line where it is printed (see checkText).
+func checkWho(name, user, role string) error {
+	for _, f := range []struct{ what, s string }{{"printed name", name}, {"user id", user}, {"role", role}} {
+		if err := checkText(f.what, f.s, maxPurpose); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -60,7 +60,7 @@ func TestReconcile(t *testing.T) {
 			return l.Return(s3, Reconciliation{By: Actor{Name: "X"}, Time: at(3, 10, 9), Pages: 3})
 		}, RuleSignature, "this library requires signatures: sign with the key registered for you (no key was given)"},
 		{func() (*CopyState, error) { return l.Return(s3, Reconciliation{By: rolf, Time: at(3, 5, 7), Pages: 3}) }, RuleTimeOrder, "the time 2026-03-05T07:00:00+01:00 is before copy MBR-T-1-R01-B26-0412-0003 was issued (2026-03-05T08:00:00+01:00)"},
-		{func() (*CopyState, error) { return l.Void(s3, recon(rolf, at(3, 10, 9), "line one\nline two")) }, RuleText, "the reason contains a line break or control character: it must fit on one line"},
+		{func() (*CopyState, error) { return l.Void(s3, recon(rolf, at(3, 10, 9), "line one\nline two")) }, RuleText, "the reason contains a line break or control character (U+000A): it must fit on one line"},
 	}
 	for _, r := range refusals {
 		_, err := r.do()

@@ -330,7 +330,7 @@ func TestScanRefusals(t *testing.T) {
 			s.Pages[0].Problem = "a\nb"
 			_, err := l.CheckScan(own, 0, s)
 			return err
-		}, RuleText, "the problem of scanned page contains a line break or control character: it must fit on one line"},
+		}, RuleText, "the problem of scanned page contains a line break or control character (U+000A): it must fit on one line"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { wantRefusal(t, c.do(), c.rule, c.msg) })
