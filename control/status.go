@@ -36,6 +36,12 @@ type RevisionStatus struct {
 	// TookEffect is the date the revision took effect (approved content
 	// reached its effective date), zero if it never did by On.
 	TookEffect bmr.Date
+	// EffectiveFrom is the date the current content is effective from:
+	// the later of its effective date and the day of the approval that
+	// completed the policy for it (EU GMP 4.3, 21 CFR 211.186(a): a
+	// master is not in force before it is approved, whatever date the
+	// file names). Zero while the current content is not approved.
+	EffectiveFrom bmr.Date
 	// Problems are sentences about the file: errors, a content that names
 	// another revision, a file changed after it was added.
 	Problems []string
@@ -57,9 +63,9 @@ func (s *RevisionStatus) Explain() string {
 	case bmr.StatusSuperseded:
 		return fmt.Sprintf("superseded by revision %d", s.SupersededBy)
 	case bmr.StatusEffective:
-		return fmt.Sprintf("effective since %s", s.Effective)
+		return fmt.Sprintf("effective since %s%s", s.EffectiveFrom, s.laterThanFile())
 	case bmr.StatusApproved:
-		return fmt.Sprintf("approved, takes effect on %s", s.Effective)
+		return fmt.Sprintf("approved, takes effect on %s", s.EffectiveFrom)
 	}
 	why := append([]string(nil), s.Problems...)
 	if len(s.Problems) == 0 {
@@ -270,6 +276,7 @@ func derive(p bmr.Policy, doc string, revs []*Revision, evs []Event, on bmr.Date
 			approvals = append(approvals, in.approvals[j].approval())
 		}
 		s.Approvals = p.Evaluate(r.Fingerprint, approvals)
+		s.EffectiveFrom = effectiveFrom(p, r.Fingerprint, in.approvals, s.Effective)
 		s.Problems = fileProblems(r, in.added)
 		took[i] = tookEffect(p, in.approvals, in.retired, on)
 		s.TookEffect = took[i]
@@ -303,6 +310,39 @@ func derive(p bmr.Policy, doc string, revs []*Revision, evs []Event, on bmr.Date
 		}
 	}
 	return out
+}
+
+// laterThanFile explains an effective date later than the file's.
+func (s *RevisionStatus) laterThanFile() string {
+	if s.EffectiveFrom.Compare(s.Effective) > 0 {
+		return fmt.Sprintf(" (its file says %s; it was approved only on %s)", s.Effective, s.EffectiveFrom)
+	}
+	return ""
+}
+
+// effectiveFrom returns the later of the effective date of the content
+// with fingerprint fp and the day of the approval that completed the
+// policy for it; zero when its approvals do not satisfy the policy.
+func effectiveFrom(p bmr.Policy, fp string, approvals []Event, effective bmr.Date) bmr.Date {
+	if effective.IsZero() {
+		return bmr.Date{}
+	}
+	sorted := append([]Event(nil), approvals...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Time.Before(sorted[j].Time) })
+	var upto []bmr.Approval
+	for i := range sorted {
+		if sorted[i].Fingerprint != fp {
+			continue
+		}
+		upto = append(upto, sorted[i].approval())
+		if p.Evaluate(fp, upto).Approved {
+			if d := bmr.DateOf(sorted[i].Time); d.Compare(effective) > 0 {
+				return d
+			}
+			return effective
+		}
+	}
+	return bmr.Date{}
 }
 
 // fileProblems lists what keeps a revision file from being approved, in
