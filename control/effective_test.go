@@ -38,3 +38,24 @@ func TestEffectiveFromTheLaterDate(t *testing.T) {
 		t.Errorf("EffectiveFrom %s, Effective %s, TookEffect %s", s.EffectiveFrom, s.Effective, s.TookEffect)
 	}
 }
+
+// TestIssuedCopyCarriesEffectiveFrom: a copy of a revision approved after
+// its file's effective date is issued with the approval's date, which the
+// renderer prints as "Effective".
+func TestIssuedCopyCarriesEffectiveFrom(t *testing.T) {
+	l := newLib(t)
+	mustAdd(t, l, doc, 1, "2026-01-05", at(1, 2, 9))
+	approveBoth(t, l, doc, 1, at(1, 3, 9), at(1, 12, 9))
+	out := t.TempDir()
+	cs := mustIssue(t, l, issueReq("B1", 1, at(1, 20, 9), out))
+	if got := cs[0].EffectiveFrom; got != date("2026-01-12") {
+		t.Errorf("EffectiveFrom = %s, want 2026-01-12", got)
+	}
+	ref, err := l.Reference(ReferenceRequest{Document: doc, By: ida, Time: at(1, 20, 10), ValidUntil: date("2026-01-31"), OutDir: out}, stubPrinter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ref.EffectiveFrom; got != date("2026-01-12") {
+		t.Errorf("reference print: EffectiveFrom = %s, want 2026-01-12", got)
+	}
+}

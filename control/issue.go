@@ -78,6 +78,10 @@ type IssuedCopy struct {
 	// refuses an unapproved revision.
 	Approvals []bmr.Approval
 	Policy    bmr.Policy
+	// EffectiveFrom is the date the revision is in force: the later of
+	// its effective date and its final required approval
+	// (RevisionStatus.EffectiveFrom). Copies print it as "Effective".
+	EffectiveFrom bmr.Date
 
 	// Path, PDFSHA256 and Pages describe the PDF once it is written.
 	Path      string
@@ -172,7 +176,7 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 		if err != nil {
 			return nil, err
 		}
-		rev, approvals, err := l.issuable(req.Document, req.Revision, on)
+		rev, approvals, from, err := l.issuable(req.Document, req.Revision, on)
 		if err != nil {
 			return nil, err
 		}
@@ -190,7 +194,7 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 			}
 			out[i] = IssuedCopy{Serial: s.String(), Type: Controlled, Document: req.Document, Revision: rev.Revision,
 				Fingerprint: rev.Fingerprint, Batch: req.Batch, Copy: i + 1, Copies: req.Copies, By: who, Time: req.Time,
-				Purpose: req.Purpose, Approvals: approvals, Policy: l.policy}
+				Purpose: req.Purpose, Approvals: approvals, Policy: l.policy, EffectiveFrom: from}
 			res[i] = out[i].reservation(s.Sequence)
 		}
 		return res, nil
@@ -227,7 +231,7 @@ func (l *Library) Reference(req ReferenceRequest, p Printer) (*IssuedCopy, error
 		if err != nil {
 			return nil, err
 		}
-		rev, approvals, err := l.issuable(req.Document, req.Revision, on)
+		rev, approvals, from, err := l.issuable(req.Document, req.Revision, on)
 		if err != nil {
 			return nil, err
 		}
@@ -238,7 +242,7 @@ func (l *Library) Reference(req ReferenceRequest, p Printer) (*IssuedCopy, error
 		}
 		out = []IssuedCopy{{Serial: s.String(), Type: Uncontrolled, Document: req.Document, Revision: rev.Revision,
 			Fingerprint: rev.Fingerprint, By: who, Time: req.Time, Purpose: req.Purpose, ValidUntil: req.ValidUntil,
-			Approvals: approvals, Policy: l.policy}}
+			Approvals: approvals, Policy: l.policy, EffectiveFrom: from}}
 		return []RegisterEvent{out[0].reservation(s.Sequence)}, nil
 	})
 	if err != nil {
@@ -278,7 +282,7 @@ func (l *Library) Reissue(req ReissueRequest, p Printer) (*IssuedCopy, error) {
 		if err != nil {
 			return nil, err
 		}
-		rev, approvals, err := l.issuable(o.Document, o.Revision, on)
+		rev, approvals, from, err := l.issuable(o.Document, o.Revision, on)
 		if rev != nil {
 			tpl = rev.Template
 		}
@@ -295,7 +299,7 @@ func (l *Library) Reissue(req ReissueRequest, p Printer) (*IssuedCopy, error) {
 		}
 		out = []IssuedCopy{{Serial: s.String(), Type: Controlled, Document: o.Document, Revision: o.Revision,
 			Fingerprint: rev.Fingerprint, Batch: o.Batch, Copy: o.Copy, Copies: o.Copies, By: who, Time: req.Time,
-			Purpose: "Re-issue of " + o.Serial, ReissueOf: o.Serial, Reason: req.Reason, Approvals: approvals, Policy: l.policy}}
+			Purpose: "Re-issue of " + o.Serial, ReissueOf: o.Serial, Reason: req.Reason, Approvals: approvals, Policy: l.policy, EffectiveFrom: from}}
 		return []RegisterEvent{out[0].reservation(s.Sequence)}, nil
 	})
 	if err != nil {

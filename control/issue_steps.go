@@ -210,9 +210,10 @@ func (l *Library) voidUnprinted(by Actor, cs []IssuedCopy, cause error) error {
 // issuable returns the revision of master doc to issue on date on, with
 // its signatures dated up to then: the effective revision, which must be
 // want when want is not 0. Otherwise the *RefusalError says why.
-func (l *Library) issuable(doc string, want int, on bmr.Date) (*Revision, []bmr.Approval, error) {
+func (l *Library) issuable(doc string, want int, on bmr.Date) (*Revision, []bmr.Approval, bmr.Date, error) {
 	var rev *Revision
 	var approvals []bmr.Approval
+	var from bmr.Date
 	err := l.view(func(evs []Event) error {
 		revs, err := l.readAll(doc)
 		if err != nil {
@@ -257,6 +258,7 @@ func (l *Library) issuable(doc string, want int, on bmr.Date) (*Revision, []bmr.
 				rev = r
 			}
 		}
+		from = pick.EffectiveFrom
 		for i := range evs {
 			if e := &evs[i]; e.Action == ActionApprove && e.Document == doc && e.Revision == pick.Revision && bmr.DateOf(e.Time).Compare(on) <= 0 {
 				approvals = append(approvals, e.approval())
@@ -264,7 +266,7 @@ func (l *Library) issuable(doc string, want int, on bmr.Date) (*Revision, []bmr.
 		}
 		return nil
 	})
-	return rev, approvals, err
+	return rev, approvals, from, err
 }
 
 // notIssuable says why a revision that is not effective cannot be issued,

@@ -23,8 +23,8 @@ func (d *doc) cover() {
 	d.add(d.para(g.left, g.width(), kind, fSmallB, midGray)...)
 	d.add(d.para(g.left, g.width(), t.Document.Title, font{true, 15}, black)...)
 	id := fmt.Sprintf("Document %s   ·   Revision %d", t.Document.Number, t.Document.Revision)
-	if !t.Document.Effective.IsZero() {
-		id += "   ·   Effective " + d.s.date(t.Document.Effective)
+	if eff := d.s.effective(t); !eff.IsZero() {
+		id += "   ·   Effective " + d.s.date(eff)
 	}
 	d.add(d.para(g.left, g.width(), id, fBodyB, black)...)
 	d.add(spacer(3))
@@ -241,7 +241,7 @@ func (d *doc) history() {
 	for _, e := range doc.History {
 		d.add(d.tableRows(g.left, cols, []cell{{text: strconv.Itoa(e.Revision)}, {text: d.s.date(e.Effective)}, {text: e.ChangeControl}, {text: e.Summary}}, 6, h)...)
 	}
-	d.add(d.tableRows(g.left, cols, []cell{{text: strconv.Itoa(doc.Revision), font: fSmallB}, {text: d.s.date(doc.Effective), font: fSmallB},
+	d.add(d.tableRows(g.left, cols, []cell{{text: strconv.Itoa(doc.Revision), font: fSmallB}, {text: d.s.date(d.s.effective(d.t)), font: fSmallB},
 		{text: doc.ChangeControl, font: fSmallB}, {text: doc.ChangeSummary + " (this revision)", font: fSmallB}}, 6, h)...)
 	d.add(spacer(3))
 }

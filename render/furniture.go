@@ -91,7 +91,7 @@ func (d *doc) header(r *row) {
 		d.cell(r, x, y2, serialW, h2, "Issue serial", serial, sf, sf.size)
 		x += serialW
 	}
-	eff := d.s.date(t.Document.Effective)
+	eff := d.s.date(d.s.effective(t))
 	if eff == "" {
 		eff = "—"
 	}

@@ -85,6 +85,11 @@ type Options struct {
 	// Logo is a PNG or JPEG image printed in the header grid. A logo that
 	// does not decode is an error.
 	Logo []byte
+	// EffectiveFrom, when later than the template's effective date, is
+	// the date printed as "Effective": a library passes the date the
+	// revision came in force, the later of its effective date and its
+	// final required approval. Zero: the template's date.
+	EffectiveFrom bmr.Date
 	// Approvals are the approvals of the template printed on the cover.
 	// When nil, the approvals recorded in the template file are used.
 	Approvals []bmr.Approval
@@ -386,4 +391,13 @@ func (s *settings) date(d bmr.Date) string {
 // offset of t, e.g. "2026-02-20 14:05 +01:00".
 func (s *settings) dateTime(t time.Time) string {
 	return t.Format(s.dateLayout + " 15:04 -07:00")
+}
+
+// effective returns the date printed as "Effective": the later of the
+// template's effective date and Options.EffectiveFrom.
+func (s *settings) effective(t *bmr.Template) bmr.Date {
+	if t.Document.Effective.IsZero() || s.EffectiveFrom.Compare(t.Document.Effective) <= 0 {
+		return t.Document.Effective
+	}
+	return s.EffectiveFrom
 }

@@ -71,7 +71,7 @@ func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, int) {
 func renderPrinter(base render.Options) control.Printer {
 	return control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
 		o := base
-		o.Approvals, o.Policy = c.Approvals, &c.Policy
+		o.Approvals, o.Policy, o.EffectiveFrom = c.Approvals, &c.Policy, c.EffectiveFrom
 		if c.Type == control.Uncontrolled {
 			o.Mode = render.Reference
 			o.Reference = &render.ReferencePrint{ValidUntil: c.ValidUntil, PrintedBy: c.By.Name, PrintedAt: c.Time}
