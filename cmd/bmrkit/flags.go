@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -71,13 +72,48 @@ func parseFlags(fs *flag.FlagSet, args []string) (pos []string, ok bool) {
 		}
 		pos = append(pos, rest[:i]...)
 		if i == len(rest) {
-			return pos, true
+			return pos, outputIsNotInput(fs, pos)
 		}
 		if rest[i] == "--" {
-			return append(pos, rest[i+1:]...), true
+			pos = append(pos, rest[i+1:]...)
+			return pos, outputIsNotInput(fs, pos)
 		}
 		args = rest[i:]
 	}
+}
+
+// outputIsNotInput refuses, with a message, an -o that names an existing
+// file the command also reads (an argument or another flag's value, by
+// the same name or another): "xlsx import F.xlsx -o F.xlsx" would replace
+// the original with what was read from it. Another existing file is
+// replaced, as documented in the README.
+func outputIsNotInput(fs *flag.FlagSet, pos []string) bool {
+	o := fs.Lookup("o")
+	if o == nil || o.Value.String() == "" || o.Value.String() == "-" {
+		return true
+	}
+	out := o.Value.String()
+	oi, err := os.Stat(out)
+	if err != nil || !oi.Mode().IsRegular() {
+		return true
+	}
+	inputs := append([]string(nil), pos...)
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "o" {
+			inputs = append(inputs, f.Value.String())
+		}
+	})
+	for _, in := range inputs {
+		if ii, err := os.Stat(in); err == nil && os.SameFile(oi, ii) {
+			what := fmt.Sprintf("the input %s", in)
+			if in == out {
+				what = "an input of this command"
+			}
+			fmt.Fprintf(fs.Output(), "bmrkit %s: -o %s is %s: writing it would replace what is read; write to another file\n", fs.Name(), out, what)
+			return false
+		}
+	}
+	return true
 }
 
 // writeJSON writes v as indented JSON followed by a newline: the form of
