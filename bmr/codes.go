@@ -59,7 +59,7 @@ var Codes = []Code{
 	{CodeFormatVersion, Error, "unsupported format version"},
 	{CodeDuplicateID, Error, "duplicate id"},
 	{CodeUnknownRef, Error, "reference to an unknown id"},
-	{CodeFormulaSyntax, Error, "formula syntax error"},
+	{CodeFormulaSyntax, Error, "formula syntax error, or a division by a constant zero"},
 	{CodeFormulaCycle, Error, "formulas depend on each other in a cycle"},
 	{CodeUnitMismatch, Error, "units that cannot be combined"},
 	{CodeImpossibleLimit, Error, "impossible limits"},

@@ -27,6 +27,13 @@ func (c *checker) formulas() {
 			c.addAt(r.path+".formula", fe.Offset, CodeFormulaSyntax, "formula of %s: %s", f.ID, fe.Msg)
 			continue
 		}
+		for _, z := range formula.ZeroDivisors(e) {
+			by := "zero"
+			if _, lit := z.Y.(*formula.Num); !lit {
+				by = formula.Format(z.Y) + ", which is zero"
+			}
+			c.addAt(r.path+".formula", z.Offset, CodeFormulaSyntax, "formula of %s divides by %s: it can never be computed", f.ID, by)
+		}
 		ok := true
 		for _, ref := range formula.Refs(e) {
 			if !c.formulaRef(r, ref) {

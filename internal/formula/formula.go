@@ -24,6 +24,7 @@
 package formula
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"strconv"
@@ -565,4 +566,30 @@ func evalCall(n *Call, env Env) ([]*big.Rat, error) {
 		r.Quo(r, new(big.Rat).SetInt64(int64(len(all))))
 	}
 	return []*big.Rat{r}, nil
+}
+
+// noRefs is an Env for constant parts of a formula: any reference stops
+// the evaluation.
+type noRefs struct{}
+
+var errHasRef = errors.New("not constant")
+
+func (noRefs) Values(*Ref) ([]*big.Rat, error) { return nil, errHasRef }
+
+// ZeroDivisors returns the divisions of e whose divisor is a constant
+// that equals zero, such as "temp / 0" or "x / (2 - 2)": the formula can
+// never be computed, whatever is entered.
+func ZeroDivisors(e Expr) []*Binary {
+	var out []*Binary
+	Walk(e, func(x Expr) {
+		b, ok := x.(*Binary)
+		if !ok || b.Op != '/' || len(Refs(b.Y)) > 0 {
+			return
+		}
+		v, err := Eval(b.Y, noRefs{})
+		if err == nil && v.Sign() == 0 {
+			out = append(out, b)
+		}
+	})
+	return out
 }
