@@ -354,12 +354,7 @@ func checkActor(by Person, at time.Time) error {
 	if len(missing) > 0 {
 		return refuse(RuleIssuer, "the %s is missing: the register says who acted and when", strings.Join(missing, ", "))
 	}
-	for _, f := range []struct{ what, s string }{{"printed name", by.Name}, {"user id", by.UserID}, {"role", by.Role}} {
-		if err := checkText(f.what, f.s, maxPurpose); err != nil {
-			return err
-		}
-	}
-	return nil
+	return checkWho(by.Name, by.UserID, by.Role)
 }
 
 // checkText refuses text that is too long, is not UTF-8, or has a

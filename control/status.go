@@ -276,6 +276,7 @@ func derive(p bmr.Policy, doc string, revs []*Revision, evs []Event, on bmr.Date
 			approvals = append(approvals, in.approvals[j].approval())
 		}
 		s.Approvals = p.Evaluate(r.Fingerprint, approvals)
+		sort.SliceStable(in.approvals, func(i, j int) bool { return in.approvals[i].Time.Before(in.approvals[j].Time) })
 		s.EffectiveFrom = effectiveFrom(p, r.Fingerprint, in.approvals, s.Effective)
 		s.Problems = fileProblems(r, in.added)
 		took[i] = tookEffect(p, in.approvals, in.retired, on)
@@ -320,29 +321,42 @@ func (s *RevisionStatus) laterThanFile() string {
 	return ""
 }
 
-// effectiveFrom returns the later of the effective date of the content
-// with fingerprint fp and the day of the approval that completed the
-// policy for it; zero when its approvals do not satisfy the policy.
+// effectiveFrom returns the date the content with fingerprint fp is in
+// force from: the later of its effective date and the day of the approval
+// that completed the policy for it; zero when its approvals do not
+// satisfy the policy. The approvals are in time order.
 func effectiveFrom(p bmr.Policy, fp string, approvals []Event, effective bmr.Date) bmr.Date {
 	if effective.IsZero() {
 		return bmr.Date{}
 	}
-	sorted := append([]Event(nil), approvals...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Time.Before(sorted[j].Time) })
-	var upto []bmr.Approval
-	for i := range sorted {
-		if sorted[i].Fingerprint != fp {
-			continue
-		}
-		upto = append(upto, sorted[i].approval())
-		if p.Evaluate(fp, upto).Approved {
-			if d := bmr.DateOf(sorted[i].Time); d.Compare(effective) > 0 {
-				return d
-			}
-			return effective
+	for i := range approvals {
+		if approvals[i].Fingerprint == fp && completes(p, approvals, i) {
+			return laterOf(bmr.DateOf(approvals[i].Time), effective)
 		}
 	}
 	return bmr.Date{}
+}
+
+// completes reports whether approval i (of time-ordered approvals) gives
+// its content, with the approvals of the same content before it, all
+// that the policy requires.
+func completes(p bmr.Policy, approvals []Event, i int) bool {
+	fp := approvals[i].Fingerprint
+	var upto []bmr.Approval
+	for j := 0; j <= i; j++ {
+		if approvals[j].Fingerprint == fp {
+			upto = append(upto, approvals[j].approval())
+		}
+	}
+	return p.Evaluate(fp, upto).Approved
+}
+
+// laterOf returns the later of two dates.
+func laterOf(a, b bmr.Date) bmr.Date {
+	if a.Before(b) {
+		return b
+	}
+	return a
 }
 
 // fileProblems lists what keeps a revision file from being approved, in
@@ -365,32 +379,20 @@ func fileProblems(r *Revision, added *Event) []string {
 
 // tookEffect returns the earliest date on which a set of approvals that
 // satisfies the policy, for any content of the revision, had reached that
-// content's effective date; zero when it did not by date on. A revision retired
-// on or before that date never took effect. Stale approvals count here:
-// content that once took effect supersedes the earlier revisions for good.
+// content's effective date; zero when it did not by date on. A revision
+// retired on or before that date never took effect. Stale approvals count
+// here: content that once took effect supersedes the earlier revisions for
+// good. The approvals are in time order.
 func tookEffect(p bmr.Policy, approvals []Event, retired *Event, on bmr.Date) bmr.Date {
-	sort.SliceStable(approvals, func(i, j int) bool { return approvals[i].Time.Before(approvals[j].Time) })
 	var best bmr.Date
 	done := map[string]bool{}
 	for i := range approvals {
 		fp := approvals[i].Fingerprint
-		if done[fp] {
-			continue
-		}
-		var upto []bmr.Approval
-		for j := 0; j <= i; j++ {
-			if approvals[j].Fingerprint == fp {
-				upto = append(upto, approvals[j].approval())
-			}
-		}
-		if !p.Evaluate(fp, upto).Approved || approvals[i].Effective.IsZero() {
+		if done[fp] || approvals[i].Effective.IsZero() || !completes(p, approvals, i) {
 			continue
 		}
 		done[fp] = true
-		t := bmr.DateOf(approvals[i].Time)
-		if t.Before(approvals[i].Effective) {
-			t = approvals[i].Effective
-		}
+		t := laterOf(bmr.DateOf(approvals[i].Time), approvals[i].Effective)
 		if t.Compare(on) > 0 || retired != nil && retired.On.Compare(t) <= 0 {
 			continue
 		}

@@ -142,10 +142,7 @@ func run(e *env, args []string) int {
 	}
 	c, ok := find(name)
 	if !ok {
-		group, rest := name, args[1:]
-		if len(args) > 1 && len(subcommands(name+" "+args[1])) > 0 {
-			group, rest = name+" "+args[1], args[2:] // "library signer"
-		}
+		group, rest := commandGroup(args)
 		if subs := subcommands(group); len(subs) > 0 {
 			if len(rest) > 0 && isHelpFlag(rest[0]) {
 				return help(e, strings.Fields(group)) // "library -h" is "help library"
@@ -203,10 +200,7 @@ func help(e *env, args []string) int {
 	if c, ok := find(args[0]); ok {
 		return runCommand(e, c, []string{"-h"})
 	}
-	group := args[0]
-	if len(args) > 1 && len(subcommands(args[0]+" "+args[1])) > 0 {
-		group = args[0] + " " + args[1] // "help library signer"
-	}
+	group, _ := commandGroup(args)
 	if subs := subcommands(group); len(subs) > 0 {
 		fmt.Fprintln(e.stdout, "usage:")
 		for _, c := range subs {
@@ -220,6 +214,15 @@ func help(e *env, args []string) int {
 }
 
 // subcommands returns the commands named "group …".
+// commandGroup returns the group of commands args name ("library", or
+// "library signer" when that is a group) and the arguments after it.
+func commandGroup(args []string) (group string, rest []string) {
+	if len(args) > 1 && len(subcommands(args[0]+" "+args[1])) > 0 {
+		return args[0] + " " + args[1], args[2:]
+	}
+	return args[0], args[1:]
+}
+
 func subcommands(group string) []command {
 	var out []command
 	for _, c := range commands() {

@@ -39,7 +39,7 @@ func (e *KeyError) Error() string {
 // unknown) decodes into a struct, two keys that differ only in case or a
 // key that names a field in another case. Malformed JSON is left to the decoder: Check returns nil for it.
 func Check(src []byte, t reflect.Type) error {
-	c := &checker{src: src, dec: json.NewDecoder(bytes.NewReader(src))}
+	c := &checker{src: src, dec: json.NewDecoder(bytes.NewReader(src)), fields: map[reflect.Type]map[string]reflect.Type{}}
 	c.dec.UseNumber()
 	err := c.value("", t)
 	var ke *KeyError
@@ -50,8 +50,9 @@ func Check(src []byte, t reflect.Type) error {
 }
 
 type checker struct {
-	src []byte
-	dec *json.Decoder
+	src    []byte
+	dec    *json.Decoder
+	fields map[reflect.Type]map[string]reflect.Type // fieldsOf, per type: a record has thousands of entries of one type
 }
 
 var errSyntax = errors.New("syntax")
@@ -100,7 +101,11 @@ type seenKey struct {
 }
 
 func (c *checker) object(path string, t reflect.Type) error {
-	fields := fieldsOf(t)
+	fields, known := c.fields[t]
+	if !known {
+		fields = fieldsOf(t)
+		c.fields[t] = fields
+	}
 	var elem reflect.Type
 	if t != nil && t.Kind() == reflect.Map {
 		elem = t.Elem()
