@@ -94,7 +94,9 @@ func TestReconcileScanCLI(t *testing.T) {
 	step("2026-03-09T16:00:00+01:00", exitFail, append([]string{"reconcile", dir, c1, "--scan", returned, "--added", "1", "--reason", "DEV-26-031"}, rolf...)...)
 	step("2026-03-20T09:00:00+01:00", exitOK, "register", "report", dir)
 	mask := regexp.MustCompile(`(\d+) bytes, SHA-256 [0-9a-f]{64}`)
-	got := mask.ReplaceAllString(strings.ReplaceAll(transcript.String(), fmt.Sprint(n), "NN"), "NNN bytes, SHA-256 …")
+	// Mask the scan's size and hash before the page count: a hash may
+	// contain the page count's digits.
+	got := strings.ReplaceAll(mask.ReplaceAllString(transcript.String(), "NNN bytes, SHA-256 …"), fmt.Sprint(n), "NN")
 	checkGolden(t, "testdata/reconcile-scan.golden", got)
 
 	// The register holds the scan's SHA-256 and what was read on each page.
