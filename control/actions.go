@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/journal"
 	"github.com/bmrkit/bmrkit/internal/sshsig"
+	"github.com/bmrkit/bmrkit/storage"
 )
 
 // recordTrail runs fn under the audit trail's exclusive lock with the
@@ -24,11 +23,12 @@ func (l *Library) recordTrail(by Actor, role string, at time.Time, fn func(t *tr
 	var ev Event
 	var s signer
 	var id string
-	recs, err := l.audit.UpdateSealed(func(recs []journal.Record) ([]json.RawMessage, error) {
+	recs, err := l.audit.UpdateSealed(func(tx storage.Tx, recs []journal.Record) ([]json.RawMessage, error) {
 		t, err := l.readTrail(recs)
 		if err != nil {
 			return nil, refuse(RuleAuditTrail, "%v", err)
 		}
+		t.tx = tx
 		if at.IsZero() {
 			return nil, refuse(RuleSigner, "the signer's time is missing: every record says who acted, in which role, and when")
 		}
@@ -125,7 +125,8 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 		return nil, refuse(RuleEffectiveDate, "%s has no effective date: set effective in [document]", revName(doc, rev))
 	}
 	var out *Revision
-	_, err := l.record(a.By, "", a.Time, func(evs []Event, who Person) (Event, error) {
+	_, err := l.recordTrail(a.By, "", a.Time, func(t *trail, who Person) (Event, error) {
+		evs := t.counted
 		nums, err := l.revisions(doc)
 		if err != nil {
 			return Event{}, err
@@ -159,9 +160,6 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 				return Event{}, refuse(RuleEffectiveOrder, "%s takes effect on %s, not after revision %d (%s): effective dates must move forward", revName(doc, rev), eff, rev-1, pe)
 			}
 		}
-		if err := os.MkdirAll(filepath.Join(l.dir, doc), 0o777); err != nil {
-			return Event{}, err
-		}
 		path := l.path(doc, rev)
 		var old bmr.Status
 		if replace {
@@ -169,10 +167,8 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 				return Event{}, refuse(RuleTimeOrder, "the new content of %s is dated %s, before its current content was added", revName(doc, rev), a.Time.Format(time.RFC3339))
 			}
 			old = bmr.StatusDraft
-			err = replaceFile(path, a.Source)
-		} else {
-			err = createNoReplace(path, a.Source)
 		}
+		err = t.tx.PutRevision(doc, rev, a.Source, replace)
 		if errors.Is(err, os.ErrExist) {
 			return Event{}, refuse(RuleExists, "%s already exists and an existing revision is never replaced", revName(doc, rev))
 		}
@@ -227,35 +223,6 @@ func retiredEver(evs []Event, doc string, rev int) bool {
 	return false
 }
 
-// replaceFile replaces the file at path with b atomically: a temporary
-// file, fsync, rename, fsync of the directory.
-func replaceFile(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".add-*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = f.Chmod(0o644)
-	if err == nil {
-		_, err = f.Write(b)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return syncDir(dir)
-}
-
 // effectiveOf returns a revision's effective date: from its file, or
 // from its add record when the file no longer parses.
 func effectiveOf(r *Revision, evs []Event) bmr.Date {
@@ -266,70 +233,6 @@ func effectiveOf(r *Revision, evs []Event) bmr.Date {
 		return e.Effective
 	}
 	return bmr.Date{}
-}
-
-// createNoReplace writes b to a new file at path, durably, and fails
-// with an error satisfying errors.Is(err, os.ErrExist) when path exists.
-// The content is written to a temporary file first and linked into place,
-// so the file never appears half written.
-func createNoReplace(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".add-*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	err = f.Chmod(0o644) // CreateTemp makes 0600; revisions are for everyone to read
-	if err == nil {
-		_, err = f.Write(b)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.Link(tmp, path); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return err
-		}
-		// No hard links here: create exclusively and write in place.
-		g, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
-		if err != nil {
-			return err
-		}
-		_, err = g.Write(b)
-		if err == nil {
-			err = g.Sync()
-		}
-		if cerr := g.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a new directory entry durable, where the system can.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-		return err
-	}
-	return nil
 }
 
 // Approval is a signature of a revision: who, in which role, with which

@@ -13,6 +13,7 @@ import (
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/journal"
 	"github.com/bmrkit/bmrkit/internal/sshsig"
+	"github.com/bmrkit/bmrkit/storage"
 )
 
 // rewriteTrail rewrites the audit trail as someone with write access but
@@ -42,7 +43,7 @@ func rewriteTrail(t *testing.T, l *Library, keepSeal bool, edit func(evs []Event
 		fmt.Fprintf(&log, `{"seq":%d,"prev":"%s","data":%s,"hash":"%s"}`+"\n", seq, prev, data, h)
 		prev = h
 	}
-	writeFile(t, l.audit.Path(), log.Bytes())
+	writeFile(t, auditFile(l).Path(), log.Bytes())
 	a := fmt.Sprintf(`{"journal":"bmrkit-journal/1","count":%d,"head":%q,"size":%d`, len(evs), prev, log.Len())
 	if keepSeal {
 		rep, _ := journal.Open(l.Dir(), "audit")
@@ -51,7 +52,7 @@ func rewriteTrail(t *testing.T, l *Library, keepSeal bool, edit func(evs []Event
 			a += `,"seal":` + string(old.Seal)
 		}
 	}
-	writeFile(t, l.audit.AnchorPath(), []byte(a+"}\n"))
+	writeFile(t, auditFile(l).AnchorPath(), []byte(a+"}\n"))
 }
 
 // appendSigned appends an event signed with key, as a signer who holds a
@@ -63,7 +64,7 @@ func appendSigned(t *testing.T, l *Library, ev Event, key Signer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = l.audit.UpdateSealed(func(recs []journal.Record) ([]json.RawMessage, error) {
+	_, err = l.audit.UpdateSealed(func(_ storage.Tx, recs []journal.Record) ([]json.RawMessage, error) {
 		tr, err := l.readTrail(recs)
 		if err != nil {
 			return nil, err
@@ -127,10 +128,10 @@ func statusOf(t *testing.T, l *Library, on string) RevisionStatus {
 // key: refused, and a record forged that way counts nowhere.
 func TestAttackAnotherUserID(t *testing.T) {
 	l := draftWithAuthor(t)
-	before := readFile(t, l.audit.Path())
+	before := readFile(t, auditFile(l).Path())
 	err := l.Approve(of(doc, 1, sign(Actor{UserID: "qqa", Key: ann.Key}, bmr.MeaningApproved, at(1, 12, 9))))
 	wantRefusal(t, err, RuleSignature, "the key "+fp(ann)+" is registered for aauthor, not for qqa")
-	if !bytes.Equal(before, readFile(t, l.audit.Path())) {
+	if !bytes.Equal(before, readFile(t, auditFile(l).Path())) {
 		t.Fatal("a refused approval was recorded")
 	}
 	// Written into the trail directly, signed with Ann's key.

@@ -15,6 +15,8 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/journal"
+	"github.com/bmrkit/bmrkit/storage/dirstore"
 )
 
 var (
@@ -242,4 +244,9 @@ func unrandom(s string) string {
 	s = libraryIDs.ReplaceAllString(s, `library: \"LIBRARY-ID\"`)
 	s = sshsigs.ReplaceAllString(s, `"sshsig":"SSHSIG"`)
 	return hashes.ReplaceAllString(s, `"$1":"HASH"`)
+}
+
+// auditFile returns the journal of a directory library's audit trail.
+func auditFile(l *Library) *journal.Journal {
+	return l.store.(*dirstore.Store).Journal(auditName)
 }

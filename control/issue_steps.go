@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/bmrkit/bmrkit/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +32,7 @@ func (l *Library) print(by Actor, t *bmr.Template, cs []IssuedCopy, p Printer, d
 	var gone []string // reservations reconciled while their copy was printed
 	from := 0         // cs[from:i] are printed, not yet recorded
 	record := func(upto int) error {
-		if err := syncDir(dir); err != nil { // the new PDFs' directory entries
+		if err := atomicfile.SyncDir(dir); err != nil { // the new PDFs' directory entries
 			return err
 		}
 		ok, g, err := l.complete(by, cs[from:upto])
@@ -119,7 +120,7 @@ func writeNew(path string, b []byte) error {
 		return err
 	}
 	if err := os.Link(tmp, path); err != nil && !errors.Is(err, os.ErrExist) {
-		return createNoReplace(path, b) // no hard links here
+		return atomicfile.CreateNew(path, b) // no hard links here
 	} else if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -20,24 +19,32 @@ import (
 	"github.com/bmrkit/bmrkit/internal/journal"
 	"github.com/bmrkit/bmrkit/internal/tomldecode"
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
+	"github.com/bmrkit/bmrkit/storage"
+	"github.com/bmrkit/bmrkit/storage/dirstore"
 )
 
-// File names in a library directory.
-const (
-	SettingsFile = "library.toml"
-	auditName    = "audit" // audit.jsonl, audit.anchor, audit.lock
-)
+// SettingsFile is the settings file of a library directory.
+const SettingsFile = dirstore.SettingsFile
+
+// auditName is the audit trail's log (audit.jsonl, audit.anchor and
+// audit.lock in a library directory).
+const auditName = storage.AuditLog
+
+// registerName is the issuance register's log (register.jsonl,
+// register.anchor and register.lock in a library directory).
+const registerName = storage.RegisterLog
 
 // MaxRevision is the highest revision number a library accepts.
 const MaxRevision = 99999
 
-// Library is a template library in a directory. Its methods may be used
-// from several goroutines and processes at once: every change is made
-// under the audit trail's lock.
+// Library is a template library in a store: a directory (package
+// dirstore) or a PostgreSQL database (package pgstore). Its methods may be
+// used from several goroutines and processes at once: every change is
+// made under the audit trail's lock.
 type Library struct {
-	dir    string
+	store  storage.Store
 	policy bmr.Policy
-	audit  *journal.Journal
+	audit  storage.Log
 	reg    Register // the issuance register (register.go)
 	cache  *sigCache
 }
@@ -212,12 +219,26 @@ type InitRequest struct {
 	Unsigned bool
 }
 
-// Init creates a library in dir (created if needed) with the approval
-// policy of req, and records who created it in the audit trail. Unless
+// Init creates a library at loc (a directory, created if needed, or a
+// postgres:// URL of a database whose schema "bmrkit library init"
+// created; see OpenStore) with the approval policy of req, and records who created it in the audit trail. Unless
 // req.Unsigned, the library requires signatures from its first record on,
 // and req.By becomes its first signer (see InitRequest). It refuses a
-// directory that already holds a library.
-func Init(dir string, req InitRequest) (*Library, error) {
+// store that already holds a library.
+func Init(loc string, req InitRequest) (*Library, error) {
+	s, err := OpenStore(loc)
+	if err != nil {
+		return nil, err
+	}
+	l, err := InitStore(s, req)
+	if err != nil {
+		s.Close()
+	}
+	return l, err
+}
+
+// InitStore is Init in a store.
+func InitStore(s storage.Store, req InitRequest) (*Library, error) {
 	by := req.By
 	founder := Person{Name: by.Name, UserID: by.UserID, Role: RoleDocumentControl}
 	if err := founder.check(req.Time); err != nil {
@@ -248,28 +269,17 @@ func Init(dir string, req InitRequest) (*Library, error) {
 		ev.Subject = &reg
 		first = signer{who: founder, key: by.Key}
 	}
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		return nil, err
-	}
-	path := filepath.Join(dir, SettingsFile)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	err = s.CreateSettings(encodeSettings(req.Policy))
 	if errors.Is(err, os.ErrExist) {
-		return nil, refuse(RuleLibraryExists, "%s is already a template library: it has a %s", dir, SettingsFile)
+		if _, ok := s.(*dirstore.Store); ok {
+			return nil, refuse(RuleLibraryExists, "%s is already a template library: it has a %s", s.Location(), SettingsFile)
+		}
+		return nil, refuse(RuleLibraryExists, "%s already holds a template library", s.Location())
 	}
 	if err != nil {
 		return nil, err
 	}
-	_, err = f.Write(encodeSettings(req.Policy))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, err
-	}
-	l, err := Open(dir)
+	l, err := openStore(s)
 	if err != nil {
 		return nil, err
 	}
@@ -277,9 +287,9 @@ func Init(dir string, req InitRequest) (*Library, error) {
 		return nil, err
 	}
 	t := &trail{reg: newRegistry(), id: id}
-	if _, err := l.audit.UpdateSealed(func(recs []journal.Record) ([]json.RawMessage, error) {
+	if _, err := l.audit.UpdateSealed(func(_ storage.Tx, recs []journal.Record) ([]json.RawMessage, error) {
 		if len(recs) > 0 {
-			return nil, refuse(RuleLibraryExists, "%s already has an audit trail", dir)
+			return nil, refuse(RuleLibraryExists, "%s already has an audit trail", s.Location())
 		}
 		if err := t.signEvent(first, &ev, 1); err != nil {
 			return nil, err
@@ -294,29 +304,66 @@ func Init(dir string, req InitRequest) (*Library, error) {
 	return l, nil
 }
 
-// Open opens the library in dir.
-func Open(dir string) (*Library, error) {
-	path := filepath.Join(dir, SettingsFile)
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, refuse(RuleNotLibrary, "%s is not a template library: it has no %s (create one with \"bmrkit library init %s\")", dir, SettingsFile, dir)
-	}
+// Open opens the library at loc: a directory, or a postgres:// URL (see
+// OpenStore).
+func Open(loc string) (*Library, error) {
+	s, err := OpenStore(loc)
 	if err != nil {
 		return nil, err
 	}
-	p, err := parseSettings(path, b)
+	l, err := openStore(s)
 	if err != nil {
-		return nil, err
+		s.Close()
 	}
-	j, err := journal.Open(dir, auditName)
-	if err != nil {
-		return nil, err
-	}
-	return &Library{dir: dir, policy: p, audit: j, reg: OpenFileRegister(dir), cache: &sigCache{}}, nil
+	return l, err
 }
 
-// Dir returns the library's directory.
-func (l *Library) Dir() string { return l.dir }
+// OpenLibrary opens the library in a store.
+func OpenLibrary(s storage.Store) (*Library, error) { return openStore(s) }
+
+func openStore(s storage.Store) (*Library, error) {
+	b, err := s.ReadSettings()
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, refuse(RuleNotLibrary, "%s is not a template library: it has no %s (create one with \"bmrkit library init %s\")", s.Location(), SettingsFile, s.Location())
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := parseSettings(settingsName(s), b)
+	if err != nil {
+		return nil, err
+	}
+	return &Library{store: s, policy: p, audit: s.Log(auditName), reg: &logRegister{j: s.Log(registerName)}, cache: &sigCache{}}, nil
+}
+
+// settingsName names the settings in diagnostics: the file's path in a
+// directory.
+func settingsName(s storage.Store) string {
+	if d, ok := s.(*dirstore.Store); ok {
+		return filepath.Join(d.Dir(), SettingsFile)
+	}
+	return s.Location() + " " + SettingsFile
+}
+
+// Location names the library's store: its directory, or its URL without
+// the password.
+func (l *Library) Location() string { return l.store.Location() }
+
+// Dir returns the library's directory, "" when the library is not in a
+// directory store.
+func (l *Library) Dir() string {
+	if d, ok := l.store.(*dirstore.Store); ok {
+		return d.Dir()
+	}
+	return ""
+}
+
+// Store returns the library's store.
+func (l *Library) Store() storage.Store { return l.store }
+
+// Close releases the store's resources (database connections). The
+// library is not usable after.
+func (l *Library) Close() error { return l.store.Close() }
 
 // Policy returns the approval policy of library.toml.
 func (l *Library) Policy() bmr.Policy { return l.policy }
@@ -339,30 +386,12 @@ func checkRevision(rev int) error {
 	return nil
 }
 
-// RevisionFile returns the file name of a revision, e.g. "rev-003.toml".
-func RevisionFile(rev int) string { return fmt.Sprintf("rev-%03d.toml", rev) }
+// RevisionFile is the name of revision rev of a master: rev-003.toml.
+func RevisionFile(rev int) string { return dirstore.RevisionFile(rev) }
 
-// parseRevisionFile returns the revision of a file name written by
-// RevisionFile, or 0.
-func parseRevisionFile(name string) int {
-	num, ok := strings.CutPrefix(name, "rev-")
-	if !ok {
-		return 0
-	}
-	num, ok = strings.CutSuffix(num, ".toml")
-	if !ok {
-		return 0
-	}
-	n, err := strconv.Atoi(num)
-	if err != nil || checkRevision(n) != nil || RevisionFile(n) != name {
-		return 0
-	}
-	return n
-}
-
-// path returns the path of a revision file; doc and rev must be checked.
+// path names a revision's content; doc and rev must be checked.
 func (l *Library) path(doc string, rev int) string {
-	return filepath.Join(l.dir, doc, RevisionFile(rev))
+	return l.store.RevisionName(doc, rev)
 }
 
 // Master is one master of the library and its revision numbers.
@@ -373,21 +402,21 @@ type Master struct {
 
 // List returns the masters of the library, sorted by document number.
 func (l *Library) List() ([]Master, error) {
-	ents, err := os.ReadDir(l.dir)
+	docs, err := l.store.Documents()
 	if err != nil {
 		return nil, err
 	}
 	var out []Master
-	for _, e := range ents {
-		if !e.IsDir() || CheckDocumentNumber(e.Name()) != nil {
+	for _, d := range docs {
+		if CheckDocumentNumber(d) != nil {
 			continue
 		}
-		revs, err := l.revisions(e.Name())
+		revs, err := l.revisions(d)
 		if err != nil {
 			return nil, err
 		}
 		if len(revs) > 0 {
-			out = append(out, Master{Document: e.Name(), Revisions: revs})
+			out = append(out, Master{Document: d, Revisions: revs})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Document < out[j].Document })
@@ -396,20 +425,16 @@ func (l *Library) List() ([]Master, error) {
 
 // revisions lists the revision numbers of a master, ascending.
 func (l *Library) revisions(doc string) ([]int, error) {
-	ents, err := os.ReadDir(filepath.Join(l.dir, doc))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+	all, err := l.store.Revisions(doc)
 	if err != nil {
 		return nil, err
 	}
 	var revs []int
-	for _, e := range ents {
-		if n := parseRevisionFile(e.Name()); n > 0 && e.Type().IsRegular() {
+	for _, n := range all {
+		if checkRevision(n) == nil {
 			revs = append(revs, n)
 		}
 	}
-	sort.Ints(revs)
 	return revs, nil
 }
 
@@ -417,7 +442,7 @@ func (l *Library) revisions(doc string) ([]int, error) {
 type Revision struct {
 	Document string
 	Revision int
-	// Path is the file's path.
+	// Path names the content: the file's path in a directory store.
 	Path string
 	// Source is the file's content.
 	Source []byte
@@ -444,9 +469,9 @@ func (l *Library) Get(doc string, rev int) (*Revision, error) {
 
 func (l *Library) read(doc string, rev int) (*Revision, error) {
 	path := l.path(doc, rev)
-	src, err := os.ReadFile(path)
+	src, err := l.store.ReadRevision(doc, rev)
 	if errors.Is(err, os.ErrNotExist) {
-		if _, derr := os.Stat(filepath.Join(l.dir, doc)); errors.Is(derr, os.ErrNotExist) {
+		if revs, derr := l.store.Revisions(doc); derr == nil && len(revs) == 0 {
 			return nil, refuse(RuleNoSuchDocument, "the library has no master %s", doc)
 		}
 		return nil, refuse(RuleNoSuchRevision, "%s has no revision %d", doc, rev)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/journal"
+	"github.com/bmrkit/bmrkit/storage"
 )
 
 // The rules of issuance and reconciliation.
@@ -125,8 +126,8 @@ type RegisterEvent struct {
 // event verified when the register was read, or "".
 func (e *RegisterEvent) Key() string { return e.key }
 
-// Register keeps the events of issuance. The file register (see
-// OpenFileRegister) is the default; an embedding tool may keep the events
+// Register keeps the events of issuance. The store's register log is the
+// default; an embedding tool may keep the events
 // elsewhere (a database) by implementing this interface and passing it to
 // Library.WithRegister.
 type Register interface {
@@ -150,19 +151,13 @@ type Register interface {
 	Verify() (*JournalReport, error)
 }
 
-// registerName is the file register's journal: register.jsonl,
-// register.anchor and register.lock in the library directory.
-const registerName = "register"
-
-// FileRegister is the default register: an internal/journal log in the
-// library directory (register.jsonl, register.anchor, register.lock),
-// append-only, hash-chained, locked across processes and fsynced. It
-// needs no setup: the first issue creates the files.
-type FileRegister struct {
-	j *journal.Journal
+// logRegister is the default register: the store's register log,
+// append-only and hash-chained (see package storage).
+type logRegister struct {
+	j storage.Log
 
 	// The events decoded at the last read, and the hash of the last
-	// record they come from: the journal verifies the chain before every
+	// record they come from: the log verifies the chain before every
 	// read, so a log whose record len(cache) still has that hash starts
 	// with the same records, and only the records after it are decoded.
 	mu    sync.Mutex
@@ -170,24 +165,14 @@ type FileRegister struct {
 	head  string
 }
 
-// OpenFileRegister returns the file register of the library in dir. It
-// does no I/O.
-func OpenFileRegister(dir string) *FileRegister {
-	j, _ := journal.Open(dir, registerName) // a constant, valid name
-	return &FileRegister{j: j}
-}
-
-// Path returns the path of the register's log file.
-func (r *FileRegister) Path() string { return r.j.Path() }
-
 // Update implements Register.
-func (r *FileRegister) Update(fn func(evs []RegisterEvent) ([]RegisterEvent, error), seal func(h journal.Head) (json.RawMessage, error)) ([]RegisterEvent, error) {
+func (r *logRegister) Update(fn func(evs []RegisterEvent) ([]RegisterEvent, error), seal func(h journal.Head) (json.RawMessage, error)) ([]RegisterEvent, error) {
 	var out []RegisterEvent
 	var sealRecs func(journal.Head, []journal.Record) (json.RawMessage, error)
 	if seal != nil {
 		sealRecs = func(h journal.Head, _ []journal.Record) (json.RawMessage, error) { return seal(h) }
 	}
-	recs, err := r.j.UpdateSealed(func(recs []journal.Record) ([]json.RawMessage, error) {
+	recs, err := r.j.UpdateSealed(func(_ storage.Tx, recs []journal.Record) ([]json.RawMessage, error) {
 		evs, err := r.decode(recs)
 		if err != nil {
 			return nil, err
@@ -213,7 +198,7 @@ func (r *FileRegister) Update(fn func(evs []RegisterEvent) ([]RegisterEvent, err
 }
 
 // Events implements Register.
-func (r *FileRegister) Events() ([]RegisterEvent, error) {
+func (r *logRegister) Events() ([]RegisterEvent, error) {
 	var out []RegisterEvent
 	err := r.j.View(func(recs []journal.Record) error {
 		var err error
@@ -225,7 +210,7 @@ func (r *FileRegister) Events() ([]RegisterEvent, error) {
 
 // decode returns the events of the records, decoding only those after the
 // cached ones. The caller gets its own slice.
-func (r *FileRegister) decode(recs []journal.Record) ([]RegisterEvent, error) {
+func (r *logRegister) decode(recs []journal.Record) ([]RegisterEvent, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := len(r.cache)
@@ -247,13 +232,13 @@ func (r *FileRegister) decode(recs []journal.Record) ([]RegisterEvent, error) {
 
 // Verify implements Register: it checks every record, the hash chain and
 // the anchor.
-func (r *FileRegister) Verify() (*JournalReport, error) { return r.j.Verify() }
+func (r *logRegister) Verify() (*JournalReport, error) { return r.j.Verify() }
 
 // Repair brings a register that an interrupted append left behind back to
-// its last complete record (see journal.Journal.Repair); it changes
-// nothing and returns a *journal.VerifyError when it finds damage that no
-// crash causes.
-func (r *FileRegister) Repair() (*RepairReport, error) { return r.j.Repair() }
+// its last complete record (see storage.Log.Repair); it changes nothing
+// and returns a *journal.VerifyError when it finds damage that no crash
+// causes.
+func (r *logRegister) Repair() (*RepairReport, error) { return r.j.Repair() }
 
 // decodeRegister reads the events of register records, strictly.
 func decodeRegister(recs []journal.Record) ([]RegisterEvent, error) {
@@ -281,8 +266,8 @@ func decodeRegister(recs []journal.Record) ([]RegisterEvent, error) {
 func (l *Library) Register() Register { return l.reg }
 
 // WithRegister returns a copy of the library that keeps issuance in r
-// instead of the file register. The template library and its audit trail
-// stay in the directory.
+// instead of the store's register log. The template library and its
+// audit trail stay in the store.
 func (l *Library) WithRegister(r Register) *Library {
 	c := *l
 	c.reg = r
@@ -346,8 +331,8 @@ func (l *Library) VerifyRegister() (*RegisterReport, error) {
 	return rep, nil
 }
 
-// RepairRegister repairs the file register after an interrupted append
-// (see FileRegister.Repair). It refuses with a *RefusalError
+// RepairRegister repairs the store's register after an interrupted
+// append (see storage.Log.Repair). It refuses with a *RefusalError
 // (RuleRegister) when the register shows changes that no crash causes,
 // and when the library keeps its register elsewhere.
 func (l *Library) RepairRegister() (*RepairReport, error) {
@@ -355,7 +340,7 @@ func (l *Library) RepairRegister() (*RepairReport, error) {
 		Repair() (*RepairReport, error)
 	})
 	if !ok {
-		return nil, refuse(RuleRegister, "this library's register is not the file register: repair it with the tool that keeps it")
+		return nil, refuse(RuleRegister, "this library's register is not the store's register: repair it with the tool that keeps it")
 	}
 	rr, err := fr.Repair()
 	var ve *journal.VerifyError

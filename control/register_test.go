@@ -237,5 +237,5 @@ func TestCustomRegister(t *testing.T) {
 		t.Errorf("the file register was written: %v", err)
 	}
 	_, err = ml.RepairRegister()
-	wantRefusal(t, err, RuleRegister, "this library's register is not the file register: repair it with the tool that keeps it")
+	wantRefusal(t, err, RuleRegister, "this library's register is not the store's register: repair it with the tool that keeps it")
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/journal"
+	"github.com/bmrkit/bmrkit/storage"
 )
 
 // benchLib returns a library, signed or not, whose audit trail holds n
@@ -28,7 +29,7 @@ func benchLib(b *testing.B, signed bool, n int) *Library {
 		register(b, l, "aauthor", "Ann Author", at(1, 1, 9), "Author")
 		by = ann
 	}
-	_, err = l.audit.UpdateSealed(func(recs []journal.Record) ([]json.RawMessage, error) {
+	_, err = l.audit.UpdateSealed(func(_ storage.Tx, recs []journal.Record) ([]json.RawMessage, error) {
 		t, err := l.readTrail(recs)
 		if err != nil {
 			return nil, err

@@ -3,8 +3,6 @@ package control
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/internal/journal"
 	"github.com/bmrkit/bmrkit/internal/sshsig"
+	"github.com/bmrkit/bmrkit/storage"
 )
 
 // Files of the signers table, written from the audit trail after every
@@ -274,7 +273,7 @@ func (l *Library) RequireSignatures(req SignatureRequirement) error {
 	}
 	var first signer
 	var id string
-	_, err := l.audit.UpdateSealed(func(recs []journal.Record) ([]json.RawMessage, error) {
+	_, err := l.audit.UpdateSealed(func(_ storage.Tx, recs []journal.Record) ([]json.RawMessage, error) {
 		t, err := l.readTrail(recs)
 		if err != nil {
 			return nil, refuse(RuleAuditTrail, "%v", err)
@@ -354,7 +353,7 @@ func (l *Library) ID() (string, error) {
 // writeSigners rewrites allowed_signers and signers.toml from the audit
 // trail, under its exclusive lock.
 func (l *Library) writeSigners() error {
-	_, err := l.audit.Update(func(recs []journal.Record) ([]json.RawMessage, error) {
+	_, err := l.audit.UpdateSealed(func(tx storage.Tx, recs []journal.Record) ([]json.RawMessage, error) {
 		t, err := l.readTrail(recs)
 		if err != nil {
 			return nil, err
@@ -362,11 +361,11 @@ func (l *Library) writeSigners() error {
 		if len(t.reg.order) == 0 {
 			return nil, nil
 		}
-		if err := replaceFile(filepath.Join(l.dir, AllowedSignersFile), t.reg.allowedSigners()); err != nil {
+		if err := tx.PutFile(AllowedSignersFile, t.reg.allowedSigners()); err != nil {
 			return nil, err
 		}
-		return nil, replaceFile(filepath.Join(l.dir, RolesFile), t.reg.rolesTable())
-	})
+		return nil, tx.PutFile(RolesFile, t.reg.rolesTable())
+	}, nil)
 	return err
 }
 
@@ -380,7 +379,7 @@ func (l *Library) signerFiles(t *trail) []FileFinding {
 		name string
 		want []byte
 	}{{AllowedSignersFile, t.reg.allowedSigners()}, {RolesFile, t.reg.rolesTable()}} {
-		b, err := os.ReadFile(filepath.Join(l.dir, f.name))
+		b, err := l.store.ReadFile(f.name)
 		switch {
 		case err != nil:
 			out = append(out, FileFinding{f.name, fmt.Sprintf("cannot be read (%v): it should list the signers the audit trail registers (audit repair writes it)", err)})

@@ -14,12 +14,16 @@ import (
 
 	"github.com/bmrkit/bmrkit/internal/journal"
 	"github.com/bmrkit/bmrkit/internal/sshsig"
+	"github.com/bmrkit/bmrkit/storage"
 )
 
 // trail is the audit trail as read: every event with the outcome of its
 // signature check, the signers registry replayed from the signed signer
 // records, the library id and from which record signatures are required.
 type trail struct {
+	// tx writes beside the record in the same transaction; set by
+	// recordTrail.
+	tx      storage.Tx
 	all     []Event // every record, with key/problem set
 	counted []Event // the records that count (see counts)
 	reg     *registry

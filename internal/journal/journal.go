@@ -78,7 +78,6 @@
 package journal
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -279,50 +278,29 @@ func (j *Journal) UpdateSealed(fn func(recs []Record) ([]json.RawMessage, error)
 	if err != nil || len(data) == 0 {
 		return nil, err
 	}
-	seq, prev := int64(0), ZeroHash
+	head := Head{Hash: ZeroHash, Size: st.size}
 	if n := len(st.records); n > 0 {
-		seq, prev = st.records[n-1].Seq, st.records[n-1].Hash
+		head.Count, head.Hash = st.records[n-1].Seq, st.records[n-1].Hash
 	}
-	var buf bytes.Buffer
-	out := make([]Record, 0, len(data))
-	line := len(st.records)
-	for _, d := range data {
-		var c bytes.Buffer
-		if len(d) > MaxRecordSize {
-			return nil, fmt.Errorf("journal: record of %d bytes is larger than %d bytes", len(d), MaxRecordSize)
-		}
-		if err := json.Compact(&c, d); err != nil {
-			return nil, fmt.Errorf("journal: record data is not JSON: %w", err)
-		}
-		seq++
-		line++
-		r := Record{Seq: seq, Prev: prev, Data: c.Bytes()}
-		r.Hash = HashRecord(r.Seq, r.Prev, r.Data)
-		r.Line = line
-		buf.Write(encodeLine(r))
-		out = append(out, r)
-		prev = r.Hash
-	}
-	size := st.size + int64(buf.Len())
-	a := anchor{Journal: Version, Count: seq, Head: prev, Size: size}
-	if seal != nil {
-		v, err := seal(Head{Count: seq, Hash: prev, Size: size}, out)
-		if err != nil {
-			return nil, err
-		}
-		if len(v) > 0 {
-			var c bytes.Buffer
-			if err := json.Compact(&c, v); err != nil {
-				return nil, fmt.Errorf("journal: the seal is not JSON: %w", err)
-			}
-			a.Seal = c.Bytes()
-		}
-	}
-	if err := appendFile(j.Path(), st.size, buf.Bytes()); err != nil {
+	out, next, lines, err := Layout(head, data)
+	if err != nil {
 		return nil, err
 	}
-	if err := writeAnchor(j.AnchorPath(), a); err != nil {
-		return nil, fmt.Errorf("journal: records %d–%d are written but the anchor is not (run repair): %w", out[0].Seq, seq, err)
+	var sealed json.RawMessage
+	if seal != nil {
+		if sealed, err = seal(next, out); err != nil {
+			return nil, err
+		}
+	}
+	ab, err := EncodeAnchor(next, sealed)
+	if err != nil {
+		return nil, err
+	}
+	if err := appendFile(j.Path(), st.size, lines); err != nil {
+		return nil, err
+	}
+	if err := writeAnchorBytes(j.AnchorPath(), ab); err != nil {
+		return nil, fmt.Errorf("journal: records %d–%d are written but the anchor is not (run repair): %w", out[0].Seq, next.Count, err)
 	}
 	return out, nil
 }

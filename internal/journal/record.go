@@ -176,7 +176,10 @@ func parseAnchor(b []byte) (anchor, error) {
 
 // writeAnchor replaces the anchor atomically: temporary file, fsync,
 // rename, fsync of the directory.
-func writeAnchor(path string, a anchor) error {
+func writeAnchor(path string, a anchor) error { return writeAnchorBytes(path, a.encode()) }
+
+// writeAnchorBytes is writeAnchor of an encoded anchor.
+func writeAnchorBytes(path string, b []byte) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -185,7 +188,7 @@ func writeAnchor(path string, a anchor) error {
 	tmp := f.Name()
 	err = f.Chmod(0o644)
 	if err == nil {
-		_, err = f.Write(a.encode())
+		_, err = f.Write(b)
 	}
 	if err == nil {
 		err = f.Sync()

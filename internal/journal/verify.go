@@ -68,6 +68,10 @@ type Report struct {
 	// Anchor is the head the anchor records, nil when there is no
 	// readable anchor.
 	Anchor *Head `json:"anchor,omitempty"`
+	// Transactional is set by stores whose appends are atomic (a
+	// database): no crash leaves a torn record or an anchor behind there,
+	// so nothing they find is repairable.
+	Transactional bool `json:"transactional,omitempty"`
 }
 
 // OK reports whether the journal verifies.
@@ -76,7 +80,7 @@ func (r *Report) OK() bool { return len(r.Findings) == 0 }
 // Repairable reports whether every finding is one a crash during an
 // append can leave, which Repair fixes without losing a complete record.
 func (r *Report) Repairable() bool {
-	if r.OK() {
+	if r.OK() || r.Transactional {
 		return false
 	}
 	for _, f := range r.Findings {

@@ -1,0 +1,248 @@
+// Package dirstore keeps a template library in a directory of plain
+// files: the embedded default store, with no server to run.
+//
+//	DIR/library.toml                 the settings (approval policy)
+//	DIR/DOC/rev-NNN.toml             the content of each revision
+//	DIR/audit.jsonl, audit.anchor    the audit trail (internal/journal)
+//	DIR/register.jsonl, .anchor      the issuance register
+//	DIR/allowed_signers, signers.toml  the signers tables, derived from the audit trail
+//
+// Writers of a log hold an exclusive flock on its lock file across the
+// read, the decision and the append, so processes on one machine never
+// lose or duplicate a record. flock and fsync are not reliable on network
+// file systems (SMB, NFS): a library shared by several workstations
+// belongs in a database (package pgstore).
+//
+// Revision files are written at once by Tx.PutRevision, before the audit
+// record that adds them: a crash in between leaves a file the audit trail
+// does not know, which audit verification reports.
+package dirstore
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/bmrkit/bmrkit/internal/atomicfile"
+	"github.com/bmrkit/bmrkit/internal/journal"
+	"github.com/bmrkit/bmrkit/storage"
+)
+
+// SettingsFile is the settings file of a library directory.
+const SettingsFile = "library.toml"
+
+// RevisionFile is the file name of revision rev in its document's
+// directory: rev-003.toml.
+func RevisionFile(rev int) string { return storage.RevisionFile(rev) }
+
+// parseRevisionFile returns the revision number of a file name written by
+// RevisionFile, 0 for any other name.
+func parseRevisionFile(name string) int {
+	s, ok := strings.CutPrefix(name, "rev-")
+	if !ok {
+		return 0
+	}
+	s, ok = strings.CutSuffix(s, ".toml")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || RevisionFile(n) != name {
+		return 0
+	}
+	return n
+}
+
+// Store is a library in a directory. It does no I/O until used.
+type Store struct {
+	dir  string
+	logs map[string]*log
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// Open returns the store of the library directory dir. It does no I/O.
+func Open(dir string) *Store {
+	s := &Store{dir: dir, logs: map[string]*log{}}
+	for _, n := range []string{storage.AuditLog, storage.RegisterLog} {
+		j, _ := journal.Open(dir, n) // constant, valid names
+		s.logs[n] = &log{j: j, dir: dir}
+	}
+	return s
+}
+
+// Dir returns the library directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Location implements storage.Store: the directory.
+func (s *Store) Location() string { return s.dir }
+
+// ReadSettings implements storage.Store.
+func (s *Store) ReadSettings() ([]byte, error) {
+	return os.ReadFile(filepath.Join(s.dir, SettingsFile))
+}
+
+// CreateSettings implements storage.Store: it creates the directory when
+// needed and the settings file exclusively.
+func (s *Store) CreateSettings(b []byte) error {
+	if err := os.MkdirAll(s.dir, 0o777); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(s.dir, SettingsFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Log implements storage.Store.
+func (s *Store) Log(name string) storage.Log {
+	if l, ok := s.logs[name]; ok {
+		return l
+	}
+	return badLog{name}
+}
+
+// Journal returns the journal behind a log, for tests and tools that
+// inspect the files.
+func (s *Store) Journal(name string) *journal.Journal {
+	if l, ok := s.logs[name]; ok {
+		return l.j
+	}
+	return nil
+}
+
+// Documents implements storage.Store: the subdirectories.
+func (s *Store) Documents() ([]string, error) {
+	ents, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+// Revisions implements storage.Store: the regular files named
+// rev-NNN.toml in the document's directory.
+func (s *Store) Revisions(doc string) ([]int, error) {
+	if !plainName(doc) {
+		return nil, nil
+	}
+	ents, err := os.ReadDir(filepath.Join(s.dir, doc))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var revs []int
+	for _, e := range ents {
+		if n := parseRevisionFile(e.Name()); n > 0 && e.Type().IsRegular() {
+			revs = append(revs, n)
+		}
+	}
+	sort.Ints(revs)
+	return revs, nil
+}
+
+// ReadRevision implements storage.Store.
+func (s *Store) ReadRevision(doc string, rev int) ([]byte, error) {
+	if !plainName(doc) {
+		return nil, fmt.Errorf("%q: %w", doc, os.ErrNotExist)
+	}
+	return os.ReadFile(s.RevisionName(doc, rev))
+}
+
+// RevisionName implements storage.Store: the file's path.
+func (s *Store) RevisionName(doc string, rev int) string {
+	return filepath.Join(s.dir, doc, RevisionFile(rev))
+}
+
+// ReadFile implements storage.Store.
+func (s *Store) ReadFile(name string) ([]byte, error) {
+	if !plainName(name) {
+		return nil, fmt.Errorf("%q: %w", name, os.ErrNotExist)
+	}
+	return os.ReadFile(filepath.Join(s.dir, name))
+}
+
+// Close implements storage.Store; there is nothing to release.
+func (s *Store) Close() error { return nil }
+
+// plainName reports whether name is one path element.
+func plainName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, `/\`) && filepath.Base(name) == name
+}
+
+// log is a journal of the directory.
+type log struct {
+	j   *journal.Journal
+	dir string
+}
+
+func (l *log) Init() error                                         { return l.j.Init() }
+func (l *log) View(fn func([]storage.Record) error) error          { return l.j.View(fn) }
+func (l *log) Records() ([]storage.Record, error)                  { return l.j.Records() }
+func (l *log) Verify() (*storage.Report, error)                    { return l.j.Verify() }
+func (l *log) Repair() (*storage.RepairReport, error)              { return l.j.Repair() }
+func (l *log) Restore(r []storage.Record, s json.RawMessage) error { return l.j.Restore(r, s) }
+
+func (l *log) UpdateSealed(fn func(storage.Tx, []storage.Record) ([]json.RawMessage, error), seal func(storage.Head, []storage.Record) (json.RawMessage, error)) ([]storage.Record, error) {
+	tx := fileTx{dir: l.dir}
+	return l.j.UpdateSealed(func(recs []journal.Record) ([]json.RawMessage, error) { return fn(tx, recs) }, seal)
+}
+
+// fileTx writes at once: files are not transactional.
+type fileTx struct{ dir string }
+
+func (t fileTx) PutRevision(doc string, rev int, src []byte, replace bool) error {
+	if !plainName(doc) || rev < 1 {
+		return fmt.Errorf("dirstore: invalid revision %q %d", doc, rev)
+	}
+	if err := os.MkdirAll(filepath.Join(t.dir, doc), 0o777); err != nil {
+		return err
+	}
+	path := filepath.Join(t.dir, doc, RevisionFile(rev))
+	if replace {
+		return atomicfile.Replace(path, src)
+	}
+	return atomicfile.CreateNew(path, src)
+}
+
+func (t fileTx) PutFile(name string, b []byte) error {
+	if !plainName(name) {
+		return fmt.Errorf("dirstore: invalid file name %q", name)
+	}
+	return atomicfile.Replace(filepath.Join(t.dir, name), b)
+}
+
+// badLog is the log of an unknown name: every call fails.
+type badLog struct{ name string }
+
+func (b badLog) err() error                                      { return fmt.Errorf("dirstore: no log %q", b.name) }
+func (b badLog) Init() error                                     { return b.err() }
+func (b badLog) View(func([]storage.Record) error) error         { return b.err() }
+func (b badLog) Records() ([]storage.Record, error)              { return nil, b.err() }
+func (b badLog) Verify() (*storage.Report, error)                { return nil, b.err() }
+func (b badLog) Repair() (*storage.RepairReport, error)          { return nil, b.err() }
+func (b badLog) Restore([]storage.Record, json.RawMessage) error { return b.err() }
+func (b badLog) UpdateSealed(func(storage.Tx, []storage.Record) ([]json.RawMessage, error), func(storage.Head, []storage.Record) (json.RawMessage, error)) ([]storage.Record, error) {
+	return nil, b.err()
+}
