@@ -324,6 +324,9 @@ func OpenLibrary(s storage.Store) (*Library, error) { return openStore(s) }
 func openStore(s storage.Store) (*Library, error) {
 	b, err := s.ReadSettings()
 	if errors.Is(err, os.ErrNotExist) {
+		if _, ok := s.(*dirstore.Store); !ok {
+			return nil, refuse(RuleNotLibrary, "%v", err)
+		}
 		return nil, refuse(RuleNotLibrary, "%s is not a template library: it has no %s (create one with \"bmrkit library init %s\")", s.Location(), SettingsFile, s.Location())
 	}
 	if err != nil {

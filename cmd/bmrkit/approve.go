@@ -91,10 +91,10 @@ func keyText(key string) string {
 	return " with key " + key
 }
 
-const approveArgs = "DIR DOC REV --meaning MEANING [--user ID] [--role ROLE] [--key FILE] [--fingerprint FP]"
+const approveArgs = "LIB DOC REV --meaning MEANING [--user ID] [--role ROLE] [--key FILE] [--fingerprint FP]"
 
 func runRetire(e *env, args []string) int {
-	fs := newFlags(e, "retire", "DIR DOC REV --reason TEXT [--on DATE] [--user ID] [--role ROLE] [--key FILE]")
+	fs := newFlags(e, "retire", "LIB DOC REV --reason TEXT [--on DATE] [--user ID] [--role ROLE] [--key FILE]")
 	id := identityFlags(fs)
 	reason := fs.String("reason", "", "why the revision is withdrawn (required)")
 	onFlag := fs.String("on", "", "`DATE` (YYYY-MM-DD) from which it is retired; default today")
@@ -142,7 +142,7 @@ func runRetire(e *env, args []string) int {
 }
 
 func runStatus(e *env, args []string) int {
-	fs := newFlags(e, "status", "DIR [DOC] [--on DATE] [--json]")
+	fs := newFlags(e, "status", "LIB [DOC] [--on DATE] [--json]")
 	onFlag := fs.String("on", "", "the `DATE` (YYYY-MM-DD) to evaluate; default today")
 	asJSON := fs.Bool("json", false, "print the status as JSON")
 	pos, ok := parseFlags(fs, args)

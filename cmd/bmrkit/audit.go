@@ -9,7 +9,7 @@ import (
 )
 
 func runAuditVerify(e *env, args []string) int {
-	fs := newFlags(e, "audit verify", "DIR [--json]")
+	fs := newFlags(e, "audit verify", "LIB [--json]")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
@@ -59,7 +59,7 @@ func runAuditVerify(e *env, args []string) int {
 }
 
 func runAuditRepair(e *env, args []string) int {
-	fs := newFlags(e, "audit repair", "DIR")
+	fs := newFlags(e, "audit repair", "LIB")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -77,7 +77,7 @@ func runAuditRepair(e *env, args []string) int {
 }
 
 func runAuditLog(e *env, args []string) int {
-	fs := newFlags(e, "audit log", "DIR [--json]")
+	fs := newFlags(e, "audit log", "LIB [--json]")
 	asJSON := fs.Bool("json", false, "print the events as JSON")
 	pos, ok := parseFlags(fs, args)
 	if !ok {

@@ -218,7 +218,7 @@ func TestHelp(t *testing.T) {
 		t.Errorf("help check: %q", stdout)
 	}
 	code, stdout, _ = runCLI(t, "help", "audit", "verify")
-	if code != exitOK || !strings.HasPrefix(stdout, "usage: bmrkit audit verify DIR") {
+	if code != exitOK || !strings.HasPrefix(stdout, "usage: bmrkit audit verify LIB") {
 		t.Errorf("help audit verify: %q", stdout)
 	}
 	code, stdout, _ = runCLI(t, "help", "library")
@@ -260,7 +260,7 @@ func TestCommandGroupAlone(t *testing.T) {
 		}
 	}
 	code, stdout, _ := runCLI(t, "help", "library", "signer")
-	if code != exitOK || !strings.HasPrefix(stdout, "usage:\n  bmrkit library signer add DIR") || strings.Contains(stdout, "library init") {
+	if code != exitOK || !strings.HasPrefix(stdout, "usage:\n  bmrkit library signer add LIB") || strings.Contains(stdout, "library init") {
 		t.Errorf("help library signer: exit %d\n%s", code, stdout)
 	}
 }

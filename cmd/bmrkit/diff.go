@@ -8,7 +8,7 @@ import (
 )
 
 func runDiff(e *env, args []string) int {
-	fs := newFlags(e, "diff", "OLD.toml NEW.toml | DIR DOC REV1 REV2 [--json]")
+	fs := newFlags(e, "diff", "OLD.toml NEW.toml | LIB DOC REV1 REV2 [--json]")
 	asJSON := fs.Bool("json", false, "print the changes as JSON")
 	pos, ok := parseFlags(fs, args)
 	if !ok {

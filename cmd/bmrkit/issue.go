@@ -12,7 +12,7 @@ import (
 	"github.com/bmrkit/bmrkit/render"
 )
 
-const issueArgs = "DIR DOC --batch B --copies N [--user ID] [--key FILE] [--by NAME] [--role ROLE] [--purpose TEXT] [--rev N] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
+const issueArgs = "LIB DOC --batch B --copies N [--user ID] [--key FILE] [--by NAME] [--role ROLE] [--purpose TEXT] [--rev N] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
 
 // actorFlags are who issues or reconciles: --user ID --key FILE, with
 // --by NAME and --role ROLE.
@@ -183,7 +183,7 @@ func runIssue(e *env, args []string) int {
 }
 
 func runReissue(e *env, args []string) int {
-	fs := newFlags(e, "reissue", "DIR SERIAL --reason TEXT [--user ID] [--key FILE] [--by NAME] [--role ROLE] [-o DIR] [--paper …]")
+	fs := newFlags(e, "reissue", "LIB SERIAL --reason TEXT [--user ID] [--key FILE] [--by NAME] [--role ROLE] [-o DIR] [--paper …]")
 	by := newActorFlags(fs, "re-issues")
 	pf := newPrintFlags(fs)
 	reason := fs.String("reason", "", "why the copy is replaced, e.g. water damage (required)")

@@ -10,6 +10,7 @@ import (
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
 	"github.com/bmrkit/bmrkit/internal/sshsig"
+	"github.com/bmrkit/bmrkit/storage/pgstore"
 )
 
 // identity holds the --user, --role, --key and --as flags of a signing
@@ -57,7 +58,7 @@ func parseRev(e *env, fs *flag.FlagSet, s string) (int, bool) {
 	return n, true
 }
 
-const libraryInitArgs = "DIR --as NAME --user ID [--roles R1,R2] [--key FILE] [--unsigned]"
+const libraryInitArgs = "LIB --as NAME --user ID [--roles R1,R2] [--key FILE] [--unsigned] | --migrate URL"
 
 func runLibraryInit(e *env, args []string) int {
 	fs := newFlags(e, "library init", libraryInitArgs)
@@ -66,12 +67,16 @@ func runLibraryInit(e *env, args []string) int {
 	roles := fs.String("roles", "", "your `ROLES` besides Document Control, comma-separated (e.g. QA)")
 	key := keyFlag(fs)
 	unsigned := fs.Bool("unsigned", false, "create a library WITHOUT signatures, for demonstrations and tests only: its records are not electronic signatures")
+	migrate := fs.Bool("migrate", false, "only bring the bmrkit schema of the PostgreSQL database at URL to this bmrkit's version")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
 	}
 	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give the library directory")
+		return usageError(e.stderr, fs, "give the library: a directory or a postgres:// URL")
+	}
+	if *migrate {
+		return migrateSchema(e, fs, pos[0])
 	}
 	var missing []string
 	for _, f := range []struct{ flag, v string }{{"--as", *name}, {"--user", *user}} {
@@ -95,13 +100,72 @@ func runLibraryInit(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	fmt.Fprintf(e.stdout, "created template library %s\napprovals required: %s\nedit %s to change them\n", l.Dir(), policyText(l.Policy()), control.SettingsFile)
+	defer l.Close()
+	fmt.Fprintf(e.stdout, "created template library %s\napprovals required: %s\n", l.Location(), policyText(l.Policy()))
+	if l.Dir() != "" {
+		fmt.Fprintf(e.stdout, "edit %s to change them\n", control.SettingsFile)
+	} else {
+		fmt.Fprintf(e.stdout, "database schema version %d; give the role bmrkit's users connect as the grants of storage/pgstore/grants.sql\n", pgstore.SchemaVersion())
+	}
 	if *unsigned {
 		warnUnsigned(e)
 	} else {
 		fmt.Fprintf(e.stdout, "signatures required; first signer: %s (%s), %s, key %s\nregister the other signers with \"bmrkit library signer add\"\n",
 			*name, *user, strings.Join(append([]string{control.RoleDocumentControl}, splitList(*roles)...), ", "), sshsig.Fingerprint(req.By.Key.PublicKey()))
 	}
+	return exitOK
+}
+
+// migrateSchema is "library init --migrate URL".
+func migrateSchema(e *env, fs *flag.FlagSet, loc string) int {
+	if !control.IsURL(loc) {
+		return usageError(e.stderr, fs, "--migrate is for a PostgreSQL library: give its postgres:// URL")
+	}
+	s, err := pgstore.Open(loc)
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	defer s.Close()
+	from, to, err := s.Migrate()
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	if from == to {
+		fmt.Fprintf(e.stdout, "%s: the bmrkit schema is at version %d already\n", s.Location(), to)
+	} else {
+		fmt.Fprintf(e.stdout, "%s: bmrkit schema migrated from version %d to %d\n", s.Location(), from, to)
+	}
+	return exitOK
+}
+
+const libraryCopyArgs = "SRC DST"
+
+// runLibraryCopy is "library copy SRC DST".
+func runLibraryCopy(e *env, args []string) int {
+	fs := newFlags(e, "library copy", libraryCopyArgs)
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 2 {
+		return usageError(e.stderr, fs, "give the library to copy and the empty store to copy it into (directories or postgres:// URLs)")
+	}
+	src, err := control.OpenStore(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	defer src.Close()
+	dst, err := control.OpenStore(pos[1])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	defer dst.Close()
+	rep, err := control.CopyLibrary(src, dst)
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	fmt.Fprintf(e.stdout, "copied %s to %s: %d revisions, %d audit records, %d register records; both verify, and the copy's status is the original's\n",
+		rep.From, rep.To, rep.Revisions, rep.AuditRecords, rep.RegisterRecords)
 	return exitOK
 }
 
@@ -129,7 +193,7 @@ func policyText(p bmr.Policy) string {
 }
 
 func runLibraryList(e *env, args []string) int {
-	fs := newFlags(e, "library list", "DIR")
+	fs := newFlags(e, "library list", "LIB")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -161,7 +225,7 @@ func runLibraryList(e *env, args []string) int {
 }
 
 func runLibraryAdd(e *env, args []string) int {
-	fs := newFlags(e, "library add", "DIR FILE [--user ID] [--role ROLE] [--key FILE] [--reason TEXT]")
+	fs := newFlags(e, "library add", "LIB FILE [--user ID] [--role ROLE] [--key FILE] [--reason TEXT]")
 	id := identityFlags(fs)
 	reason := fs.String("reason", "", "why the revision is added, e.g. the change control reference")
 	pos, ok := parseFlags(fs, args)

@@ -81,27 +81,28 @@ func commands() []command {
 		{"library signer add", signerAddArgs, "register a signer's key and roles (document control signs)", runSignerAdd},
 		{"library signer change", signerChangeArgs, "change a signer's printed name or roles (document control signs)", runSignerChange},
 		{"library signer revoke", signerRevokeArgs, "revoke a signer's key (document control signs)", runSignerRevoke},
-		{"library signer list", "DIR [--json]", "list the signers, their roles and keys", runSignerList},
+		{"library signer list", "LIB [--json]", "list the signers, their roles and keys", runSignerList},
 		{"library require-signatures", requireSigArgs, "make a library created without signatures require them", runRequireSignatures},
 		{"library export-signatures", exportSigArgs, "write every signed statement with its .sig and allowed_signers, for ssh-keygen -Y verify", runExportSignatures},
-		{"library list", "DIR", "list the masters and revisions of a library", runLibraryList},
-		{"library add", "DIR FILE [--user ID] [--role ROLE] [--key FILE] [--reason TEXT]", "add the next revision of a master as a draft", runLibraryAdd},
+		{"library copy", libraryCopyArgs, "copy a library into an empty store (directory ↔ PostgreSQL), verified before and after", runLibraryCopy},
+		{"library list", "LIB", "list the masters and revisions of a library", runLibraryList},
+		{"library add", "LIB FILE [--user ID] [--role ROLE] [--key FILE] [--reason TEXT]", "add the next revision of a master as a draft", runLibraryAdd},
 		{"library print", libraryPrintArgs, "print a revision for review: its signatures and the summary of changes on the cover", runLibraryPrint},
 		{"approve", approveArgs, "sign a revision (authored, reviewed, approved) with your key", runApprove},
-		{"retire", "DIR DOC REV --reason TEXT [--on DATE] [--user ID] [--role ROLE] [--key FILE]", "retire a revision", runRetire},
-		{"status", "DIR [DOC] [--on DATE] [--json]", "show the status of every revision on a date", runStatus},
-		{"diff", "OLD.toml NEW.toml | DIR DOC REV1 REV2 [--json]", "show what changed between two revisions", runDiff},
-		{"audit verify", "DIR [--json]", "verify the audit trail and the revision files of a library", runAuditVerify},
-		{"audit repair", "DIR", "repair an audit trail left by an interrupted write", runAuditRepair},
-		{"audit log", "DIR [--json]", "print the audit trail", runAuditLog},
-		{"issue", "DIR DOC --batch B --copies N [--user ID] [--key FILE] [-o DIR] [flags]", "issue controlled copies (or a reference print) of the effective revision", runIssue},
-		{"reissue", "DIR SERIAL --reason TEXT [--user ID] [--key FILE] [-o DIR]", "issue a copy that replaces a damaged or lost one", runReissue},
-		{"reconcile", "DIR SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] | --void | --destroyed | --lost) [--reason TEXT] [--user ID] [--key FILE]", "record what became of an issued copy, or check its return from a scan", runReconcile},
-		{"register list", "DIR [--outstanding] [--batch B] [--doc DOC] [--json]", "list the copies of the issuance register", runRegisterList},
-		{"register report", "DIR [--overdue DAYS] [--batch B] [--doc DOC] [--json]", "reconciliation report: outstanding, overdue, mismatches, re-issues", runRegisterReport},
-		{"register verify", "DIR [--json]", "verify the issuance register's records, hash chain and anchor", runRegisterVerify},
-		{"register repair", "DIR", "repair an issuance register left by an interrupted write", runRegisterRepair},
-		{"register lookup", "DIR QRPAYLOAD [--json]", "find the copy and page of a scanned page code", runRegisterLookup},
+		{"retire", "LIB DOC REV --reason TEXT [--on DATE] [--user ID] [--role ROLE] [--key FILE]", "retire a revision", runRetire},
+		{"status", "LIB [DOC] [--on DATE] [--json]", "show the status of every revision on a date", runStatus},
+		{"diff", "OLD.toml NEW.toml | LIB DOC REV1 REV2 [--json]", "show what changed between two revisions", runDiff},
+		{"audit verify", "LIB [--json]", "verify the audit trail and the revision files of a library", runAuditVerify},
+		{"audit repair", "LIB", "repair an audit trail left by an interrupted write", runAuditRepair},
+		{"audit log", "LIB [--json]", "print the audit trail", runAuditLog},
+		{"issue", "LIB DOC --batch B --copies N [--user ID] [--key FILE] [-o DIR] [flags]", "issue controlled copies (or a reference print) of the effective revision", runIssue},
+		{"reissue", "LIB SERIAL --reason TEXT [--user ID] [--key FILE] [-o DIR]", "issue a copy that replaces a damaged or lost one", runReissue},
+		{"reconcile", "LIB SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] | --void | --destroyed | --lost) [--reason TEXT] [--user ID] [--key FILE]", "record what became of an issued copy, or check its return from a scan", runReconcile},
+		{"register list", "LIB [--outstanding] [--batch B] [--doc DOC] [--json]", "list the copies of the issuance register", runRegisterList},
+		{"register report", "LIB [--overdue DAYS] [--batch B] [--doc DOC] [--json]", "reconciliation report: outstanding, overdue, mismatches, re-issues", runRegisterReport},
+		{"register verify", "LIB [--json]", "verify the issuance register's records, hash chain and anchor", runRegisterVerify},
+		{"register repair", "LIB", "repair an issuance register left by an interrupted write", runRegisterRepair},
+		{"register lookup", "LIB QRPAYLOAD [--json]", "find the copy and page of a scanned page code", runRegisterLookup},
 	}
 }
 
@@ -252,5 +253,6 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-27s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintln(w, "LIB is a template library: a directory, or the postgres:// URL of a PostgreSQL database.")
 	fmt.Fprintln(w, "Run \"bmrkit help <command>\" (or \"bmrkit <command> -h\") for its arguments and flags.")
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/bmrkit/bmrkit/render"
 )
 
-const libraryPrintArgs = "DIR DOC [REV] -o OUT.pdf [--paper a4|letter] [--site NAME]"
+const libraryPrintArgs = "LIB DOC [REV] -o OUT.pdf [--paper a4|letter] [--site NAME]"
 
 // runLibraryPrint prints a revision of a library master for review and
 // approval: the master print with the signatures the audit trail holds for

@@ -22,10 +22,10 @@ import (
 // and review report.
 
 const (
-	recordCheckArgs   = "TEMPLATE RECORD.json [--json] [--window DUR] [--library DIR] [--signers FILE]"
+	recordCheckArgs   = "TEMPLATE RECORD.json [--json] [--window DUR] [--library LIB] [--signers FILE]"
 	recordFromPDFArgs = "TEMPLATE FILLED.pdf --by NAME [--user ID] [--at TIME] [--batch B] [--serial S] -o RECORD.json"
-	recordRenderArgs  = "TEMPLATE RECORD.json -o TRUECOPY.pdf [--by NAME] [--window DUR] [--library DIR] [--signers FILE] [--paper a4|letter] [--site NAME] [--date-format F]"
-	recordReviewArgs  = "TEMPLATE RECORD.json -o REVIEW.pdf [--by NAME] [--window DUR] [--library DIR [--sign [--user ID] [--key FILE]]] [--signers FILE] [--paper a4|letter] [--site NAME] [--date-format F]"
+	recordRenderArgs  = "TEMPLATE RECORD.json -o TRUECOPY.pdf [--by NAME] [--window DUR] [--library LIB] [--signers FILE] [--paper a4|letter] [--site NAME] [--date-format F]"
+	recordReviewArgs  = "TEMPLATE RECORD.json -o REVIEW.pdf [--by NAME] [--window DUR] [--library LIB [--sign [--user ID] [--key FILE]]] [--signers FILE] [--paper a4|letter] [--site NAME] [--date-format F]"
 )
 
 // recordInputs are the flags and arguments shared by the commands that
@@ -309,7 +309,7 @@ func runRecordPDF(e *env, args []string, name, synopsis string) int {
 // register and returns it as the report prints it.
 func signReview(e *env, name, dir, user, key, recFile string, r *bmr.Record, found bmr.Findings, at time.Time) (*render.SignOff, int) {
 	if dir == "" {
-		fmt.Fprintf(e.stderr, "bmrkit %s: --sign records the sign-off in the issuance register: give --library DIR\n", name)
+		fmt.Fprintf(e.stderr, "bmrkit %s: --sign records the sign-off in the issuance register: give --library LIB\n", name)
 		return nil, exitUsage
 	}
 	lib, err := control.Open(dir)

@@ -23,7 +23,7 @@ func pluralize(n int, one, many string) string {
 }
 
 func runRegisterList(e *env, args []string) int {
-	fs := newFlags(e, "register list", "DIR [--outstanding] [--batch B] [--doc DOC] [--json]")
+	fs := newFlags(e, "register list", "LIB [--outstanding] [--batch B] [--doc DOC] [--json]")
 	outstanding := fs.Bool("outstanding", false, "list only copies not yet accounted for (outstanding, or reserved and never issued)")
 	batch := fs.String("batch", "", "list only the copies of this batch")
 	doc := fs.String("doc", "", "list only the copies of this master")
@@ -92,7 +92,7 @@ func describe(c *control.CopyState) string {
 }
 
 func runRegisterReport(e *env, args []string) int {
-	fs := newFlags(e, "register report", "DIR [--overdue DAYS] [--batch B] [--doc DOC] [--json]")
+	fs := newFlags(e, "register report", "LIB [--overdue DAYS] [--batch B] [--doc DOC] [--json]")
 	days := fs.Int("overdue", 30, "a copy outstanding longer than this many `DAYS` is overdue")
 	batch := fs.String("batch", "", "report only on this batch")
 	doc := fs.String("doc", "", "report only on this master")
@@ -247,7 +247,7 @@ func printReport(w io.Writer, r *control.ReconciliationReport, days int, dir str
 }
 
 func runRegisterVerify(e *env, args []string) int {
-	fs := newFlags(e, "register verify", "DIR [--json]")
+	fs := newFlags(e, "register verify", "LIB [--json]")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
@@ -295,7 +295,7 @@ func runRegisterVerify(e *env, args []string) int {
 }
 
 func runRegisterRepair(e *env, args []string) int {
-	fs := newFlags(e, "register repair", "DIR")
+	fs := newFlags(e, "register repair", "LIB")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -316,7 +316,7 @@ func runRegisterRepair(e *env, args []string) int {
 }
 
 func runRegisterLookup(e *env, args []string) int {
-	fs := newFlags(e, "register lookup", "DIR QRPAYLOAD [--json]")
+	fs := newFlags(e, "register lookup", "LIB QRPAYLOAD [--json]")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	pos, ok := parseFlags(fs, args)
 	if !ok {

@@ -13,11 +13,11 @@ import (
 )
 
 const (
-	signerAddArgs    = "DIR --signer ID --name NAME --roles R1,R2 --pub FILE.pub [--valid-after DATE] [--valid-before DATE] [--reason TEXT] [--user ID] [--key FILE]"
-	signerChangeArgs = "DIR --signer ID [--name NAME] [--roles R1,R2] [--reason TEXT] [--user ID] [--key FILE]"
-	signerRevokeArgs = "DIR --signer ID --fingerprint SHA256:… --reason TEXT [--user ID] [--key FILE]"
-	requireSigArgs   = "DIR [--user ID] [--key FILE] [--as NAME --roles R1,R2] [--reason TEXT]"
-	exportSigArgs    = "DIR -o OUTDIR"
+	signerAddArgs    = "LIB --signer ID --name NAME --roles R1,R2 --pub FILE.pub [--valid-after DATE] [--valid-before DATE] [--reason TEXT] [--user ID] [--key FILE]"
+	signerChangeArgs = "LIB --signer ID [--name NAME] [--roles R1,R2] [--reason TEXT] [--user ID] [--key FILE]"
+	signerRevokeArgs = "LIB --signer ID --fingerprint SHA256:… --reason TEXT [--user ID] [--key FILE]"
+	requireSigArgs   = "LIB [--user ID] [--key FILE] [--as NAME --roles R1,R2] [--reason TEXT]"
+	exportSigArgs    = "LIB -o OUTDIR"
 )
 
 // parseDay reads a date (YYYY-MM-DD, midnight UTC) or an RFC 3339 time.
@@ -161,7 +161,7 @@ func runSignerRevoke(e *env, args []string) int {
 }
 
 func runSignerList(e *env, args []string) int {
-	fs := newFlags(e, "library signer list", "DIR [--json]")
+	fs := newFlags(e, "library signer list", "LIB [--json]")
 	asJSON := fs.Bool("json", false, "print the signers as JSON")
 	pos, ok := parseFlags(fs, args)
 	if !ok {

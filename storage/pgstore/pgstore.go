@@ -58,7 +58,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -92,8 +92,8 @@ type Store struct {
 	// Timeout bounds each operation; DefaultTimeout when zero.
 	Timeout time.Duration
 
-	schemaOnce sync.Once
-	schemaErr  error
+	// schemaOK is set once the schema was found at SchemaVersion.
+	schemaOK atomic.Bool
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -223,27 +223,29 @@ func (s *Store) Migrate() (from, to int, err error) {
 	if err != nil {
 		return 0, 0, s.explain(err, "migrating the schema")
 	}
-	s.schemaOnce.Do(func() {}) // checked now
+	s.schemaOK.Store(true)
 	return from, to, nil
 }
 
 // checkSchema fails when the database has no bmrkit schema, or one of
-// another version, once per store.
+// another version. Once the schema was found right it is not asked again.
 func (s *Store) checkSchema(ctx context.Context) error {
-	s.schemaOnce.Do(func() {
-		var v int
-		err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM bmrkit_schema`).Scan(&v)
-		var pe *pgconn.PgError
-		switch {
-		case errors.As(err, &pe) && pe.Code == "42P01": // undefined_table
-			s.schemaErr = fmt.Errorf("%s holds no bmrkit library (no bmrkit_schema table; create one with \"bmrkit library init %s\"): %w", s.location, s.location, fs.ErrNotExist)
-		case err != nil:
-			s.schemaErr = s.explain(err, "reading the schema version")
-		case v != SchemaVersion():
-			s.schemaErr = fmt.Errorf("%s has bmrkit schema version %d and this bmrkit uses version %d: migrate it with \"bmrkit library init --migrate %s\" (or use the matching bmrkit)", s.location, v, SchemaVersion(), s.location)
-		}
-	})
-	return s.schemaErr
+	if s.schemaOK.Load() {
+		return nil
+	}
+	var v int
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM bmrkit_schema`).Scan(&v)
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &pe) && pe.Code == "42P01": // undefined_table
+		return fmt.Errorf("%s holds no bmrkit library : it has no bmrkit_schema table (create one with \"bmrkit library init %s\"): %w", s.location, s.location, fs.ErrNotExist)
+	case err != nil:
+		return s.explain(err, "reading the schema version")
+	case v != SchemaVersion():
+		return fmt.Errorf("%s has bmrkit schema version %d and this bmrkit uses version %d: migrate it with \"bmrkit library init --migrate %s\" (or use the matching bmrkit)", s.location, v, SchemaVersion(), s.location)
+	}
+	s.schemaOK.Store(true)
+	return nil
 }
 
 // ReadSettings implements storage.Store.
@@ -256,7 +258,7 @@ func (s *Store) ReadSettings() ([]byte, error) {
 	var b []byte
 	err := s.pool.QueryRow(ctx, `SELECT content FROM bmrkit_settings WHERE id = 1`).Scan(&b)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("%s has a bmrkit schema but no library in it: %w", s.location, fs.ErrNotExist)
+		return nil, fmt.Errorf("%s has a bmrkit schema but no library in it (create one with \"bmrkit library init %s\"): %w", s.location, s.location, fs.ErrNotExist)
 	}
 	if err != nil {
 		return nil, s.explain(err, "reading the settings")
