@@ -124,10 +124,17 @@ title = "Blending"
 // the people registered as signers.
 func newLib(t testing.TB) *Library {
 	t.Helper()
-	l, err := Init(filepath.Join(t.TempDir(), "lib"), InitRequest{Policy: bmr.DefaultPolicy(), By: Actor{UserID: "ddoc", Name: "Dana Doc", Key: dana.Key}, Time: at(1, 1, 9)})
+	return newLibAt(t, filepath.Join(t.TempDir(), "lib"))
+}
+
+// newLibAt is newLib at a location (a directory or a postgres:// URL).
+func newLibAt(t testing.TB, loc string) *Library {
+	t.Helper()
+	l, err := Init(loc, InitRequest{Policy: bmr.DefaultPolicy(), By: Actor{UserID: "ddoc", Name: "Dana Doc", Key: dana.Key}, Time: at(1, 1, 9)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { l.Close() })
 	for i, p := range people {
 		register(t, l, p.id, p.name, at(1, 1, 9).Add(time.Duration(i+1)*time.Minute), p.roles...)
 	}

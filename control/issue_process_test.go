@@ -19,14 +19,24 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/storage/pgstore"
 )
 
 // issueHelper is the test binary as a worker process (see TestMain): it
 // issues ISSUE_HELPER_N copies (0: until killed), ISSUE_HELPER_PER per
 // call, alternating between batches B1 and B2, and prints each serial
 // once Issue has returned. With ISSUE_HELPER_KILL_AT=k its printer kills
-// the process (SIGKILL) when asked for its k-th copy.
+// the process (SIGKILL) when asked for its k-th copy. The library is at
+// ISSUE_HELPER_DIR (a directory or a URL), the PDFs go to
+// ISSUE_HELPER_OUT (default: DIR/out). With ISSUE_HELPER_KEEP_GOING=1 a
+// failed issue is reported on stderr and the worker goes on (the database
+// chaos test).
 func issueHelper(dir string) int {
+	out := os.Getenv("ISSUE_HELPER_OUT")
+	if out == "" {
+		out = filepath.Join(dir, "out")
+	}
+	keepGoing := os.Getenv("ISSUE_HELPER_KEEP_GOING") == "1"
 	n, _ := strconv.Atoi(os.Getenv("ISSUE_HELPER_N"))
 	per, _ := strconv.Atoi(os.Getenv("ISSUE_HELPER_PER"))
 	killAt, _ := strconv.Atoi(os.Getenv("ISSUE_HELPER_KILL_AT"))
@@ -46,10 +56,15 @@ func issueHelper(dir string) int {
 	w := bufio.NewWriter(os.Stdout)
 	by := Actor{UserID: "iissuer", Key: testKey("iissuer")}
 	for i, done := 0, 0; n == 0 || done < n; i++ {
-		req := IssueRequest{Document: doc, Batch: fmt.Sprintf("B%d", 1+i%2), Copies: per, By: by, Time: at(3, 5, 8), OutDir: filepath.Join(dir, "out")}
+		req := IssueRequest{Document: doc, Batch: fmt.Sprintf("B%d", 1+i%2), Copies: per, By: by, Time: at(3, 5, 8), OutDir: out}
 		cs, err := l.Issue(req, p)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
+			if keepGoing {
+				done += per // attempted
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
 			return 1
 		}
 		for _, c := range cs {
@@ -86,6 +101,16 @@ func processLib(t *testing.T) *Library {
 	return l
 }
 
+// processLibAt is processLib in a store of any kind, with the directory
+// the workers write their PDFs into.
+func processLibAt(t *testing.T, st testStore) (*Library, string) {
+	t.Helper()
+	l := newLibAt(t, st.loc(t))
+	mustAdd(t, l, doc, 1, "2026-03-01", at(2, 1, 9))
+	approveBoth(t, l, doc, 1, at(2, 2, 9), at(2, 3, 9))
+	return l, t.TempDir()
+}
+
 // TestIssueConcurrentProcesses: 8 processes issue 200 copies each, 10 per
 // call, into the same two batches at once. No serial is given twice, none
 // is lost, every sequence is gapless, every PDF is the one recorded.
@@ -93,7 +118,11 @@ func TestIssueConcurrentProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts 8 processes")
 	}
-	l := processLib(t)
+	forEachStore(t, issueConcurrentProcesses)
+}
+
+func issueConcurrentProcesses(t *testing.T, st testStore) {
+	l, out := processLibAt(t, st)
 	procs, each, per := 8, 200, 10
 	start := time.Now()
 	var mu sync.Mutex
@@ -101,7 +130,7 @@ func TestIssueConcurrentProcesses(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make([]error, procs)
 	for p := 0; p < procs; p++ {
-		cmd, sc := startIssuer(t, l.Dir(), fmt.Sprintf("ISSUE_HELPER_ID=p%d", p), fmt.Sprintf("ISSUE_HELPER_N=%d", each), fmt.Sprintf("ISSUE_HELPER_PER=%d", per))
+		cmd, sc := startIssuer(t, location(l), "ISSUE_HELPER_OUT="+out, fmt.Sprintf("ISSUE_HELPER_ID=p%d", p), fmt.Sprintf("ISSUE_HELPER_N=%d", each), fmt.Sprintf("ISSUE_HELPER_PER=%d", per))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -143,7 +172,7 @@ func TestIssueConcurrentProcesses(t *testing.T) {
 		if !seen[c.Serial] || c.Status != CopyOutstanding {
 			t.Fatalf("%s: %s, acknowledged %v", c.Serial, c.Status, seen[c.Serial])
 		}
-		b := readFile(t, filepath.Join(l.Dir(), "out", c.File))
+		b := readFile(t, filepath.Join(out, c.File))
 		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != c.PDFSHA256 || !strings.Contains(string(b), c.Serial) {
 			t.Fatalf("%s: the PDF is not the one recorded", c.Serial)
 		}
@@ -155,7 +184,16 @@ func TestIssueConcurrentProcesses(t *testing.T) {
 			t.Errorf("batch %s: %d copies, sequences %d…%d", batch, len(s), s[0], s[len(s)-1])
 		}
 	}
-	t.Logf("%d processes × %d copies (%d per call): %v, %.0f copies/s", procs, each, per, elapsed.Round(time.Millisecond), float64(procs*each)/elapsed.Seconds())
+	t.Logf("%s: %d processes × %d copies (%d per call): %v, %.0f copies/s", st.name, procs, each, per, elapsed.Round(time.Millisecond), float64(procs*each)/elapsed.Seconds())
+}
+
+// location is where a worker process opens the library: its directory,
+// or the URL it was opened with (with the password, for the test server).
+func location(l *Library) string {
+	if l.Dir() != "" {
+		return l.Dir()
+	}
+	return l.Store().(*pgstore.Store).URL()
 }
 
 // TestIssueKilledMidIssue: the printer kills its process (SIGKILL) while
