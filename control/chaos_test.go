@@ -2,8 +2,8 @@ package control
 
 import (
 	"context"
-	"os"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"sync"

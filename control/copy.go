@@ -143,7 +143,7 @@ func cleanForCopy(l *Library, what string) error {
 		case !ar.Journal.OK():
 			first = ar.Journal.Findings[0].String()
 		case ar.Signatures != nil && !ar.Signatures.OK():
-			first = fmt.Sprintf("audit record %d: %s", ar.Signatures.Findings[0].Record, ar.Signatures.Findings[0].Message)
+			first = signatureFinding("audit", ar.Signatures.Findings[0])
 		case len(ar.Files) > 0:
 			first = ar.Files[0].String()
 		}
@@ -161,11 +161,19 @@ func cleanForCopy(l *Library, what string) error {
 		case len(rr.Problems) > 0:
 			first = rr.Problems[0]
 		case rr.Signatures != nil && len(rr.Signatures.Findings) > 0:
-			first = fmt.Sprintf("register record %d: %s", rr.Signatures.Findings[0].Record, rr.Signatures.Findings[0].Message)
+			first = signatureFinding("register", rr.Signatures.Findings[0])
 		}
 		return refuse(RuleRegister, "the issuance register of %s (%s) does not verify, so it is not copied: %s", what, l.Location(), first)
 	}
 	return nil
+}
+
+// signatureFinding names a signature finding: its record, if any.
+func signatureFinding(journal string, f SignatureFinding) string {
+	if f.Record == 0 {
+		return f.Message
+	}
+	return fmt.Sprintf("%s record %d: %s", journal, f.Record, f.Message)
 }
 
 // sameLibrary compares what two libraries say: their events, their

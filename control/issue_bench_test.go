@@ -16,6 +16,8 @@ import (
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
 	"github.com/bmrkit/bmrkit/internal/journal"
+	"github.com/bmrkit/bmrkit/internal/pgtest"
+	"github.com/bmrkit/bmrkit/storage/dirstore"
 )
 
 // timedPrinter and timedRegister add up the time spent rendering and in
@@ -55,7 +57,8 @@ func (t *timedRegister) Update(fn func([]control.RegisterEvent) ([]control.Regis
 // templates/paracetamol-500mg-tablets.toml) with the real renderer, and
 // reports copies/s and the share of the time spent rendering, in the
 // register (including the status check under its lock) and writing the
-// PDFs. Run:
+// PDFs, in the directory store and in PostgreSQL (when
+// BMRKIT_TEST_POSTGRES names a server). Run:
 //
 //	go test ./control -run '^$' -bench Issue100 -benchtime 1x
 func BenchmarkIssue100(b *testing.B) {
@@ -66,14 +69,35 @@ func BenchmarkIssue100(b *testing.B) {
 	if ex, _ := os.ReadFile("../examples/library/MBR-PCM-500/rev-003.toml"); !bytes.Equal(ex, shipped) {
 		b.Fatal("the example library's revision 3 is no longer the shipped template")
 	}
-	dir := filepath.Join(b.TempDir(), "library")
-	if err := os.CopyFS(dir, os.DirFS("../examples/library")); err != nil {
-		b.Fatal(err)
-	}
-	lib, err := control.Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	b.Run("directory", func(b *testing.B) {
+		dir := filepath.Join(b.TempDir(), "library")
+		if err := os.CopyFS(dir, os.DirFS("../examples/library")); err != nil {
+			b.Fatal(err)
+		}
+		lib, err := control.Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchIssue100(b, lib)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		dst, err := control.OpenStore(pgtest.Database(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer dst.Close()
+		if _, err := control.CopyLibrary(dirstore.Open("../examples/library"), dst); err != nil {
+			b.Fatal(err)
+		}
+		lib, err := control.OpenLibrary(dst)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchIssue100(b, lib)
+	})
+}
+
+func benchIssue100(b *testing.B, lib *control.Library) {
 	reg := &timedRegister{Register: lib.Register()}
 	lib = lib.WithRegister(reg)
 	p := &timedPrinter{p: renderPrinter("Acme Pharma, Basel")}

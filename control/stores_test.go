@@ -361,4 +361,3 @@ func boolText(b bool) string {
 	}
 	return "false"
 }
-

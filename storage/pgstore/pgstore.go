@@ -243,7 +243,7 @@ func (s *Store) checkSchema(ctx context.Context) error {
 	var pe *pgconn.PgError
 	switch {
 	case errors.As(err, &pe) && pe.Code == "42P01": // undefined_table
-		return fmt.Errorf("%s holds no bmrkit library : it has no bmrkit_schema table (create one with \"bmrkit library init %s\"): %w", s.location, s.location, fs.ErrNotExist)
+		return notFound("%s holds no bmrkit library: it has no bmrkit_schema table (create one with \"bmrkit library init %s\")", s.location, s.location)
 	case err != nil:
 		return s.explain(err, "reading the schema version")
 	case v != SchemaVersion():
@@ -263,7 +263,7 @@ func (s *Store) ReadSettings() ([]byte, error) {
 	var b []byte
 	err := s.pool.QueryRow(ctx, `SELECT content FROM bmrkit_settings WHERE id = 1`).Scan(&b)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("%s has a bmrkit schema but no library in it (create one with \"bmrkit library init %s\"): %w", s.location, s.location, fs.ErrNotExist)
+		return nil, notFound("%s has a bmrkit schema but no library in it (create one with \"bmrkit library init %s\")", s.location, s.location)
 	}
 	if err != nil {
 		return nil, s.explain(err, "reading the settings")
@@ -339,7 +339,7 @@ func (s *Store) ReadRevision(doc string, rev int) ([]byte, error) {
 	var b []byte
 	err := s.pool.QueryRow(ctx, `SELECT content FROM bmrkit_revision WHERE doc = $1 AND rev = $2 ORDER BY pos DESC LIMIT 1`, doc, rev).Scan(&b)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("%s: %w", s.RevisionName(doc, rev), fs.ErrNotExist)
+		return nil, notFound("%s does not exist", s.RevisionName(doc, rev))
 	}
 	if err != nil {
 		return nil, s.explain(err, "reading "+doc+" revision "+strconv.Itoa(rev))
@@ -362,12 +362,23 @@ func (s *Store) ReadFile(name string) ([]byte, error) {
 	var b []byte
 	err := s.pool.QueryRow(ctx, `SELECT content FROM bmrkit_file WHERE name = $1`, name).Scan(&b)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("%s#%s: %w", s.location, name, fs.ErrNotExist)
+		return nil, notFound("%s#%s does not exist", s.location, name)
 	}
 	if err != nil {
 		return nil, s.explain(err, "reading "+name)
 	}
 	return b, nil
+}
+
+// notFoundError is a library, revision or file the database does not
+// hold: errors.Is(err, fs.ErrNotExist), worded without "file".
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string        { return e.msg }
+func (e *notFoundError) Is(target error) bool { return target == fs.ErrNotExist }
+
+func notFound(format string, args ...any) error {
+	return &notFoundError{fmt.Sprintf(format, args...)}
 }
 
 // tx runs fn in a transaction and commits it, trying again (at most
