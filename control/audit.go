@@ -1,6 +1,8 @@
 package control
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/journal"
+	"github.com/bmrkit/bmrkit/storage/dirstore"
 )
 
 // JournalReport is the verification of the audit trail's hash chain and
@@ -70,14 +73,7 @@ func (l *Library) Verify() (*AuditReport, error) {
 		}
 		rep.Signatures = l.auditSignatures(t, recs, rep.Journal)
 		rep.Files = append(rep.Files, l.signerFiles(t)...)
-		evs := t.counted
-		added := map[string]*Event{}
-		for i := range evs {
-			e := &evs[i]
-			if e.Action == ActionAdd {
-				added[filepath.ToSlash(filepath.Join(e.Document, RevisionFile(e.Revision)))] = e
-			}
-		}
+		added := lastAdds(t.counted)
 		ms, err := l.List()
 		if err != nil {
 			return err
@@ -113,12 +109,76 @@ func (l *Library) Verify() (*AuditReport, error) {
 		for _, rel := range gone {
 			rep.Files = append(rep.Files, FileFinding{rel, fmt.Sprintf("missing: the audit trail records that it was added (record %d), but the file is gone", added[rel].Seq)})
 		}
+		pend, err := l.pending(added)
+		if err != nil {
+			return err
+		}
+		for _, p := range pend {
+			if p.keep {
+				rep.Files = append(rep.Files, FileFinding{p.Path, fmt.Sprintf("the content of %s/%s recorded by audit record %d waits here: the add was interrupted after its record (audit repair puts it in place)", p.Document, RevisionFile(p.Revision), added[p.Document+"/"+RevisionFile(p.Revision)].Seq)})
+			} else {
+				rep.Files = append(rep.Files, FileFinding{p.Path, "left by an add interrupted before its record: no record names this content (audit repair removes it)"})
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, auditRefusal(err)
 	}
 	return rep, nil
+}
+
+// pendingContent is a revision content an interrupted add left pending,
+// and whether the audit trail recorded it as the revision's content.
+type pendingContent struct {
+	dirstore.Pending
+	keep bool
+}
+
+// pending lists the pending contents of a directory store; added maps
+// DOC/rev-NNN.toml to its last add record.
+func (l *Library) pending(added map[string]*Event) ([]pendingContent, error) {
+	d, ok := l.store.(*dirstore.Store)
+	if !ok {
+		return nil, nil
+	}
+	ps, err := d.Pending()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pendingContent, len(ps))
+	for i, p := range ps {
+		out[i] = pendingContent{p, l.keepPending(p, added)}
+	}
+	return out, nil
+}
+
+// keepPending reports whether a pending content is what the last add
+// record of its revision recorded while the revision file holds other
+// content (or none).
+func (l *Library) keepPending(p dirstore.Pending, added map[string]*Event) bool {
+	e := added[p.Document+"/"+RevisionFile(p.Revision)]
+	if e == nil || e.FileSHA256 != p.SHA256 {
+		return false
+	}
+	cur, err := l.store.ReadRevision(p.Document, p.Revision)
+	if err != nil {
+		return true
+	}
+	sum := sha256.Sum256(cur)
+	return hex.EncodeToString(sum[:]) != p.SHA256
+}
+
+// lastAdds maps DOC/rev-NNN.toml to the last record that added its
+// content.
+func lastAdds(evs []Event) map[string]*Event {
+	added := map[string]*Event{}
+	for i := range evs {
+		if e := &evs[i]; e.Action == ActionAdd {
+			added[e.Document+"/"+RevisionFile(e.Revision)] = e
+		}
+	}
+	return added
 }
 
 // Events returns every record of the audit trail, oldest first.
@@ -132,13 +192,24 @@ func (l *Library) Events() ([]Event, error) {
 }
 
 // Repair brings an audit trail that an interrupted write left behind back
-// to its last complete record (see journal.Journal.Repair). It refuses,
-// with a *RefusalError (RuleAuditTrail), when the audit trail shows
-// changes that no crash causes.
+// to its last complete record (see journal.Journal.Repair), and settles
+// the revision contents an interrupted add left pending in a directory
+// store: one the audit trail recorded is put in place, one it does not
+// know is removed. It refuses, with a *RefusalError (RuleAuditTrail),
+// when the audit trail shows changes that no crash causes.
 func (l *Library) Repair() (*RepairReport, error) {
 	rr, err := l.audit.Repair()
 	if err == nil {
 		err = l.writeSigners() // the signers table files follow the trail again
+	}
+	if d, ok := l.store.(*dirstore.Store); ok && err == nil {
+		var evs []Event
+		if evs, err = l.Events(); err == nil {
+			added := lastAdds(evs)
+			var acts []string
+			acts, err = d.RepairPending(func(p dirstore.Pending) bool { return l.keepPending(p, added) })
+			rr.Actions = append(rr.Actions, acts...)
+		}
 	}
 	var ve *journal.VerifyError
 	if errors.As(err, &ve) {

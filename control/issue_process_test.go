@@ -41,6 +41,10 @@ func issueHelper(dir string) int {
 	per, _ := strconv.Atoi(os.Getenv("ISSUE_HELPER_PER"))
 	killAt, _ := strconv.Atoi(os.Getenv("ISSUE_HELPER_KILL_AT"))
 	l, err := Open(dir)
+	for tries := 0; err != nil && keepGoing && tries < 100; tries++ {
+		time.Sleep(100 * time.Millisecond) // the server is restarting
+		l, err = Open(dir)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

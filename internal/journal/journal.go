@@ -262,6 +262,15 @@ func (j *Journal) Update(fn func(recs []Record) ([]json.RawMessage, error)) ([]R
 // returned as is and nothing is written. A nil seal writes an anchor
 // without one.
 func (j *Journal) UpdateSealed(fn func(recs []Record) ([]json.RawMessage, error), seal func(h Head, added []Record) (json.RawMessage, error)) ([]Record, error) {
+	return j.Transact(fn, seal, nil)
+}
+
+// Transact is UpdateSealed with a second phase: once fn's records are
+// durable (or fn returned none and no error), commit is called, still
+// under the exclusive lock, to finish work that must follow the records
+// (putting a revision file in place). An error from commit is returned
+// with the records written; nil commit does nothing.
+func (j *Journal) Transact(fn func(recs []Record) ([]json.RawMessage, error), seal func(h Head, added []Record) (json.RawMessage, error), commit func() error) ([]Record, error) {
 	unlock, err := lockFile(j.LockPath(), true)
 	if err != nil {
 		return nil, err
@@ -275,8 +284,14 @@ func (j *Journal) UpdateSealed(fn func(recs []Record) ([]json.RawMessage, error)
 		return nil, &VerifyError{Report: st.report}
 	}
 	data, err := fn(st.records)
-	if err != nil || len(data) == 0 {
+	if err != nil {
 		return nil, err
+	}
+	if len(data) == 0 {
+		if commit != nil {
+			return nil, commit()
+		}
+		return nil, nil
 	}
 	head := Head{Hash: ZeroHash, Size: st.size}
 	if n := len(st.records); n > 0 {
@@ -301,6 +316,11 @@ func (j *Journal) UpdateSealed(fn func(recs []Record) ([]json.RawMessage, error)
 	}
 	if err := writeAnchorBytes(j.AnchorPath(), ab); err != nil {
 		return nil, fmt.Errorf("journal: records %d–%d are written but the anchor is not (run repair): %w", out[0].Seq, next.Count, err)
+	}
+	if commit != nil {
+		if err := commit(); err != nil {
+			return out, err
+		}
 	}
 	return out, nil
 }

@@ -13,12 +13,21 @@
 // file systems (SMB, NFS): a library shared by several workstations
 // belongs in a database (package pgstore).
 //
-// Revision files are written at once by Tx.PutRevision, before the audit
-// record that adds them: a crash in between leaves a file the audit trail
-// does not know, which audit verification reports.
+// A revision's content is written in two phases around the audit record
+// that adds it: Tx.PutRevision writes it durably to a pending file in the
+// master's directory (.pending-rev-NNN.toml-RANDOM), the record is
+// appended, and only then, still under the lock, is the pending file put
+// in place. A change that fails removes its pending file. A crash before
+// the record leaves a pending file no record names; a crash after it
+// leaves a record whose file is still pending. Pending files are never
+// read as revisions: verification reports them, and RepairPending (audit
+// repair) puts in place the ones whose content the audit trail recorded
+// (by SHA-256) and removes the others.
 package dirstore
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -205,28 +214,74 @@ func (l *log) Repair() (*storage.RepairReport, error)              { return l.j.
 func (l *log) Restore(r []storage.Record, s json.RawMessage) error { return l.j.Restore(r, s) }
 
 func (l *log) UpdateSealed(fn func(storage.Tx, []storage.Record) ([]json.RawMessage, error), seal func(storage.Head, []storage.Record) (json.RawMessage, error)) ([]storage.Record, error) {
-	tx := fileTx{dir: l.dir}
-	return l.j.UpdateSealed(func(recs []journal.Record) ([]json.RawMessage, error) { return fn(tx, recs) }, seal)
+	tx := &fileTx{dir: l.dir}
+	recs, err := l.j.Transact(func(recs []journal.Record) ([]json.RawMessage, error) { return fn(tx, recs) }, seal, tx.commit)
+	if err != nil && !tx.committing {
+		tx.abort()
+	}
+	return recs, err
 }
 
-// fileTx writes at once: files are not transactional.
-type fileTx struct{ dir string }
+// pendingPrefix starts the name of a revision content waiting for its
+// audit record.
+const pendingPrefix = ".pending-"
 
-func (t fileTx) PutRevision(doc string, rev int, src []byte, replace bool) error {
+// fileTx writes revision contents to pending files and puts them in
+// place once the change's records are durable; derived files are written
+// at once.
+type fileTx struct {
+	dir        string
+	pending    []pendingRevision
+	committing bool
+}
+
+type pendingRevision struct {
+	tmp, path string
+	replace   bool
+}
+
+func (t *fileTx) PutRevision(doc string, rev int, src []byte, replace bool) error {
 	if !plainName(doc) || rev < 1 {
 		return fmt.Errorf("dirstore: invalid revision %q %d", doc, rev)
 	}
-	if err := os.MkdirAll(filepath.Join(t.dir, doc), 0o777); err != nil {
+	dir := filepath.Join(t.dir, doc)
+	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return err
 	}
-	path := filepath.Join(t.dir, doc, RevisionFile(rev))
-	if replace {
-		return atomicfile.Replace(path, src)
+	path := filepath.Join(dir, RevisionFile(rev))
+	if !replace {
+		if _, err := os.Lstat(path); err == nil {
+			return fmt.Errorf("%s: %w", path, os.ErrExist)
+		}
 	}
-	return atomicfile.CreateNew(path, src)
+	tmp, err := atomicfile.WriteTemp(dir, pendingPrefix+RevisionFile(rev)+"-*", src)
+	if err != nil {
+		return err
+	}
+	t.pending = append(t.pending, pendingRevision{tmp, path, replace})
+	return nil
 }
 
-func (t fileTx) PutFile(name string, b []byte) error {
+// commit puts the pending revision files in place: the records naming
+// them are durable.
+func (t *fileTx) commit() error {
+	t.committing = true
+	for _, p := range t.pending {
+		if err := atomicfile.Install(p.tmp, p.path, p.replace); err != nil {
+			return fmt.Errorf("the audit record is written but %s is not in place (its content waits in %s): run audit repair, which puts it in place: %w", p.path, filepath.Base(p.tmp), err)
+		}
+	}
+	return nil
+}
+
+// abort removes the pending files of a change that failed.
+func (t *fileTx) abort() {
+	for _, p := range t.pending {
+		os.Remove(p.tmp)
+	}
+}
+
+func (t *fileTx) PutFile(name string, b []byte) error {
 	if !plainName(name) {
 		return fmt.Errorf("dirstore: invalid file name %q", name)
 	}
@@ -245,4 +300,84 @@ func (b badLog) Repair() (*storage.RepairReport, error)          { return nil, b
 func (b badLog) Restore([]storage.Record, json.RawMessage) error { return b.err() }
 func (b badLog) UpdateSealed(func(storage.Tx, []storage.Record) ([]json.RawMessage, error), func(storage.Head, []storage.Record) (json.RawMessage, error)) ([]storage.Record, error) {
 	return nil, b.err()
+}
+
+// Pending is a revision content left pending by an interrupted change.
+type Pending struct {
+	// Path is the pending file's path relative to the library, with '/'.
+	Path string
+	// Document and Revision say which revision it is the content of.
+	Document string
+	Revision int
+	// SHA256 is the hex SHA-256 of the content.
+	SHA256 string
+}
+
+// Pending lists the pending revision contents (see the package comment).
+func (s *Store) Pending() ([]Pending, error) {
+	docs, err := s.Documents()
+	if err != nil {
+		return nil, err
+	}
+	var out []Pending
+	for _, d := range docs {
+		ents, err := os.ReadDir(filepath.Join(s.dir, d))
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ents {
+			rest, ok := strings.CutPrefix(e.Name(), pendingPrefix)
+			if !ok || !e.Type().IsRegular() {
+				continue
+			}
+			i := strings.LastIndexByte(rest, '-')
+			if i < 0 {
+				continue
+			}
+			rev := parseRevisionFile(rest[:i])
+			if rev == 0 {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(s.dir, d, e.Name()))
+			if err != nil {
+				return nil, err
+			}
+			sum := sha256.Sum256(b)
+			out = append(out, Pending{Path: d + "/" + e.Name(), Document: d, Revision: rev, SHA256: hex.EncodeToString(sum[:])})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+// RepairPending settles the pending revision contents under the audit
+// trail's lock: keep(p) says whether the audit trail recorded p's content
+// as the revision's current content while the revision file does not hold
+// it; then the pending file is put in place, else it is removed. It
+// returns what it did, as sentences.
+func (s *Store) RepairPending(keep func(p Pending) bool) ([]string, error) {
+	var actions []string
+	_, err := s.Journal(storage.AuditLog).Transact(func([]journal.Record) ([]json.RawMessage, error) {
+		ps, err := s.Pending()
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			tmp := filepath.Join(s.dir, filepath.FromSlash(p.Path))
+			target := filepath.Join(s.dir, p.Document, RevisionFile(p.Revision))
+			if keep(p) {
+				if err := atomicfile.Install(tmp, target, true); err != nil {
+					return nil, err
+				}
+				actions = append(actions, fmt.Sprintf("put %s in place from %s: the audit trail records its content (SHA-256 %s…); the add was interrupted after its record", p.Document+"/"+RevisionFile(p.Revision), p.Path, p.SHA256[:12]))
+				continue
+			}
+			if err := os.Remove(tmp); err != nil {
+				return nil, err
+			}
+			actions = append(actions, fmt.Sprintf("removed %s: an add interrupted before its record (no record names this content)", p.Path))
+		}
+		return nil, nil
+	}, nil, nil)
+	return actions, err
 }
