@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/strictjson"
 )
 
@@ -17,6 +18,10 @@ const RecordFormat = 1
 
 // MaxRecordSize is the largest record encoding DecodeRecord reads.
 const MaxRecordSize = 64 << 20
+
+// RecordLimit is MaxRecordSize for reading a record file with its size
+// checked before it is read (boundedread.Open).
+var RecordLimit = boundedread.Limit{Kind: "records", Bytes: MaxRecordSize, Name: "bmr.MaxRecordSize"}
 
 // Record is an executed batch record (21 CFR 211.188): the entries made on
 // one issued copy of a master, for one batch. Entries are never
@@ -212,7 +217,7 @@ func DecodeRecord(rd io.Reader, t *Template) (*Record, error) {
 		return nil, err
 	}
 	if len(b) > MaxRecordSize {
-		return nil, fmt.Errorf("record is larger than %d bytes", MaxRecordSize)
+		return nil, fmt.Errorf("record is larger than %d bytes (bmr.MaxRecordSize)", MaxRecordSize)
 	}
 	if err := strictjson.Check(b, recordType); err != nil {
 		return nil, fmt.Errorf("record: %w", err)

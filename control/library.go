@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/journal"
 	"github.com/bmrkit/bmrkit/internal/tomldecode"
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
@@ -297,7 +298,7 @@ func Init(dir string, req InitRequest) (*Library, error) {
 // Open opens the library in dir.
 func Open(dir string) (*Library, error) {
 	path := filepath.Join(dir, SettingsFile)
-	b, err := os.ReadFile(path)
+	b, err := boundedread.ReadFile(path, boundedread.Limit{Kind: "library settings", Bytes: bmr.MaxSourceSize, Name: "bmr.MaxSourceSize"})
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, refuse(RuleNotLibrary, "%s is not a template library: it has no %s (create one with \"bmrkit library init %s\")", dir, SettingsFile, dir)
 	}
@@ -444,7 +445,7 @@ func (l *Library) Get(doc string, rev int) (*Revision, error) {
 
 func (l *Library) read(doc string, rev int) (*Revision, error) {
 	path := l.path(doc, rev)
-	src, err := os.ReadFile(path)
+	src, err := boundedread.ReadFile(path, bmr.SourceLimit)
 	if errors.Is(err, os.ErrNotExist) {
 		if _, derr := os.Stat(filepath.Join(l.dir, doc)); errors.Is(derr, os.ErrNotExist) {
 			return nil, refuse(RuleNoSuchDocument, "the library has no master %s", doc)

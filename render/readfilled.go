@@ -14,10 +14,15 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 )
 
 // MaxFormSize is the largest filled-in PDF ReadFilled reads, in bytes.
 const MaxFormSize = 256 << 20
+
+// FormLimit is MaxFormSize for opening a filled form with its size
+// checked before it is read (boundedread.Open).
+var FormLimit = boundedread.Limit{Kind: "filled forms", Bytes: MaxFormSize, Name: "render.MaxFormSize"}
 
 // ErrNotForm is wrapped by the error ReadFilled returns for a PDF that is
 // not a fillable bmrkit form.
