@@ -53,6 +53,13 @@ func Parse(file string, src []byte) (*Template, Diagnostics) {
 		diags = append(diags, fromProblem(file, p))
 	}
 	normalize(t)
+	if too := checkTotals(t); len(too) > 0 {
+		// Checking more than a template may hold is the work the bound
+		// is there to avoid.
+		diags = append(diags, too...)
+		diags.Sort()
+		return t, diags
+	}
 	diags = append(diags, validateSkipping(t, res.Failed, true)...)
 	diags = t.filterLint(diags)
 	diags.Sort()

@@ -2,7 +2,9 @@ package bmr
 
 import (
 	"fmt"
+	"reflect"
 	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/bmrkit/bmrkit/internal/stress"
@@ -29,24 +31,66 @@ func snippetBytes(t testing.TB, src []byte) (Diagnostics, uint64) {
 // linear in the number of diagnostics (issue 20: 8,000 unused materials
 // took 17 s to print, each snippet splitting the whole source into lines).
 func TestSnippetsLinear(t *testing.T) {
-	for _, gen := range []struct {
+	d1, b1 := snippetBytes(t, stress.Materials(400))
+	d2, b2 := snippetBytes(t, stress.Materials(800))
+	if n := count(d1, LintUnusedMaterial); n != 400 {
+		t.Fatalf("%d %s for 400, want 400", n, LintUnusedMaterial)
+	}
+	if n := count(d2, LintUnusedMaterial); n != 800 {
+		t.Fatalf("%d %s for 800, want 800", n, LintUnusedMaterial)
+	}
+	// Quadratic work would allocate 4 times as much for twice the input.
+	if r := float64(b2) / float64(b1); r > 2.5 {
+		t.Errorf("snippets of 800 allocate %.1f times those of 400 (%d / %d bytes): not linear", r, b2, b1)
+	}
+}
+
+// TestHostileTemplates: each hostile template of issue 20 is refused with
+// the one finding that names its bound, and nothing else is checked.
+func TestHostileTemplates(t *testing.T) {
+	for _, tc := range []struct {
 		name string
-		f    func(int) []byte
-		code string
-	}{{"materials", stress.Materials, LintUnusedMaterial}, {"unknown keys", stress.UnknownKeys, CodeUnknownKey}} {
-		d1, b1 := snippetBytes(t, gen.f(1000))
-		d2, b2 := snippetBytes(t, gen.f(2000))
-		if n := count(d1, gen.code); n != 1000 {
-			t.Fatalf("%s: %d %s for 1000, want 1000", gen.name, n, gen.code)
-		}
-		if n := count(d2, gen.code); n != 2000 {
-			t.Fatalf("%s: %d %s for 2000, want 2000", gen.name, n, gen.code)
-		}
-		// Quadratic work would allocate 4 times as much for twice the input.
-		if r := float64(b2) / float64(b1); r > 2.5 {
-			t.Errorf("%s: snippets of 2000 allocate %.1f times those of 1000 (%d / %d bytes): not linear", gen.name, r, b2, b1)
+		src  []byte
+		want string
+	}{
+		{"nested arrays", stress.NestedArrays(100), "hostile.toml:18:72: error BMR001: the nesting is deeper than 64 levels (arrays, inline tables and dotted keys inside each other); bmrkit files nest a few levels"},
+		{"nested inline tables", stress.NestedInline(100), "hostile.toml:18:328: error BMR001: the nesting is deeper than 64 levels (arrays, inline tables and dotted keys inside each other); bmrkit files nest a few levels"},
+		{"materials", stress.Materials(MaxMaterials + 1), "hostile.toml:17:1: error BMR019: materials has 1001 elements; at most 1000 are allowed (bmr.MaxMaterials)"},
+		{"history", stress.History(MaxHistory + 1), "hostile.toml:16:1: error BMR019: history has 1001 elements; at most 1000 are allowed (bmr.MaxHistory)"},
+		{"steps of a section", stress.Steps(MaxSectionSteps + 1), "hostile.toml:20:1: error BMR019: steps has 2001 elements; at most 2000 are allowed (bmr.MaxSectionSteps)"},
+		{"steps", stress.Sections(3, 2000), "hostile.toml:17:1: error BMR019: the template has 6000 steps; a template holds at most 5000 (bmr.MaxSteps)"},
+		{"entries", stress.Repeats(300, 200), "hostile.toml:17:1: error BMR019: the template has 60305 entries; a template holds at most 50000 (bmr.MaxEntrySlots)"},
+	} {
+		_, diags := Parse("hostile.toml", tc.src)
+		if len(diags) != 1 || diags[0].Error() != tc.want {
+			t.Errorf("%s: got %d diagnostics, first %v\nwant %s", tc.name, len(diags), first(diags), tc.want)
 		}
 	}
+}
+
+// TestUnknownKeysBounded: 100,000 unknown keys give 100 diagnostics with
+// their "did you mean" and one that counts the rest (issue 20: check took
+// minutes).
+func TestUnknownKeysBounded(t *testing.T) {
+	_, diags := Parse("hostile.toml", stress.UnknownKeys(100000))
+	if n := count(diags, CodeUnknownKey); n != 101 {
+		t.Fatalf("%d %s, want 101", n, CodeUnknownKey)
+	}
+	want := "hostile.toml:9:1: error BMR002: 99900 more unknown keys in product (the first 100 are reported)"
+	found := false
+	for _, d := range diags {
+		found = found || d.Error() == want
+	}
+	if !found {
+		t.Errorf("no %q among %v", want, first(diags))
+	}
+}
+
+func first(ds Diagnostics) string {
+	if len(ds) == 0 {
+		return "none"
+	}
+	return ds[0].Error()
 }
 
 func count(ds Diagnostics, code string) int {
@@ -73,5 +117,40 @@ func BenchmarkSnippets(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestBoundTags: every maxitems tag of the model names its constant, and
+// agrees with it.
+func TestBoundTags(t *testing.T) {
+	bounds := map[string]int{"bmr.MaxMaterials": MaxMaterials, "bmr.MaxEquipment": MaxEquipment, "bmr.MaxSections": MaxSections,
+		"bmr.MaxSectionSteps": MaxSectionSteps, "bmr.MaxStepFields": MaxStepFields, "bmr.MaxStepTables": MaxStepTables,
+		"bmr.MaxTableColumns": MaxTableColumns, "bmr.MaxHistory": MaxHistory, "bmr.MaxApprovals": MaxApprovals, "bmr.MaxListItems": MaxListItems}
+	seen := map[reflect.Type]bool{}
+	n := 0
+	var walk func(reflect.Type)
+	walk = func(typ reflect.Type) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct || seen[typ] {
+			return
+		}
+		seen[typ] = true
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			if f.Type.Kind() == reflect.Slice && f.Tag.Get("toml") != "" && f.Tag.Get("toml") != "-" {
+				v, ok := bounds[f.Tag.Get("bound")]
+				if !ok || strconv.Itoa(v) != f.Tag.Get("maxitems") {
+					t.Errorf("%s.%s: maxitems %q bound %q", typ.Name(), f.Name, f.Tag.Get("maxitems"), f.Tag.Get("bound"))
+				}
+				n++
+			}
+			walk(f.Type)
+		}
+	}
+	walk(reflect.TypeOf(Template{}))
+	if n < 18 {
+		t.Errorf("%d bounded arrays, want at least 18", n)
 	}
 }

@@ -96,3 +96,28 @@ id = "1"
 text = "Step"
 signoff = ["performed"]
 `
+
+// Sections returns a template of n sections of m steps each.
+func Sections(n, m int) []byte {
+	var b strings.Builder
+	b.WriteString(hostileHead)
+	for i := range n {
+		fmt.Fprintf(&b, "\n[[sections]]\nid = \"s%d\"\ntitle = \"Section\"\n", i)
+		for j := range m {
+			fmt.Fprintf(&b, "[[sections.steps]]\nid = \"%d.%d\"\ntext = \"S\"\nsignoff = [\"performed\"]\n", i+1, j+1)
+		}
+	}
+	return []byte(b.String())
+}
+
+// Repeats returns a template of one section with n steps, each with one
+// text field repeated r times.
+func Repeats(n, r int) []byte {
+	var b strings.Builder
+	b.WriteString(hostileHead)
+	b.WriteString("\n[[sections]]\nid = \"s\"\ntitle = \"Section\"\n")
+	for i := range n {
+		fmt.Fprintf(&b, "[[sections.steps]]\nid = \"%d\"\ntext = \"S\"\nsignoff = [\"performed\"]\n[[sections.steps.fields]]\nid = \"f%d\"\nlabel = \"F\"\ntype = \"text\"\nrepeat = %d\n", i+1, i, r)
+	}
+	return []byte(b.String())
+}

@@ -18,6 +18,10 @@
 //	enum:"a,b,c"       the values a string (or each string of a list) may take
 //	pattern:"^…$"      a regular expression a string must match
 //	min:"1" max:"200"  bounds of an integer
+//	maxitems:"1000"    the most elements an array may have; a longer array
+//	                   is refused (CodeTooMany) before its elements are
+//	                   decoded
+//	bound:"pkg.Name"   the constant that sets maxitems, named in the message
 //	default:"a,b"      the value of an absent string, integer, boolean or
 //	                   list of strings (comma-separated)
 //	doc:"…"            documentation, for the JSON Schema (see Schema)
@@ -53,7 +57,13 @@ const (
 	CodeWrongType  = "BMR003"
 	CodeMissingKey = "BMR004"
 	CodeBadValue   = "BMR005"
+	CodeTooMany    = "BMR019" // an array longer than its maxitems bound
 )
+
+// MaxUnknownKeys is how many unknown keys of one table are reported, each
+// with its "did you mean"; the rest are counted in one more problem. A
+// table with 100,000 unknown keys is a hostile file, not typing errors.
+const MaxUnknownKeys = 100
 
 // MaxDepth is the deepest nesting Parse accepts, counting arrays and inline
 // tables inside each other and the parts of dotted keys. BurntSushi/toml
