@@ -70,9 +70,13 @@
 //   - a torn last line (the write was cut short), or
 //   - complete records beyond the anchor (the anchor was not yet updated).
 //
-// Verify reports both, and Repair fixes both without dropping a complete
-// record: it cuts the torn line and moves the anchor to the last record.
-// It refuses to "fix" anything a crash cannot cause.
+// (The first append writes an anchor at the start before it writes the
+// log, so a crash never leaves a log without an anchor.) Verify reports
+// both, and Repair fixes both without dropping a complete record: it cuts
+// the torn line and moves the anchor to the last record. It refuses to
+// "fix" anything a crash cannot cause, a missing anchor included: a log
+// that ends on a complete record but has no anchor may have lost records
+// from its end, and re-creating the anchor there would hide the loss.
 //
 // The package never reads the clock: times belong in the caller's data.
 package journal
@@ -316,6 +320,14 @@ func (j *Journal) UpdateSealed(fn func(recs []Record) ([]json.RawMessage, error)
 				return nil, fmt.Errorf("journal: the seal is not JSON: %w", err)
 			}
 			a.Seal = c.Bytes()
+		}
+	}
+	if st.anchor == nil && len(st.records) == 0 {
+		// The first append: the anchor exists before the log does, so
+		// that a crash leaves records beyond it (repaired), never a log
+		// without its anchor (which may have been cut short).
+		if err := writeAnchor(j.AnchorPath(), anchor{Journal: Version, Head: ZeroHash}); err != nil {
+			return nil, err
 		}
 	}
 	if err := appendFile(j.Path(), st.size, buf.Bytes()); err != nil {
