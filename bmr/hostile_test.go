@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/bmrkit/bmrkit/internal/stress"
@@ -59,7 +60,7 @@ func TestHostileTemplates(t *testing.T) {
 		{"history", stress.History(MaxHistory + 1), "hostile.toml:16:1: error BMR019: history has 1001 elements; at most 1000 are allowed (bmr.MaxHistory)"},
 		{"steps of a section", stress.Steps(MaxSectionSteps + 1), "hostile.toml:20:1: error BMR019: steps has 2001 elements; at most 2000 are allowed (bmr.MaxSectionSteps)"},
 		{"steps", stress.Sections(3, 2000), "hostile.toml:17:1: error BMR019: the template has 6000 steps; a template holds at most 5000 (bmr.MaxSteps)"},
-		{"entries", stress.Repeats(300, 200), "hostile.toml:17:1: error BMR019: the template has 60305 entries; a template holds at most 50000 (bmr.MaxEntrySlots)"},
+		{"entries", stress.Repeats(300, 200), "hostile.toml:17:1: error BMR019: the template has 60305 entries; a template holds at most 20000 (bmr.MaxEntrySlots)"},
 	} {
 		_, diags := Parse("hostile.toml", tc.src)
 		if len(diags) != 1 || diags[0].Error() != tc.want {
@@ -163,5 +164,36 @@ func TestTooManyKeys(t *testing.T) {
 	want := "hostile.toml:266661:10: error BMR019: the file has more than 200000 keys (tomldecode.MaxKeys); bmrkit files have a few thousand"
 	if len(diags) != 1 || diags[0].Error() != want {
 		t.Fatalf("got %d diagnostics, first %v\nwant %s", len(diags), first(diags), want)
+	}
+}
+
+// TestHostileRecords: records over a bound are refused before they are
+// decoded, with the bound named (issue 20: 300,000 entries took minutes
+// to render, 100,000 corrections 107 s).
+func TestHostileRecords(t *testing.T) {
+	tmpl, diags := Parse("t.toml", stress.Steps(1))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	fp := Fingerprint(tmpl)
+	entry := `{"slot":"signoff:1:performed","value":"AB","by":{"name":"A","user_id":"a"},"at":"2026-03-04T08:00:00Z"%s}`
+	record := func(entries string) string {
+		return `{"format":1,"master":{"number":"MBR-HOSTILE","revision":1,"fingerprint":"` + fp + `"},"batch":"B1","entries":[` + entries + `]}`
+	}
+	many := func(n int, s string) string { return strings.TrimSuffix(strings.Repeat(s+",", n), ",") }
+	corr := `{"old":"AB","new":"AC","reason":"typo","by":{"name":"A","user_id":"a"},"at":"2026-03-04T08:01:00Z"}`
+	oneEntry := fmt.Sprintf(entry, "")
+	col1 := len(record("")) - len("]}") + 1 // column of the first entry
+	for _, tc := range []struct {
+		name, src, want string
+	}{
+		{"entries", record(many(MaxRecordEntries+1, oneEntry)), fmt.Sprintf("record: line 1, column %d: entries has more than 25000 elements (bmr.MaxRecordEntries)", col1+MaxRecordEntries*(len(oneEntry)+1))},
+		{"corrections of an entry", record(fmt.Sprintf(entry, `,"corrections":[`+many(MaxEntryCorrections+1, corr)+`]`)), fmt.Sprintf("record: line 1, column %d: entries[0].corrections has more than 100 elements (bmr.MaxEntryCorrections)", col1+len(oneEntry)-1+len(`,"corrections":[`)+MaxEntryCorrections*(len(corr)+1))},
+		{"corrections", record(many(MaxRecordCorrections/50+1, fmt.Sprintf(entry, `,"corrections":[`+many(50, corr)+`]`))), "record: the record has 10050 corrections; a record holds at most 10000 (bmr.MaxRecordCorrections)"},
+	} {
+		_, err := DecodeRecord(strings.NewReader(tc.src), tmpl)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: got %v\nwant %s", tc.name, err, tc.want)
+		}
 	}
 }

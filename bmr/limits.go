@@ -23,7 +23,7 @@ const (
 	MaxListItems    = 200  // elements of a list of text: notes, cautions, options, sign-offs, ids
 	MaxSteps        = 5000 // steps of the whole template
 	MaxFields       = 10000
-	MaxEntrySlots   = 50000 // entries of the whole form (bmr.Slots): fields × repeats, table cells, sign-offs, dispensing, equipment
+	MaxEntrySlots   = 20000 // entries of the whole form (bmr.Slots): fields × repeats, table cells, sign-offs, dispensing, equipment
 
 )
 
