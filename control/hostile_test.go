@@ -2,11 +2,15 @@ package control
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/bmrkit/bmrkit/internal/journal"
 )
 
 // TestCutLogAnchorDeleted: the last record cut off and the anchor deleted
@@ -51,7 +55,10 @@ func TestCutLogAnchorDeleted(t *testing.T) {
 			if after == "" {
 				after = strconv.Itoa(len(ls) - 1)
 			}
-			want := tc.file + strings.Replace(missing, "%s", after, 1)
+			other := map[string]string{"register": "audit", "audit": "register"}[tc.file]
+			n, _ := strconv.Atoi(after)
+			want := tc.file + strings.Replace(missing, "%s", after, 1) + "\n" +
+				fmt.Sprintf("%s.jsonl: %s.anchor records that this log held %d records (head %s), but the log ends at record %d: record %d was removed from its end", tc.file, other, n+1, headOf(t, ls[len(ls)-1]), n, n+1)
 			got, repairable := tc.verify(l)
 			if strings.Join(got, "\n") != want || repairable {
 				t.Fatalf("findings (repairable %v):\n%s\nwant:\n%s", repairable, strings.Join(got, "\n"), want)
@@ -71,10 +78,70 @@ func TestCutLogAnchorDeleted(t *testing.T) {
 	}
 }
 
+// headOf returns the first 12 digits of the hash of a log line.
+func headOf(t *testing.T, line []byte) string {
+	t.Helper()
+	var r journal.Record
+	if err := json.Unmarshal(line, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r.Hash[:12]
+}
+
 func findingStrings(r *JournalReport) []string {
 	var out []string
 	for _, f := range r.Findings {
 		out = append(out, f.String())
 	}
 	return out
+}
+
+// TestJournalVanished: the register's log and anchor deleted, or the audit
+// trail's (issue 20: "register verify" said "0 records … every record, the
+// hash chain and the anchor verify"). The other journal's anchor still
+// holds the head, and verify reports the deletion; nothing can be issued,
+// and repair refuses.
+func TestJournalVanished(t *testing.T) {
+	for _, tc := range []struct{ file, other string }{{"register", "audit"}, {"audit", "register"}} {
+		t.Run(tc.file, func(t *testing.T) {
+			l, out, _ := registerWithReturn(t)
+			ls := lines(readFile(t, filepath.Join(l.Dir(), tc.file+".jsonl")))
+			for _, ext := range []string{".jsonl", ".anchor"} {
+				if err := os.Remove(filepath.Join(l.Dir(), tc.file+ext)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := fmt.Sprintf("%s.jsonl: %s.anchor records that this log held %d records (head %s), but the log is empty or gone: it was deleted", tc.file, tc.other, len(ls), headOf(t, ls[len(ls)-1]))
+			var got []string
+			if tc.file == "register" {
+				rep, err := l.VerifyRegister()
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = findingStrings(rep.Journal)
+			} else {
+				rep, err := l.Verify()
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = findingStrings(rep.Journal)
+			}
+			if strings.Join(got, "\n") != want {
+				t.Fatalf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+			}
+			if _, err := l.Issue(issueReq("B26-0413", 1, at(3, 10, 8), out), stubPrinter); err == nil {
+				t.Error("issued with a journal deleted")
+			}
+			var err error
+			if tc.file == "register" {
+				_, err = l.RepairRegister()
+			} else {
+				_, err = l.Repair()
+			}
+			var re *RefusalError
+			if !asRefusal(err, &re) || !strings.Contains(re.Message, want) {
+				t.Errorf("repair: %v", err)
+			}
+		})
+	}
 }

@@ -310,6 +310,9 @@ func Open(dir string) (*Library, error) {
 		return nil, err
 	}
 	j, err := journal.Open(dir, auditName)
+	if err == nil {
+		err = j.WitnessIn(registerName) // the register's anchor keeps the trail's head
+	}
 	if err != nil {
 		return nil, err
 	}

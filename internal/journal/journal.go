@@ -46,6 +46,11 @@
 // removing records from the end of the log, which leaves a valid chain,
 // is still caught.
 //
+// An anchor may also hold the heads of other journals it witnesses (see
+// WitnessIn), as "witness":[{"journal":NAME,"count":N,"head":"…"}] after
+// "size", so that a journal whose log and anchor are both deleted, or cut
+// together, is still found out.
+//
 // The chain itself is not signed: someone who can rewrite every file can
 // forge a consistent journal. A caller that signs (package control signs
 // every record's statement with the signer's SSH key) passes a seal to
@@ -116,6 +121,7 @@ type Record struct {
 // Open.
 type Journal struct {
 	dir, name string
+	witness   string // the journal whose anchor records this one's head, "" for none (WitnessIn)
 }
 
 // Open returns the journal NAME in directory dir. It does no I/O: a
@@ -267,6 +273,16 @@ func (j *Journal) Update(fn func(recs []Record) ([]json.RawMessage, error)) ([]R
 // returned as is and nothing is written. A nil seal writes an anchor
 // without one.
 func (j *Journal) UpdateSealed(fn func(recs []Record) ([]json.RawMessage, error), seal func(h Head, added []Record) (json.RawMessage, error)) ([]Record, error) {
+	out, err := j.updateSealed(fn, seal)
+	if err == nil && len(out) > 0 && j.witness != "" {
+		last := out[len(out)-1]
+		j.recordWitness(Head{Count: last.Seq, Hash: last.Hash})
+	}
+	return out, err
+}
+
+// updateSealed is UpdateSealed under the journal's lock.
+func (j *Journal) updateSealed(fn func(recs []Record) ([]json.RawMessage, error), seal func(h Head, added []Record) (json.RawMessage, error)) ([]Record, error) {
 	unlock, err := lockFile(j.LockPath(), true)
 	if err != nil {
 		return nil, err
@@ -309,6 +325,9 @@ func (j *Journal) UpdateSealed(fn func(recs []Record) ([]json.RawMessage, error)
 	}
 	size := st.size + int64(buf.Len())
 	a := anchor{Journal: Version, Count: seq, Head: prev, Size: size}
+	if st.anchor != nil {
+		a.Witness = st.anchor.Witness // the heads of others this anchor witnesses
+	}
 	if seal != nil {
 		v, err := seal(Head{Count: seq, Hash: prev, Size: size}, out)
 		if err != nil {

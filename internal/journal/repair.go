@@ -78,6 +78,9 @@ func (j *Journal) Repair() (*RepairReport, error) {
 		}
 		n := len(st.records)
 		a := anchor{Journal: Version, Head: ZeroHash, Size: st.size}
+		if st.anchor != nil {
+			a.Witness = st.anchor.Witness
+		}
 		if n > 0 {
 			a.Count, a.Head = st.records[n-1].Seq, st.records[n-1].Hash
 		}

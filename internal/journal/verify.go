@@ -111,7 +111,9 @@ func (j *Journal) load() (*state, error) {
 	if aerr != nil && !errors.Is(aerr, os.ErrNotExist) {
 		return nil, aerr
 	}
-	return analyze(filepath.Base(j.Path()), filepath.Base(j.AnchorPath()), log, ab, aerr == nil), nil
+	st := analyze(filepath.Base(j.Path()), filepath.Base(j.AnchorPath()), log, ab, aerr == nil)
+	j.checkWitness(st)
+	return st, nil
 }
 
 // analyze verifies log content against the anchor content. It never
