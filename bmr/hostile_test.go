@@ -197,3 +197,48 @@ func TestHostileRecords(t *testing.T) {
 		}
 	}
 }
+
+// parseBytes returns the bytes allocated to parse and check src.
+func parseBytes(t testing.TB, src []byte) uint64 {
+	t.Helper()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if _, diags := Parse("stress.toml", src); diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestParseLinear: parsing, validation, lint and the cross-reference
+// checks allocate in proportion to the template (issue 20: no superlinear
+// algorithm on attacker-sized input). Twice the fields may cost at most
+// 2.5 times the memory; a check by nested loops would cost 4 times.
+func TestParseLinear(t *testing.T) {
+	for _, gen := range []struct {
+		name string
+		f    func(int) []byte
+		n    int
+	}{{"stress template", stress.Template, 1500}, {"materials", stress.Materials, 400}, {"steps", stress.Steps, 1000}} {
+		b1, b2 := parseBytes(t, gen.f(gen.n)), parseBytes(t, gen.f(2*gen.n))
+		if r := float64(b2) / float64(b1); r > 2.5 {
+			t.Errorf("%s: %d allocate %.2f times %d (%d / %d bytes): not linear", gen.name, 2*gen.n, r, gen.n, b2, b1)
+		}
+	}
+}
+
+// BenchmarkParseDoubling parses stress templates of doubling size;
+// ns/op and B/op should double.
+func BenchmarkParseDoubling(b *testing.B) {
+	for _, n := range []int{1000, 2000, 4000} {
+		src := stress.Template(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				Parse("stress.toml", src)
+			}
+		})
+	}
+}
