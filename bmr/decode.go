@@ -18,10 +18,12 @@ import (
 // settings).
 const MaxSourceSize = 8 << 20
 
-// SourceLimit is MaxSourceSize as ParseFile applies it: a larger file, or
+// SourceLimit returns MaxSourceSize as ParseFile applies it: a larger file, or
 // one that is not a regular file (a device such as /dev/zero, a named
 // pipe), is refused before it is read.
-var SourceLimit = boundedread.Limit{Kind: "templates", Bytes: MaxSourceSize, Name: "bmr.MaxSourceSize"}
+func SourceLimit() boundedread.Limit {
+	return boundedread.Limit{Kind: "templates", Bytes: MaxSourceSize, Name: "bmr.MaxSourceSize"}
+}
 
 // Parse reads a template from TOML source and checks it. file names the
 // source in diagnostics.
@@ -69,7 +71,7 @@ func Parse(file string, src []byte) (*Template, Diagnostics) {
 // ParseFile reads and parses the template file at path. The error is
 // non-nil only when the file cannot be read.
 func ParseFile(path string) (*Template, Diagnostics, error) {
-	src, err := boundedread.ReadFile(path, SourceLimit)
+	src, err := boundedread.ReadFile(path, SourceLimit())
 	if err != nil {
 		return nil, nil, err
 	}

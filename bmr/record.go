@@ -19,9 +19,11 @@ const RecordFormat = 1
 // MaxRecordSize is the largest record encoding DecodeRecord reads.
 const MaxRecordSize = 64 << 20
 
-// RecordLimit is MaxRecordSize for reading a record file with its size
+// RecordLimit returns MaxRecordSize for reading a record file with its size
 // checked before it is read (boundedread.Open).
-var RecordLimit = boundedread.Limit{Kind: "records", Bytes: MaxRecordSize, Name: "bmr.MaxRecordSize"}
+func RecordLimit() boundedread.Limit {
+	return boundedread.Limit{Kind: "records", Bytes: MaxRecordSize, Name: "bmr.MaxRecordSize"}
+}
 
 // Record is an executed batch record (21 CFR 211.188): the entries made on
 // one issued copy of a master, for one batch. Entries are never

@@ -448,7 +448,7 @@ func (l *Library) Get(doc string, rev int) (*Revision, error) {
 
 func (l *Library) read(doc string, rev int) (*Revision, error) {
 	path := l.path(doc, rev)
-	src, err := boundedread.ReadFile(path, bmr.SourceLimit)
+	src, err := boundedread.ReadFile(path, bmr.SourceLimit())
 	if errors.Is(err, os.ErrNotExist) {
 		if _, derr := os.Stat(filepath.Join(l.dir, doc)); errors.Is(derr, os.ErrNotExist) {
 			return nil, refuse(RuleNoSuchDocument, "the library has no master %s", doc)

@@ -138,9 +138,11 @@ type ReferencePrint struct {
 // MaxLogoSize bounds the size of a logo file, in bytes.
 const MaxLogoSize = 4 << 20
 
-// LogoLimit is MaxLogoSize for reading a logo file with its size checked
+// LogoLimit returns MaxLogoSize for reading a logo file with its size checked
 // before it is read (as the bmrkit command does).
-var LogoLimit = boundedread.Limit{Kind: "logos", Bytes: MaxLogoSize, Name: "render.MaxLogoSize"}
+func LogoLimit() boundedread.Limit {
+	return boundedread.Limit{Kind: "logos", Bytes: MaxLogoSize, Name: "render.MaxLogoSize"}
+}
 
 // MaxLogoPixels bounds the width and height of a logo image in pixels.
 const MaxLogoPixels = 4096

@@ -59,9 +59,11 @@ func readFormContext(b []byte) (*model.Context, error) {
 	return api.ReadContext(bytes.NewReader(b), conf)
 }
 
-// FormLimit is MaxFormSize for opening a filled form with its size
+// FormLimit returns MaxFormSize for opening a filled form with its size
 // checked before it is read (boundedread.Open).
-var FormLimit = boundedread.Limit{Kind: "filled forms", Bytes: MaxFormSize, Name: "render.MaxFormSize"}
+func FormLimit() boundedread.Limit {
+	return boundedread.Limit{Kind: "filled forms", Bytes: MaxFormSize, Name: "render.MaxFormSize"}
+}
 
 // ErrNotForm is wrapped by the error ReadFilled returns for a PDF that is
 // not a fillable bmrkit form.

@@ -57,7 +57,7 @@ func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, int) {
 		return nil, usageError(e.stderr, fs, "--paper %q: use a4 or letter", *p.paper)
 	}
 	if *p.logo != "" {
-		b, err := boundedread.ReadFile(*p.logo, render.LogoLimit)
+		b, err := boundedread.ReadFile(*p.logo, render.LogoLimit())
 		if err != nil {
 			fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", fs.Name(), err)
 			return nil, exitFail

@@ -180,7 +180,7 @@ func runLibraryAdd(e *env, args []string) int {
 	if !ok {
 		return exitFail
 	}
-	src, err := boundedread.ReadFile(pos[1], bmr.SourceLimit)
+	src, err := boundedread.ReadFile(pos[1], bmr.SourceLimit())
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}

@@ -29,7 +29,7 @@ func loadTemplate(e *env, file string) (*bmr.Template, int) {
 }
 
 func readQuiet(file string) []byte {
-	b, err := boundedread.ReadFile(file, bmr.SourceLimit)
+	b, err := boundedread.ReadFile(file, bmr.SourceLimit())
 	if err != nil {
 		return nil
 	}

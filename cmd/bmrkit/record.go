@@ -81,7 +81,7 @@ func loadRecord(e *env, name string, in recordInputs, form render.Options, tmplF
 	if t == nil {
 		return nil, nil, nil, code
 	}
-	f, err := boundedread.Open(recFile, bmr.RecordLimit)
+	f, err := boundedread.Open(recFile, bmr.RecordLimit())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
 		return nil, nil, nil, exitFail
@@ -186,7 +186,7 @@ func runRecordFromPDF(e *env, args []string) int {
 	if t == nil {
 		return code
 	}
-	f, err := boundedread.Open(pos[1], render.FormLimit)
+	f, err := boundedread.Open(pos[1], render.FormLimit())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
 		return exitFail
@@ -317,7 +317,7 @@ func signReview(e *env, name, dir, user, key, recFile string, r *bmr.Record, fou
 	if err != nil {
 		return nil, fail(e, name, err)
 	}
-	b, err := boundedread.ReadFile(recFile, bmr.RecordLimit)
+	b, err := boundedread.ReadFile(recFile, bmr.RecordLimit())
 	if err != nil {
 		return nil, fail(e, name, err)
 	}

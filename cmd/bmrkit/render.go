@@ -89,7 +89,7 @@ func runRender(e *env, args []string) int {
 	o.Site = *site
 	o.DateFormat = *dateFormat
 	if *logo != "" {
-		b, err := boundedread.ReadFile(*logo, render.LogoLimit)
+		b, err := boundedread.ReadFile(*logo, render.LogoLimit())
 		if err != nil {
 			fmt.Fprintf(e.stderr, "bmrkit render: %v\n", err)
 			return exitFail

@@ -250,7 +250,7 @@ func runXlsxRecord(e *env, args []string) int {
 	default:
 		return usageError(e.stderr, fs, "--paper is a4 or letter, not %q", *paper)
 	}
-	src, err := boundedread.ReadFile(pos[0], bmr.RecordLimit)
+	src, err := boundedread.ReadFile(pos[0], bmr.RecordLimit())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %v\n", err)
 		return exitFail
