@@ -145,3 +145,22 @@ func TestJournalVanished(t *testing.T) {
 		})
 	}
 }
+
+// TestBothJournalsVanished: the audit trail and the register deleted
+// together leave no witness, but a library's trail is never empty.
+func TestBothJournalsVanished(t *testing.T) {
+	l, _, _ := registerWithReturn(t)
+	for _, f := range []string{"audit.jsonl", "audit.anchor", "register.jsonl", "register.anchor"} {
+		if err := os.Remove(filepath.Join(l.Dir(), f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := l.Verify()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "audit.jsonl: the audit trail is empty, but a library's trail starts with the record of its creation: the trail (log and anchor) was deleted; restore it from a copy"
+	if rep.OK() || len(rep.Files) == 0 || rep.Files[0].String() != want {
+		t.Fatalf("files %v, want first %s", rep.Files, want)
+	}
+}
