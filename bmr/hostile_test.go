@@ -1,6 +1,7 @@
 package bmr
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -240,5 +241,23 @@ func BenchmarkParseDoubling(b *testing.B) {
 				Parse("stress.toml", src)
 			}
 		})
+	}
+}
+
+// TestSchemaBounds: editors see the array bounds (JSON Schema maxItems).
+func TestSchemaBounds(t *testing.T) {
+	var s struct {
+		Properties map[string]struct {
+			MaxItems int `json:"maxItems"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(Schema(), &s); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Properties["materials"].MaxItems; got != MaxMaterials {
+		t.Errorf("materials maxItems %d, want %d", got, MaxMaterials)
+	}
+	if got := s.Properties["sections"].MaxItems; got != MaxSections {
+		t.Errorf("sections maxItems %d, want %d", got, MaxSections)
 	}
 }
