@@ -33,6 +33,7 @@ const (
 	CodeTypeNeedsKey    = "BMR016"
 	CodeRepeatRef       = "BMR017"
 	CodeHistory         = "BMR018"
+	CodeTooMany         = "BMR019"
 
 	LintNoUnit          = "BMR101"
 	LintNoLimits        = "BMR102"
@@ -69,6 +70,7 @@ var Codes = []Code{
 	{CodeTypeNeedsKey, Error, "field type needs a key"},
 	{CodeRepeatRef, Error, "repeated field used as a single value"},
 	{CodeHistory, Error, "inconsistent revision history"},
+	{CodeTooMany, Error, "more than a template may hold"},
 	{LintNoUnit, Warning, "number without a unit"},
 	{LintNoLimits, Warning, "number without limits"},
 	{LintNoSecondSign, Warning, "critical step without a second signature"},

@@ -2,19 +2,28 @@ package bmr
 
 import (
 	"fmt"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/decimal"
 	"github.com/bmrkit/bmrkit/internal/tomldecode"
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
 )
 
 // MaxSourceSize is the largest template source Parse accepts, in bytes.
+// It also bounds the other TOML files bmrkit reads (signer lists, library
+// settings).
 const MaxSourceSize = 8 << 20
+
+// SourceLimit returns MaxSourceSize as ParseFile applies it: a larger file, or
+// one that is not a regular file (a device such as /dev/zero, a named
+// pipe), is refused before it is read.
+func SourceLimit() boundedread.Limit {
+	return boundedread.Limit{Kind: "templates", Bytes: MaxSourceSize, Name: "bmr.MaxSourceSize"}
+}
 
 // Parse reads a template from TOML source and checks it. file names the
 // source in diagnostics.
@@ -28,7 +37,7 @@ const MaxSourceSize = 8 << 20
 func Parse(file string, src []byte) (*Template, Diagnostics) {
 	if len(src) > MaxSourceSize {
 		return nil, Diagnostics{{Pos: Pos{File: file, Line: 1, Col: 1}, Severity: Error, Code: CodeSyntax,
-			Message: fmt.Sprintf("file is %d bytes; templates are limited to %d bytes", len(src), MaxSourceSize)}}
+			Message: fmt.Sprintf("the file is %d bytes; templates are limited to %d bytes (bmr.MaxSourceSize)", len(src), MaxSourceSize)}}
 	}
 	doc, p := tomldecode.Parse(src)
 	if p != nil {
@@ -46,6 +55,13 @@ func Parse(file string, src []byte) (*Template, Diagnostics) {
 		diags = append(diags, fromProblem(file, p))
 	}
 	normalize(t)
+	if too := checkTotals(t); len(too) > 0 {
+		// Checking more than a template may hold is the work the bound
+		// is there to avoid.
+		diags = append(diags, too...)
+		diags.Sort()
+		return t, diags
+	}
 	diags = append(diags, validateSkipping(t, res.Failed, true)...)
 	diags = t.filterLint(diags)
 	diags.Sort()
@@ -55,14 +71,7 @@ func Parse(file string, src []byte) (*Template, Diagnostics) {
 // ParseFile reads and parses the template file at path. The error is
 // non-nil only when the file cannot be read.
 func ParseFile(path string) (*Template, Diagnostics, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if info.Size() > MaxSourceSize {
-		return nil, nil, fmt.Errorf("%s: file is %d bytes; templates are limited to %d bytes", path, info.Size(), MaxSourceSize)
-	}
-	src, err := os.ReadFile(path)
+	src, err := boundedread.ReadFile(path, SourceLimit())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,10 +1,12 @@
 package bmr
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Severity says how serious a diagnostic is.
@@ -91,11 +93,11 @@ func (d Diagnostic) Snippet(src []byte) string {
 	if !d.Pos.IsValid() {
 		return ""
 	}
-	lines := strings.Split(string(src), "\n")
-	if d.Pos.Line > len(lines) {
+	line, ok := sourceLine(src, d.Pos)
+	if !ok {
 		return ""
 	}
-	line := strings.TrimRight(lines[d.Pos.Line-1], "\r")
+	line = strings.TrimRight(line, "\r")
 	if d.Pos.Line == 1 {
 		line = strings.TrimPrefix(line, "\ufeff")
 	}
@@ -119,6 +121,36 @@ func (d Diagnostic) Snippet(src []byte) string {
 		col++
 	}
 	return num + line + "\n" + strings.Repeat(" ", len(num)-2) + "| " + pad.String() + "^"
+}
+
+// sourceLine returns the line of src at p. It starts from p.Offset when
+// that agrees with p.Col, so that printing every diagnostic of a large
+// file takes time linear in their number, not in number × file size; it
+// counts lines otherwise.
+func sourceLine(src []byte, p Pos) (string, bool) {
+	if p.Offset > 0 && p.Offset <= len(src) {
+		start := bytes.LastIndexByte(src[:p.Offset], '\n') + 1
+		if utf8.RuneCount(src[start:p.Offset])+1 == p.Col {
+			end := len(src)
+			if i := bytes.IndexByte(src[p.Offset:], '\n'); i >= 0 {
+				end = p.Offset + i
+			}
+			return string(src[start:end]), true
+		}
+	}
+	start := 0
+	for n := 1; n < p.Line; n++ {
+		i := bytes.IndexByte(src[start:], '\n')
+		if i < 0 {
+			return "", false
+		}
+		start += i + 1
+	}
+	end := len(src)
+	if i := bytes.IndexByte(src[start:], '\n'); i >= 0 {
+		end = start + i
+	}
+	return string(src[start:end]), true
 }
 
 // Diagnostics is a list of diagnostics, sorted by position by the parser.

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/bmrkit/bmrkit/internal/stress"
 )
 
 // FuzzParse feeds arbitrary sources to Parse, seeded with every template in
@@ -18,6 +20,11 @@ func FuzzParse(f *testing.F) {
 		if err == nil {
 			f.Add(b)
 		}
+	}
+	// The hostile templates of issue 20, small (testdata/hostile/README).
+	for _, b := range [][]byte{stress.NestedArrays(70), stress.NestedInline(70), stress.Materials(3), stress.UnknownKeys(5),
+		stress.History(3), stress.Steps(3), stress.Sections(2, 2), stress.Repeats(2, 3)} {
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		tpl, diags := Parse("fuzz.toml", src)

@@ -25,13 +25,13 @@ type Template struct {
 	Format    int         `toml:"format" bmr:"required" doc:"Version of the template format; this is format 1."`
 	Document  Document    `toml:"document" bmr:"required" doc:"Identification and change control of this revision."`
 	Product   Product     `toml:"product" bmr:"required" doc:"The product this master makes."`
-	Materials []Material  `toml:"materials" doc:"Bill of materials: every component with code and quantity for one batch."`
-	Equipment []Equipment `toml:"equipment" doc:"Major equipment used, by tag."`
-	Sections  []Section   `toml:"sections" bmr:"required" doc:"Manufacturing instructions, in order."`
+	Materials []Material  `toml:"materials" maxitems:"1000" bound:"bmr.MaxMaterials" doc:"Bill of materials: every component with code and quantity for one batch."`
+	Equipment []Equipment `toml:"equipment" maxitems:"1000" bound:"bmr.MaxEquipment" doc:"Major equipment used, by tag."`
+	Sections  []Section   `toml:"sections" maxitems:"500" bound:"bmr.MaxSections" bmr:"required" doc:"Manufacturing instructions, in order."`
 	Lint      Lint        `toml:"lint" doc:"Lint settings. Not part of the fingerprinted content."`
 	// Approvals recorded in the file itself. They are outside the
 	// fingerprinted content: each names the fingerprint it approved.
-	Approvals []Approval `toml:"approvals" doc:"Approvals of this revision, each bound to the fingerprint it approved. Not part of the fingerprinted content."`
+	Approvals []Approval `toml:"approvals" maxitems:"100" bound:"bmr.MaxApprovals" doc:"Approvals of this revision, each bound to the fingerprint it approved. Not part of the fingerprinted content."`
 
 	// File is the name diagnostics use for this template's source.
 	File string `toml:"-"`
@@ -49,7 +49,7 @@ type Document struct {
 	Effective     Date           `toml:"effective" doc:"Date on which this revision takes effect once approved (a TOML date, e.g. 2026-03-01)."`
 	ChangeControl string         `toml:"change_control" doc:"Change control reference that authorised this revision."`
 	ChangeSummary string         `toml:"change_summary" doc:"Summary of the change from the previous revision."`
-	History       []HistoryEntry `toml:"history" doc:"Earlier revisions, for the revision history table."`
+	History       []HistoryEntry `toml:"history" maxitems:"1000" bound:"bmr.MaxHistory" doc:"Earlier revisions, for the revision history table."`
 }
 
 // HistoryEntry is one earlier revision in the revision history.
@@ -124,11 +124,11 @@ type Equipment struct {
 type Section struct {
 	ID            string   `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Section id."`
 	Title         string   `toml:"title" bmr:"required" doc:"Section title."`
-	Notes         []string `toml:"notes" doc:"General notes printed at the start of the section."`
-	Precautions   []string `toml:"precautions" doc:"Safety and product-protection precautions."`
-	Equipment     []string `toml:"equipment" doc:"Ids of the equipment used in this section."`
+	Notes         []string `toml:"notes" maxitems:"200" bound:"bmr.MaxListItems" doc:"General notes printed at the start of the section."`
+	Precautions   []string `toml:"precautions" maxitems:"200" bound:"bmr.MaxListItems" doc:"Safety and product-protection precautions."`
+	Equipment     []string `toml:"equipment" maxitems:"200" bound:"bmr.MaxListItems" doc:"Ids of the equipment used in this section."`
 	LineClearance bool     `toml:"line_clearance" doc:"Print a line clearance block before the section."`
-	Steps         []Step   `toml:"steps" bmr:"required" doc:"Steps of the section, in order."`
+	Steps         []Step   `toml:"steps" maxitems:"2000" bound:"bmr.MaxSectionSteps" bmr:"required" doc:"Steps of the section, in order."`
 }
 
 // Sign-off meanings (21 CFR 11.50: every signature states its meaning).
@@ -151,13 +151,13 @@ func SecondPerson(meaning string) bool {
 type Step struct {
 	ID        string   `toml:"id" bmr:"required" pattern:"^[0-9A-Za-z][0-9A-Za-z.]*$" doc:"Step number as printed, e.g. 3.4."`
 	Text      string   `toml:"text" bmr:"required" doc:"The instruction, written as the operator must carry it out."`
-	Cautions  []string `toml:"cautions" doc:"Cautions printed prominently with the step."`
+	Cautions  []string `toml:"cautions" maxitems:"200" bound:"bmr.MaxListItems" doc:"Cautions printed prominently with the step."`
 	Critical  bool     `toml:"critical" doc:"A critical step: needs a second person's sign-off."`
-	Signoff   []string `toml:"signoff" default:"performed" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Sign-off meanings, in order. Default [\"performed\"]; [] for a step nobody signs."`
-	Materials []string `toml:"materials" doc:"Ids of the materials charged or used in this step."`
-	Equipment []string `toml:"equipment" doc:"Ids of the equipment used in this step."`
-	Fields    []Field  `toml:"fields" doc:"Entries the operator makes in this step."`
-	Tables    []Table  `toml:"tables" doc:"Tables of repeated entries, e.g. hourly in-process checks."`
+	Signoff   []string `toml:"signoff" maxitems:"200" bound:"bmr.MaxListItems" default:"performed" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Sign-off meanings, in order. Default [\"performed\"]; [] for a step nobody signs."`
+	Materials []string `toml:"materials" maxitems:"200" bound:"bmr.MaxListItems" doc:"Ids of the materials charged or used in this step."`
+	Equipment []string `toml:"equipment" maxitems:"200" bound:"bmr.MaxListItems" doc:"Ids of the equipment used in this step."`
+	Fields    []Field  `toml:"fields" maxitems:"500" bound:"bmr.MaxStepFields" doc:"Entries the operator makes in this step."`
+	Tables    []Table  `toml:"tables" maxitems:"50" bound:"bmr.MaxStepTables" doc:"Tables of repeated entries, e.g. hourly in-process checks."`
 }
 
 // Table is a grid of entries: each column is a field, repeated once per row.
@@ -165,7 +165,7 @@ type Table struct {
 	ID      string  `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Table id."`
 	Title   string  `toml:"title" bmr:"required" doc:"Table title."`
 	Rows    int     `toml:"rows" bmr:"required" min:"1" max:"200" doc:"Number of rows printed."`
-	Columns []Field `toml:"columns" bmr:"required" doc:"Columns; each is a field entered once per row."`
+	Columns []Field `toml:"columns" maxitems:"50" bound:"bmr.MaxTableColumns" bmr:"required" doc:"Columns; each is a field entered once per row."`
 }
 
 // FieldType is the type of an entry.
@@ -210,7 +210,7 @@ type Field struct {
 	Target    *Decimal   `toml:"target" doc:"Target value; with tolerance, an alternative to min/max."`
 	Tolerance *Tolerance `toml:"tolerance" doc:"Tolerance around the target: \"0.5%\" or an absolute amount."`
 	Within    *Within    `toml:"within" doc:"A limit relative to another entry: { tolerance = \"5%\", of = \"prep_volume\" }. Checked besides min/max, and printed as the operator checks it."`
-	Options   []string   `toml:"options" doc:"Options of a choice field."`
+	Options   []string   `toml:"options" maxitems:"200" bound:"bmr.MaxListItems" doc:"Options of a choice field."`
 	NA        bool       `toml:"na" doc:"N/A is an allowed entry (recorded with a reason)."`
 	Optional  bool       `toml:"optional" doc:"The entry may be left blank; by default every entry is required."`
 	Repeat    int        `toml:"repeat" min:"1" max:"200" doc:"Number of entries, e.g. 10 tablet weights. Default 1."`
@@ -236,7 +236,7 @@ type Within struct {
 
 // Lint holds per-template lint settings.
 type Lint struct {
-	Disable []string `toml:"disable" doc:"Lint codes (BMR1xx) not reported for this template."`
+	Disable []string `toml:"disable" maxitems:"200" bound:"bmr.MaxListItems" doc:"Lint codes (BMR1xx) not reported for this template."`
 }
 
 // Approval meanings.

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/strictjson"
 )
 
@@ -17,6 +18,12 @@ const RecordFormat = 1
 
 // MaxRecordSize is the largest record encoding DecodeRecord reads.
 const MaxRecordSize = 64 << 20
+
+// RecordLimit returns MaxRecordSize for reading a record file with its size
+// checked before it is read (boundedread.Open).
+func RecordLimit() boundedread.Limit {
+	return boundedread.Limit{Kind: "records", Bytes: MaxRecordSize, Name: "bmr.MaxRecordSize"}
+}
 
 // Record is an executed batch record (21 CFR 211.188): the entries made on
 // one issued copy of a master, for one batch. Entries are never
@@ -35,9 +42,9 @@ type Record struct {
 	// Production is when the batch was produced, when known: Check
 	// reports entries dated before its start or after its end.
 	Production *Window `json:"production,omitempty"`
-	Entries    []Entry `json:"entries"`
+	Entries    []Entry `json:"entries" maxitems:"25000" bound:"bmr.MaxRecordEntries"`
 	// Deviations raised during execution, referenced by entries.
-	Deviations []Deviation `json:"deviations,omitempty"`
+	Deviations []Deviation `json:"deviations,omitempty" maxitems:"10000" bound:"bmr.MaxRecordDeviations"`
 	// Source says where the record came from when it was imported, e.g. a
 	// spreadsheet, with the SHA-256 of the file.
 	Source *RecordSource `json:"source,omitempty"`
@@ -70,7 +77,7 @@ type Entry struct {
 	At time.Time `json:"at"`
 	// Corrections change the value, in order; each keeps the value it
 	// replaced. The current value is the last correction's New.
-	Corrections []Correction `json:"corrections,omitempty"`
+	Corrections []Correction `json:"corrections,omitempty" maxitems:"100" bound:"bmr.MaxEntryCorrections"`
 	// Deviation is the number of a deviation this entry refers to.
 	Deviation string `json:"deviation,omitempty"`
 	// Origin says where an imported value was read, e.g. "Sheet1!C12".
@@ -212,7 +219,7 @@ func DecodeRecord(rd io.Reader, t *Template) (*Record, error) {
 		return nil, err
 	}
 	if len(b) > MaxRecordSize {
-		return nil, fmt.Errorf("record is larger than %d bytes", MaxRecordSize)
+		return nil, fmt.Errorf("record is larger than %d bytes (bmr.MaxRecordSize)", MaxRecordSize)
 	}
 	if err := strictjson.Check(b, recordType); err != nil {
 		return nil, fmt.Errorf("record: %w", err)
@@ -229,10 +236,68 @@ func DecodeRecord(rd io.Reader, t *Template) (*Record, error) {
 	if r.Format != RecordFormat {
 		return nil, fmt.Errorf("record: format %d is not supported: this bmrkit reads record format %d", r.Format, RecordFormat)
 	}
+	if err := r.CheckBounds(); err != nil {
+		return nil, fmt.Errorf("record: %w", err)
+	}
 	if err := r.ForTemplate(t); err != nil {
 		return nil, err
 	}
 	return &r, nil
+}
+
+// Bounds of a record. A template holds at most MaxEntrySlots entries, and
+// a record of a real batch has about one entry per slot and a few
+// corrections; a record over these bounds is refused before it is
+// checked, rendered or exported (issue 20: 300,000 entries took 38 s and
+// 1.3 GB to render, 100,000 corrections more than a minute).
+const (
+	MaxRecordEntries     = 25000 // entries of one record: every slot of the largest template, and some
+	MaxEntryCorrections  = 100   // corrections of one entry
+	MaxRecordCorrections = 10000 // corrections of the whole record
+	MaxRecordDeviations  = 10000 // deviations of one record
+)
+
+// BoundError is a record over one of the bounds above. DecodeRecord
+// refuses an array over its bound before decoding it (the JSON check
+// stops at the first element too many); the totals are counted after.
+type BoundError struct {
+	What  string // what is counted, e.g. "entries", "corrections of entry 3 (inlet_temp)"
+	N     int    // how many the record has; 0 when only "more than Limit" is known
+	Limit int
+	Bound string // the constant, e.g. "bmr.MaxRecordEntries"
+}
+
+func (e *BoundError) Error() string {
+	n := fmt.Sprint(e.N)
+	if e.N == 0 {
+		n = fmt.Sprintf("more than %d", e.Limit)
+	}
+	return fmt.Sprintf("the record has %s %s; a record holds at most %d (%s)", n, e.What, e.Limit, e.Bound)
+}
+
+// CheckBounds returns a *BoundError when the record has more entries,
+// corrections or deviations than the bounds above allow. DecodeRecord
+// calls it; a program that builds a record in code should too before
+// checking or rendering it.
+func (r *Record) CheckBounds() error {
+	if n := len(r.Entries); n > MaxRecordEntries {
+		return &BoundError{"entries", n, MaxRecordEntries, "bmr.MaxRecordEntries"}
+	}
+	if n := len(r.Deviations); n > MaxRecordDeviations {
+		return &BoundError{"deviations", n, MaxRecordDeviations, "bmr.MaxRecordDeviations"}
+	}
+	total := 0
+	for i := range r.Entries {
+		n := len(r.Entries[i].Corrections)
+		if n > MaxEntryCorrections {
+			return &BoundError{fmt.Sprintf("corrections of entry %d (%s)", i+1, r.Entries[i].Slot), n, MaxEntryCorrections, "bmr.MaxEntryCorrections"}
+		}
+		total += n
+	}
+	if total > MaxRecordCorrections {
+		return &BoundError{"corrections", total, MaxRecordCorrections, "bmr.MaxRecordCorrections"}
+	}
+	return nil
 }
 
 // ForTemplate returns an error wrapping ErrWrongMaster unless the record

@@ -2,10 +2,10 @@ package bmr
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/tomldecode"
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
 )
@@ -178,14 +178,7 @@ func (l *SignerList) Identify(mark string, t time.Time) (s *AuthorisedSigner, ok
 // ParseSignersFile reads an authorised-signers list file (see
 // ParseSigners). The error is non-nil only when the file cannot be read.
 func ParseSignersFile(path string) (*SignerList, Diagnostics, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if info.Size() > MaxSourceSize {
-		return nil, nil, fmt.Errorf("%s: file is %d bytes; signer lists are limited to %d bytes", path, info.Size(), MaxSourceSize)
-	}
-	src, err := os.ReadFile(path)
+	src, err := boundedread.ReadFile(path, boundedread.Limit{Kind: "signer lists", Bytes: MaxSourceSize, Name: "bmr.MaxSourceSize"})
 	if err != nil {
 		return nil, nil, err
 	}

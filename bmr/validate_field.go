@@ -63,7 +63,7 @@ func (c *checker) field(r fieldRef) {
 	}
 	switch f.Type {
 	case TypeChoice:
-		if len(f.Options) < 2 {
+		if len(f.Options) < 2 && !c.skipped(p+".options", CodeTypeNeedsKey) {
 			c.add(p, CodeTypeNeedsKey, false, "choice field %s needs at least two options", f.ID)
 		}
 		seen := map[string]bool{}

@@ -66,6 +66,12 @@ func (l *Library) Verify() (*AuditReport, error) {
 	if !rep.Journal.OK() {
 		return rep, nil
 	}
+	if rep.Journal.Records == 0 {
+		// Create writes the init record before anything else, so a library
+		// with an empty trail lost it (issue 20: deleting audit.jsonl and
+		// audit.anchor left nothing to verify).
+		rep.Files = append(rep.Files, FileFinding{auditName + ".jsonl", "the audit trail is empty, but a library's trail starts with the record of its creation: the trail (log and anchor) was deleted; restore it from a copy"})
+	}
 	err = l.audit.View(func(recs []journal.Record) error {
 		t, err := l.readTrail(recs)
 		if err != nil {

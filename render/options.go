@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/fonts"
 )
 
@@ -132,6 +133,15 @@ type ReferencePrint struct {
 	ValidUntil bmr.Date  // the print is not valid after this date
 	PrintedBy  string    // printed name of who printed it
 	PrintedAt  time.Time // when it was printed
+}
+
+// MaxLogoSize bounds the size of a logo file, in bytes.
+const MaxLogoSize = 4 << 20
+
+// LogoLimit returns MaxLogoSize for reading a logo file with its size checked
+// before it is read (as the bmrkit command does).
+func LogoLimit() boundedread.Limit {
+	return boundedread.Limit{Kind: "logos", Bytes: MaxLogoSize, Name: "render.MaxLogoSize"}
 }
 
 // MaxLogoPixels bounds the width and height of a logo image in pixels.

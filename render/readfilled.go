@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -10,14 +11,59 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/filter"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 )
 
 // MaxFormSize is the largest filled-in PDF ReadFilled reads, in bytes.
 const MaxFormSize = 256 << 20
+
+// Bounds of a filled form as pdfcpu parses it (issue 20: a 0.5 MB PDF
+// whose object stream decodes to 500 MB took 3.6 s and 1.5 GB). A form
+// bmrkit makes holds the template source (at most bmr.MaxSourceSize), a
+// font subset and page contents in its streams, and a few objects per
+// entry; a PDF over a bound is refused as not readable, with pdfcpu's
+// message naming the limit.
+const (
+	MaxFormStreamBytes = 16 << 20 // decoded bytes of one stream (object streams included)
+	MaxFormObjects     = 500000   // objects (cross-reference entries)
+	MaxFormObjStmN     = 10000    // objects in one object stream
+)
+
+// boundNote names the bound a pdfcpu error is about, or returns "".
+func boundNote(err error) string {
+	if errors.Is(err, filter.ErrDecodeLimitExceeded) {
+		return fmt.Sprintf(" (a stream decodes to more than %d bytes, render.MaxFormStreamBytes)", MaxFormStreamBytes)
+	}
+	return ""
+}
+
+// readFormContext parses a filled form with pdfcpu within the bounds above.
+func readFormContext(b []byte) (*model.Context, error) {
+	api.DisableConfigDir()
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationRelaxed
+	lim := &conf.Limits
+	lim.MaxStreamBytes = MaxFormSize
+	lim.MaxDecodeBytes = MaxFormStreamBytes
+	lim.MaxObjectCount = MaxFormObjects
+	lim.MaxXRefEntries = MaxFormObjects
+	lim.MaxObjectStreamCount = MaxFormObjStmN
+	lim.MaxObjectStreamFirst = 1 << 20
+	lim.MaxRecursionDepth = 64
+	return api.ReadContext(bytes.NewReader(b), conf)
+}
+
+// FormLimit returns MaxFormSize for opening a filled form with its size
+// checked before it is read (boundedread.Open).
+func FormLimit() boundedread.Limit {
+	return boundedread.Limit{Kind: "filled forms", Bytes: MaxFormSize, Name: "render.MaxFormSize"}
+}
 
 // ErrNotForm is wrapped by the error ReadFilled returns for a PDF that is
 // not a fillable bmrkit form.
@@ -90,12 +136,15 @@ func ReadFilled(r io.Reader, t *bmr.Template, opts ReadOptions) (f *Filled, err 
 	if len(b) > MaxFormSize {
 		return nil, fmt.Errorf("render: %s is larger than %d MB", name, MaxFormSize>>20)
 	}
-	ctx, err := readContext(b)
+	ctx, err := readFormContext(b)
 	if err != nil {
-		return nil, fmt.Errorf("render: %s is not a readable PDF: %v", name, err)
+		return nil, fmt.Errorf("render: %s is not a readable PDF: %v%s", name, err, boundNote(err))
 	}
 	x := ctx.XRefTable
-	info := readInfo(x)
+	info, err := readInfo(x)
+	if err != nil {
+		return nil, fmt.Errorf("render: %s is not a readable PDF: its document information cannot be read: %v%s", name, err, boundNote(err))
+	}
 	fp := bmr.Fingerprint(t)
 	if err := info.forTemplate(t, fp, name); err != nil {
 		return nil, err
@@ -134,21 +183,27 @@ func ReadFilled(r io.Reader, t *bmr.Template, opts ReadOptions) (f *Filled, err 
 // pdfInfo is the document information dictionary of a PDF, decoded.
 type pdfInfo map[string]string
 
-func readInfo(x *model.XRefTable) pdfInfo {
+// readInfo returns the document information dictionary; the error is a
+// dictionary that is there but cannot be read (e.g. it is in an object
+// stream over MaxFormStreamBytes).
+func readInfo(x *model.XRefTable) (pdfInfo, error) {
 	out := pdfInfo{}
 	if x.Info == nil {
-		return out
+		return out, nil
 	}
 	d, err := x.DereferenceDict(*x.Info)
-	if err != nil || d == nil {
-		return out
+	if err != nil {
+		return out, err
+	}
+	if d == nil {
+		return out, nil
 	}
 	for k, v := range d {
 		if s, err := x.DereferenceStringOrHexLiteral(v, model.V10, nil); err == nil {
 			out[k] = s
 		}
 	}
-	return out
+	return out, nil
 }
 
 func (in pdfInfo) get(k string) string { return strings.TrimSpace(in[k]) }

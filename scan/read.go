@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 )
 
 // Defaults of Options.
@@ -197,6 +199,12 @@ func OpenFiles(paths ...string) (sources []Source, closeAll func() error, err er
 		return errors.Join(errs...)
 	}
 	for _, p := range paths {
+		// A named pipe is refused before it is opened, which would block;
+		// the size is bounded by Options.MaxFileBytes when it is read.
+		if _, err := boundedread.Check(p, boundedread.Limit{Kind: "scans", Bytes: math.MaxInt64, Name: "scan.Options.MaxFileBytes"}); err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("scan: %w", err)
+		}
 		f, err := os.Open(p)
 		if err != nil {
 			closeAll()

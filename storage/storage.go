@@ -39,6 +39,11 @@ type RepairReport = journal.RepairReport
 // RevisionFile is the name of revision rev of a master: rev-003.toml.
 func RevisionFile(rev int) string { return fmt.Sprintf("rev-%03d.toml", rev) }
 
+// MaxContentSize is the largest settings or revision content a store
+// returns, in bytes (bmr.MaxSourceSize: a revision is a template). A
+// larger one is refused, named, before it is read.
+const MaxContentSize = 8 << 20
+
 // The logs of a library.
 const (
 	AuditLog    = "audit"

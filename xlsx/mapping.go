@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"fmt"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/tomldecode"
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
 )
@@ -162,14 +162,7 @@ func MappingSchema() []byte {
 
 // ParseMappingFile reads a mapping file.
 func ParseMappingFile(path string) (*Mapping, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if info.Size() > MaxMappingSize {
-		return nil, fmt.Errorf("%s: the mapping is %d bytes; mappings are limited to %d bytes", path, info.Size(), MaxMappingSize)
-	}
-	src, err := os.ReadFile(path)
+	src, err := boundedread.ReadFile(path, boundedread.Limit{Kind: "mappings", Bytes: MaxMappingSize, Name: "xlsx.MaxMappingSize"})
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/render"
 )
 
@@ -56,7 +57,7 @@ func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, int) {
 		return nil, usageError(e.stderr, fs, "--paper %q: use a4 or letter", *p.paper)
 	}
 	if *p.logo != "" {
-		b, err := os.ReadFile(*p.logo)
+		b, err := boundedread.ReadFile(*p.logo, render.LogoLimit())
 		if err != nil {
 			fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", fs.Name(), err)
 			return nil, exitFail

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/sshsig"
 )
 
@@ -57,17 +57,9 @@ func (e *env) agentSigners() ([]ssh.Signer, error) {
 // encrypted one on the terminal) or a public key whose private key is in
 // the agent.
 func (e *env) readKey(path string) (ssh.Signer, error) {
-	f, err := os.Open(path)
+	b, err := boundedread.ReadFile(path, boundedread.Limit{Kind: "key files", Bytes: maxKeyFile, Name: "maxKeyFile"})
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxKeyFile {
-		return nil, fmt.Errorf("%s is larger than a key file (%d bytes)", path, maxKeyFile)
 	}
 	if pub, _, _, _, err := ssh.ParseAuthorizedKey(b); err == nil {
 		ss, err := e.agentSigners()

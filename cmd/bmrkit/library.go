@@ -4,11 +4,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/sshsig"
 	"github.com/bmrkit/bmrkit/storage/pgstore"
 )
@@ -244,7 +244,7 @@ func runLibraryAdd(e *env, args []string) int {
 	if !ok {
 		return exitFail
 	}
-	src, err := os.ReadFile(pos[1])
+	src, err := boundedread.ReadFile(pos[1], bmr.SourceLimit())
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}

@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 )
 
 // loadTemplate parses a template file and refuses it when it has errors,
@@ -29,7 +29,7 @@ func loadTemplate(e *env, file string) (*bmr.Template, int) {
 }
 
 func readQuiet(file string) []byte {
-	b, err := os.ReadFile(file)
+	b, err := boundedread.ReadFile(file, bmr.SourceLimit())
 	if err != nil {
 		return nil
 	}

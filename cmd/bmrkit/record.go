@@ -15,6 +15,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/render"
 )
 
@@ -80,7 +81,7 @@ func loadRecord(e *env, name string, in recordInputs, form render.Options, tmplF
 	if t == nil {
 		return nil, nil, nil, code
 	}
-	f, err := os.Open(recFile)
+	f, err := boundedread.Open(recFile, bmr.RecordLimit())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
 		return nil, nil, nil, exitFail
@@ -185,7 +186,7 @@ func runRecordFromPDF(e *env, args []string) int {
 	if t == nil {
 		return code
 	}
-	f, err := os.Open(pos[1])
+	f, err := boundedread.Open(pos[1], render.FormLimit())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
 		return exitFail
@@ -316,7 +317,7 @@ func signReview(e *env, name, dir, user, key, recFile string, r *bmr.Record, fou
 	if err != nil {
 		return nil, fail(e, name, err)
 	}
-	b, err := os.ReadFile(recFile)
+	b, err := boundedread.ReadFile(recFile, bmr.RecordLimit())
 	if err != nil {
 		return nil, fail(e, name, err)
 	}

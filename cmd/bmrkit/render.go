@@ -3,10 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/render"
 )
 
@@ -89,7 +89,7 @@ func runRender(e *env, args []string) int {
 	o.Site = *site
 	o.DateFormat = *dateFormat
 	if *logo != "" {
-		b, err := os.ReadFile(*logo)
+		b, err := boundedread.ReadFile(*logo, render.LogoLimit())
 		if err != nil {
 			fmt.Fprintf(e.stderr, "bmrkit render: %v\n", err)
 			return exitFail

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 )
 
 const (
@@ -60,7 +61,7 @@ func runSignerAdd(e *env, args []string) int {
 	if len(pos) != 1 || *subject == "" || *name == "" || *roles == "" || *pub == "" {
 		return usageError(e.stderr, fs, "give the library directory, --signer, --name, --roles and --pub")
 	}
-	b, err := os.ReadFile(*pub)
+	b, err := boundedread.ReadFile(*pub, boundedread.Limit{Kind: "public key files", Bytes: maxKeyFile, Name: "maxKeyFile"})
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}

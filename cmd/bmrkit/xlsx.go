@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/templates"
 	"github.com/bmrkit/bmrkit/xlsx"
 )
@@ -249,7 +250,7 @@ func runXlsxRecord(e *env, args []string) int {
 	default:
 		return usageError(e.stderr, fs, "--paper is a4 or letter, not %q", *paper)
 	}
-	src, err := os.ReadFile(pos[0])
+	src, err := boundedread.ReadFile(pos[0], bmr.RecordLimit())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %v\n", err)
 		return exitFail

@@ -11,6 +11,8 @@ import (
 //	go test -fuzz=FuzzAnalyze ./internal/journal
 func FuzzAnalyze(f *testing.F) {
 	f.Add([]byte(""), []byte(""))
+	// An anchor with a witness (issue 20).
+	f.Add([]byte(""), []byte(`{"journal":"bmrkit-journal/1","count":0,"head":"`+ZeroHash+`","size":0,"witness":[{"journal":"register","count":7,"head":"`+ZeroHash+`"}]}`+"\n"))
 	f.Fuzz(func(t *testing.T, log, anchorBytes []byte) {
 		for _, have := range []bool{true, false} {
 			st := analyze("log", "anchor", log, anchorBytes, have)

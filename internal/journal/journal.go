@@ -46,6 +46,11 @@
 // removing records from the end of the log, which leaves a valid chain,
 // is still caught.
 //
+// An anchor may also hold the heads of other journals it witnesses (see
+// WitnessIn), as "witness":[{"journal":NAME,"count":N,"head":"…"}] after
+// "size", so that a journal whose log and anchor are both deleted, or cut
+// together, is still found out.
+//
 // The chain itself is not signed: someone who can rewrite every file can
 // forge a consistent journal. A caller that signs (package control signs
 // every record's statement with the signer's SSH key) passes a seal to
@@ -70,9 +75,13 @@
 //   - a torn last line (the write was cut short), or
 //   - complete records beyond the anchor (the anchor was not yet updated).
 //
-// Verify reports both, and Repair fixes both without dropping a complete
-// record: it cuts the torn line and moves the anchor to the last record.
-// It refuses to "fix" anything a crash cannot cause.
+// (The first append writes an anchor at the start before it writes the
+// log, so a crash never leaves a log without an anchor.) Verify reports
+// both, and Repair fixes both without dropping a complete record: it cuts
+// the torn line and moves the anchor to the last record. It refuses to
+// "fix" anything a crash cannot cause, a missing anchor included: a log
+// that ends on a complete record but has no anchor may have lost records
+// from its end, and re-creating the anchor there would hide the loss.
 //
 // The package never reads the clock: times belong in the caller's data.
 package journal
@@ -111,6 +120,7 @@ type Record struct {
 // Open.
 type Journal struct {
 	dir, name string
+	witness   string // the journal whose anchor records this one's head, "" for none (WitnessIn)
 }
 
 // Open returns the journal NAME in directory dir. It does no I/O: a
@@ -271,6 +281,16 @@ func (j *Journal) UpdateSealed(fn func(recs []Record) ([]json.RawMessage, error)
 // (putting a revision file in place). An error from commit is returned
 // with the records written; nil commit does nothing.
 func (j *Journal) Transact(fn func(recs []Record) ([]json.RawMessage, error), seal func(h Head, added []Record) (json.RawMessage, error), commit func() error) ([]Record, error) {
+	out, err := j.transact(fn, seal, commit)
+	if len(out) > 0 && j.witness != "" {
+		last := out[len(out)-1]
+		j.recordWitness(Head{Count: last.Seq, Hash: last.Hash})
+	}
+	return out, err
+}
+
+// transact is Transact under the journal's lock.
+func (j *Journal) transact(fn func(recs []Record) ([]json.RawMessage, error), seal func(h Head, added []Record) (json.RawMessage, error), commit func() error) ([]Record, error) {
 	unlock, err := lockFile(j.LockPath(), true)
 	if err != nil {
 		return nil, err
@@ -307,14 +327,25 @@ func (j *Journal) Transact(fn func(recs []Record) ([]json.RawMessage, error), se
 			return nil, err
 		}
 	}
-	ab, err := EncodeAnchor(next, sealed)
+	a, err := newAnchor(next, sealed)
 	if err != nil {
 		return nil, err
+	}
+	if st.anchor != nil {
+		a.Witness = st.anchor.Witness // the heads of others this anchor witnesses
+	}
+	if st.anchor == nil && len(st.records) == 0 {
+		// The first append: the anchor exists before the log does, so
+		// that a crash leaves records beyond it (repaired), never a log
+		// without its anchor (which may have been cut short).
+		if err := writeAnchor(j.AnchorPath(), anchor{Journal: Version, Head: ZeroHash}); err != nil {
+			return nil, err
+		}
 	}
 	if err := appendFile(j.Path(), st.size, lines); err != nil {
 		return nil, err
 	}
-	if err := writeAnchorBytes(j.AnchorPath(), ab); err != nil {
+	if err := writeAnchor(j.AnchorPath(), a); err != nil {
 		return nil, fmt.Errorf("journal: records %d–%d are written but the anchor is not (run repair): %w", out[0].Seq, next.Count, err)
 	}
 	if commit != nil {

@@ -47,6 +47,15 @@ func EncodeLine(r Record) []byte { return encodeLine(r) }
 // EncodeAnchor returns the anchor of head h with seal (compact JSON; none
 // when empty), in the one form the journal writes.
 func EncodeAnchor(h Head, seal json.RawMessage) ([]byte, error) {
+	a, err := newAnchor(h, seal)
+	if err != nil {
+		return nil, err
+	}
+	return a.encode(), nil
+}
+
+// newAnchor is the anchor of head h with seal.
+func newAnchor(h Head, seal json.RawMessage) (anchor, error) {
 	a := anchor{Journal: Version, Count: h.Count, Head: h.Hash, Size: h.Size}
 	if a.Head == "" {
 		a.Head = ZeroHash
@@ -54,11 +63,11 @@ func EncodeAnchor(h Head, seal json.RawMessage) ([]byte, error) {
 	if len(seal) > 0 {
 		var c bytes.Buffer
 		if err := json.Compact(&c, seal); err != nil {
-			return nil, fmt.Errorf("journal: the seal is not JSON: %w", err)
+			return a, fmt.Errorf("journal: the seal is not JSON: %w", err)
 		}
 		a.Seal = c.Bytes()
 	}
-	return a.encode(), nil
+	return a, nil
 }
 
 // Analyze verifies a log's bytes against its anchor's bytes (haveAnchor

@@ -141,11 +141,22 @@ type anchor struct {
 	Count   int64           `json:"count"`
 	Head    string          `json:"head"`
 	Size    int64           `json:"size"`
+	Witness []witnessHead   `json:"witness,omitempty"` // heads of the journals this one witnesses (see WitnessIn)
 	Seal    json.RawMessage `json:"seal,omitempty"`
 }
 
 func (a anchor) encode() []byte {
 	b := fmt.Appendf(nil, `{"journal":%q,"count":%d,"head":%q,"size":%d`, a.Journal, a.Count, a.Head, a.Size)
+	if len(a.Witness) > 0 {
+		b = append(b, `,"witness":[`...)
+		for i, w := range a.Witness {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = fmt.Appendf(b, `{"journal":%q,"count":%d,"head":%q}`, w.Journal, w.Count, w.Head)
+		}
+		b = append(b, ']')
+	}
 	if len(a.Seal) > 0 {
 		b = append(append(b, `,"seal":`...), a.Seal...)
 	}
@@ -168,6 +179,8 @@ func parseAnchor(b []byte) (anchor, error) {
 		return a, errors.New("head is not a SHA-256 hash")
 	case len(a.Seal) > MaxRecordSize:
 		return a, errors.New("the seal is too large")
+	case len(a.Witness) > 16:
+		return a, errors.New("too many witnessed journals")
 	case !bytes.Equal(a.encode(), b):
 		return a, errors.New("not in the form bmrkit writes")
 	}

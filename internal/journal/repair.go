@@ -20,12 +20,12 @@ type RepairReport struct {
 // Repair brings a journal that an interrupted append left behind back to
 // its last complete record: it removes a torn last line (or adds the line
 // end a complete last record lacks), moves the anchor to the last record
-// when complete records were written after it, re-creates a missing
-// anchor, and removes leftover temporary anchor files. It never removes a
-// complete, valid record.
+// when complete records were written after it, and removes leftover
+// temporary anchor files. It never removes a complete, valid record, and
+// never anchors a log it cannot prove was only interrupted.
 //
 // When Verify finds anything a crash cannot cause (an edited, missing or
-// reordered record, an anchor ahead of the log), Repair changes nothing and
+// reordered record, an anchor ahead of the log, a missing anchor), Repair changes nothing and
 // returns a *VerifyError: that is for people to investigate, not for a
 // tool to paper over.
 func (j *Journal) Repair() (*RepairReport, error) {
@@ -78,6 +78,9 @@ func (j *Journal) Repair() (*RepairReport, error) {
 		}
 		n := len(st.records)
 		a := anchor{Journal: Version, Head: ZeroHash, Size: st.size}
+		if st.anchor != nil {
+			a.Witness = st.anchor.Witness
+		}
 		if n > 0 {
 			a.Count, a.Head = st.records[n-1].Seq, st.records[n-1].Hash
 		}

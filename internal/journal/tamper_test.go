@@ -160,8 +160,19 @@ func TestTamper(t *testing.T) {
 				}
 				return ls
 			},
-			want:       "audit.anchor: the anchor file is missing, so records cut off the end of the log would go unnoticed (repair re-creates it at record 5) [anchor-missing]\n",
-			repairable: true,
+			want: "audit.anchor: the anchor file is missing: no interrupted write removes it, and without it records cut off the end of the log (after record 5) cannot be ruled out; investigate and restore the anchor from a copy [anchor-missing]\n",
+		},
+		{
+			// Issue 20: repair re-created the anchor at the cut end, and
+			// the journal verified with record 5 gone without a trace.
+			name: "remove the last record and delete the anchor",
+			edit: func(t *testing.T, j *Journal, ls [][]byte) [][]byte {
+				if err := os.Remove(j.AnchorPath()); err != nil {
+					t.Fatal(err)
+				}
+				return ls[:4]
+			},
+			want: "audit.anchor: the anchor file is missing: no interrupted write removes it, and without it records cut off the end of the log (after record 4) cannot be ruled out; investigate and restore the anchor from a copy [anchor-missing]\n",
 		},
 		{
 			name: "edit the anchor",
@@ -255,14 +266,14 @@ func TestCrash(t *testing.T) {
 			records: 6,
 		},
 		{
-			name: "first append, no anchor yet",
+			// The first append writes the anchor at the start before the
+			// log; a crash after the log leaves it there.
+			name: "first append, anchor not updated",
 			crash: func(t *testing.T, j *Journal) {
-				if err := os.Remove(j.AnchorPath()); err != nil {
-					t.Fatal(err)
-				}
+				writeFile(t, j.AnchorPath(), []byte(`{"journal":"bmrkit-journal/1","count":0,"head":"`+ZeroHash+`","size":0}`+"\n"))
 			},
-			want:    "audit.anchor: the anchor file is missing, so records cut off the end of the log would go unnoticed (repair re-creates it at record 5) [anchor-missing]\n",
-			actions: "re-created the anchor at record 5\n",
+			want:    "audit.anchor: the anchor is at the start, but the log holds records 1–5 written after it: an append was interrupted before the anchor was updated (repair moves the anchor) [anchor-behind]\n",
+			actions: "moved the anchor from record 0 to record 5\n",
 			records: 5,
 		},
 		{

@@ -13,8 +13,11 @@ import (
 // Kind classifies a finding of Verify.
 type Kind string
 
-// Finding kinds. Only KindTorn, KindAnchorBehind and KindAnchorMissing
-// can be left by a crash; Repair fixes those and nothing else.
+// Finding kinds. Only KindTorn and KindAnchorBehind can be left by a
+// crash; Repair fixes those and nothing else. A missing anchor is not one:
+// the first append writes the anchor (at the start) before the log, and
+// every later one replaces it atomically, so no interrupted write removes
+// it, and a log without its anchor may have been cut short.
 const (
 	KindMalformed      Kind = "malformed"       // a line that is not a record
 	KindEdited         Kind = "edited"          // a record whose content does not match its hash, or rewritten in another form
@@ -23,7 +26,7 @@ const (
 	KindDuplicate      Kind = "duplicate"       // a sequence number that appears twice
 	KindOutOfOrder     Kind = "out-of-order"    // a record after one with a higher number
 	KindTorn           Kind = "torn"            // the last line has no line end: an interrupted append
-	KindAnchorMissing  Kind = "anchor-missing"  // records but no anchor file
+	KindAnchorMissing  Kind = "anchor-missing"  // records but no anchor file: investigate
 	KindAnchorBad      Kind = "anchor-bad"      // an anchor file that cannot be read
 	KindAnchorBehind   Kind = "anchor-behind"   // complete records after the anchored head
 	KindAnchorAhead    Kind = "anchor-ahead"    // the anchor names records the log does not have: truncated
@@ -84,7 +87,7 @@ func (r *Report) Repairable() bool {
 		return false
 	}
 	for _, f := range r.Findings {
-		if f.Kind != KindTorn && f.Kind != KindAnchorBehind && f.Kind != KindAnchorMissing {
+		if f.Kind != KindTorn && f.Kind != KindAnchorBehind {
 			return false
 		}
 	}
@@ -112,7 +115,9 @@ func (j *Journal) load() (*state, error) {
 	if aerr != nil && !errors.Is(aerr, os.ErrNotExist) {
 		return nil, aerr
 	}
-	return analyze(filepath.Base(j.Path()), filepath.Base(j.AnchorPath()), log, ab, aerr == nil), nil
+	st := analyze(filepath.Base(j.Path()), filepath.Base(j.AnchorPath()), log, ab, aerr == nil)
+	j.checkWitness(st)
+	return st, nil
 }
 
 // analyze verifies log content against the anchor content. It never
@@ -264,7 +269,7 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 	}
 	if !haveAnchor {
 		if len(entries) > 0 {
-			anchorFinding(KindAnchorMissing, 0, 0, "the anchor file is missing, so records cut off the end of the log would go unnoticed (repair re-creates it at record %d)", maxSeq)
+			anchorFinding(KindAnchorMissing, 0, 0, "the anchor file is missing: no interrupted write removes it, and without it records cut off the end of the log (after record %d) cannot be ruled out; investigate and restore the anchor from a copy", maxSeq)
 		}
 		return st
 	}

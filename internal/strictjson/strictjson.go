@@ -8,6 +8,10 @@
 // object, and, in an object decoded into a struct, two keys that differ
 // only in case or a key that names a field in another case. Keys of maps
 // (slot ids, say) are compared exactly: "x" and "X" may be two things.
+//
+// Check also bounds arrays before they are decoded: a struct field tagged
+// maxitems:"N" (and bound:"pkg.Name", the constant that sets N) holds at
+// most N elements, and Check stops at element N+1 with a *LimitError.
 package strictjson
 
 import (
@@ -34,17 +38,38 @@ func (e *KeyError) Error() string {
 	return fmt.Sprintf("line %d, column %d: key %s: %s", e.Line, e.Col, e.Path, e.Reason)
 }
 
+// LimitError is an array longer than its maxitems bound.
+type LimitError struct {
+	Path      string // JSON path of the array, e.g. entries
+	Line, Col int    // where element Max+1 starts
+	Max       int    // the bound
+	Bound     string // the constant that sets it, e.g. bmr.MaxRecordEntries; "" when unnamed
+}
+
+// Error says where and which bound.
+func (e *LimitError) Error() string {
+	s := fmt.Sprintf("line %d, column %d: %s has more than %d elements", e.Line, e.Col, e.Path, e.Max)
+	if e.Bound != "" {
+		s += " (" + e.Bound + ")"
+	}
+	return s
+}
+
 // Check reports the first key of src that makes it ambiguous: a duplicate
 // key, or, in an object that t (the Go type src is decoded into; nil:
 // unknown) decodes into a struct, two keys that differ only in case or a
 // key that names a field in another case. Malformed JSON is left to the decoder: Check returns nil for it.
 func Check(src []byte, t reflect.Type) error {
-	c := &checker{src: src, dec: json.NewDecoder(bytes.NewReader(src)), fields: map[reflect.Type]map[string]reflect.Type{}}
+	c := &checker{src: src, dec: json.NewDecoder(bytes.NewReader(src)), fields: map[reflect.Type]map[string]reflect.Type{}, limits: map[reflect.Type]map[string]limit{}}
 	c.dec.UseNumber()
-	err := c.value("", t)
+	err := c.value("", t, limit{})
 	var ke *KeyError
 	if errors.As(err, &ke) {
 		return ke
+	}
+	var le *LimitError
+	if errors.As(err, &le) {
+		return le
 	}
 	return nil // syntax errors are the decoder's to report
 }
@@ -53,6 +78,38 @@ type checker struct {
 	src    []byte
 	dec    *json.Decoder
 	fields map[reflect.Type]map[string]reflect.Type // fieldsOf, per type: a record has thousands of entries of one type
+	limits map[reflect.Type]map[string]limit        // limitsOf, per type
+}
+
+// limit is a maxitems bound of a field.
+type limit struct {
+	max   int
+	bound string
+}
+
+// limitsOf returns the maxitems bounds of the fields of struct type t, by
+// JSON key.
+func limitsOf(t reflect.Type) map[string]limit {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	var out map[string]limit
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		n, err := strconv.Atoi(f.Tag.Get("maxitems"))
+		if err != nil {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		if out == nil {
+			out = map[string]limit{}
+		}
+		out[name] = limit{n, f.Tag.Get("bound")}
+	}
+	return out
 }
 
 var errSyntax = errors.New("syntax")
@@ -65,8 +122,9 @@ func (c *checker) token() (json.Token, error) {
 	return tok, nil
 }
 
-// value reads one value at path, of Go type t (nil: unknown).
-func (c *checker) value(path string, t reflect.Type) error {
+// value reads one value at path, of Go type t (nil: unknown); an array
+// holds at most lim.max elements when that is set.
+func (c *checker) value(path string, t reflect.Type, lim limit) error {
 	tok, err := c.token()
 	if err != nil {
 		return err
@@ -85,7 +143,11 @@ func (c *checker) value(path string, t reflect.Type) error {
 			elem = t.Elem()
 		}
 		for i := 0; c.dec.More(); i++ {
-			if err := c.value(path+"["+strconv.Itoa(i)+"]", elem); err != nil {
+			if lim.max > 0 && i == lim.max {
+				l, col := c.lineCol(c.valueStart(c.dec.InputOffset()))
+				return &LimitError{Path: path, Line: l, Col: col, Max: lim.max, Bound: lim.bound}
+			}
+			if err := c.value(path+"["+strconv.Itoa(i)+"]", elem, limit{}); err != nil {
 				return err
 			}
 		}
@@ -105,7 +167,9 @@ func (c *checker) object(path string, t reflect.Type) error {
 	if !known {
 		fields = fieldsOf(t)
 		c.fields[t] = fields
+		c.limits[t] = limitsOf(t)
 	}
+	limits := c.limits[t]
 	var elem reflect.Type
 	if t != nil && t.Kind() == reflect.Map {
 		elem = t.Elem()
@@ -149,12 +213,21 @@ func (c *checker) object(path string, t reflect.Type) error {
 		} else {
 			ft = elem
 		}
-		if err := c.value(kp, ft); err != nil {
+		if err := c.value(kp, ft, limits[key]); err != nil {
 			return err
 		}
 	}
 	_, err := c.token()
 	return err
+}
+
+// valueStart skips white space and a comma after offset before.
+func (c *checker) valueStart(before int64) int64 {
+	i := before
+	for i < int64(len(c.src)) && (c.src[i] == ' ' || c.src[i] == '\t' || c.src[i] == '\n' || c.src[i] == '\r' || c.src[i] == ',') {
+		i++
+	}
+	return i
 }
 
 // keyStart finds the opening quote of the key whose token starts after

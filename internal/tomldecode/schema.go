@@ -117,7 +117,11 @@ func (g *schemaGen) typeSchema(t reflect.Type, tag reflect.StructTag) map[string
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
 	case reflect.Slice:
-		return map[string]any{"type": "array", "items": g.typeSchema(t.Elem(), tag)}
+		s := map[string]any{"type": "array", "items": g.typeSchema(t.Elem(), tag)}
+		if v, err := strconv.Atoi(tag.Get("maxitems")); err == nil {
+			s["maxItems"] = v
+		}
+		return s
 	case reflect.Map:
 		return map[string]any{"type": "object", "additionalProperties": g.typeSchema(t.Elem(), tag)}
 	case reflect.Struct:

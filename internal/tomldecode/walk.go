@@ -142,6 +142,8 @@ type keySpec struct {
 	enum       []string
 	pattern    string
 	min, max   *int
+	maxItems   int    // 0: no bound
+	bound      string // the name of the constant that sets maxItems, for messages
 	def        string
 	hasDefault bool
 }
@@ -182,6 +184,10 @@ func specsOf(t reflect.Type) []keySpec {
 		if v, err := strconv.Atoi(f.Tag.Get("max")); err == nil {
 			ks.max = &v
 		}
+		if v, err := strconv.Atoi(f.Tag.Get("maxitems")); err == nil {
+			ks.maxItems = v
+			ks.bound = f.Tag.Get("bound")
+		}
 		ks.def, ks.hasDefault = f.Tag.Lookup("default")
 		out = append(out, ks)
 	}
@@ -213,7 +219,11 @@ func (d *decoder) table(path string, m map[string]any, rv reflect.Value) {
 		for i, s := range specs {
 			names[i] = s.name
 		}
-		for _, k := range unknown {
+		for i, k := range unknown {
+			if i == MaxUnknownKeys {
+				d.add(path, CodeUnknownKey, false, "%d more unknown keys in %s (the first %d are reported)", len(unknown)-i, d.describe(path), MaxUnknownKeys)
+				break
+			}
 			p := d.add(Join(path, k), CodeUnknownKey, false, "unknown key %q in %s", k, d.describe(path))
 			p.Suggestion = Suggest(k, names)
 		}
@@ -391,6 +401,14 @@ func (d *decoder) slice(path string, v any, fv reflect.Value, s keySpec) bool {
 		} else {
 			d.wrongType(path, "an array", v)
 		}
+		return false
+	}
+	if s.maxItems > 0 && len(list) > s.maxItems {
+		msg := fmt.Sprintf("%s has %d elements; at most %d are allowed", lastKey(path), len(list), s.maxItems)
+		if s.bound != "" {
+			msg += " (" + s.bound + ")"
+		}
+		d.add(path, CodeTooMany, true, "%s", msg)
 		return false
 	}
 	out := reflect.MakeSlice(fv.Type(), len(list), len(list))

@@ -38,6 +38,7 @@ import (
 	"strings"
 
 	"github.com/bmrkit/bmrkit/internal/atomicfile"
+	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/journal"
 	"github.com/bmrkit/bmrkit/storage"
 )
@@ -82,6 +83,10 @@ func Open(dir string) *Store {
 		j, _ := journal.Open(dir, n) // constant, valid names
 		s.logs[n] = &log{j: j, dir: dir}
 	}
+	// The audit trail and the register keep each other's head in their
+	// anchors: deleting one, or cutting it with its anchor, is found.
+	_ = s.logs[storage.AuditLog].j.WitnessIn(storage.RegisterLog)
+	_ = s.logs[storage.RegisterLog].j.WitnessIn(storage.AuditLog)
 	return s
 }
 
@@ -93,7 +98,7 @@ func (s *Store) Location() string { return s.dir }
 
 // ReadSettings implements storage.Store.
 func (s *Store) ReadSettings() ([]byte, error) {
-	return os.ReadFile(filepath.Join(s.dir, SettingsFile))
+	return boundedread.ReadFile(filepath.Join(s.dir, SettingsFile), boundedread.Limit{Kind: "library settings", Bytes: storage.MaxContentSize, Name: "storage.MaxContentSize"})
 }
 
 // CreateSettings implements storage.Store: it creates the directory when
@@ -176,7 +181,7 @@ func (s *Store) ReadRevision(doc string, rev int) ([]byte, error) {
 	if !plainName(doc) {
 		return nil, fmt.Errorf("%q: %w", doc, os.ErrNotExist)
 	}
-	return os.ReadFile(s.RevisionName(doc, rev))
+	return boundedread.ReadFile(s.RevisionName(doc, rev), boundedread.Limit{Kind: "revisions", Bytes: storage.MaxContentSize, Name: "storage.MaxContentSize"})
 }
 
 // RevisionName implements storage.Store: the file's path.
@@ -189,7 +194,7 @@ func (s *Store) ReadFile(name string) ([]byte, error) {
 	if !plainName(name) {
 		return nil, fmt.Errorf("%q: %w", name, os.ErrNotExist)
 	}
-	return os.ReadFile(filepath.Join(s.dir, name))
+	return boundedread.ReadFile(filepath.Join(s.dir, name), boundedread.Limit{Kind: "signers tables", Bytes: storage.MaxContentSize, Name: "storage.MaxContentSize"})
 }
 
 // Close implements storage.Store; there is nothing to release.
@@ -338,7 +343,7 @@ func (s *Store) Pending() ([]Pending, error) {
 			if rev == 0 {
 				continue
 			}
-			b, err := os.ReadFile(filepath.Join(s.dir, d, e.Name()))
+			b, err := boundedread.ReadFile(filepath.Join(s.dir, d, e.Name()), boundedread.Limit{Kind: "revisions", Bytes: storage.MaxContentSize, Name: "storage.MaxContentSize"})
 			if err != nil {
 				return nil, err
 			}

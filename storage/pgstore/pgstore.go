@@ -337,7 +337,12 @@ func (s *Store) ReadRevision(doc string, rev int) ([]byte, error) {
 		return nil, err
 	}
 	var b []byte
-	err := s.pool.QueryRow(ctx, `SELECT content FROM bmrkit_revision WHERE doc = $1 AND rev = $2 ORDER BY pos DESC LIMIT 1`, doc, rev).Scan(&b)
+	var size int64
+	err := s.pool.QueryRow(ctx, `SELECT CASE WHEN octet_length(content) <= $3 THEN content END, octet_length(content)
+		FROM bmrkit_revision WHERE doc = $1 AND rev = $2 ORDER BY pos DESC LIMIT 1`, doc, rev, storage.MaxContentSize).Scan(&b, &size)
+	if err == nil && size > storage.MaxContentSize {
+		return nil, fmt.Errorf("%s: %d bytes, more than revisions may hold (storage.MaxContentSize, %d bytes)", s.RevisionName(doc, rev), size, storage.MaxContentSize)
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("%s does not exist", s.RevisionName(doc, rev))
 	}
