@@ -10,6 +10,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/journal"
+	"github.com/bmrkit/bmrkit/storage"
 	"github.com/bmrkit/bmrkit/storage/dirstore"
 )
 
@@ -134,6 +135,32 @@ func (l *Library) Verify() (*AuditReport, error) {
 	return rep, nil
 }
 
+// oneActionPast refuses to repair a journal whose records past its
+// anchor cannot be what one interrupted append left: an append is one
+// action, and a crash stops it before the next; check says whether the
+// records past the anchor are one action's.
+func (l *Library) oneActionPast(log storage.Log, what string, rule Rule, check func([]journal.Record) error) error {
+	rep, err := log.Verify()
+	if err != nil || rep.OK() || rep.Anchor == nil || !rep.Repairable() {
+		return nil // Repair itself refuses what is not repairable
+	}
+	recs, _ := log.Records()
+	var past []journal.Record
+	for _, r := range recs {
+		if r.Seq > rep.Anchor.Count {
+			past = append(past, r)
+		}
+	}
+	if len(past) == 0 {
+		return nil
+	}
+	if err := check(past); err != nil {
+		return &RefusalError{Rule: rule, Err: err,
+			Message: fmt.Sprintf("the %s has records past its anchor that no interrupted write explains, so repair changes nothing: %v; they were appended behind bmrkit's back: investigate and restore it from a copy", what, err)}
+	}
+	return nil
+}
+
 // pendingContent is a revision content an interrupted add left pending,
 // and whether the audit trail recorded it as the revision's content.
 type pendingContent struct {
@@ -204,6 +231,14 @@ func (l *Library) Events() ([]Event, error) {
 // know is removed. It refuses, with a *RefusalError (RuleAuditTrail),
 // when the audit trail shows changes that no crash causes.
 func (l *Library) Repair() (*RepairReport, error) {
+	if err := l.oneActionPast(l.audit, "audit trail", RuleAuditTrail, func(recs []journal.Record) error {
+		if len(recs) > 1 {
+			return fmt.Errorf("records %d–%d are past the anchor, and every action appends one record", recs[0].Seq, recs[len(recs)-1].Seq)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	rr, err := l.audit.Repair()
 	if err == nil {
 		err = l.writeSigners() // the signers table files follow the trail again

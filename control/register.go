@@ -336,6 +336,11 @@ func (l *Library) VerifyRegister() (*RegisterReport, error) {
 // (RuleRegister) when the register shows changes that no crash causes,
 // and when the library keeps its register elsewhere.
 func (l *Library) RepairRegister() (*RepairReport, error) {
+	if lr, ok := l.reg.(*logRegister); ok {
+		if err := l.oneActionPast(lr.j, "issuance register", RuleRegister, oneRegisterAction); err != nil {
+			return nil, err
+		}
+	}
 	fr, ok := l.reg.(interface {
 		Repair() (*RepairReport, error)
 	})
@@ -349,6 +354,23 @@ func (l *Library) RepairRegister() (*RepairReport, error) {
 			Message: fmt.Sprintf("the issuance register was changed in a way no interrupted write explains, so repair changes nothing: %v; investigate and restore it from a copy", ve.Report.Findings[0])}
 	}
 	return rr, err
+}
+
+// oneRegisterAction says whether register records are one action's: one
+// kind of event, by one person, at one time (an issue reserves, or
+// records, all its copies in one append).
+func oneRegisterAction(recs []journal.Record) error {
+	evs, err := decodeRegister(recs)
+	if err != nil {
+		return err
+	}
+	for _, e := range evs[1:] {
+		if e.Kind != evs[0].Kind || e.By.UserID != evs[0].By.UserID || !e.Time.Equal(evs[0].Time) {
+			return fmt.Errorf("records %d–%d are past the anchor, and they are more than one action (%s by %s at %s, %s by %s at %s)",
+				recs[0].Seq, recs[len(recs)-1].Seq, evs[0].Kind, evs[0].By.UserID, evs[0].Time.Format(time.RFC3339), e.Kind, e.By.UserID, e.Time.Format(time.RFC3339))
+		}
+	}
+	return nil
 }
 
 // registerRefusal turns a register that does not verify, or whose events

@@ -121,6 +121,9 @@ type Record struct {
 type Journal struct {
 	dir, name string
 	witness   string // the journal whose anchor records this one's head, "" for none (WitnessIn)
+	// failAnchor, when set (by tests), makes the anchor write after an
+	// append fail with it.
+	failAnchor error
 }
 
 // Open returns the journal NAME in directory dir. It does no I/O: a
@@ -345,8 +348,18 @@ func (j *Journal) transact(fn func(recs []Record) ([]json.RawMessage, error), se
 	if err := appendFile(j.Path(), st.size, lines); err != nil {
 		return nil, err
 	}
-	if err := writeAnchor(j.AnchorPath(), a); err != nil {
-		return nil, fmt.Errorf("journal: records %d–%d are written but the anchor is not (run repair): %w", out[0].Seq, next.Count, err)
+	werr := j.failAnchor
+	if werr == nil {
+		werr = writeAnchor(j.AnchorPath(), a)
+	}
+	if err := werr; err != nil {
+		// Undo the append, so that a change reported as failed never
+		// takes effect later; only when that fails too do the records
+		// stay, and the error says they count once repaired.
+		if terr := truncateFile(j.Path(), st.size); terr != nil {
+			return nil, fmt.Errorf("journal: records %d–%d are written but the anchor is not, and they could not be taken back (%v): they take effect when the journal is repaired: %w", out[0].Seq, next.Count, terr, err)
+		}
+		return nil, fmt.Errorf("journal: the anchor could not be written, so the append was undone and nothing changed: %w", err)
 	}
 	if commit != nil {
 		if err := commit(); err != nil {

@@ -219,3 +219,30 @@ func TestSeal(t *testing.T) {
 		t.Fatalf("after repair: %+v", rep)
 	}
 }
+
+// TestAnchorFailureUndoes: when the anchor cannot be written after an
+// append, the append is taken back, so that a change reported as failed
+// never takes effect after a repair.
+func TestAnchorFailureUndoes(t *testing.T) {
+	j, err := Open(t.TempDir(), "log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.Append(json.RawMessage(`{"n":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	j.failAnchor = errors.New("no space left on device")
+	_, err = j.Append(json.RawMessage(`{"n":2}`))
+	if err == nil || err.Error() != "journal: the anchor could not be written, so the append was undone and nothing changed: no space left on device" {
+		t.Fatalf("error %v", err)
+	}
+	j.failAnchor = nil
+	rep, err := j.Verify()
+	if err != nil || !rep.OK() || rep.Records != 1 {
+		t.Fatalf("after the failure: %+v, %v", rep, err)
+	}
+	rr, err := j.Repair()
+	if err != nil || len(rr.Actions) != 0 {
+		t.Fatalf("repair found something to do: %+v, %v", rr, err)
+	}
+}
