@@ -204,6 +204,12 @@ func fillForm(t *testing.T, tp *bmr.Template, in, out string, r *bmr.Record) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// pdfcpu fills text fields in its own Roboto, installed in the
+	// configuration directory its command line makes (see fieldfont.go
+	// in render).
+	if err := model.EnsureDefaultConfigAt(t.TempDir(), false); err != nil {
+		t.Fatal(err)
+	}
 	api.DisableConfigDir()
 	src, err := os.ReadFile(in)
 	if err != nil {
