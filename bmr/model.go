@@ -249,19 +249,19 @@ const (
 // Approval is a signature about one revision: who approved which content,
 // with what meaning, and when (21 CFR 11.50).
 type Approval struct {
-	Name        string    `toml:"name" bmr:"required" doc:"Printed name of the signer."`
-	UserID      string    `toml:"user_id" bmr:"required" doc:"Unique user id of the signer."`
-	Role        string    `toml:"role" bmr:"required" doc:"Role, e.g. Author, Production, QA."`
-	Meaning     string    `toml:"meaning" bmr:"required" enum:"authored,reviewed,approved" doc:"Meaning of the signature."`
-	Time        time.Time `toml:"time" bmr:"required" doc:"When it was signed, with time zone (TOML offset date-time)."`
-	Fingerprint string    `toml:"fingerprint" bmr:"required" pattern:"^[0-9a-f]{64}$" doc:"Fingerprint of the content approved."`
+	Name        string    `toml:"name" json:"name" bmr:"required" doc:"Printed name of the signer."`
+	UserID      string    `toml:"user_id" json:"user_id" bmr:"required" doc:"Unique user id of the signer."`
+	Role        string    `toml:"role" json:"role" bmr:"required" doc:"Role, e.g. Author, Production, QA."`
+	Meaning     string    `toml:"meaning" json:"meaning" bmr:"required" enum:"authored,reviewed,approved" doc:"Meaning of the signature."`
+	Time        time.Time `toml:"time" json:"time" bmr:"required" doc:"When it was signed, with time zone (TOML offset date-time)."`
+	Fingerprint string    `toml:"fingerprint" json:"fingerprint" bmr:"required" pattern:"^[0-9a-f]{64}$" doc:"Fingerprint of the content approved."`
 	// Key is the SHA256 fingerprint ("SHA256:…", as ssh-keygen -l prints
 	// it) of the SSH key whose signature of the approval verified, set by
 	// document control (package control); "" for an approval that is not an
 	// electronic signature: written in a template file, or recorded in a
 	// library that did not require signatures. It is not part of the
 	// template format.
-	Key string `toml:"-"`
+	Key string `toml:"-" json:"key,omitempty"`
 }
 
 // FormulaText returns the formula in the normal form printed on forms,
