@@ -33,10 +33,12 @@ type CopyOptions struct {
 
 // SignOff is an electronic signature as a report shows it.
 type SignOff struct {
+	// Name, UserID and Role are the signer's printed name, user id and role.
 	Name, UserID, Role string
 	// Meaning is what the signature means, e.g. "reviewed".
 	Meaning string
-	Time    time.Time
+	// Time is when it was signed.
+	Time time.Time
 	// Key is the SHA256 fingerprint of the SSH key that signed.
 	Key string
 	// Record locates the signed record, e.g. "issuance register record 42".

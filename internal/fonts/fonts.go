@@ -86,7 +86,9 @@ func Missing(s string) []Glyph {
 
 // Glyph is a character and where it was found.
 type Glyph struct {
-	Rune   rune
+	// Rune is the character.
+	Rune rune
+	// Offset is the byte offset of its first occurrence.
 	Offset int
 }
 

@@ -51,7 +51,8 @@ type AllowedSigner struct {
 // LineError is a problem on one line of an allowed-signers file.
 type LineError struct {
 	Line, Col int // 1-based; Col counts bytes
-	Msg       string
+	// Msg says what is wrong on the line.
+	Msg string
 }
 
 // Error returns "allowed signers:LINE:COL: message".
