@@ -17,7 +17,9 @@ import (
 // exported type, function, method, constant, variable or struct field
 // (or interface method) without a doc comment. A name declared in a
 // group (const or var block, or several fields on one line) is documented
-// by the group's comment or a comment on its line.
+// by the group's comment or a comment on its line, and a field by the doc
+// comment of the field just above it when that comment names it
+// ("Reserved and Completed are …").
 func TestEveryExportedNameDocumented(t *testing.T) {
 	root := filepath.Join("..", "..")
 	dirs := map[string][]string{}
@@ -61,6 +63,7 @@ func TestEveryExportedNameDocumented(t *testing.T) {
 				hasPkgDoc = true
 			}
 			isMain = isMain || af.Name.Name == "main"
+			lineOf = func(p token.Pos) int { return fset.Position(p).Line }
 			problems = append(problems, undocumented(fset, af, isMain)...)
 		}
 		if !hasPkgDoc {
@@ -78,9 +81,7 @@ func TestEveryExportedNameDocumented(t *testing.T) {
 
 // pending are the packages not checked yet, and why. Empty once every
 // package is documented.
-var pending = map[string]string{
-	"control": "documented in a separate commit, to merge after issue 17's changes to control",
-}
+var pending = map[string]string{}
 
 // undocumented lists the exported names of a file without documentation.
 // In package main only the package comment is required.
@@ -158,9 +159,17 @@ func fields(typ string, e ast.Expr, report func(ast.Node, string, string)) {
 	default:
 		return
 	}
+	var group *ast.CommentGroup // the doc comment of the fields above, without a blank line
+	end := token.NoPos
 	for _, f := range list.List {
+		if f.Doc != nil {
+			group = f.Doc
+		} else if group != nil && !adjacent(end, f.Pos()) {
+			group = nil
+		}
+		end = f.End()
 		for _, n := range f.Names {
-			if n.IsExported() && f.Doc == nil && f.Comment == nil {
+			if n.IsExported() && f.Doc == nil && f.Comment == nil && !names(group, n.Name) {
 				report(n, what, typ+"."+n.Name)
 			}
 		}
@@ -168,6 +177,31 @@ func fields(typ string, e ast.Expr, report func(ast.Node, string, string)) {
 			fields(typ, st, report)
 		}
 	}
+}
+
+// fset is set by the test for adjacent; the files are parsed one package
+// at a time, and positions are only compared within a file.
+var lineOf func(token.Pos) int
+
+// adjacent reports whether the field at p starts on the line after end.
+func adjacent(end, p token.Pos) bool {
+	return lineOf != nil && end.IsValid() && lineOf(p) == lineOf(end)+1
+}
+
+// names reports whether the comment names the field: "Reserved and
+// Completed are …" documents both fields.
+func names(c *ast.CommentGroup, name string) bool {
+	if c == nil {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(c.Text(), func(r rune) bool {
+		return !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) {
+		if w == name {
+			return true
+		}
+	}
+	return false
 }
 
 func itoa(n int) string {
