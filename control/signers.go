@@ -93,11 +93,9 @@ type keyState struct {
 }
 
 type span struct {
-	value    string
-	from     pos
-	to       *pos
-	fromSeq  int64
-	fromTime time.Time
+	value string
+	from  pos
+	to    *pos
 }
 
 type userState struct {

@@ -46,20 +46,6 @@ var extraNames = map[rune]string{
 	'←': "arrowleft", 'ε': "epsilon", 'θ': "theta",
 }
 
-// fieldCode returns the code of r in the field font's encoding.
-func fieldCode(r rune) (int, bool) {
-	switch {
-	case r >= 0x20 && r <= 0x7e, r >= 0xa0 && r <= 0xff:
-		return int(r), true
-	}
-	for i, x := range []rune(fonts.FieldExtras) {
-		if x == r {
-			return 127 + i, true
-		}
-	}
-	return 0, false
-}
-
 // addFieldFont adds the field font to u and returns its object number.
 func addFieldFont(u *pdfUpdate) (int, error) {
 	sf, err := fonts.FieldFont()

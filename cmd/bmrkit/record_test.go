@@ -86,7 +86,7 @@ func TestRecordCheck(t *testing.T) {
 	}
 	_, r := seededTablets(t)
 	seeded := writeRecord(t, r)
-	code, stdout, stderr = runCLI(t, "record", "check", seeded)
+	code, _, _ = runCLI(t, "record", "check", seeded)
 	if code != exitUsage {
 		t.Errorf("one argument: exit %d", code)
 	}
