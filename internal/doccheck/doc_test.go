@@ -63,7 +63,6 @@ func TestEveryExportedNameDocumented(t *testing.T) {
 				hasPkgDoc = true
 			}
 			isMain = isMain || af.Name.Name == "main"
-			lineOf = func(p token.Pos) int { return fset.Position(p).Line }
 			problems = append(problems, undocumented(fset, af, isMain)...)
 		}
 		if !hasPkgDoc {
@@ -117,7 +116,7 @@ func undocumented(fset *token.FileSet, f *ast.File, isMain bool) []string {
 					if s.Doc == nil && d.Doc == nil {
 						report(s, "type", s.Name.Name)
 					}
-					fields(s.Name.Name, s.Type, report)
+					fields(fset, s.Name.Name, s.Type, report)
 				case *ast.ValueSpec:
 					for _, n := range s.Names {
 						if n.IsExported() && s.Doc == nil && s.Comment == nil && d.Doc == nil {
@@ -148,7 +147,7 @@ func exportedRecv(r *ast.FieldList) bool {
 
 // fields reports the undocumented exported fields of a struct type and
 // methods of an interface type.
-func fields(typ string, e ast.Expr, report func(ast.Node, string, string)) {
+func fields(fset *token.FileSet, typ string, e ast.Expr, report func(ast.Node, string, string)) {
 	var list *ast.FieldList
 	what := "field"
 	switch e := e.(type) {
@@ -164,7 +163,7 @@ func fields(typ string, e ast.Expr, report func(ast.Node, string, string)) {
 	for _, f := range list.List {
 		if f.Doc != nil {
 			group = f.Doc
-		} else if group != nil && !adjacent(end, f.Pos()) {
+		} else if group != nil && !adjacent(fset, end, f.Pos()) {
 			group = nil
 		}
 		end = f.End()
@@ -174,18 +173,14 @@ func fields(typ string, e ast.Expr, report func(ast.Node, string, string)) {
 			}
 		}
 		if st, ok := f.Type.(*ast.StructType); ok {
-			fields(typ, st, report)
+			fields(fset, typ, st, report)
 		}
 	}
 }
 
-// fset is set by the test for adjacent; the files are parsed one package
-// at a time, and positions are only compared within a file.
-var lineOf func(token.Pos) int
-
 // adjacent reports whether the field at p starts on the line after end.
-func adjacent(end, p token.Pos) bool {
-	return lineOf != nil && end.IsValid() && lineOf(p) == lineOf(end)+1
+func adjacent(fset *token.FileSet, end, p token.Pos) bool {
+	return end.IsValid() && fset.Position(p).Line == fset.Position(end).Line+1
 }
 
 // names reports whether the comment names the field: "Reserved and
