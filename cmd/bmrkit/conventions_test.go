@@ -69,8 +69,19 @@ func TestOutputToStdout(t *testing.T) {
 	if code != exitOK || !strings.HasPrefix(stdout, "PK") || !strings.HasPrefix(stderr, "stdout: record of batch B26-0412") {
 		t.Errorf("xlsx record -o -: exit %d, stderr %q", code, stderr)
 	}
+	// Commands whose -o is a directory refuse -o - with a reason.
+	for _, args := range [][]string{
+		{"issue", lib, "MBR-PCM-500", "--batch", "B26-9999", "--user", "iissuer"},
+		{"reissue", lib, "MBR-PCM-500-R03-B26-0412-0001", "--reason", "damaged", "--user", "iissuer"},
+		{"library", "export-signatures", lib},
+	} {
+		code, _, stderr := runCLI(t, append(args, "-o", "-")...)
+		if code != exitUsage || !strings.Contains(stderr, "-o - (stdout) cannot be used here: -o names a directory") {
+			t.Errorf("%s -o -: exit %d, %q", args[0], code, stderr)
+		}
+	}
 	if _, err := os.Stat(filepath.Join(dir, "-")); err == nil {
-		t.Error(`a file named "-" was written`)
+		t.Error(`a file or directory named "-" was written`)
 	}
 }
 

@@ -1,5 +1,7 @@
 package main
 
+import "flag"
+
 // writeOutput writes data to the file path atomically (see xlsxWriteFile),
 // or to stdout when path is "-": every command that writes a file takes
 // "-o -".
@@ -29,4 +31,10 @@ func countStdout(paths ...string) int {
 		}
 	}
 	return n
+}
+
+// refuseStdoutDir refuses "-o -" for a command whose -o names a
+// directory: what it writes is several files, which stdout cannot hold.
+func refuseStdoutDir(e *env, fs *flag.FlagSet, why string) int {
+	return usageError(e.stderr, fs, "-o - (stdout) cannot be used here: -o names a directory, and %s; give a directory", why)
 }
