@@ -195,13 +195,19 @@ func TestJSONKeysSnakeCase(t *testing.T) {
 	wd, _ := os.Getwd()
 	lib := copyLibraryFrom(t, filepath.Join(wd, "../../examples/library"))
 	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	_, r := seededTablets(t)
+	rec := writeRecord(t, r)
 	for _, args := range [][]string{
+		{"record", "check", shippedTablet, rec},
 		{"status", lib}, {"library", "list", lib}, {"library", "signer", "list", lib}, {"audit", "log", lib}, {"audit", "verify", lib},
 		{"register", "list", lib}, {"register", "report", lib}, {"diff", lib, "MBR-PCM-500", "2", "3"},
 		{"fingerprint", pcmTemplate}, {"check", pcmTemplate}, {"version"},
 	} {
 		code, stdout, stderr := runCLI(t, append(args, "--json")...)
 		var v any
+		if args[0] == "record" && code == exitFail {
+			code = exitOK // the seeded record has major findings
+		}
 		if code != exitOK || json.Unmarshal([]byte(stdout), &v) != nil {
 			t.Errorf("%v --json: exit %d, %q\n%s", args, code, stderr, stdout)
 			continue
