@@ -25,6 +25,8 @@ type Requirement struct {
 	Role    string // required role, compared without case; "" accepts any role
 }
 
+// String returns the requirement as printed: the meaning, with the role in
+// parentheses when one is required, e.g. "approved (QA)".
 func (r Requirement) String() string {
 	if r.Role == "" {
 		return r.Meaning
@@ -34,6 +36,7 @@ func (r Requirement) String() string {
 
 // Policy says which approvals make a revision approved.
 type Policy struct {
+	// Required are the approvals a revision needs, one per requirement.
 	Required []Requirement
 	// Independent requires a different person (user id) for each required
 	// approval: the two-person rule of 21 CFR 211.186(a).
@@ -51,6 +54,7 @@ func DefaultPolicy() Policy {
 
 // ApprovalState is the outcome of checking approvals against a policy.
 type ApprovalState struct {
+	// Approved is true when every requirement of the policy is met.
 	Approved bool
 	// Missing lists, as sentences, what is still needed, e.g.
 	// "QA approval missing".

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bmrkit/bmrkit/internal/decimal"
+	"github.com/bmrkit/bmrkit/decimal"
 )
 
 // DefaultWindow is the contemporaneity window used when CheckOptions.Window

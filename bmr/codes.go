@@ -4,9 +4,12 @@ package bmr
 // reused for a different problem, so scripts and [lint] disable lists can
 // rely on them.
 type Code struct {
-	Code     string
+	// Code is the stable code, e.g. "BMR002".
+	Code string
+	// Severity is whether the code is an error or a lint warning.
 	Severity Severity
-	Title    string
+	// Title says in a few words what the code reports.
+	Title string
 }
 
 // Diagnostic codes. BMR0xx are errors; BMR1xx are lint warnings for good

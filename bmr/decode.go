@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmrkit/bmrkit/decimal"
 	"github.com/bmrkit/bmrkit/internal/boundedread"
-	"github.com/bmrkit/bmrkit/internal/decimal"
 	"github.com/bmrkit/bmrkit/internal/tomldecode"
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
 )

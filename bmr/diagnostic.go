@@ -20,6 +20,7 @@ const (
 	Warning
 )
 
+// String returns "error" or "warning".
 func (s Severity) String() string {
 	if s == Error {
 		return "error"
@@ -34,15 +35,21 @@ func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil
 // Col counts characters, not bytes. A zero Pos means the position is
 // unknown, e.g. for a template built in code.
 type Pos struct {
-	File   string `json:"file,omitempty"`
-	Line   int    `json:"line,omitempty"`
-	Col    int    `json:"col,omitempty"`
-	Offset int    `json:"offset,omitempty"`
+	// File is the name of the source, as given to Parse.
+	File string `json:"file,omitempty"`
+	// Line is the 1-based line; 0 when the position is unknown.
+	Line int `json:"line,omitempty"`
+	// Col is the 1-based column, in characters.
+	Col int `json:"col,omitempty"`
+	// Offset is the 0-based byte offset in the source.
+	Offset int `json:"offset,omitempty"`
 }
 
 // IsValid reports whether the position points into a source.
 func (p Pos) IsValid() bool { return p.Line > 0 }
 
+// String returns the position as file:line:col, or the file name alone
+// when the line is unknown.
 func (p Pos) String() string {
 	file := p.File
 	if file == "" {
@@ -56,11 +63,14 @@ func (p Pos) String() string {
 
 // Diagnostic is one problem found in a template.
 type Diagnostic struct {
-	Pos      Pos      `json:"pos"`
+	// Pos is where in the source the problem is.
+	Pos Pos `json:"pos"`
+	// Severity is Error (the template cannot be used) or Warning (lint).
 	Severity Severity `json:"severity"`
 	Code     string   `json:"code"`           // stable code, e.g. "BMR002"; see Codes
 	Path     string   `json:"path,omitempty"` // the key concerned, e.g. "sections[0].steps[1].fields[0].min"
-	Message  string   `json:"message"`
+	// Message says what is wrong, in a sentence.
+	Message string `json:"message"`
 	// Suggestion is a replacement the author probably meant ("did you
 	// mean"), or "" when there is none.
 	Suggestion string `json:"suggestion,omitempty"`
@@ -213,6 +223,8 @@ func (ds Diagnostics) Sort() {
 	})
 }
 
+// String returns the diagnostics one per line, each as Diagnostic.Error
+// writes it.
 func (ds Diagnostics) String() string {
 	var b strings.Builder
 	for _, d := range ds {
@@ -224,9 +236,12 @@ func (ds Diagnostics) String() string {
 
 // DiagnosticsError is the error returned by Diagnostics.Err.
 type DiagnosticsError struct {
+	// List holds the diagnostics, errors and warnings.
 	List Diagnostics
 }
 
+// Error returns the single diagnostic, or the first with the number of
+// the others.
 func (e *DiagnosticsError) Error() string {
 	if len(e.List) == 1 {
 		return e.List[0].Error()

@@ -22,6 +22,7 @@ const (
 
 var tierNames = [...]string{"info", "minor", "major", "critical"}
 
+// String returns the tier's name: info, minor, major or critical.
 func (t Tier) String() string {
 	if t < 0 || int(t) >= len(tierNames) {
 		return fmt.Sprintf("tier(%d)", int(t))
@@ -107,13 +108,17 @@ var FindingCodes = []struct{ Code, Title string }{
 
 // Finding is one exception found in an executed record.
 type Finding struct {
-	Tier    Tier   `json:"tier"`
-	Code    string `json:"code"`
+	// Tier is how serious the finding is for the review.
+	Tier Tier `json:"tier"`
+	// Code is the stable finding code, e.g. "REC001"; see FindingCodes.
+	Code string `json:"code"`
+	// Slot is the key of the slot concerned, "" for the record as a whole.
 	Slot    string `json:"slot,omitempty"`
 	Section string `json:"section,omitempty"` // section id
 	Step    string `json:"step,omitempty"`    // step number
 	Field   string `json:"field,omitempty"`   // field id
 	Page    int    `json:"page,omitempty"`    // page of the form, when known
+	// Message says what is wrong, in a sentence.
 	Message string `json:"message"`
 	// Evidence is what the reviewer needs to judge the finding: the
 	// value, the limits, the people and times involved.

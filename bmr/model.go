@@ -3,13 +3,16 @@ package bmr
 import (
 	"time"
 
-	"github.com/bmrkit/bmrkit/internal/decimal"
+	"github.com/bmrkit/bmrkit/decimal"
 	"github.com/bmrkit/bmrkit/internal/formula"
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
 )
 
 // Decimal is an exact decimal number that keeps its written precision:
-// "150.000" prints as 150.000. See Parse for how the format writes them.
+// "150.000" prints as 150.000. It is decimal.Decimal of the public package
+// github.com/bmrkit/bmrkit/decimal, where its methods are documented
+// ("go doc github.com/bmrkit/bmrkit/decimal.Decimal"); ParseDecimal reads
+// one as the format writes it.
 type Decimal = decimal.Decimal
 
 // FormatVersion is the template format version this package reads and writes.
@@ -22,13 +25,21 @@ const FormatVersion = 1
 // marks required keys, `enum` lists allowed values and `doc` documents the
 // key for the JSON Schema (see Schema) and the format reference.
 type Template struct {
-	Format    int         `toml:"format" bmr:"required" doc:"Version of the template format; this is format 1."`
-	Document  Document    `toml:"document" bmr:"required" doc:"Identification and change control of this revision."`
-	Product   Product     `toml:"product" bmr:"required" doc:"The product this master makes."`
-	Materials []Material  `toml:"materials" maxitems:"1000" bound:"bmr.MaxMaterials" doc:"Bill of materials: every component with code and quantity for one batch."`
+	// Version of the template format; this is format 1.
+	Format int `toml:"format" bmr:"required" doc:"Version of the template format; this is format 1."`
+	// Identification and change control of this revision.
+	Document Document `toml:"document" bmr:"required" doc:"Identification and change control of this revision."`
+	// The product this master makes.
+	Product Product `toml:"product" bmr:"required" doc:"The product this master makes."`
+	// Bill of materials: every component with code and quantity for one
+	// batch.
+	Materials []Material `toml:"materials" maxitems:"1000" bound:"bmr.MaxMaterials" doc:"Bill of materials: every component with code and quantity for one batch."`
+	// Major equipment used, by tag.
 	Equipment []Equipment `toml:"equipment" maxitems:"1000" bound:"bmr.MaxEquipment" doc:"Major equipment used, by tag."`
-	Sections  []Section   `toml:"sections" maxitems:"500" bound:"bmr.MaxSections" bmr:"required" doc:"Manufacturing instructions, in order."`
-	Lint      Lint        `toml:"lint" doc:"Lint settings. Not part of the fingerprinted content."`
+	// Manufacturing instructions, in order.
+	Sections []Section `toml:"sections" maxitems:"500" bound:"bmr.MaxSections" bmr:"required" doc:"Manufacturing instructions, in order."`
+	// Lint settings. Not part of the fingerprinted content.
+	Lint Lint `toml:"lint" doc:"Lint settings. Not part of the fingerprinted content."`
 	// Approvals recorded in the file itself. They are outside the
 	// fingerprinted content: each names the fingerprint it approved.
 	Approvals []Approval `toml:"approvals" maxitems:"100" bound:"bmr.MaxApprovals" doc:"Approvals of this revision, each bound to the fingerprint it approved. Not part of the fingerprinted content."`
@@ -43,46 +54,75 @@ type Template struct {
 
 // Document identifies the master and this revision of it.
 type Document struct {
-	Number        string         `toml:"number" bmr:"required" pattern:"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" doc:"Document number, unique per master, e.g. MBR-PCM-500. Letters, digits, '.', '_' and '-'."`
-	Revision      int            `toml:"revision" bmr:"required" min:"1" doc:"Revision number; each approved change increments it."`
-	Title         string         `toml:"title" bmr:"required" doc:"Document title as printed on every page."`
-	Effective     Date           `toml:"effective" doc:"Date on which this revision takes effect once approved (a TOML date, e.g. 2026-03-01)."`
-	ChangeControl string         `toml:"change_control" doc:"Change control reference that authorised this revision."`
-	ChangeSummary string         `toml:"change_summary" doc:"Summary of the change from the previous revision."`
-	History       []HistoryEntry `toml:"history" maxitems:"1000" bound:"bmr.MaxHistory" doc:"Earlier revisions, for the revision history table."`
+	// Document number, unique per master, e.g. MBR-PCM-500. Letters,
+	// digits, '.', '_' and '-'.
+	Number string `toml:"number" bmr:"required" pattern:"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" doc:"Document number, unique per master, e.g. MBR-PCM-500. Letters, digits, '.', '_' and '-'."`
+	// Revision number; each approved change increments it.
+	Revision int `toml:"revision" bmr:"required" min:"1" doc:"Revision number; each approved change increments it."`
+	// Document title as printed on every page.
+	Title string `toml:"title" bmr:"required" doc:"Document title as printed on every page."`
+	// Date on which this revision takes effect once approved (a TOML date,
+	// e.g. 2026-03-01).
+	Effective Date `toml:"effective" doc:"Date on which this revision takes effect once approved (a TOML date, e.g. 2026-03-01)."`
+	// Change control reference that authorised this revision.
+	ChangeControl string `toml:"change_control" doc:"Change control reference that authorised this revision."`
+	// Summary of the change from the previous revision.
+	ChangeSummary string `toml:"change_summary" doc:"Summary of the change from the previous revision."`
+	// Earlier revisions, for the revision history table.
+	History []HistoryEntry `toml:"history" maxitems:"1000" bound:"bmr.MaxHistory" doc:"Earlier revisions, for the revision history table."`
 }
 
 // HistoryEntry is one earlier revision in the revision history.
 type HistoryEntry struct {
-	Revision      int    `toml:"revision" bmr:"required" min:"1" doc:"Revision number."`
-	Effective     Date   `toml:"effective" doc:"Date it took effect."`
+	// Revision number.
+	Revision int `toml:"revision" bmr:"required" min:"1" doc:"Revision number."`
+	// Date it took effect.
+	Effective Date `toml:"effective" doc:"Date it took effect."`
+	// Change control reference.
 	ChangeControl string `toml:"change_control" doc:"Change control reference."`
-	Summary       string `toml:"summary" bmr:"required" doc:"What changed in that revision."`
+	// What changed in that revision.
+	Summary string `toml:"summary" bmr:"required" doc:"What changed in that revision."`
 }
 
 // Product describes what the master makes (211.186(b)).
 type Product struct {
-	Name             string `toml:"name" bmr:"required" doc:"Product name."`
-	Code             string `toml:"code" bmr:"required" doc:"Product or item code."`
-	Strength         string `toml:"strength" doc:"Strength, e.g. 500 mg."`
-	DosageForm       string `toml:"dosage_form" doc:"Dosage form, e.g. Film-coated tablet."`
-	BatchSize        Amount `toml:"batch_size" bmr:"required" doc:"Batch size, e.g. { quantity = \"300000\", unit = \"tablet\" }."`
-	TheoreticalYield Yield  `toml:"theoretical_yield" bmr:"required" doc:"Theoretical yield with the percentages outside which an investigation is required."`
-	Packaging        string `toml:"packaging" doc:"Description of the packaging materials and container closure."`
-	LabelSpecimen    string `toml:"label_specimen" doc:"Reference of the approved label specimen."`
+	// Product name.
+	Name string `toml:"name" bmr:"required" doc:"Product name."`
+	// Product or item code.
+	Code string `toml:"code" bmr:"required" doc:"Product or item code."`
+	// Strength, e.g. 500 mg.
+	Strength string `toml:"strength" doc:"Strength, e.g. 500 mg."`
+	// Dosage form, e.g. Film-coated tablet.
+	DosageForm string `toml:"dosage_form" doc:"Dosage form, e.g. Film-coated tablet."`
+	// Batch size, e.g. { quantity = "300000", unit = "tablet" }.
+	BatchSize Amount `toml:"batch_size" bmr:"required" doc:"Batch size, e.g. { quantity = \"300000\", unit = \"tablet\" }."`
+	// Theoretical yield with the percentages outside which an
+	// investigation is required.
+	TheoreticalYield Yield `toml:"theoretical_yield" bmr:"required" doc:"Theoretical yield with the percentages outside which an investigation is required."`
+	// Description of the packaging materials and container closure.
+	Packaging string `toml:"packaging" doc:"Description of the packaging materials and container closure."`
+	// Reference of the approved label specimen.
+	LabelSpecimen string `toml:"label_specimen" doc:"Reference of the approved label specimen."`
 }
 
 // Amount is a quantity with its unit.
 type Amount struct {
+	// Quantity as a decimal string; its written decimals are kept for
+	// printing.
 	Quantity Decimal `toml:"quantity" bmr:"required" doc:"Quantity as a decimal string; its written decimals are kept for printing."`
-	Unit     string  `toml:"unit" bmr:"required" doc:"Unit, e.g. kg, L, tablet."`
+	// Unit, e.g. kg, L, tablet.
+	Unit string `toml:"unit" bmr:"required" doc:"Unit, e.g. kg, L, tablet."`
 }
 
 // Yield is a theoretical yield with its acceptable range in percent.
 type Yield struct {
-	Quantity   Decimal  `toml:"quantity" bmr:"required" doc:"Theoretical yield."`
-	Unit       string   `toml:"unit" bmr:"required" doc:"Unit of the yield."`
+	// Theoretical yield.
+	Quantity Decimal `toml:"quantity" bmr:"required" doc:"Theoretical yield."`
+	// Unit of the yield.
+	Unit string `toml:"unit" bmr:"required" doc:"Unit of the yield."`
+	// Lowest acceptable actual yield, in percent of theoretical.
 	MinPercent *Decimal `toml:"min_percent" doc:"Lowest acceptable actual yield, in percent of theoretical."`
+	// Highest acceptable actual yield, in percent of theoretical.
 	MaxPercent *Decimal `toml:"max_percent" doc:"Highest acceptable actual yield, in percent of theoretical."`
 }
 
@@ -99,36 +139,61 @@ const (
 
 // Material is one line of the bill of materials.
 type Material struct {
-	ID           string     `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Id used to refer to the material from steps, fields and formulas."`
-	Code         string     `toml:"code" bmr:"required" doc:"Material (item) code."`
-	Name         string     `toml:"name" bmr:"required" doc:"Material name and grade."`
-	Role         string     `toml:"role" enum:"active,excipient,coating,solvent,packaging,label,other" doc:"Role of the component; solvent means a processing aid removed during manufacture."`
-	Quantity     Decimal    `toml:"quantity" bmr:"required" doc:"Standard quantity for one batch, as a decimal string."`
-	Unit         string     `toml:"unit" bmr:"required" doc:"Unit of the quantity."`
-	Tolerance    *Tolerance `toml:"tolerance" doc:"Dispensing tolerance: \"0.5%\" of the quantity or an absolute amount in its unit."`
-	Excess       *Tolerance `toml:"excess" doc:"Calculated excess (overage) included in the quantity, in percent or absolute."`
-	ExcessReason string     `toml:"excess_reason" doc:"Why the excess is needed."`
-	PerUnit      *Amount    `toml:"per_unit" doc:"Amount of the active ingredient per dosage unit."`
-	Note         string     `toml:"note" doc:"Handling note printed with the material."`
+	// Id used to refer to the material from steps, fields and formulas.
+	ID string `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Id used to refer to the material from steps, fields and formulas."`
+	// Material (item) code.
+	Code string `toml:"code" bmr:"required" doc:"Material (item) code."`
+	// Material name and grade.
+	Name string `toml:"name" bmr:"required" doc:"Material name and grade."`
+	// Role of the component; solvent means a processing aid removed during
+	// manufacture.
+	Role string `toml:"role" enum:"active,excipient,coating,solvent,packaging,label,other" doc:"Role of the component; solvent means a processing aid removed during manufacture."`
+	// Standard quantity for one batch, as a decimal string.
+	Quantity Decimal `toml:"quantity" bmr:"required" doc:"Standard quantity for one batch, as a decimal string."`
+	// Unit of the quantity.
+	Unit string `toml:"unit" bmr:"required" doc:"Unit of the quantity."`
+	// Dispensing tolerance: "0.5%" of the quantity or an absolute amount
+	// in its unit.
+	Tolerance *Tolerance `toml:"tolerance" doc:"Dispensing tolerance: \"0.5%\" of the quantity or an absolute amount in its unit."`
+	// Calculated excess (overage) included in the quantity, in percent or
+	// absolute.
+	Excess *Tolerance `toml:"excess" doc:"Calculated excess (overage) included in the quantity, in percent or absolute."`
+	// Why the excess is needed.
+	ExcessReason string `toml:"excess_reason" doc:"Why the excess is needed."`
+	// Amount of the active ingredient per dosage unit.
+	PerUnit *Amount `toml:"per_unit" doc:"Amount of the active ingredient per dosage unit."`
+	// Handling note printed with the material.
+	Note string `toml:"note" doc:"Handling note printed with the material."`
 }
 
 // Equipment is a major piece of equipment, identified by its tag.
 type Equipment struct {
-	ID   string `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Id used to refer to the equipment."`
-	Tag  string `toml:"tag" bmr:"required" doc:"Equipment tag or asset number, verified by the operator."`
+	// Id used to refer to the equipment.
+	ID string `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Id used to refer to the equipment."`
+	// Equipment tag or asset number, verified by the operator.
+	Tag string `toml:"tag" bmr:"required" doc:"Equipment tag or asset number, verified by the operator."`
+	// Description.
 	Name string `toml:"name" bmr:"required" doc:"Description."`
+	// Note printed with the equipment.
 	Note string `toml:"note" doc:"Note printed with the equipment."`
 }
 
 // Section is a stage of manufacture, e.g. granulation.
 type Section struct {
-	ID            string   `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Section id."`
-	Title         string   `toml:"title" bmr:"required" doc:"Section title."`
-	Notes         []string `toml:"notes" maxitems:"200" bound:"bmr.MaxListItems" doc:"General notes printed at the start of the section."`
-	Precautions   []string `toml:"precautions" maxitems:"200" bound:"bmr.MaxListItems" doc:"Safety and product-protection precautions."`
-	Equipment     []string `toml:"equipment" maxitems:"200" bound:"bmr.MaxListItems" doc:"Ids of the equipment used in this section."`
-	LineClearance bool     `toml:"line_clearance" doc:"Print a line clearance block before the section."`
-	Steps         []Step   `toml:"steps" maxitems:"2000" bound:"bmr.MaxSectionSteps" bmr:"required" doc:"Steps of the section, in order."`
+	// Section id.
+	ID string `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Section id."`
+	// Section title.
+	Title string `toml:"title" bmr:"required" doc:"Section title."`
+	// General notes printed at the start of the section.
+	Notes []string `toml:"notes" maxitems:"200" bound:"bmr.MaxListItems" doc:"General notes printed at the start of the section."`
+	// Safety and product-protection precautions.
+	Precautions []string `toml:"precautions" maxitems:"200" bound:"bmr.MaxListItems" doc:"Safety and product-protection precautions."`
+	// Ids of the equipment used in this section.
+	Equipment []string `toml:"equipment" maxitems:"200" bound:"bmr.MaxListItems" doc:"Ids of the equipment used in this section."`
+	// Print a line clearance block before the section.
+	LineClearance bool `toml:"line_clearance" doc:"Print a line clearance block before the section."`
+	// Steps of the section, in order.
+	Steps []Step `toml:"steps" maxitems:"2000" bound:"bmr.MaxSectionSteps" bmr:"required" doc:"Steps of the section, in order."`
 }
 
 // Sign-off meanings (21 CFR 11.50: every signature states its meaning).
@@ -149,22 +214,36 @@ func SecondPerson(meaning string) bool {
 
 // Step is one instruction with its entries and sign-offs.
 type Step struct {
-	ID        string   `toml:"id" bmr:"required" pattern:"^[0-9A-Za-z][0-9A-Za-z.]*$" doc:"Step number as printed, e.g. 3.4."`
-	Text      string   `toml:"text" bmr:"required" doc:"The instruction, written as the operator must carry it out."`
-	Cautions  []string `toml:"cautions" maxitems:"200" bound:"bmr.MaxListItems" doc:"Cautions printed prominently with the step."`
-	Critical  bool     `toml:"critical" doc:"A critical step: needs a second person's sign-off."`
-	Signoff   []string `toml:"signoff" maxitems:"200" bound:"bmr.MaxListItems" default:"performed" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Sign-off meanings, in order. Default [\"performed\"]; [] for a step nobody signs."`
+	// Step number as printed, e.g. 3.4.
+	ID string `toml:"id" bmr:"required" pattern:"^[0-9A-Za-z][0-9A-Za-z.]*$" doc:"Step number as printed, e.g. 3.4."`
+	// The instruction, written as the operator must carry it out.
+	Text string `toml:"text" bmr:"required" doc:"The instruction, written as the operator must carry it out."`
+	// Cautions printed prominently with the step.
+	Cautions []string `toml:"cautions" maxitems:"200" bound:"bmr.MaxListItems" doc:"Cautions printed prominently with the step."`
+	// A critical step: needs a second person's sign-off.
+	Critical bool `toml:"critical" doc:"A critical step: needs a second person's sign-off."`
+	// Sign-off meanings, in order. Default ["performed"]; [] for a step
+	// nobody signs.
+	Signoff []string `toml:"signoff" maxitems:"200" bound:"bmr.MaxListItems" default:"performed" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Sign-off meanings, in order. Default [\"performed\"]; [] for a step nobody signs."`
+	// Ids of the materials charged or used in this step.
 	Materials []string `toml:"materials" maxitems:"200" bound:"bmr.MaxListItems" doc:"Ids of the materials charged or used in this step."`
+	// Ids of the equipment used in this step.
 	Equipment []string `toml:"equipment" maxitems:"200" bound:"bmr.MaxListItems" doc:"Ids of the equipment used in this step."`
-	Fields    []Field  `toml:"fields" maxitems:"500" bound:"bmr.MaxStepFields" doc:"Entries the operator makes in this step."`
-	Tables    []Table  `toml:"tables" maxitems:"50" bound:"bmr.MaxStepTables" doc:"Tables of repeated entries, e.g. hourly in-process checks."`
+	// Entries the operator makes in this step.
+	Fields []Field `toml:"fields" maxitems:"500" bound:"bmr.MaxStepFields" doc:"Entries the operator makes in this step."`
+	// Tables of repeated entries, e.g. hourly in-process checks.
+	Tables []Table `toml:"tables" maxitems:"50" bound:"bmr.MaxStepTables" doc:"Tables of repeated entries, e.g. hourly in-process checks."`
 }
 
 // Table is a grid of entries: each column is a field, repeated once per row.
 type Table struct {
-	ID      string  `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Table id."`
-	Title   string  `toml:"title" bmr:"required" doc:"Table title."`
-	Rows    int     `toml:"rows" bmr:"required" min:"1" max:"200" doc:"Number of rows printed."`
+	// Table id.
+	ID string `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Table id."`
+	// Table title.
+	Title string `toml:"title" bmr:"required" doc:"Table title."`
+	// Number of rows printed.
+	Rows int `toml:"rows" bmr:"required" min:"1" max:"200" doc:"Number of rows printed."`
+	// Columns; each is a field entered once per row.
 	Columns []Field `toml:"columns" maxitems:"50" bound:"bmr.MaxTableColumns" bmr:"required" doc:"Columns; each is a field entered once per row."`
 }
 
@@ -200,42 +279,72 @@ func (t FieldType) Numeric() bool {
 
 // Field is one entry the operator makes.
 type Field struct {
-	ID        string     `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Field id, unique in the template; formulas refer to it."`
-	Label     string     `toml:"label" bmr:"required" doc:"Label printed beside the entry box."`
-	Type      FieldType  `toml:"type" bmr:"required" enum:"text,number,integer,date,time,datetime,check,choice,lot,quantity,equipment,signature,initials,calc" doc:"Entry type."`
-	Unit      string     `toml:"unit" doc:"Unit printed beside the box (number, integer, quantity, calc)."`
-	Decimals  *int       `toml:"decimals" min:"0" max:"12" doc:"Number of decimals to record (number, quantity, calc)."`
-	Min       *Decimal   `toml:"min" doc:"Lowest acceptable value (inclusive)."`
-	Max       *Decimal   `toml:"max" doc:"Highest acceptable value (inclusive)."`
-	Target    *Decimal   `toml:"target" doc:"Target value; with tolerance, an alternative to min/max."`
+	// Field id, unique in the template; formulas refer to it.
+	ID string `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Field id, unique in the template; formulas refer to it."`
+	// Label printed beside the entry box.
+	Label string `toml:"label" bmr:"required" doc:"Label printed beside the entry box."`
+	// Entry type.
+	Type FieldType `toml:"type" bmr:"required" enum:"text,number,integer,date,time,datetime,check,choice,lot,quantity,equipment,signature,initials,calc" doc:"Entry type."`
+	// Unit printed beside the box (number, integer, quantity, calc).
+	Unit string `toml:"unit" doc:"Unit printed beside the box (number, integer, quantity, calc)."`
+	// Number of decimals to record (number, quantity, calc).
+	Decimals *int `toml:"decimals" min:"0" max:"12" doc:"Number of decimals to record (number, quantity, calc)."`
+	// Lowest acceptable value (inclusive).
+	Min *Decimal `toml:"min" doc:"Lowest acceptable value (inclusive)."`
+	// Highest acceptable value (inclusive).
+	Max *Decimal `toml:"max" doc:"Highest acceptable value (inclusive)."`
+	// Target value; with tolerance, an alternative to min/max.
+	Target *Decimal `toml:"target" doc:"Target value; with tolerance, an alternative to min/max."`
+	// Tolerance around the target: "0.5%" or an absolute amount.
 	Tolerance *Tolerance `toml:"tolerance" doc:"Tolerance around the target: \"0.5%\" or an absolute amount."`
-	Within    *Within    `toml:"within" doc:"A limit relative to another entry: { tolerance = \"5%\", of = \"prep_volume\" }. Checked besides min/max, and printed as the operator checks it."`
-	Options   []string   `toml:"options" maxitems:"200" bound:"bmr.MaxListItems" doc:"Options of a choice field."`
-	NA        bool       `toml:"na" doc:"N/A is an allowed entry (recorded with a reason)."`
-	Optional  bool       `toml:"optional" doc:"The entry may be left blank; by default every entry is required."`
-	Repeat    int        `toml:"repeat" min:"1" max:"200" doc:"Number of entries, e.g. 10 tablet weights. Default 1."`
-	Formula   string     `toml:"formula" doc:"Formula of a calc field, over other fields, materials and product figures."`
-	Material  string     `toml:"material" doc:"Material id of a lot or quantity field."`
-	Equipment string     `toml:"equipment" doc:"Equipment id of an equipment field (tag verification)."`
-	Meaning   string     `toml:"meaning" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Meaning of a signature or initials field."`
-	Critical  bool       `toml:"critical" doc:"A critical parameter or attribute: out-of-limit values are critical findings."`
+	// A limit relative to another entry: { tolerance = "5%", of =
+	// "prep_volume" }. Checked besides min/max, and printed as the
+	// operator checks it.
+	Within *Within `toml:"within" doc:"A limit relative to another entry: { tolerance = \"5%\", of = \"prep_volume\" }. Checked besides min/max, and printed as the operator checks it."`
+	// Options of a choice field.
+	Options []string `toml:"options" maxitems:"200" bound:"bmr.MaxListItems" doc:"Options of a choice field."`
+	// N/A is an allowed entry (recorded with a reason).
+	NA bool `toml:"na" doc:"N/A is an allowed entry (recorded with a reason)."`
+	// The entry may be left blank; by default every entry is required.
+	Optional bool `toml:"optional" doc:"The entry may be left blank; by default every entry is required."`
+	// Number of entries, e.g. 10 tablet weights. Default 1.
+	Repeat int `toml:"repeat" min:"1" max:"200" doc:"Number of entries, e.g. 10 tablet weights. Default 1."`
+	// Formula of a calc field, over other fields, materials and product
+	// figures.
+	Formula string `toml:"formula" doc:"Formula of a calc field, over other fields, materials and product figures."`
+	// Material id of a lot or quantity field.
+	Material string `toml:"material" doc:"Material id of a lot or quantity field."`
+	// Equipment id of an equipment field (tag verification).
+	Equipment string `toml:"equipment" doc:"Equipment id of an equipment field (tag verification)."`
+	// Meaning of a signature or initials field.
+	Meaning string `toml:"meaning" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Meaning of a signature or initials field."`
+	// A critical parameter or attribute: out-of-limit values are critical
+	// findings.
+	Critical bool `toml:"critical" doc:"A critical parameter or attribute: out-of-limit values are critical findings."`
 	// RecordOnly marks a value recorded for information (a trend reading, an
 	// intermediate observation) that has no acceptance limits by design.
-	RecordOnly bool   `toml:"record_only" doc:"The value is recorded for information and has no acceptance limits by design (not reported by BMR102)."`
-	Lines      int    `toml:"lines" min:"1" max:"10" doc:"Lines of space for a text field. Default 1."`
-	Note       string `toml:"note" doc:"Guidance printed under the entry."`
+	RecordOnly bool `toml:"record_only" doc:"The value is recorded for information and has no acceptance limits by design (not reported by BMR102)."`
+	// Lines of space for a text field. Default 1.
+	Lines int `toml:"lines" min:"1" max:"10" doc:"Lines of space for a text field. Default 1."`
+	// Guidance printed under the entry.
+	Note string `toml:"note" doc:"Guidance printed under the entry."`
 }
 
 // Within is a limit relative to another entry of the record: the value
 // must lie within the tolerance of that entry's value, e.g. a filtered
 // volume within 5 % of the prepared volume.
 type Within struct {
+	// Allowed difference: a percentage of the other entry's value ("5%")
+	// or an amount in the field's unit ("2.0").
 	Tolerance Tolerance `toml:"tolerance" bmr:"required" doc:"Allowed difference: a percentage of the other entry's value (\"5%\") or an amount in the field's unit (\"2.0\")."`
-	Of        string    `toml:"of" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Id of the field compared with: a single entry, or a field with as many entries (a column of the same table), compared entry by entry."`
+	// Id of the field compared with: a single entry, or a field with as
+	// many entries (a column of the same table), compared entry by entry.
+	Of string `toml:"of" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Id of the field compared with: a single entry, or a field with as many entries (a column of the same table), compared entry by entry."`
 }
 
 // Lint holds per-template lint settings.
 type Lint struct {
+	// Lint codes (BMR1xx) not reported for this template.
 	Disable []string `toml:"disable" maxitems:"200" bound:"bmr.MaxListItems" doc:"Lint codes (BMR1xx) not reported for this template."`
 }
 
@@ -249,19 +358,25 @@ const (
 // Approval is a signature about one revision: who approved which content,
 // with what meaning, and when (21 CFR 11.50).
 type Approval struct {
-	Name        string    `toml:"name" bmr:"required" doc:"Printed name of the signer."`
-	UserID      string    `toml:"user_id" bmr:"required" doc:"Unique user id of the signer."`
-	Role        string    `toml:"role" bmr:"required" doc:"Role, e.g. Author, Production, QA."`
-	Meaning     string    `toml:"meaning" bmr:"required" enum:"authored,reviewed,approved" doc:"Meaning of the signature."`
-	Time        time.Time `toml:"time" bmr:"required" doc:"When it was signed, with time zone (TOML offset date-time)."`
-	Fingerprint string    `toml:"fingerprint" bmr:"required" pattern:"^[0-9a-f]{64}$" doc:"Fingerprint of the content approved."`
+	// Printed name of the signer.
+	Name string `toml:"name" json:"name" bmr:"required" doc:"Printed name of the signer."`
+	// Unique user id of the signer.
+	UserID string `toml:"user_id" json:"user_id" bmr:"required" doc:"Unique user id of the signer."`
+	// Role, e.g. Author, Production, QA.
+	Role string `toml:"role" json:"role" bmr:"required" doc:"Role, e.g. Author, Production, QA."`
+	// Meaning of the signature.
+	Meaning string `toml:"meaning" json:"meaning" bmr:"required" enum:"authored,reviewed,approved" doc:"Meaning of the signature."`
+	// When it was signed, with time zone (TOML offset date-time).
+	Time time.Time `toml:"time" json:"time" bmr:"required" doc:"When it was signed, with time zone (TOML offset date-time)."`
+	// Fingerprint of the content approved.
+	Fingerprint string `toml:"fingerprint" json:"fingerprint" bmr:"required" pattern:"^[0-9a-f]{64}$" doc:"Fingerprint of the content approved."`
 	// Key is the SHA256 fingerprint ("SHA256:…", as ssh-keygen -l prints
 	// it) of the SSH key whose signature of the approval verified, set by
 	// document control (package control); "" for an approval that is not an
 	// electronic signature: written in a template file, or recorded in a
 	// library that did not require signatures. It is not part of the
 	// template format.
-	Key string `toml:"-"`
+	Key string `toml:"-" json:"key,omitempty"`
 }
 
 // FormulaText returns the formula in the normal form printed on forms,

@@ -33,16 +33,20 @@ func RecordLimit() boundedread.Limit {
 // names the exact master it was made on (document number, revision and
 // fingerprint); DecodeRecord refuses to read it against any other.
 type Record struct {
-	Format int       `json:"format"`
+	// Format is the version of the record format; this is format 1.
+	Format int `json:"format"`
+	// Master names the master revision the record was executed on.
 	Master MasterRef `json:"master"`
-	Batch  string    `json:"batch"`
+	// Batch is the batch number.
+	Batch string `json:"batch"`
 	// Serial is the issue serial of the controlled copy the entries were
 	// made on, "" when unknown (e.g. a legacy import).
 	Serial string `json:"serial,omitempty"`
 	// Production is when the batch was produced, when known: Check
 	// reports entries dated before its start or after its end.
 	Production *Window `json:"production,omitempty"`
-	Entries    []Entry `json:"entries" maxitems:"25000" bound:"bmr.MaxRecordEntries"`
+	// Entries are the values written in the slots, corrections included.
+	Entries []Entry `json:"entries" maxitems:"25000" bound:"bmr.MaxRecordEntries"`
 	// Deviations raised during execution, referenced by entries.
 	Deviations []Deviation `json:"deviations,omitempty" maxitems:"10000" bound:"bmr.MaxRecordDeviations"`
 	// Source says where the record came from when it was imported, e.g. a
@@ -52,8 +56,11 @@ type Record struct {
 
 // MasterRef names the master revision a record was executed on.
 type MasterRef struct {
-	Number      string `json:"number"`
-	Revision    int    `json:"revision"`
+	// Number is the master's document number.
+	Number string `json:"number"`
+	// Revision is the revision number of the master.
+	Revision int `json:"revision"`
+	// Fingerprint is the content fingerprint of that revision.
 	Fingerprint string `json:"fingerprint"`
 }
 
@@ -65,14 +72,17 @@ type Person struct {
 
 // Entry is one value written in one slot (see Slots for the keys).
 type Entry struct {
+	// Slot is the key of the slot the value was written in.
 	Slot string `json:"slot"`
 	// Value is the value as first entered, exactly as written: "60.2",
 	// "2026-03-04", "Yes", a lot number. It is "" for an N/A entry.
 	Value string `json:"value,omitempty"`
 	// NA marks an entry the operator declared not applicable, with Reason.
-	NA     bool   `json:"na,omitempty"`
+	NA bool `json:"na,omitempty"`
+	// Reason is why the entry is not applicable (NA entries).
 	Reason string `json:"reason,omitempty"`
-	By     Person `json:"by"`
+	// By is who made the entry.
+	By Person `json:"by"`
 	// At is when the entry was made, with its time zone.
 	At time.Time `json:"at"`
 	// Corrections change the value, in order; each keeps the value it
@@ -128,8 +138,10 @@ func (e *Entry) dayOnly() bool { return e.Written != nil && e.Written.DateOnly }
 // Window is a span of time, e.g. when a batch was produced. A zero Start
 // or End leaves that side open.
 type Window struct {
+	// Start is when production began; zero leaves it open.
 	Start time.Time `json:"start,omitzero"`
-	End   time.Time `json:"end,omitzero"`
+	// End is when production ended; zero leaves it open.
+	End time.Time `json:"end,omitzero"`
 }
 
 // Contains reports whether t lies in the window, ends included.
@@ -140,24 +152,33 @@ func (w *Window) Contains(t time.Time) bool {
 // Correction is a GDP correction of an entry: the old value stays legible,
 // the new one is given with a reason, who and when.
 type Correction struct {
-	Old    string    `json:"old"`
-	New    string    `json:"new"`
-	Reason string    `json:"reason"`
-	By     Person    `json:"by"`
-	At     time.Time `json:"at"`
+	// Old is the value that was struck through, as written.
+	Old string `json:"old"`
+	// New is the value written in its place.
+	New string `json:"new"`
+	// Reason is why the value was corrected.
+	Reason string `json:"reason"`
+	// By is who made the correction.
+	By Person `json:"by"`
+	// At is when the correction was made.
+	At time.Time `json:"at"`
 }
 
 // Deviation is a deviation raised during execution.
 type Deviation struct {
+	// Number is the deviation's reference, e.g. "DEV-26-031".
 	Number string `json:"number"`
-	Title  string `json:"title"`
+	// Title says what deviated.
+	Title string `json:"title"`
 	// Slots lists the slot keys the deviation concerns.
 	Slots []string `json:"slots,omitempty"`
 }
 
 // RecordSource describes the file a record was imported from.
 type RecordSource struct {
-	File   string `json:"file"`
+	// File is the name of the imported file.
+	File string `json:"file"`
+	// SHA256 is the hex SHA-256 of the file's bytes.
 	SHA256 string `json:"sha256"`
 	Kind   string `json:"kind"` // e.g. "xlsx-form", "xlsx-legacy", "pdf-form"
 	// Report names the import report written with the record, which says
@@ -263,10 +284,11 @@ const (
 type BoundError struct {
 	What  string // what is counted, e.g. "entries", "corrections of entry 3 (inlet_temp)"
 	N     int    // how many the record has; 0 when only "more than Limit" is known
-	Limit int
+	Limit int    // the bound's value
 	Bound string // the constant, e.g. "bmr.MaxRecordEntries"
 }
 
+// Error names what is over which bound, and by how much.
 func (e *BoundError) Error() string {
 	n := fmt.Sprint(e.N)
 	if e.N == 0 {

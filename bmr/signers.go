@@ -71,7 +71,9 @@ func RolesFor(meaning string) []string {
 //	from = 2025-01-15
 //	until = 2026-12-31
 type SignerList struct {
-	Format  int                `toml:"format" bmr:"required" doc:"Version of the signer list format; this is format 1."`
+	// Version of the signer list format; this is format 1.
+	Format int `toml:"format" bmr:"required" doc:"Version of the signer list format; this is format 1."`
+	// The people authorised to sign.
 	Signers []AuthorisedSigner `toml:"signers" bmr:"required" doc:"The people authorised to sign."`
 
 	// File names the list's source in messages.
@@ -80,12 +82,20 @@ type SignerList struct {
 
 // AuthorisedSigner is one person on a SignerList.
 type AuthorisedSigner struct {
-	UserID   string   `toml:"user_id" bmr:"required" doc:"Unique user id, as records name people."`
-	Name     string   `toml:"name" bmr:"required" doc:"Printed name."`
+	// Unique user id, as records name people.
+	UserID string `toml:"user_id" bmr:"required" doc:"Unique user id, as records name people."`
+	// Printed name.
+	Name string `toml:"name" bmr:"required" doc:"Printed name."`
+	// Initials (or short signatures) the person signs paper and
+	// spreadsheet records with.
 	Initials []string `toml:"initials" doc:"Initials (or short signatures) the person signs paper and spreadsheet records with."`
-	Roles    []string `toml:"roles" bmr:"required" enum:"operator,verifier,supervisor,qa" doc:"What the person may sign: operator (performed), verifier (verified, checked, witnessed), supervisor (reviewed), qa (reviewed, approved)."`
-	From     Date     `toml:"from" bmr:"required" doc:"First day of the authorisation (e.g. training completed)."`
-	Until    Date     `toml:"until" doc:"Last day of the authorisation; none: until the list says otherwise."`
+	// What the person may sign: operator (performed), verifier (verified,
+	// checked, witnessed), supervisor (reviewed), qa (reviewed, approved).
+	Roles []string `toml:"roles" bmr:"required" enum:"operator,verifier,supervisor,qa" doc:"What the person may sign: operator (performed), verifier (verified, checked, witnessed), supervisor (reviewed), qa (reviewed, approved)."`
+	// First day of the authorisation (e.g. training completed).
+	From Date `toml:"from" bmr:"required" doc:"First day of the authorisation (e.g. training completed)."`
+	// Last day of the authorisation; none: until the list says otherwise.
+	Until Date `toml:"until" doc:"Last day of the authorisation; none: until the list says otherwise."`
 }
 
 // Person returns the signer as records name people.

@@ -3,7 +3,7 @@ package bmr
 import (
 	"strconv"
 
-	"github.com/bmrkit/bmrkit/internal/decimal"
+	"github.com/bmrkit/bmrkit/decimal"
 )
 
 // Slot is one place on a form where one entry is made: an entry of a
@@ -24,6 +24,7 @@ import (
 //	closing                closing:yield_actual  closing:yield_percent
 //	                       closing:added_pages   closing:reviewed  closing:released
 type Slot struct {
+	// Key identifies the slot in records (see the table above).
 	Key   string
 	Type  FieldType // how the entry is made and checked
 	Label string    // what the form prints beside the box
@@ -34,15 +35,18 @@ type Slot struct {
 	// Section and Step locate the slot; nil for dispensing, equipment and
 	// closing slots (Section is set for line clearance).
 	Section *Section
-	Step    *Step
+	// Step is the step the slot belongs to (fields and sign-offs of steps).
+	Step *Step
 	// Material and Equipment are set for dispensing and equipment slots,
 	// and for lot, quantity and equipment fields.
-	Material  *Material
+	Material *Material
+	// Equipment is the equipment of the slot (equipment checks and fields).
 	Equipment *Equipment
 	// Meaning is the meaning of a signature or initials slot.
 	Meaning string
 	// Unit and the limits the entry is checked against (nil: none).
-	Unit      string
+	Unit string
+	// Low and High are the limits the entry is checked against (nil: none).
 	Low, High *Decimal
 	// Decimals is the precision an entry is recorded and compared at, or
 	// -1 when the template does not fix one.

@@ -5,15 +5,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bmrkit/bmrkit/internal/decimal"
+	"github.com/bmrkit/bmrkit/decimal"
 )
 
 // Date is a calendar date without time or zone, written 2026-03-01.
 // The zero Date means "not set".
 type Date struct {
-	Year  int
+	// Year is the year, e.g. 2026.
+	Year int
+	// Month is the month of the year.
 	Month time.Month
-	Day   int
+	// Day is the day of the month, from 1.
+	Day int
 }
 
 // IsZero reports whether the date is unset.
@@ -102,7 +105,9 @@ func cmpInt(a, b int) int {
 // Tolerance is an allowed deviation, either a percentage of a reference
 // value ("0.5%") or an absolute amount in the reference's unit ("0.050").
 type Tolerance struct {
-	Value   Decimal
+	// Value is the tolerance: a percentage or an absolute amount.
+	Value Decimal
+	// Percent is true when Value is a percentage of the reference.
 	Percent bool
 }
 

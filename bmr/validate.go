@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bmrkit/bmrkit/internal/decimal"
+	"github.com/bmrkit/bmrkit/decimal"
 	"github.com/bmrkit/bmrkit/internal/fonts"
 )
 

@@ -86,8 +86,10 @@ type Addition struct {
 	// Source is the template's TOML, stored byte for byte.
 	Source []byte
 	// By adds the revision, signing the record with their key.
-	By     Actor
-	Time   time.Time
+	By Actor
+	// Time is the signed time of the addition.
+	Time time.Time
+	// Reason is why the revision is added, e.g. the change control.
 	Reason string
 }
 
@@ -239,6 +241,7 @@ func effectiveOf(r *Revision, evs []Event) bmr.Date {
 // meaning (authored, reviewed, approved) and when, signed with the
 // signer's own key.
 type Approval struct {
+	// Document and Revision name the revision signed.
 	Document string
 	Revision int
 	// Meaning is authored, reviewed or approved.
@@ -248,7 +251,8 @@ type Approval struct {
 	Fingerprint string
 	// By signs. When By.Role is "", the role the policy requires for the
 	// meaning is used, or the signer's only role.
-	By   Actor
+	By Actor
+	// Time is the signed time of the approval.
 	Time time.Time
 }
 
@@ -427,11 +431,13 @@ func (l *Library) effectiveBetween(doc string, rev int, eff bmr.Date, evs []Even
 // Retirement is a signed record that withdraws a revision.
 type Retirement struct {
 	// By signs the retirement, in the role that approves revisions.
-	By   Actor
+	By Actor
+	// Time is the signed time of the retirement.
 	Time time.Time
 	// On is the date from which the revision is retired; zero means the
 	// date of Time. It cannot be earlier than that date.
-	On     bmr.Date
+	On bmr.Date
+	// Reason is why the revision is retired.
 	Reason string
 }
 

@@ -40,7 +40,8 @@ type AuditReport struct {
 // FileFinding is a revision file that disagrees with the audit trail.
 type FileFinding struct {
 	// Path is the file's path relative to the library, with '/'.
-	Path    string `json:"path"`
+	Path string `json:"path"`
+	// Message says how the file disagrees with the audit trail.
 	Message string `json:"message"`
 }
 

@@ -28,32 +28,41 @@ const (
 // CopyState is one copy (one serial) of the register and what became of
 // it.
 type CopyState struct {
-	Serial      string   `json:"serial"`
-	Type        CopyType `json:"type"`
-	Document    string   `json:"document"`
-	Revision    int      `json:"revision"`
-	Fingerprint string   `json:"fingerprint"`
+	// Serial is the copy's issue serial.
+	Serial string `json:"serial"`
+	// Type is a controlled copy or a reference print.
+	Type CopyType `json:"type"`
+	// Document, Revision and Fingerprint name the master revision issued.
+	Document    string `json:"document"`
+	Revision    int    `json:"revision"`
+	Fingerprint string `json:"fingerprint"`
 	// Batch is the batch number; "" for a reference print.
-	Batch    string `json:"batch,omitempty"`
-	Sequence int    `json:"sequence"`
+	Batch string `json:"batch,omitempty"`
+	// Sequence numbers the issues of the revision's batch, from 1.
+	Sequence int `json:"sequence"`
 	// Copy and Copies are "copy n of m" as printed.
-	Copy     int       `json:"copy,omitempty"`
-	Copies   int       `json:"copies,omitempty"`
-	Purpose  string    `json:"purpose,omitempty"`
-	IssuedBy Person    `json:"issued_by"`
+	Copy   int `json:"copy,omitempty"`
+	Copies int `json:"copies,omitempty"`
+	// Purpose is what the copy was issued for, e.g. Production.
+	Purpose string `json:"purpose,omitempty"`
+	// IssuedBy is who issued the copy.
+	IssuedBy Person `json:"issued_by"`
+	// IssuedAt is when the copy was issued.
 	IssuedAt time.Time `json:"issued_at"`
 	// ValidUntil is the last day a reference print is valid.
 	ValidUntil bmr.Date `json:"valid_until,omitzero"`
 	// ReissueOf is the serial this copy replaces, with the reason.
-	ReissueOf     string `json:"reissue_of,omitempty"`
+	ReissueOf string `json:"reissue_of,omitempty"`
+	// ReissueReason is why it replaces that copy.
 	ReissueReason string `json:"reissue_reason,omitempty"`
 	// ReissuedAs is the serial of the copy that replaces this one.
 	ReissuedAs string `json:"reissued_as,omitempty"`
 	// File, PDFSHA256 and Pages describe the PDF; empty until issued.
-	File      string     `json:"file,omitempty"`
-	PDFSHA256 string     `json:"pdf_sha256,omitempty"`
-	Pages     int        `json:"pages,omitempty"`
-	Status    CopyStatus `json:"status"`
+	File      string `json:"file,omitempty"`
+	PDFSHA256 string `json:"pdf_sha256,omitempty"`
+	Pages     int    `json:"pages,omitempty"`
+	// Status is outstanding or what became of the copy.
+	Status CopyStatus `json:"status"`
 	// Closed is the event that reconciled the copy (returned, voided,
 	// destroyed, lost), nil while it is outstanding.
 	Closed *RegisterEvent `json:"closed,omitempty"`

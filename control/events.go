@@ -40,10 +40,14 @@ type Event struct {
 	// data: it is the journal's).
 	Seq int64 `json:"-"`
 
-	Action Action    `json:"action"`
-	Time   time.Time `json:"time"`
-	By     Person    `json:"by"`
+	// Action is what happened: init, add, approve, retire, signer-add….
+	Action Action `json:"action"`
+	// Time is the signed time of the event.
+	Time time.Time `json:"time"`
+	// By is who did it, the signer of the record.
+	By Person `json:"by"`
 
+	// Document and Revision name the revision concerned, if any.
 	Document string `json:"document,omitempty"`
 	Revision int    `json:"revision,omitempty"`
 	// Meaning is the meaning of an approval: authored, reviewed, approved.
@@ -57,9 +61,11 @@ type Event struct {
 	// On is the date a retirement takes effect.
 	On bmr.Date `json:"on,omitzero"`
 
+	// OldStatus and NewStatus are the revision's status before and after.
 	OldStatus bmr.Status `json:"old_status,omitempty"`
 	NewStatus bmr.Status `json:"new_status,omitempty"`
-	Reason    string     `json:"reason,omitempty"`
+	// Reason is why, as the signer gave it.
+	Reason string `json:"reason,omitempty"`
 
 	// Policy is the approval policy the library was created with (init).
 	Policy *PolicyRecord `json:"policy,omitempty"`
@@ -96,14 +102,18 @@ func (e *Event) SignatureProblem() (Problem, string) { return e.problem, e.why }
 
 // PolicyRecord is an approval policy as the audit trail records it.
 type PolicyRecord struct {
-	Independent bool                `json:"independent"`
-	Required    []RequirementRecord `json:"required"`
+	// Independent requires a different person for each required approval.
+	Independent bool `json:"independent"`
+	// Required are the approvals a revision needs.
+	Required []RequirementRecord `json:"required"`
 }
 
 // RequirementRecord is one required approval.
 type RequirementRecord struct {
+	// Meaning is authored, reviewed or approved.
 	Meaning string `json:"meaning"`
-	Role    string `json:"role,omitempty"`
+	// Role is the role required; "" accepts any role.
+	Role string `json:"role,omitempty"`
 }
 
 func policyRecord(p bmr.Policy) PolicyRecord {

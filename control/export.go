@@ -44,7 +44,8 @@ type SignatureExport struct {
 	// AllowedSigners is the allowed_signers file of the library's signers
 	// (revoked keys end one second before their revocation).
 	AllowedSigners []byte
-	Signatures     []ExportedSignature
+	// Signatures are the signed records, in journal order.
+	Signatures []ExportedSignature
 }
 
 // ExportSignatures returns every signed record of the audit trail and

@@ -42,6 +42,8 @@ const (
 // Package control does not import the renderer, so that it depends on the
 // standard library only.
 type Printer interface {
+	// Print writes the PDF of copy c of template t to w and returns its
+	// number of pages.
 	Print(w io.Writer, t *bmr.Template, c *IssuedCopy) (pages int, err error)
 }
 
@@ -56,8 +58,11 @@ func (f PrinterFunc) Print(w io.Writer, t *bmr.Template, c *IssuedCopy) (int, er
 // IssuedCopy is one copy being issued: what the printer prints on it, and
 // once printed, its PDF.
 type IssuedCopy struct {
-	Serial      string
-	Type        CopyType
+	// Serial is the copy's issue serial.
+	Serial string
+	// Type is a controlled copy or a reference print.
+	Type CopyType
+	// Document, Revision and Fingerprint name the master revision issued.
 	Document    string
 	Revision    int
 	Fingerprint string
@@ -96,7 +101,8 @@ type IssueRequest struct {
 	// Revision, when not 0, is the revision the caller expects to issue:
 	// the issue is refused unless it is the one effective at Time.
 	Revision int
-	Batch    string
+	// Batch is the batch number the copies are issued for.
+	Batch string
 	// Copies is the number of copies, from 1 to MaxCopies.
 	Copies int
 	// By is the issuer, who signs the register records with their key;
@@ -119,14 +125,20 @@ type IssueRequest struct {
 // the effective revision for training or information, valid for a short
 // time. It is recorded in the register but never counted as outstanding.
 type ReferenceRequest struct {
+	// Document is the master to print.
 	Document string
 	// Revision, when not 0, must be the revision effective at Time.
-	Revision   int
-	By         Actor
-	Time       time.Time
+	Revision int
+	// By issues the print, signing the register record.
+	By Actor
+	// Time is the signed time of the print.
+	Time time.Time
+	// ValidUntil is the last day the print is valid.
 	ValidUntil bmr.Date
-	Purpose    string
-	OutDir     string
+	// Purpose is what the print is for, e.g. Training.
+	Purpose string
+	// OutDir is the directory the PDF is written to.
+	OutDir string
 }
 
 // ReissueRequest asks for a copy that replaces a damaged or lost one.
@@ -134,9 +146,13 @@ type ReissueRequest struct {
 	// Serial is the copy to replace. It stays in the register and must
 	// still be reconciled (voided, destroyed, lost or, if found, returned).
 	Serial string
+	// Reason is why the copy is replaced.
 	Reason string
-	By     Actor
-	Time   time.Time
+	// By issues the replacement, signing the register record.
+	By Actor
+	// Time is the signed time of the issue.
+	Time time.Time
+	// OutDir is the directory the PDF is written to.
 	OutDir string
 }
 

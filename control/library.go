@@ -212,7 +212,8 @@ type InitRequest struct {
 	// only with Unsigned.
 	By    Actor
 	Roles []string
-	Time  time.Time
+	// Time is the signed time of the library's creation.
+	Time time.Time
 	// Unsigned creates a library whose records need no signatures and
 	// whose approvals count without one: for demonstrations and tests
 	// only. Every status and print of such a library says so.
@@ -399,6 +400,7 @@ func (l *Library) path(doc string, rev int) string {
 
 // Master is one master of the library and its revision numbers.
 type Master struct {
+	// Document is the master's document number.
 	Document  string
 	Revisions []int // ascending
 }
@@ -443,6 +445,7 @@ func (l *Library) revisions(doc string) ([]int, error) {
 
 // Revision is one revision file of the library as it is on disk now.
 type Revision struct {
+	// Document and Revision name the revision.
 	Document string
 	Revision int
 	// Path names the content: the file's path in a directory store.

@@ -51,7 +51,9 @@ const (
 // RefusalError is an action refused by a document-control rule. Its
 // message is a sentence for the user that names the rule.
 type RefusalError struct {
-	Rule    Rule
+	// Rule is the document-control rule that refused the action.
+	Rule Rule
+	// Message is the sentence for the user.
 	Message string
 	// Diagnostics are the template's errors, for RuleTemplateErrors.
 	Diagnostics bmr.Diagnostics

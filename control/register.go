@@ -70,33 +70,43 @@ type RegisterEvent struct {
 	// register, not stored in the data).
 	Seq int64 `json:"-"`
 
-	Kind   EventKind `json:"kind"`
-	Serial string    `json:"serial"`
+	// Kind is what the record says happened: reserved, issued, returned….
+	Kind EventKind `json:"kind"`
+	// Serial is the copy concerned.
+	Serial string `json:"serial"`
 	// Time and By say when and by whom, as the caller gave them: the
 	// reserved and issued records of a copy both carry the issue time.
 	Time time.Time `json:"time"`
 	By   Person    `json:"by"`
 
 	// What the copy is: set on reserved records.
-	Type        CopyType `json:"type,omitempty"`
-	Document    string   `json:"document,omitempty"`
-	Revision    int      `json:"revision,omitempty"`
-	Fingerprint string   `json:"fingerprint,omitempty"`
-	Batch       string   `json:"batch,omitempty"`
-	Sequence    int      `json:"sequence,omitempty"`
-	Copy        int      `json:"copy,omitempty"`
-	Copies      int      `json:"copies,omitempty"`
-	Purpose     string   `json:"purpose,omitempty"`
-	ValidUntil  bmr.Date `json:"valid_until,omitzero"`
+	Type CopyType `json:"type,omitempty"`
+	// Document, Revision and Fingerprint name the master revision.
+	Document    string `json:"document,omitempty"`
+	Revision    int    `json:"revision,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+	// Batch is the batch number; ReferenceBatch for a reference print.
+	Batch string `json:"batch,omitempty"`
+	// Sequence numbers the issues of the revision's batch, from 1.
+	Sequence int `json:"sequence,omitempty"`
+	// Copy and Copies are "copy n of m" as printed.
+	Copy   int `json:"copy,omitempty"`
+	Copies int `json:"copies,omitempty"`
+	// Purpose is what the copy was issued for.
+	Purpose string `json:"purpose,omitempty"`
+	// ValidUntil is the last day a reference print is valid.
+	ValidUntil bmr.Date `json:"valid_until,omitzero"`
 	// ReissueOf is the serial a replacement copy replaces.
 	ReissueOf string `json:"reissue_of,omitempty"`
 
 	// The PDF: file name, SHA-256 of its bytes and page count, set on
 	// issued, reissued and reference records. Reconciliation records
 	// repeat the SHA-256 of the copy they reconcile.
-	File      string `json:"file,omitempty"`
+	File string `json:"file,omitempty"`
+	// PDFSHA256 is the SHA-256 of the PDF's bytes.
 	PDFSHA256 string `json:"pdf_sha256,omitempty"`
-	Pages     int    `json:"pages,omitempty"`
+	// Pages is the PDF's page count.
+	Pages int `json:"pages,omitempty"`
 
 	// PagesReceived and AddedPages are set on returned records.
 	PagesReceived int `json:"pages_received,omitempty"`

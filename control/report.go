@@ -140,17 +140,23 @@ type ReportOptions struct {
 
 // Tally counts the copies of a master, or of one batch of it.
 type Tally struct {
+	// Document is the master's document number.
 	Document string `json:"document"`
 	// Batch is "" in the tally of a master.
 	Batch string `json:"batch,omitempty"`
 	// Issued counts the controlled copies issued; each is outstanding,
 	// returned, voided, destroyed or lost.
-	Issued      int `json:"issued"`
+	Issued int `json:"issued"`
+	// Outstanding counts the copies issued and not reconciled.
 	Outstanding int `json:"outstanding"`
-	Returned    int `json:"returned"`
-	Voided      int `json:"voided"`
-	Destroyed   int `json:"destroyed"`
-	Lost        int `json:"lost"`
+	// Returned counts the copies returned.
+	Returned int `json:"returned"`
+	// Voided counts the copies voided.
+	Voided int `json:"voided"`
+	// Destroyed counts the copies destroyed.
+	Destroyed int `json:"destroyed"`
+	// Lost counts the copies lost.
+	Lost int `json:"lost"`
 	// Overdue counts the outstanding copies that are overdue; Mismatches
 	// the returned copies, counted by hand, with another page count than
 	// expected; Discrepancies the returned copies whose scan shows a
@@ -166,6 +172,7 @@ type Tally struct {
 
 // ReconciliationReport accounts for every controlled copy at a time.
 type ReconciliationReport struct {
+	// At is the time the report accounts for.
 	At time.Time `json:"at"`
 	// Overdue is the overdue rule, in nanoseconds in JSON.
 	Overdue time.Duration `json:"overdue"`

@@ -11,7 +11,10 @@ import (
 // by exception of an executed record (21 CFR 211.192): which record, made
 // on which copy and master, with which findings, and the meaning.
 type ReviewRecord struct {
-	Batch       string `json:"batch"`
+	// Batch is the batch number of the record reviewed.
+	Batch string `json:"batch"`
+	// Document, Revision and Fingerprint name the master revision the
+	// record was made on.
 	Document    string `json:"document"`
 	Revision    int    `json:"revision"`
 	Fingerprint string `json:"fingerprint"`
@@ -30,6 +33,7 @@ type ReviewRecord struct {
 // ReviewSignOff asks for the QA sign-off of the review by exception of
 // the record executed on copy Serial.
 type ReviewSignOff struct {
+	// Serial is the copy the record was executed on.
 	Serial string
 	// Record is the executed record reviewed, RecordSHA256 the SHA-256
 	// of its file, Findings the findings of bmr.Check.
@@ -37,7 +41,8 @@ type ReviewSignOff struct {
 	RecordSHA256 string
 	Findings     bmr.Findings
 	// By signs, in the role that approves revisions (QA by default).
-	By   Actor
+	By Actor
+	// Time is the signed time of the sign-off.
 	Time time.Time
 }
 

@@ -104,6 +104,7 @@ func (k FindingKind) Discrepancy() bool {
 
 // ScanFinding is one finding of a scan reconciliation.
 type ScanFinding struct {
+	// Kind is the kind of finding: missing, duplicate, foreign….
 	Kind FindingKind `json:"kind"`
 	// Pages are the page numbers concerned: of the copy (missing,
 	// duplicate, out of order) or of the foreign copy (foreign).
@@ -121,10 +122,13 @@ type ScanFinding struct {
 // what was read on each page, and the findings against the copy as
 // issued.
 type ScanRecord struct {
-	Files []ScanFile    `json:"files"`
+	// Files are the scan's files, with their SHA-256.
+	Files []ScanFile `json:"files"`
+	// Pages is what was read on each scanned page.
 	Pages []ScannedPage `json:"pages"`
 	// Found is the number of the copy's issued pages found in the scan.
-	Found    int           `json:"found"`
+	Found int `json:"found"`
+	// Findings are the findings against the copy as issued.
 	Findings []ScanFinding `json:"findings"`
 }
 

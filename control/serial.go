@@ -35,6 +35,7 @@ func CheckBatchNumber(b string) error {
 
 // Serial is an issue serial taken apart.
 type Serial struct {
+	// Document and Revision name the master revision.
 	Document string
 	Revision int
 	// Batch is the batch number; ReferenceBatch for a reference print.

@@ -84,7 +84,8 @@ func cleanRoles(roles []string) ([]string, error) {
 // NewSigner registers a key for a signer.
 type NewSigner struct {
 	// By is the document-control signer who registers it.
-	By   Actor
+	By Actor
+	// Time is the signed time of the registration.
 	Time time.Time
 	// UserID, Name and Roles are the signer's user id, printed name and
 	// roles. A user id that already has keys gets another key; its name
@@ -98,7 +99,8 @@ type NewSigner struct {
 	// ValidAfter and ValidBefore optionally bound the times the key signs
 	// for.
 	ValidAfter, ValidBefore time.Time
-	Reason                  string
+	// Reason is why the key is registered.
+	Reason string
 }
 
 // AddSigner registers a key for a signer, in a record signed by a
@@ -124,13 +126,17 @@ func (l *Library) AddSigner(req NewSigner) (*SignerState, error) {
 
 // SignerUpdate changes a signer's printed name and roles.
 type SignerUpdate struct {
-	By     Actor
-	Time   time.Time
+	// By is the document-control signer who makes the change.
+	By Actor
+	// Time is the signed time of the change.
+	Time time.Time
+	// UserID is the signer changed.
 	UserID string
 	// Name is the new printed name; "" keeps it.
 	Name string
 	// Roles replace the signer's roles; nil keeps them.
-	Roles  []string
+	Roles []string
+	// Reason is why the signer is changed.
 	Reason string
 }
 
@@ -170,12 +176,15 @@ func (l *Library) ChangeSigner(req SignerUpdate) error {
 
 // Revocation revokes a signer's key.
 type Revocation struct {
-	By   Actor
+	// By is the document-control signer who revokes the key.
+	By Actor
+	// Time is the signed time of the revocation.
 	Time time.Time
 	// UserID and Fingerprint name the key ("SHA256:…").
 	UserID      string
 	Fingerprint string
-	Reason      string
+	// Reason is why the key is revoked.
+	Reason string
 }
 
 // RevokeSigner revokes a key from req.Time on, in a record signed by a
@@ -256,9 +265,11 @@ type SignatureRequirement struct {
 	// the first signer (By.Name, By.UserID, By.Key and Roles), as the
 	// creator of a new library does; otherwise they must be a
 	// document-control signer.
-	By     Actor
-	Roles  []string
-	Time   time.Time
+	By    Actor
+	Roles []string
+	// Time is the signed time of the change.
+	Time time.Time
+	// Reason is why signatures are required from now on.
 	Reason string
 }
 

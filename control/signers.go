@@ -93,11 +93,9 @@ type keyState struct {
 }
 
 type span struct {
-	value    string
-	from     pos
-	to       *pos
-	fromSeq  int64
-	fromTime time.Time
+	value string
+	from  pos
+	to    *pos
 }
 
 type userState struct {
@@ -273,9 +271,11 @@ type SignerState struct {
 	AddedRecord int64     `json:"added_record"`
 	// Revoked is when the key was revoked (zero while it is valid), by
 	// whom, in which record.
-	Revoked       time.Time `json:"revoked,omitzero"`
-	RevokedBy     string    `json:"revoked_by,omitempty"`
-	RevokedRecord int64     `json:"revoked_record,omitempty"`
+	Revoked time.Time `json:"revoked,omitzero"`
+	// RevokedBy is the user id of who revoked it.
+	RevokedBy string `json:"revoked_by,omitempty"`
+	// RevokedRecord is the audit record of the revocation.
+	RevokedRecord int64 `json:"revoked_record,omitempty"`
 }
 
 // states returns every key as it is now, with the current name and roles

@@ -33,7 +33,9 @@ const HeadVersion = "bmrkit-head/1"
 // ssh.NewSignerFromSigner. RSA keys must also implement
 // ssh.AlgorithmSigner (all of those do): they sign with rsa-sha2-512.
 type Signer interface {
+	// PublicKey returns the key's public half.
 	PublicKey() ssh.PublicKey
+	// Sign signs data (ssh.Signer).
 	Sign(rand io.Reader, data []byte) (*ssh.Signature, error)
 }
 

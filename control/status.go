@@ -12,6 +12,7 @@ import (
 
 // RevisionStatus is the derived status of one revision on a date.
 type RevisionStatus struct {
+	// Document and Revision name the revision.
 	Document string
 	Revision int
 	// On is the date the status is for.
@@ -20,7 +21,8 @@ type RevisionStatus struct {
 	// does not parse.
 	Title     string
 	Effective bmr.Date
-	Status    bmr.Status
+	// Status is the revision's derived status on the date.
+	Status bmr.Status
 	// Fingerprint is the current file's content fingerprint.
 	Fingerprint string
 	// Approvals is the evaluation of the approvals recorded up to On
@@ -141,9 +143,11 @@ type RejectedApproval struct {
 	bmr.Approval
 	// Signed is the fingerprint of the key that signed it, "" when it is
 	// not signed.
-	Signed  string  `json:"signed,omitempty"`
+	Signed string `json:"signed,omitempty"`
+	// Problem is why the approval does not count.
 	Problem Problem `json:"problem"`
-	Reason  string  `json:"reason"`
+	// Reason explains the problem in a sentence.
+	Reason string `json:"reason"`
 }
 
 // rejected returns the approvals of a revision recorded up to date on

@@ -47,10 +47,12 @@ type SignatureFinding struct {
 	Action string `json:"action,omitempty"`
 	// Signer is the user id the record names, Key the fingerprint of the
 	// key that signed it ("" when unsigned).
-	Signer  string  `json:"signer,omitempty"`
-	Key     string  `json:"key,omitempty"`
+	Signer string `json:"signer,omitempty"`
+	Key    string `json:"key,omitempty"`
+	// Problem is what is wrong with the signature.
 	Problem Problem `json:"problem"`
-	Message string  `json:"message"`
+	// Message explains the problem in a sentence.
+	Message string `json:"message"`
 }
 
 // String returns "FILE:LINE: record N (action by user, key …): problem: message".

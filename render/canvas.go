@@ -59,6 +59,7 @@ const (
 	opText                  // text with its baseline at y
 	opRotText               // text rotated by w degrees (counter-clockwise) about (x, y)
 	opImage                 // the registered image named s in the rectangle
+	opOutline               // like opRotText, drawn as glyph outlines (filled paths), not text
 )
 
 // op is one drawing operation. Coordinates are mm; in a row, y is relative

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/go-pdf/fpdf"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 
 	"github.com/bmrkit/bmrkit/internal/fonts"
 )
@@ -242,8 +244,78 @@ func (p *painter) ops(ops []op, dy float64) {
 			} else {
 				pdf.Text(x, y, o.s)
 			}
+		case opOutline:
+			if o.color != p.fill {
+				pdf.SetFillColor(int(o.color.r), int(o.color.g), int(o.color.b))
+				p.fill = o.color
+			}
+			pdf.TransformBegin()
+			pdf.TransformRotate(w, x, y)
+			p.outline(o.s, o.font, x, y)
+			pdf.TransformEnd()
 		case opImage:
 			pdf.ImageOptions(o.s, x, y, w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 		}
+	}
+}
+
+// outline draws s in font f with its baseline starting at (x, y) as
+// filled glyph outlines (DejaVu Sans, as the text would be).
+func (p *painter) outline(s string, f font, x, y float64) {
+	face, err := fonts.Face(f.bold)
+	if err != nil {
+		p.pdf.SetError(err)
+		return
+	}
+	var buf sfnt.Buffer
+	upem := fixed.Int26_6(face.UnitsPerEm())
+	scale := f.size * ptToMM / float64(upem) / 64 // font units in 26.6 → mm
+	pdf := p.pdf
+	pt := func(q fixed.Point26_6) (float64, float64) {
+		return x + float64(q.X)*scale, y + float64(q.Y)*scale
+	}
+	drawn := false
+	for _, r := range s {
+		g, err := face.GlyphIndex(&buf, r)
+		if err != nil {
+			continue
+		}
+		segs, err := face.LoadGlyph(&buf, g, upem<<6, nil)
+		if err != nil {
+			continue
+		}
+		open := false
+		for _, sg := range segs {
+			switch sg.Op {
+			case sfnt.SegmentOpMoveTo:
+				if open {
+					pdf.ClosePath()
+				}
+				pdf.MoveTo(pt(sg.Args[0]))
+				open = true
+			case sfnt.SegmentOpLineTo:
+				pdf.LineTo(pt(sg.Args[0]))
+			case sfnt.SegmentOpQuadTo:
+				cx, cy := pt(sg.Args[0])
+				ex, ey := pt(sg.Args[1])
+				pdf.CurveTo(cx, cy, ex, ey)
+			case sfnt.SegmentOpCubeTo:
+				c0x, c0y := pt(sg.Args[0])
+				c1x, c1y := pt(sg.Args[1])
+				ex, ey := pt(sg.Args[2])
+				pdf.CurveBezierCubicTo(c0x, c0y, c1x, c1y, ex, ey)
+			}
+		}
+		if open {
+			pdf.ClosePath()
+			drawn = true
+		}
+		adv, err := face.GlyphAdvance(&buf, g, upem<<6, 0)
+		if err == nil {
+			x += float64(adv) * scale
+		}
+	}
+	if drawn {
+		pdf.DrawPath("F")
 	}
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/bmrkit/bmrkit/bmr"
@@ -30,7 +31,7 @@ import (
 // The tick boxes of a check entry (Yes, No and, where allowed, N/A) and
 // the options of a choice are the buttons of one radio-button field named
 // by the slot key alone; their on-states are checkStates (Yes, No, NA) or
-// the option text (see optionStates).
+// the option's index with the option text in /Opt (see optionStates).
 
 // FieldName returns the form field name of a slot's box: the slot key
 // with "." replaced by "-", followed by "/" and the part for the parts
@@ -70,15 +71,30 @@ func ParseFieldName(name string) (slot, part string, ok bool) {
 // by part.
 var checkStates = map[string]string{"yes": "Yes", "no": "No", "na": "NA"}
 
+// optionStates returns the on-state names of the radio buttons of a
+// choice's options: the option's index, "0", "1", …, with the option text
+// in the field's /Opt array (ISO 32000-1, 12.7.4.2.4). This is how Acrobat
+// names buttons with export values, and what iText (pdftk) and pdfcpu
+// look up when they are given the option text; an ASCII name survives
+// every filler, where names made of the option text (spaces, non-ASCII
+// characters) were corrupted by pdf.js and not shown after a pdfcpu fill.
+func optionStates(opts []string) []string {
+	out := make([]string, len(opts))
+	for i := range opts {
+		out[i] = strconv.Itoa(i)
+	}
+	return out
+}
+
 // maxStateLen bounds the length in bytes of a radio button's on-state
-// name (PDF readers may refuse names longer than 127 bytes).
+// name in forms of version "fillable 1".
 const maxStateLen = 100
 
-// optionStates returns the on-state names of the radio buttons of a
-// choice's options: the option text itself, so that any form filler
-// shows and takes the option; an option longer than maxStateLen bytes, or
-// one named "Off" (the off-state), is cut and numbered instead.
-func optionStates(opts []string) []string {
+// legacyOptionStates are the on-state names of the options in forms of
+// version "fillable 1": the option text itself; an option longer than
+// maxStateLen bytes, or one named "Off" (the off-state), cut and
+// numbered. ReadFilled still reads such forms.
+func legacyOptionStates(opts []string) []string {
 	out := make([]string, len(opts))
 	for i, o := range opts {
 		s := o

@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/bmrkit/bmrkit/bmr"
-	"github.com/bmrkit/bmrkit/internal/decimal"
+	"github.com/bmrkit/bmrkit/decimal"
 )
 
 // Field entries: a label column on the left, the entry area on the right,

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	pdffont "github.com/pdfcpu/pdfcpu/pkg/font"
-
 	"github.com/bmrkit/bmrkit/bmr"
 )
 
@@ -51,7 +49,7 @@ import (
 const FieldInset = 0.4
 
 // FieldFontSize is the size, in points, of the text typed into a text
-// field (Helvetica).
+// field (DejaVu Sans, embedded: see the notes on the field font).
 const FieldFontSize = 9.0
 
 // FormStats counts the form fields of a fillable form.
@@ -147,8 +145,11 @@ const (
 	infoSerial      = "BMRKitSerial"
 	infoDateFormat  = "BMRKitDateFormat"
 	// formVersion is the value of BMRKitForm: the version of the field
-	// naming and of what the fields hold.
-	formVersion = "fillable 1"
+	// naming and of what the fields hold. Version 2 names the options of
+	// a choice by index (see optionStates).
+	formVersion = "fillable 2"
+	// formVersion1 named the options of a choice by their text.
+	formVersion1 = "fillable 1"
 )
 
 // addFields appends the form fields of lay to the rendered PDF b.
@@ -176,7 +177,7 @@ func addFields(b []byte, t *bmr.Template, lay *Layout, opts Options) ([]byte, Fo
 		infoForm: formVersion, infoDocument: t.Document.Number, infoRevision: strconv.Itoa(t.Document.Revision),
 		infoFingerprint: info.fingerprint, infoBatch: info.batch, infoSerial: info.serial, infoDateFormat: info.dateFormat,
 	}
-	out, err := u.finish(fb.fields, fb.annots, fb.helv, extra)
+	out, err := u.finish(fb.fields, fb.annots, fb.font, extra)
 	if err != nil {
 		return nil, FormStats{}, fmt.Errorf("render: fillable form: %w", err)
 	}
@@ -194,7 +195,7 @@ type formBuilder struct {
 	annots [][]int           // widget object numbers, per page (0-based)
 	aps    map[[2]int][2]int // box size in 1/100 pt → on and off appearance objects
 	radios map[string]*radioField
-	helv   int // the font object of the fields' text
+	font   int // the font object of the fields' text
 	stats  FormStats
 }
 
@@ -204,13 +205,17 @@ type radioField struct {
 	obj    int
 	kids   []int
 	states map[string]bool
+	order  []string // the on-state of each kid
 }
 
 const ptPerMM = 72 / 25.4
 
 func (fb *formBuilder) build() error {
 	u := fb.u
-	fb.helv = addHelvetica(u)
+	var err error
+	if fb.font, err = addFieldFont(u); err != nil {
+		return fmt.Errorf("render: the field font: %w", err)
+	}
 	fb.annots = make([][]int, fb.lay.Pages)
 	names := map[string]bool{}
 	for i := range fb.lay.Boxes {
@@ -245,8 +250,8 @@ func (fb *formBuilder) build() error {
 			if b.Part == "" && sl.Type == bmr.TypeText && sl.Field != nil && sl.Field.Lines > 1 {
 				ff = 1 << 12 // multiline
 			}
-			obj := u.add(fmt.Sprintf("<< /Type /Annot /Subtype /Widget /F 4 /P %d 0 R /Rect %s /FT /Tx /Ff %d /T %s /TU %s /DA (/Helv %s Tf 0 g) /Q 0 /MK << >> >>",
-				page, rect, ff, pdfText(name), pdfText(fb.tooltip(sl, b.Part)), num(FieldFontSize)))
+			obj := u.add(fmt.Sprintf("<< /Type /Annot /Subtype /Widget /F 4 /P %d 0 R /Rect %s /FT /Tx /Ff %d /T %s /TU %s /DA (/%s %s Tf 0 g) /Q 0 /MK << >> >>",
+				page, rect, ff, pdfText(name), pdfText(fb.tooltip(sl, b.Part)), fieldFontName, num(FieldFontSize)))
 			fb.fields = append(fb.fields, obj)
 			fb.annots[b.Page-1] = append(fb.annots[b.Page-1], obj)
 			fb.stats.Text++
@@ -276,7 +281,13 @@ func (fb *formBuilder) build() error {
 			if rf.states[state] {
 				return fmt.Errorf("render: %s: two options have the on-state %q", b.Slot, state)
 			}
+			if sl.Type == bmr.TypeChoice && state != strconv.Itoa(len(rf.kids)) {
+				// /Opt gives the text of the i-th button, and fillers
+				// given an option's text look for the state "i".
+				return fmt.Errorf("render: internal error: %s: the buttons are not in the order of the options", b.Slot)
+			}
 			rf.states[state] = true
+			rf.order = append(rf.order, state)
 			on, off := fb.appearance(b)
 			kid := u.add(fmt.Sprintf("<< /Type /Annot /Subtype /Widget /F 4 /P %d 0 R /Rect %s /Parent %d 0 R /AS /Off /AP << /N << /%s %d 0 R /Off %d 0 R >> >> >>",
 				page, rect, rf.obj, pdfName(state), on, off))
@@ -291,9 +302,22 @@ func (fb *formBuilder) build() error {
 		for i, k := range rf.kids {
 			kids[i] = strconv.Itoa(k) + " 0 R"
 		}
+		// The option texts, one per button in the order of /Kids.
+		opt := ""
+		if sl.Type == bmr.TypeChoice {
+			texts := make([]string, len(rf.kids))
+			for i, st := range rf.order {
+				k, err := strconv.Atoi(st)
+				if err != nil || k >= len(sl.Field.Options) {
+					return fmt.Errorf("render: internal error: %s: button state %q", key, st)
+				}
+				texts[i] = pdfLiteral(sl.Field.Options[k])
+			}
+			opt = " /Opt [" + strings.Join(texts, " ") + "]"
+		}
 		const radio = 1 << 15
-		u.set(rf.obj, fmt.Sprintf("<< /FT /Btn /Ff %d /T %s /TU %s /V /Off /Kids [%s] >>",
-			radio, pdfText(FieldName(key, "")), pdfText(fb.tooltip(sl, "")), strings.Join(kids, " ")))
+		u.set(rf.obj, fmt.Sprintf("<< /FT /Btn /Ff %d /T %s /TU %s /V /Off /Kids [%s]%s >>",
+			radio, pdfText(FieldName(key, "")), pdfText(fb.tooltip(sl, "")), strings.Join(kids, " "), opt))
 	}
 	fb.stats.Fields = fb.stats.Text + fb.stats.Checks + fb.stats.Radios
 	return nil
@@ -396,6 +420,32 @@ func pdfText(s string) string {
 	return b.String()
 }
 
+// pdfLiteral returns s as a PDF text string in literal form: as pdfText
+// for printable ASCII, else UTF-16BE with a byte order mark, its bytes
+// escaped. pdfcpu reads the /Opt of a button field only in this form.
+func pdfLiteral(s string) string {
+	if t := pdfText(s); strings.HasPrefix(t, "(") {
+		return t
+	}
+	var b strings.Builder
+	b.WriteString(`(\376\377`)
+	for _, c := range utf16Units(s) {
+		for _, x := range []byte{byte(c >> 8), byte(c)} {
+			switch {
+			case x == '(' || x == ')' || x == '\\':
+				b.WriteByte('\\')
+				b.WriteByte(x)
+			case x >= 0x20 && x <= 0x7e:
+				b.WriteByte(x)
+			default:
+				fmt.Fprintf(&b, `\%03o`, x)
+			}
+		}
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
 func utf16Units(s string) []uint16 {
 	var out []uint16
 	for _, r := range s {
@@ -425,19 +475,3 @@ func pdfName(s string) string {
 }
 
 var errNotPDF = errors.New("not a PDF file")
-
-// addHelvetica adds the font of the fields' text, Helvetica in WinAnsi
-// encoding, with its widths and descriptor (PDF 1.7 asks for them even
-// for the standard 14 fonts), and returns its object number.
-func addHelvetica(u *pdfUpdate) int {
-	var w strings.Builder
-	for c := 32; c <= 255; c++ {
-		n, _ := pdffont.CharWidth("Helvetica", rune(c))
-		if c > 32 {
-			w.WriteByte(' ')
-		}
-		w.WriteString(strconv.Itoa(n))
-	}
-	fd := u.add("<< /Type /FontDescriptor /FontName /Helvetica /Flags 32 /FontBBox [-166 -225 1000 931] /ItalicAngle 0 /Ascent 718 /Descent -207 /CapHeight 718 /StemV 88 >>")
-	return u.add(fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [%s] /FontDescriptor %d 0 R >>", w.String(), fd))
-}

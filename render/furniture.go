@@ -219,7 +219,9 @@ func (d *doc) watermark(r *row) {
 	cx, cy := g.left+w/2, g.top+h/2
 	vx := tw/2*math.Cos(angle) - capH/2*math.Sin(angle)
 	vy := tw/2*math.Sin(angle) + capH/2*math.Cos(angle)
-	r.add(op{kind: opRotText, x: f32(cx - vx), y: f32(cy + vy), w: f32(angle * 180 / math.Pi), s: text, font: f, color: markGray})
+	// Drawn as outlines, not text: text extraction and search would give
+	// the diagonal letters as fragments ("DR A FT") among the content.
+	r.add(op{kind: opOutline, x: f32(cx - vx), y: f32(cy + vy), w: f32(angle * 180 / math.Pi), s: text, font: f, color: markGray})
 }
 
 // band draws the "CONTROLLED COPY" band along the binding edge.

@@ -39,6 +39,7 @@ type Box struct {
 	// of the N/A box of any entry that allows N/A); the option text of a
 	// choice; "checked" for the checker's initials beside a calculation.
 	Part string
+	// Type is the type of the entry the box is for.
 	Type bmr.FieldType
 	Page int // 1-based
 	// X, Y, W and H are in mm from the top-left corner of the page.

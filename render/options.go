@@ -79,7 +79,9 @@ func (p Paper) size() (w, h float64) {
 // Options controls a print. The zero value renders a correct A4 master
 // print.
 type Options struct {
-	Mode  Mode
+	// Mode is what kind of print this is (the zero value: Master).
+	Mode Mode
+	// Paper is the paper size (the zero value: A4).
 	Paper Paper
 	// Site is the company and site name printed in the header grid.
 	Site string

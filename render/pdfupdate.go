@@ -113,9 +113,9 @@ func (u *pdfUpdate) addStream(dict, data string) int {
 // finish writes the update: the form fields, the pages with their widget
 // annotations, the catalog with the AcroForm and the information
 // dictionary with the extra entries (empty values are left out).
-func (u *pdfUpdate) finish(fields []int, annots [][]int, helv int, info map[string]string) ([]byte, error) {
-	acro := fmt.Sprintf("<< /Fields [%s] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv %d 0 R >> >> >>",
-		refs(fields), helv)
+func (u *pdfUpdate) finish(fields []int, annots [][]int, font int, info map[string]string) ([]byte, error) {
+	acro := fmt.Sprintf("<< /Fields [%s] /DA (/%s 0 Tf 0 g) /DR << /Font << /%s %d 0 R >> >> >>",
+		refs(fields), fieldFontName, fieldFontName, font)
 	acroObj := u.add(acro)
 	for i, d := range u.pageDict {
 		if len(annots[i]) == 0 {

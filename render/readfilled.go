@@ -175,7 +175,7 @@ func ReadFilled(r io.Reader, t *bmr.Template, opts ReadOptions) (f *Filled, err 
 	sum := sha256.Sum256(b)
 	rec := bmr.NewRecord(t, batch, serial)
 	rec.Source = &bmr.RecordSource{File: opts.Name, SHA256: hex.EncodeToString(sum[:]), Kind: "pdf-form"}
-	rd := &formReader{t: t, opts: opts, fields: fields, rec: rec, dateHint: info.get(infoDateFormat)}
+	rd := &formReader{t: t, opts: opts, fields: fields, rec: rec, dateHint: info.get(infoDateFormat), version: info.get(infoForm)}
 	rd.read()
 	return &Filled{Record: rec, Fields: len(fields), Values: len(rec.Entries), Notes: rd.notes}, nil
 }
@@ -386,8 +386,12 @@ func (w *fieldWalker) walk(o types.Object, parent string, inh inherited, depth i
 		state := ""
 		if inh.v != nil {
 			if v, err := w.x.Dereference(inh.v); err == nil {
-				if n, ok := v.(types.Name); ok {
-					state, _ = types.DecodeName(string(n))
+				switch v := v.(type) {
+				case types.Name:
+					state, _ = types.DecodeName(string(v))
+				case types.StringLiteral, types.HexLiteral:
+					// Not a name, as the standard says, but unambiguous.
+					state, _ = w.x.DereferenceStringOrHexLiteral(v, model.V10, nil)
 				}
 			}
 		}

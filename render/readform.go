@@ -16,6 +16,7 @@ type formReader struct {
 	fields   map[string]*formField
 	rec      *bmr.Record
 	dateHint string
+	version  string // the form's BMRKitForm
 	notes    []string
 }
 
@@ -62,11 +63,7 @@ func (rd *formReader) slot(sl *bmr.Slot, f *formField) {
 			e.NA, v = true, ""
 		}
 	case sl.Type == bmr.TypeChoice && sl.Field != nil:
-		for i, s := range optionStates(sl.Field.Options) {
-			if s == v {
-				v = sl.Field.Options[i]
-			}
-		}
+		v = rd.option(sl, v)
 	}
 	if na := rd.fields[FieldName(sl.Key, "na")]; na != nil && na.value != "" {
 		e.NA, e.Reason, v = true, strings.TrimSpace(v), ""
@@ -88,6 +85,24 @@ func (rd *formReader) slot(sl *bmr.Slot, f *formField) {
 		rd.signedAt(sl, &e)
 	}
 	rd.rec.Entries = append(rd.rec.Entries, e)
+}
+
+// option returns the option text of a choice's radio-button state v: the
+// option of that index (a form of version "fillable 2"), or the option
+// whose legacy state name v is (version "fillable 1"). A state that names
+// no option is returned as it is, and fit refuses it.
+func (rd *formReader) option(sl *bmr.Slot, v string) string {
+	opts := sl.Field.Options
+	states := optionStates(opts)
+	if rd.version == formVersion1 {
+		states = legacyOptionStates(opts)
+	}
+	for i, s := range states {
+		if s == v {
+			return opts[i]
+		}
+	}
+	return v
 }
 
 // signedAt dates a sign-off by its date and time boxes when both are

@@ -80,18 +80,7 @@ func Render(w io.Writer, t *bmr.Template, opts Options) (*Layout, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	b := buf.Bytes()
-	// fpdf declares PDF 1.3, but the attached source's file specification
-	// uses /UF, a PDF 1.7 key. The header has a fixed length, so setting
-	// the version leaves every offset of the cross-reference table valid.
-	if bytes.HasPrefix(b, []byte("%PDF-1.")) && len(b) > 8 && b[7] < '7' {
-		b[7] = '7'
-	}
-	if _, err := w.Write(b); err != nil {
+	if err := output(w, pdf); err != nil {
 		return nil, err
 	}
 	return lay, nil
@@ -208,6 +197,12 @@ func (d *doc) newPDF() (*fpdf.Fpdf, error) {
 		kw = x.keywords(doc, d.fp)
 	}
 	pdf.SetKeywords(kw, true)
+	var batch, serial string
+	if d.s.Mode == Issued && d.s.Issue != nil {
+		batch, serial = d.s.Issue.Batch, d.s.Issue.Serial
+	}
+	pdf.SetXmpMetadata(xmpMetadata(doc.Title, fmt.Sprintf("%s revision %d", doc.Number, doc.Revision), kw, d.s.Mode.String(),
+		doc.Number, doc.Revision, d.fp, batch, serial, when))
 	pdf.SetCreator("bmrkit", true)
 	pdf.SetProducer("bmrkit (go-pdf/fpdf)", true)
 	if d.s.Site != "" {

@@ -33,10 +33,12 @@ type CopyOptions struct {
 
 // SignOff is an electronic signature as a report shows it.
 type SignOff struct {
+	// Name, UserID and Role are the signer's printed name, user id and role.
 	Name, UserID, Role string
 	// Meaning is what the signature means, e.g. "reviewed".
 	Meaning string
-	Time    time.Time
+	// Time is when it was signed.
+	Time time.Time
 	// Key is the SHA256 fingerprint of the SSH key that signed.
 	Key string
 	// Record locates the signed record, e.g. "issuance register record 42".
@@ -174,17 +176,25 @@ func newTrueCopy(d *doc, t *bmr.Template, r *bmr.Record, findings bmr.Findings, 
 	return tc
 }
 
-// output writes a drawn PDF as Render does.
+// output writes a drawn PDF: as PDF 1.7, with its XMP metadata linked
+// (see linkXMP).
 func output(w io.Writer, pdf interface{ Output(io.Writer) error }) error {
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
 	b := buf.Bytes()
+	// fpdf declares PDF 1.3, but the attached source's file specification
+	// uses /UF, a PDF 1.7 key. The header has a fixed length, so setting
+	// the version leaves every offset of the cross-reference table valid.
 	if bytes.HasPrefix(b, []byte("%PDF-1.")) && len(b) > 8 && b[7] < '7' {
 		b[7] = '7'
 	}
-	_, err := w.Write(b)
+	b, err := linkXMP(b)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
 	return err
 }
 

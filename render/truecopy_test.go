@@ -238,7 +238,7 @@ func TestReview(t *testing.T) {
 	tp := loadShipped(t, shipped[0])
 	o := issued(tp)
 	_, lay := render(t, tp, o)
-	r, fs, _ := seededRecord(t, tp, o, lay)
+	r, _, _ := seededRecord(t, tp, o, lay)
 	// Plenty of findings, so the table runs over pages.
 	for i := range r.Entries {
 		if i%9 == 4 && r.Entries[i].Value != "" {

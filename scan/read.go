@@ -69,6 +69,7 @@ type Source struct {
 	Name string
 	// Data is the file's content, Size bytes long.
 	Data io.ReaderAt
+	// Size is the length of Data in bytes.
 	Size int64
 }
 

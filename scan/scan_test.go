@@ -269,7 +269,7 @@ func TestReconcileScan(t *testing.T) {
 		t.Errorf("explain %q, want %q", got, want)
 	}
 	bad := f.pdf(t, "RETURNED-Z.pdf", append(append([]string{}, all[:4]...), f.file(t, extras[0]), all[4], all[5])...)
-	res, err = scan.Reconcile(lib, copyZ, control.Reconciliation{By: rolf, Time: day(3, 9, 17)}, scan.Options{}, open(t, bad)...)
+	_, err = scan.Reconcile(lib, copyZ, control.Reconciliation{By: rolf, Time: day(3, 9, 17)}, scan.Options{}, open(t, bad)...)
 	wantRefusal = "no page of copy MBR-DEMO-1-R02-B3-0001 was read in the scan (7 scanned pages: 7 of other copies (MBR-DEMO-1-R02-B2-0001, MBR-DEMO-1-R02-B2-0002)), so nothing is recorded: check that the scan is of this copy, or rescan at 150 to 300 dpi"
 	if err == nil || err.Error() != wantRefusal {
 		t.Fatalf("refusal %v", err)

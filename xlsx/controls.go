@@ -19,6 +19,7 @@ import (
 
 // FormControl is a form control of a sheet, as the import report lists it.
 type FormControl struct {
+	// Sheet is the sheet the control is drawn on.
 	Sheet string `json:"sheet"`
 	// Name is the control's name in the workbook, e.g. "Check Box 3"; ""
 	// when the file names none (then it is known by its Cell).

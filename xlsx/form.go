@@ -25,6 +25,7 @@ const (
 // FormOptions configure WriteForm. The zero value writes an A4 form with
 // an empty batch number cell.
 type FormOptions struct {
+	// Paper is the paper size of the print setup (the zero value: A4).
 	Paper Paper
 	// Batch, when set, is written into the form (locked) and printed in
 	// the footer of every page; otherwise the batch number is an input cell.

@@ -39,7 +39,8 @@ type Mapping struct {
 	// Template and Revision are the master the mapping is written for
 	// ("" and 0: any).
 	Template string `toml:"template" doc:"Document number of the master the mapping is written for; a workbook of another master is refused. Empty: any."`
-	Revision int    `toml:"revision" min:"1" doc:"Revision of the master the mapping is written for. Absent: any."`
+	// Revision of the master the mapping is written for. Absent: any.
+	Revision int `toml:"revision" min:"1" doc:"Revision of the master the mapping is written for. Absent: any."`
 	// Batch is where the batch number is written, or nil.
 	Batch *CellRef `toml:"batch" doc:"The cell holding the batch number, e.g. { sheet = \"Cover\", cell = \"D3\" }."`
 	// Yes and No are the texts and glyphs that answer a check: those of
@@ -59,7 +60,8 @@ type Mapping struct {
 	// batch's production started and ended, or nil; the record's
 	// production window is read from them.
 	ProductionStart *CellRef `toml:"production_start" doc:"Cell with the date and time production started: { sheet = \"Cover\", cell = \"C8\" }."`
-	ProductionEnd   *CellRef `toml:"production_end" doc:"Cell with the date and time production ended."`
+	// Cell with the date and time production ended.
+	ProductionEnd *CellRef `toml:"production_end" doc:"Cell with the date and time production ended."`
 
 	noExplicit bool     // checkbox.no was not written: the defaults apply
 	layouts    []string // DateFormats as Go layouts
@@ -95,15 +97,18 @@ type CellMap struct {
 	// LabelCell and Label, when set, are checked: the label cell must
 	// contain Label, so a mapping applied to another layout is refused.
 	LabelCell string `toml:"label_cell" doc:"A cell that must contain label (case-insensitive), else the value is refused."`
-	Label     string `toml:"label" doc:"The text label_cell must contain."`
+	// The text label_cell must contain.
+	Label string `toml:"label" doc:"The text label_cell must contain."`
 	// DateCell and TimeCell hold when the entry was made (a sign-off's
 	// date, or date and time); ByCell who made it (initials or name).
 	// Without them the entry is dated when it is imported and marked
 	// transcribed; a sign-off is made by the person its cell names.
 	DateCell string `toml:"date_cell" doc:"Cell with the date (or date and time) the entry was made."`
+	// Cell with the time of day, when date_cell holds only the date.
 	TimeCell string `toml:"time_cell" doc:"Cell with the time of day, when date_cell holds only the date."`
-	ByCell   string `toml:"by_cell" doc:"Cell with the initials or name of who made the entry."`
-	Path     string `toml:"-"` // key path in the mapping, e.g. cells[3]
+	// Cell with the initials or name of who made the entry.
+	ByCell string `toml:"by_cell" doc:"Cell with the initials or name of who made the entry."`
+	Path   string `toml:"-"` // key path in the mapping, e.g. cells[3]
 }
 
 // TableMap maps repeated rows of a sheet to a repeated field or the
@@ -115,8 +120,11 @@ type TableMap struct {
 	// first data row (the row below HeaderRow when absent); LastRow the
 	// last row read (0: up to the first row whose cells are all empty).
 	HeaderRow int `toml:"header_row" min:"1" max:"1048576" doc:"Row of the column headings; data starts below it."`
-	FirstRow  int `toml:"first_row" min:"1" max:"1048576" doc:"First data row (default: the row below header_row)."`
-	LastRow   int `toml:"last_row" min:"1" max:"1048576" doc:"Last row read. Absent: reading stops at the first row whose mapped cells are all empty."`
+	// First data row (default: the row below header_row).
+	FirstRow int `toml:"first_row" min:"1" max:"1048576" doc:"First data row (default: the row below header_row)."`
+	// Last row read. Absent: reading stops at the first row whose mapped
+	// cells are all empty.
+	LastRow int `toml:"last_row" min:"1" max:"1048576" doc:"Last row read. Absent: reading stops at the first row whose mapped cells are all empty."`
 	// Columns maps a field id to a column letter.
 	Columns map[string]string `toml:"columns" bmr:"required" doc:"Field id → column letter, e.g. { dry_log_time = \"B\" }."`
 	// Headers maps a field id to the heading expected in HeaderRow.
@@ -127,10 +135,14 @@ type TableMap struct {
 	// entries were made and by whom; DateCell a date for every row, when
 	// the table has a time column only.
 	DateColumn string `toml:"date_column" doc:"Column with the date (or date and time) of each row's entries."`
+	// Column with the time of day of each row's entries.
 	TimeColumn string `toml:"time_column" doc:"Column with the time of day of each row's entries."`
-	ByColumn   string `toml:"by_column" doc:"Column with the initials or name of who made each row's entries."`
-	DateCell   string `toml:"date_cell" doc:"Cell (of the same sheet) with the date of every row, for a table with a time column only."`
-	Path       string `toml:"-"` // key path in the mapping, e.g. tables[0]
+	// Column with the initials or name of who made each row's entries.
+	ByColumn string `toml:"by_column" doc:"Column with the initials or name of who made each row's entries."`
+	// Cell (of the same sheet) with the date of every row, for a table
+	// with a time column only.
+	DateCell string `toml:"date_cell" doc:"Cell (of the same sheet) with the date of every row, for a table with a time column only."`
+	Path     string `toml:"-"` // key path in the mapping, e.g. tables[0]
 }
 
 // DefaultYes and DefaultNo are the answers to a check a mapping accepts
@@ -144,6 +156,7 @@ var (
 // MappingError lists every problem found in a mapping, or in fitting it to
 // a template, each with its position in the mapping.
 type MappingError struct {
+	// Diagnostics are the problems, each with its position in the mapping.
 	Diagnostics bmr.Diagnostics
 	// Source is the mapping's source, for Diagnostic.Snippet.
 	Source []byte

@@ -14,7 +14,9 @@ import (
 // named as the spreadsheet program names them ("Check Box 3") or by the
 // cell their top-left corner is anchored in ("D12").
 type ControlMap struct {
-	Slot  string `toml:"slot" bmr:"required" doc:"Slot key the controls answer."`
+	// Slot key the controls answer.
+	Slot string `toml:"slot" bmr:"required" doc:"Slot key the controls answer."`
+	// Sheet the controls are on.
 	Sheet string `toml:"sheet" bmr:"required" doc:"Sheet the controls are on."`
 	// Control is a single control: a check box (ticked: Yes) or a
 	// drop-down (the selected item is the value).
@@ -24,11 +26,15 @@ type ControlMap struct {
 	Unticked string `toml:"unticked" doc:"How an unticked single check box reads: \"No\" or \"N/A\". Without it an unticked box is no answer."`
 	// Yes, No and NA are the boxes (or option buttons) answering a check.
 	Yes string `toml:"yes" doc:"The box ticked for Yes."`
-	No  string `toml:"no" doc:"The box ticked for No."`
-	NA  string `toml:"na" doc:"The box ticked for N/A."`
+	// The box ticked for No.
+	No string `toml:"no" doc:"The box ticked for No."`
+	// The box ticked for N/A.
+	NA string `toml:"na" doc:"The box ticked for N/A."`
 	// Options maps each option of a choice to its box or option button.
 	Options map[string]string `toml:"options" doc:"Option → box or option button, for a choice field."`
-	Path    string            `toml:"-"`
+	// Path is the mapping's path of this entry, for diagnostics; not part of
+	// the mapping format.
+	Path string `toml:"-"`
 }
 
 // refs lists the controls a ControlMap names, with the answer each gives.

@@ -14,6 +14,7 @@ import (
 
 // RecordOptions configure WriteRecord. The zero value prints on A4.
 type RecordOptions struct {
+	// Paper is the paper size of the print setup (the zero value: A4).
 	Paper Paper
 	// Location, when set, is the time zone times are shown in; by default
 	// each time is shown in its own zone, with its offset.

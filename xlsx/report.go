@@ -23,24 +23,36 @@ const (
 // did not fit is listed in Misfits with the reason and is not recorded.
 // Encode it as JSON with encoding/json, or as text with WriteText.
 type Report struct {
-	File     string        `json:"file"`
-	SHA256   string        `json:"sha256"`
-	Size     int64         `json:"size"`
-	Kind     string        `json:"kind"`
-	Master   bmr.MasterRef `json:"master"`
-	Mapping  string        `json:"mapping,omitempty"` // legacy: the mapping file and its name
-	Batch    string        `json:"batch,omitempty"`
-	BatchAt  string        `json:"batch_origin,omitempty"` // cell or "option"
-	By       bmr.Person    `json:"by"`
-	At       time.Time     `json:"at"`
-	AtSource string        `json:"at_source"` // how At was chosen, e.g. "--at"
+	// File is the name of the workbook read.
+	File string `json:"file"`
+	// SHA256 is the hex SHA-256 of the workbook's bytes.
+	SHA256 string `json:"sha256"`
+	// Size is the workbook's size in bytes.
+	Size int64 `json:"size"`
+	// Kind is KindForm or KindLegacy, also the record's source kind.
+	Kind string `json:"kind"`
+	// Master names the master revision the record is of.
+	Master  bmr.MasterRef `json:"master"`
+	Mapping string        `json:"mapping,omitempty"` // legacy: the mapping file and its name
+	// Batch is the batch number read, or given as an option.
+	Batch   string `json:"batch,omitempty"`
+	BatchAt string `json:"batch_origin,omitempty"` // cell or "option"
+	// By is who the entries are recorded as made by.
+	By bmr.Person `json:"by"`
+	// At is when the entries are dated, unless the workbook says when.
+	At       time.Time `json:"at"`
+	AtSource string    `json:"at_source"` // how At was chosen, e.g. "--at"
 	// Production is the production window read from the workbook, with
 	// the cells it came from, or nil.
-	Production       *bmr.Window   `json:"production,omitempty"`
-	ProductionOrigin string        `json:"production_origin,omitempty"`
-	Sheets           []SheetReport `json:"sheets"`
-	Values           []ValueReport `json:"values"`
-	Misfits          []Misfit      `json:"misfits"`
+	Production *bmr.Window `json:"production,omitempty"`
+	// ProductionOrigin names the cells the production window came from.
+	ProductionOrigin string `json:"production_origin,omitempty"`
+	// Sheets lists every sheet of the workbook.
+	Sheets []SheetReport `json:"sheets"`
+	// Values lists every value recorded, with its cell.
+	Values []ValueReport `json:"values"`
+	// Misfits lists the values that did not fit their slot, and refusals.
+	Misfits []Misfit `json:"misfits"`
 	// NoAnswer lists mapped cells that look filled but hold no answer: a
 	// formula giving the empty string, a formula copying a blank into a
 	// date cell (0), an unticked box "☐" alone. Nothing was recorded.
@@ -53,12 +65,15 @@ type Report struct {
 	Stray []StrayCell `json:"stray"`
 	// Protection lists protection and validation the workbook has lost or
 	// does not have where the form had them.
-	Protection []string      `json:"protection,omitempty"`
-	Formulas   []FormulaCell `json:"formulas"`
-	Errors     []ErrorCell   `json:"errors"`
-	Hidden     []HiddenData  `json:"hidden"`
-	Merged     []string      `json:"merged,omitempty"` // merged ranges values were read from
-	Missing    []string      `json:"missing"`          // slots with no value found
+	Protection []string `json:"protection,omitempty"`
+	// Formulas lists the cells holding formulas, with their cached results.
+	Formulas []FormulaCell `json:"formulas"`
+	// Errors lists the cells whose cached value is an error such as #N/A.
+	Errors []ErrorCell `json:"errors"`
+	// Hidden lists hidden rows, columns and sheets that hold data.
+	Hidden  []HiddenData `json:"hidden"`
+	Merged  []string     `json:"merged,omitempty"` // merged ranges values were read from
+	Missing []string     `json:"missing"`          // slots with no value found
 	// Omitted counts list items left out beyond ImportOptions.MaxListed.
 	Omitted map[string]int `json:"omitted,omitempty"`
 
@@ -67,39 +82,52 @@ type Report struct {
 
 // SheetReport is one sheet of the workbook.
 type SheetReport struct {
+	// Name is the sheet's name.
 	Name  string `json:"name"`
 	State string `json:"state"` // visible, hidden, veryHidden
 	Read  bool   `json:"read"`  // values were mapped from it
 	// Protected: the sheet is protected (its cells were read all the same).
 	Protected bool `json:"protected,omitempty"`
-	Rows      int  `json:"rows"`
-	Cells     int  `json:"cells"` // cells holding a value or formula
+	// Rows is the number of rows of the sheet.
+	Rows  int `json:"rows"`
+	Cells int `json:"cells"` // cells holding a value or formula
 }
 
 // ValueReport is one value recorded, with where it was read.
 type ValueReport struct {
-	Slot    string   `json:"slot"`
-	Cell    string   `json:"cell"`    // Sheet!C12
-	Written string   `json:"written"` // the cell's content as stored
-	Value   string   `json:"value"`   // the value recorded ("" for N/A)
-	NA      bool     `json:"na,omitempty"`
-	Reason  string   `json:"reason,omitempty"`
-	Notes   []string `json:"notes,omitempty"`
+	// Slot is the key of the slot the value was recorded in.
+	Slot    string `json:"slot"`
+	Cell    string `json:"cell"`    // Sheet!C12
+	Written string `json:"written"` // the cell's content as stored
+	Value   string `json:"value"`   // the value recorded ("" for N/A)
+	// NA is true for an entry declared not applicable, with Reason.
+	NA bool `json:"na,omitempty"`
+	// Reason is why the entry is not applicable.
+	Reason string `json:"reason,omitempty"`
+	// Notes say how the value was read, e.g. a date converted.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Misfit is a value that did not fit its slot, or a refusal. When Kept,
 // the record holds the cell's content as the entry's unaccepted original
 // (bmr.Entry.Original) with the reason; otherwise nothing was recorded.
 type Misfit struct {
-	Slot    string `json:"slot,omitempty"`
-	Cell    string `json:"cell,omitempty"`
+	// Slot is the key of the slot concerned, if any.
+	Slot string `json:"slot,omitempty"`
+	// Cell is the cell concerned, e.g. Sheet!C12, if any.
+	Cell string `json:"cell,omitempty"`
+	// Written is the cell's content as stored.
 	Written string `json:"written,omitempty"`
-	Reason  string `json:"reason"`
-	Kept    bool   `json:"kept,omitempty"`
+	// Reason says why the value did not fit or was refused.
+	Reason string `json:"reason"`
+	// Kept is true when the record holds the content as an unaccepted
+	// original.
+	Kept bool `json:"kept,omitempty"`
 }
 
 // FormulaCell is a cell holding a formula, with its cached result.
 type FormulaCell struct {
+	// Cell is the cell, e.g. Sheet!C12.
 	Cell    string `json:"cell"`
 	Formula string `json:"formula"`            // with a leading "="; a shared formula's own, moved from its master's
 	Cached  string `json:"cached"`             // the cached result
@@ -109,16 +137,20 @@ type FormulaCell struct {
 
 // ErrorCell is a cell whose cached value is an error such as #N/A.
 type ErrorCell struct {
-	Cell  string `json:"cell"`
+	// Cell is the cell, e.g. Sheet!C12.
+	Cell string `json:"cell"`
+	// Value is the error value, e.g. "#N/A".
 	Value string `json:"value"`
 }
 
 // HiddenData is a hidden row, column or sheet that holds data.
 type HiddenData struct {
-	What  string `json:"what"` // row, column or sheet
+	What string `json:"what"` // row, column or sheet
+	// Sheet is the sheet concerned.
 	Sheet string `json:"sheet"`
 	Where string `json:"where"` // row number, column letter or sheet state
-	Cells int    `json:"cells"`
+	// Cells counts the cells holding data there.
+	Cells int `json:"cells"`
 }
 
 // Clean reports whether everything read fitted and nothing was refused,

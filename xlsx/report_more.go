@@ -8,19 +8,26 @@ import (
 
 // NoAnswer is a mapped cell that is not empty but holds no answer.
 type NoAnswer struct {
-	Slot    string `json:"slot"`
-	Cell    string `json:"cell"`
+	// Slot is the key of the slot the cell is mapped to.
+	Slot string `json:"slot"`
+	// Cell is the cell, e.g. Sheet!C12.
+	Cell string `json:"cell"`
+	// Written is the cell's content as stored.
 	Written string `json:"written,omitempty"`
-	Note    string `json:"note"`
+	// Note says why it is no answer.
+	Note string `json:"note"`
 }
 
 // StrayCell is a cell of a mapped sheet holding data that no mapping
 // reads: a number, date, logical or error value anywhere, or any value in
 // the rows and columns of a mapped table.
 type StrayCell struct {
-	Cell    string `json:"cell"`
+	// Cell is the cell, e.g. Sheet!C12.
+	Cell string `json:"cell"`
+	// Written is the cell's content as stored.
 	Written string `json:"written"`
-	Note    string `json:"note,omitempty"`
+	// Note says what kind of data it is.
+	Note string `json:"note,omitempty"`
 }
 
 func (r *Report) noAnswer(slot, cell, written, format string, args ...any) {

@@ -74,8 +74,9 @@ func plural(n int, word string) string {
 }
 
 func runFingerprint(e *env, args []string) int {
-	fs := newFlags(e, "fingerprint", "FILE")
+	fs := newFlags(e, "fingerprint", "FILE [--short] [--json]")
 	short := fs.Bool("short", false, "print the 12-digit short form printed on page footers")
+	asJSON := fs.Bool("json", false, "print the fingerprint, its short form, the document and revision as JSON")
 	files, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -88,6 +89,16 @@ func runFingerprint(e *env, args []string) int {
 		return code
 	}
 	fp := bmr.Fingerprint(t)
+	if *asJSON {
+		writeJSON(e.stdout, struct {
+			File        string `json:"file"`
+			Document    string `json:"document"`
+			Revision    int    `json:"revision"`
+			Fingerprint string `json:"fingerprint"`
+			Short       string `json:"short"`
+		}{files[0], t.Document.Number, t.Document.Revision, fp, bmr.ShortFingerprint(fp)})
+		return exitOK
+	}
 	if *short {
 		fp = bmr.ShortFingerprint(fp)
 	}

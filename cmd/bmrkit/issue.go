@@ -116,6 +116,9 @@ func runIssue(e *env, args []string) int {
 	if len(pos) != 2 {
 		return usageError(e.stderr, fs, "give the library directory and the document number")
 	}
+	if *out == "-" {
+		return refuseStdoutDir(e, fs, "the copies are PDF files named by their serials")
+	}
 	var until bmr.Date
 	switch {
 	case *reference && *validUntil == "":
@@ -195,6 +198,9 @@ func runReissue(e *env, args []string) int {
 	}
 	if len(pos) != 2 {
 		return usageError(e.stderr, fs, "give the library directory and the serial of the copy to replace")
+	}
+	if *out == "-" {
+		return refuseStdoutDir(e, fs, "the copy is a PDF file named by its serial")
 	}
 	if strings.TrimSpace(*reason) == "" {
 		return usageError(e.stderr, fs, "say why the copy is replaced with --reason")

@@ -252,7 +252,7 @@ func TestQRLookup(t *testing.T) {
 	}
 	dir := copyLibrary(t)
 	out := t.TempDir()
-	code, stdout, stderr := runCLIAt(t, clock("2026-03-05T08:15:00+01:00"), append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B26-0412", "--copies", "2", "-o", out}, ida...)...)
+	code, _, stderr := runCLIAt(t, clock("2026-03-05T08:15:00+01:00"), append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B26-0412", "--copies", "2", "-o", out}, ida...)...)
 	if code != exitOK {
 		t.Fatal(stderr)
 	}
@@ -286,7 +286,7 @@ func TestQRLookup(t *testing.T) {
 	if err != nil || q.Serial != c2 || q.Page != 7 || q.Pages != n {
 		t.Fatalf("payload %q: %+v %v", payload, q, err)
 	}
-	code, stdout, stderr = runCLI(t, "register", "lookup", dir, payload)
+	code, stdout, stderr := runCLI(t, "register", "lookup", dir, payload)
 	want := fmt.Sprintf("page 7 of %d of %s\n  copy 2 of 2, batch B26-0412, revision 3 of MBR-PCM-500, %d pages, issued 2026-03-05 08:15 +01:00 by Ida Issuer (iissuer)\n  outstanding since 2026-03-05 08:15 +01:00\n", n, c2, n)
 	if code != exitOK || stdout != want {
 		t.Errorf("lookup: %d\n%s\nwant\n%s\n%s", code, stdout, want, stderr)

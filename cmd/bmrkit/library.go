@@ -193,7 +193,8 @@ func policyText(p bmr.Policy) string {
 }
 
 func runLibraryList(e *env, args []string) int {
-	fs := newFlags(e, "library list", "LIB")
+	fs := newFlags(e, "library list", "LIB [--json]")
+	asJSON := fs.Bool("json", false, "print the masters as JSON: document, revisions and title of the latest")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -206,20 +207,33 @@ func runLibraryList(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	if len(ms) == 0 {
-		fmt.Fprintf(e.stdout, "%s holds no masters yet (add one with \"bmrkit library add %s FILE\")\n", pos[0], pos[0])
-		return exitOK
+	type master struct {
+		Document  string `json:"document"`
+		Revisions []int  `json:"revisions"`
+		Title     string `json:"title"`
 	}
+	list := []master{}
 	for _, m := range ms {
 		title := ""
 		if r, err := l.Get(m.Document, m.Revisions[len(m.Revisions)-1]); err == nil && r.Template != nil {
 			title = r.Template.Document.Title
 		}
+		list = append(list, master{m.Document, m.Revisions, title})
+	}
+	if *asJSON {
+		writeJSON(e.stdout, list)
+		return exitOK
+	}
+	if len(ms) == 0 {
+		fmt.Fprintf(e.stdout, "%s holds no masters yet (add one with \"bmrkit library add %s FILE\")\n", pos[0], pos[0])
+		return exitOK
+	}
+	for _, m := range list {
 		revs := make([]string, len(m.Revisions))
 		for i, n := range m.Revisions {
 			revs[i] = fmt.Sprint(n)
 		}
-		fmt.Fprintf(e.stdout, "%-16s revisions %-10s %s\n", m.Document, strings.Join(revs, ", "), title)
+		fmt.Fprintf(e.stdout, "%-16s revisions %-10s %s\n", m.Document, strings.Join(revs, ", "), m.Title)
 	}
 	return exitOK
 }

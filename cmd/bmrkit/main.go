@@ -67,7 +67,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"check", "[--json] FILE...", "check templates and print diagnostics", runCheck},
-		{"fingerprint", "FILE", "print the content fingerprint of a template", runFingerprint},
+		{"fingerprint", "FILE [--short] [--json]", "print the content fingerprint of a template", runFingerprint},
 		{"render", "TEMPLATE -o OUT.pdf [flags]", "render a template to a PDF form", runRender},
 		{"schema", "[template|mapping|library]", "print the JSON Schema of templates (default), legacy mapping files or library.toml, for editors", runSchema},
 		{"record check", recordCheckArgs, "review an executed record by exception (exit 1 on major or critical findings)", runRecordCheck},
@@ -85,7 +85,7 @@ func commands() []command {
 		{"library require-signatures", requireSigArgs, "make a library created without signatures require them", runRequireSignatures},
 		{"library export-signatures", exportSigArgs, "write every signed statement with its .sig and allowed_signers, for ssh-keygen -Y verify", runExportSignatures},
 		{"library copy", libraryCopyArgs, "copy a library into an empty store (directory ↔ PostgreSQL), verified before and after", runLibraryCopy},
-		{"library list", "LIB", "list the masters and revisions of a library", runLibraryList},
+		{"library list", "LIB [--json]", "list the masters and revisions of a library", runLibraryList},
 		{"library add", "LIB FILE [--user ID] [--role ROLE] [--key FILE] [--reason TEXT]", "add the next revision of a master as a draft", runLibraryAdd},
 		{"library print", libraryPrintArgs, "print a revision for review: its signatures and the summary of changes on the cover", runLibraryPrint},
 		{"approve", approveArgs, "sign a revision (authored, reviewed, approved) with your key", runApprove},
@@ -103,6 +103,8 @@ func commands() []command {
 		{"register verify", "LIB [--json]", "verify the issuance register's records, hash chain and anchor", runRegisterVerify},
 		{"register repair", "LIB", "repair an issuance register left by an interrupted write", runRegisterRepair},
 		{"register lookup", "LIB QRPAYLOAD [--json]", "find the copy and page of a scanned page code", runRegisterLookup},
+		{"version", "[--json]", "print the module version and VCS revision of this build", runVersion},
+		{"completion", "bash|zsh|fish", "print a shell completion script", runCompletion},
 	}
 }
 
@@ -152,6 +154,8 @@ func run(e *env, args []string) int {
 			// have: say which ones it has.
 			if len(rest) == 0 {
 				fmt.Fprintf(e.stderr, "bmrkit %s: which %s command? It has these:\n", group, group)
+			} else if s := suggest(group + " " + rest[0]); s != "" {
+				fmt.Fprintf(e.stderr, "bmrkit %s: unknown command %q (did you mean %q?); it has these:\n", group, group+" "+rest[0], s)
 			} else {
 				fmt.Fprintf(e.stderr, "bmrkit %s: unknown command %q; it has these:\n", group, group+" "+rest[0])
 			}
@@ -163,6 +167,11 @@ func run(e *env, args []string) int {
 				fmt.Fprintf(e.stderr, "  bmrkit %-*s  %s\n", width, c.name, c.summary)
 			}
 			fmt.Fprintf(e.stderr, "\nRun \"bmrkit help %s COMMAND\" for its flags.\n", group)
+			return exitUsage
+		}
+		if s := suggest(name); s != "" {
+			fmt.Fprintf(e.stderr, "bmrkit: unknown command %q (did you mean %q?)\n", name, s)
+			fmt.Fprintf(e.stderr, "Run \"bmrkit help\" for the list of commands.\n")
 			return exitUsage
 		}
 		fmt.Fprintf(e.stderr, "bmrkit: unknown command %q\n", strings.Join(args[:min(2, len(args))], " "))

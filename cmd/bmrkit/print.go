@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ const libraryPrintArgs = "LIB DOC [REV] -o OUT.pdf [--paper a4|letter] [--site N
 // met) and the summary of changes from the previous revision on the cover.
 func runLibraryPrint(e *env, args []string) int {
 	fs := newFlags(e, "library print", libraryPrintArgs)
-	out := fs.String("o", "", "write the PDF to this file")
+	out := fs.String("o", "", "write the PDF to this file; - writes it to stdout")
 	paper := fs.String("paper", "a4", "paper size: a4 or letter")
 	site := fs.String("site", "", "company and site name printed in the header")
 	pos, ok := parseFlags(fs, args)
@@ -80,7 +81,11 @@ func runLibraryPrint(e *env, args []string) int {
 	if o.Changes, err = l.Changes(doc, rev); err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	lay, err := render.RenderFile(*out, r.Template, o)
+	var buf bytes.Buffer
+	lay, err := render.Render(&buf, r.Template, o)
+	if err == nil {
+		err = writeOutput(e, *out, buf.Bytes())
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", fs.Name(), err)
 		return exitFail
@@ -90,6 +95,6 @@ func runLibraryPrint(e *env, args []string) int {
 		state = "approved"
 	}
 	fmt.Fprintf(e.stderr, "%s: %s revision %d, master print (%s), %d pages, %d signature(s), %d change(s) from the previous revision\n",
-		*out, doc, rev, state, lay.Pages, len(o.Approvals), len(o.Changes))
+		outputName(*out), doc, rev, state, lay.Pages, len(o.Approvals), len(o.Changes))
 	return exitOK
 }

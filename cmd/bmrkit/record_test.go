@@ -86,7 +86,7 @@ func TestRecordCheck(t *testing.T) {
 	}
 	_, r := seededTablets(t)
 	seeded := writeRecord(t, r)
-	code, stdout, stderr = runCLI(t, "record", "check", seeded)
+	code, _, _ = runCLI(t, "record", "check", seeded)
 	if code != exitUsage {
 		t.Errorf("one argument: exit %d", code)
 	}
@@ -202,6 +202,12 @@ func fillForm(t *testing.T, tp *bmr.Template, in, out string, r *bmr.Record) {
 	}
 	data, err := json.Marshal(pdfform.FormGroup{Forms: []pdfform.Form{f}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// pdfcpu fills text fields in its own Roboto, installed in the
+	// configuration directory its command line makes (see fieldfont.go
+	// in render).
+	if err := model.EnsureDefaultConfigAt(t.TempDir(), false); err != nil {
 		t.Fatal(err)
 	}
 	api.DisableConfigDir()

@@ -255,6 +255,9 @@ func runExportSignatures(e *env, args []string) int {
 	if *out == "" {
 		return usageError(e.stderr, fs, "give the output directory with -o")
 	}
+	if *out == "-" {
+		return refuseStdoutDir(e, fs, "the export is a directory of statements, signatures and verify.sh")
+	}
 	l, code := openLibrary(e, fs, pos)
 	if l == nil {
 		return code

@@ -19,7 +19,7 @@ import (
 
 func runXlsxForm(e *env, args []string) int {
 	fs := newFlags(e, "xlsx form", "TEMPLATE -o FORM.xlsx [--paper a4|letter] [--batch B] [--serial S]")
-	out := fs.String("o", "", "write the form to this .xlsx file (required)")
+	out := fs.String("o", "", "write the form to this .xlsx file (required); - writes it to stdout")
 	paper := fs.String("paper", "a4", "paper size of the print setup: a4 or letter")
 	batch := fs.String("batch", "", "batch number written into the form (locked); empty: an input cell")
 	serial := fs.String("serial", "", "issue serial of a controlled copy, printed on every page")
@@ -45,11 +45,16 @@ func runXlsxForm(e *env, args []string) int {
 	if t == nil {
 		return code
 	}
-	if err := xlsx.WriteFormFile(*out, t, opts); err != nil {
+	var buf bytes.Buffer
+	err := xlsx.WriteForm(&buf, t, opts)
+	if err == nil {
+		err = writeOutput(e, *out, buf.Bytes())
+	}
+	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit xlsx form: %v\n", err)
 		return exitFail
 	}
-	fmt.Fprintf(e.stderr, "%s: spreadsheet form of %s revision %d (fingerprint %s)\n", *out, t.Document.Number, t.Document.Revision, bmr.ShortFingerprint(bmr.Fingerprint(t)))
+	fmt.Fprintf(e.stderr, "%s: spreadsheet form of %s revision %d (fingerprint %s)\n", outputName(*out), t.Document.Number, t.Document.Revision, bmr.ShortFingerprint(bmr.Fingerprint(t)))
 	return exitOK
 }
 
@@ -68,9 +73,9 @@ func runXlsxImport(e *env, args []string) int {
 	fs := newFlags(e, "xlsx import", "FILE.xlsx --template T [--map MAP.toml] -o RECORD.json [--report REPORT.txt] [--report-json R.json] [--signers FILE] --by NAME [--user ID] [--at TIME] [--batch B]")
 	tmpl := fs.String("template", "", "the master template the workbook was filled in on (required)")
 	mapFile := fs.String("map", "", "mapping of a legacy workbook (docs/xlsx.md); without it the file must be a bmrkit form")
-	out := fs.String("o", "", "write the record (JSON) to this file (required)")
-	report := fs.String("report", "", "write the import report (text) to this file")
-	reportJSON := fs.String("report-json", "", "write the import report (JSON) to this file")
+	out := fs.String("o", "", "write the record (JSON) to this file (required); - writes it to stdout")
+	report := fs.String("report", "", "write the import report (text) to this file; - writes it to stdout")
+	reportJSON := fs.String("report-json", "", "write the import report (JSON) to this file; - writes it to stdout")
 	by := fs.String("by", "", "printed name of the person the entries are recorded as made by (required)")
 	user := fs.String("user", "", "user id of that person")
 	at := fs.String("at", "", "when the entries were made, with zone (default: the file's modification time)")
@@ -89,6 +94,8 @@ func runXlsxImport(e *env, args []string) int {
 		return usageError(e.stderr, fs, "-o RECORD.json is required")
 	case *by == "":
 		return usageError(e.stderr, fs, "--by NAME is required: who the entries are recorded as made by")
+	case countStdout(*out, *report, *reportJSON) > 1:
+		return usageError(e.stderr, fs, "only one of -o, --report and --report-json can be - (stdout)")
 	}
 	opts := xlsx.ImportOptions{By: bmr.Person{Name: *by, UserID: *user}, Batch: *batch, Report: filepath.Base(*report)}
 	if *report == "" {
@@ -157,7 +164,7 @@ func runXlsxImport(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
 		return exitFail
 	}
-	if err := xlsxWriteFile(*out, buf.Bytes()); err != nil {
+	if err := writeOutput(e, *out, buf.Bytes()); err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
 		return exitFail
 	}
@@ -175,7 +182,7 @@ func runXlsxImport(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "%s: %s\n", rep.File, p)
 	}
 	fmt.Fprintf(e.stderr, "%s: %d values recorded in %s (entries dated %s, from %s, unless the workbook says when); %d did not fit or were refused (%d kept as not accepted); %d read as no answer; %d slots without a value\n",
-		rep.File, len(rep.Values), *out, rep.At.Format("2006-01-02 15:04 -07:00"), rep.AtSource, len(rep.Misfits), kept, len(rep.NoAnswer), len(rep.Missing))
+		rep.File, len(rep.Values), outputName(*out), rep.At.Format("2006-01-02 15:04 -07:00"), rep.AtSource, len(rep.Misfits), kept, len(rep.NoAnswer), len(rep.Missing))
 	if !rep.Clean() {
 		return exitFail
 	}
@@ -186,7 +193,7 @@ func xlsxWriteReports(e *env, rep *xlsx.Report, text, js string) int {
 	if text != "" {
 		var buf bytes.Buffer
 		if err := rep.WriteText(&buf); err == nil {
-			if err := xlsxWriteFile(text, buf.Bytes()); err != nil {
+			if err := writeOutput(e, text, buf.Bytes()); err != nil {
 				fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
 				return exitFail
 			}
@@ -195,7 +202,7 @@ func xlsxWriteReports(e *env, rep *xlsx.Report, text, js string) int {
 	if js != "" {
 		b, err := json.MarshalIndent(rep, "", "  ")
 		if err == nil {
-			err = xlsxWriteFile(js, append(b, '\n'))
+			err = writeOutput(e, js, append(b, '\n'))
 		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
@@ -229,7 +236,7 @@ func xlsxWriteFile(path string, data []byte) error {
 
 func runXlsxRecord(e *env, args []string) int {
 	fs := newFlags(e, "xlsx record", "RECORD.json -o OUT.xlsx [--template T] [--paper a4|letter]")
-	out := fs.String("o", "", "write the record workbook to this .xlsx file (required)")
+	out := fs.String("o", "", "write the record workbook to this .xlsx file (required); - writes it to stdout")
 	tmpl := fs.String("template", "", "the record's master template (default: the shipped template with the record's fingerprint)")
 	paper := fs.String("paper", "a4", "paper size: a4 or letter")
 	pos, ok := parseFlags(fs, args)
@@ -270,11 +277,16 @@ func runXlsxRecord(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %s: %v\n", pos[0], err)
 		return exitFail
 	}
-	if err := xlsx.WriteRecordFile(*out, t, rec, opts); err != nil {
+	var buf bytes.Buffer
+	err = xlsx.WriteRecord(&buf, t, rec, opts)
+	if err == nil {
+		err = writeOutput(e, *out, buf.Bytes())
+	}
+	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %v\n", err)
 		return exitFail
 	}
-	fmt.Fprintf(e.stderr, "%s: record of batch %s on %s revision %d, %d entries\n", *out, rec.Batch, t.Document.Number, t.Document.Revision, len(rec.Entries))
+	fmt.Fprintf(e.stderr, "%s: record of batch %s on %s revision %d, %d entries\n", outputName(*out), rec.Batch, t.Document.Number, t.Document.Revision, len(rec.Entries))
 	return exitOK
 }
 

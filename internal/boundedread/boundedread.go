@@ -28,23 +28,24 @@ var ErrNotRegular = errors.New("not a regular file")
 // the message: "templates"), its value in bytes and the name of the
 // constant that sets it (e.g. "bmr.MaxSourceSize").
 type Limit struct {
-	Kind  string
-	Bytes int64
-	Name  string
+	Kind  string // the kind of file, plural: "templates"
+	Bytes int64  // the largest size accepted
+	Name  string // the constant that sets it: "bmr.MaxSourceSize"
 }
 
 // TooLargeError says a file is larger than its limit. Size is the size
 // measured: the file's size on disk, or Limit.Bytes+1 ("more than") when
 // the excess was found while reading.
 type TooLargeError struct {
-	Path  string
-	Size  int64
-	Limit Limit
+	Path  string // the file
+	Size  int64  // its size, as measured
+	Limit Limit  // the limit it is over
 	// Grew is true when the size was found while reading: the file was
 	// not over the limit when it was opened.
 	Grew bool
 }
 
+// Error names the file, its size and the limit.
 func (e *TooLargeError) Error() string {
 	size := fmt.Sprintf("%d bytes", e.Size)
 	if e.Grew {
@@ -58,11 +59,12 @@ func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
 
 // NotRegularError says a path names something other than a regular file.
 type NotRegularError struct {
-	Path string
+	Path string // the path given
 	What string // "a directory", "a named pipe (FIFO)", "a device", …
 	Kind string // the kind of file expected, plural: "templates"
 }
 
+// Error names the path and what it is.
 func (e *NotRegularError) Error() string {
 	return fmt.Sprintf("%s: this is %s, not a regular file; %s are read from regular files", e.Path, e.What, e.Kind)
 }

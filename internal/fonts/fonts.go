@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-fonts/dejavu/dejavusans"
 	"github.com/go-fonts/dejavu/dejavusansbold"
+	"golang.org/x/image/font/sfnt"
 )
 
 // Family is the font family name the renderer registers.
@@ -86,7 +87,9 @@ func Missing(s string) []Glyph {
 
 // Glyph is a character and where it was found.
 type Glyph struct {
-	Rune   rune
+	// Rune is the character.
+	Rune rune
+	// Offset is the byte offset of its first occurrence.
 	Offset int
 }
 
@@ -223,4 +226,29 @@ func addRune(c charset, r rune) charset {
 		return c
 	}
 	return append(c, [2]rune{r, r})
+}
+
+// faces are the fonts parsed for their glyph outlines, once; immutable.
+var faces = sync.OnceValues(func() ([2]*sfnt.Font, error) {
+	var out [2]*sfnt.Font
+	var err error
+	if out[0], err = sfnt.Parse(Regular()); err != nil {
+		return out, err
+	}
+	out[1], err = sfnt.Parse(Bold())
+	return out, err
+})
+
+// Face returns DejaVu Sans (bold or regular) parsed for its glyph
+// outlines. It is shared: its methods may be called concurrently, each
+// call with its own sfnt.Buffer.
+func Face(bold bool) (*sfnt.Font, error) {
+	f, err := faces()
+	if err != nil {
+		return nil, err
+	}
+	if bold {
+		return f[1], nil
+	}
+	return f[0], nil
 }

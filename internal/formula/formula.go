@@ -31,7 +31,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/bmrkit/bmrkit/internal/decimal"
+	"github.com/bmrkit/bmrkit/decimal"
 )
 
 // MaxLength is the longest formula accepted, in bytes.
@@ -48,35 +48,45 @@ type Expr interface {
 
 // Num is a number literal.
 type Num struct {
-	Value  decimal.Decimal
+	// Value is the number as written, with its precision.
+	Value decimal.Decimal
+	// Offset is the byte offset of the literal in the formula.
 	Offset int
 }
 
 // Ref is a reference to a field, material or product figure.
 type Ref struct {
-	Name   string // the dotted name, e.g. "material.paracetamol"
-	Index  int    // 1-based repeat index, or 0 when none is given
+	Name  string // the dotted name, e.g. "material.paracetamol"
+	Index int    // 1-based repeat index, or 0 when none is given
+	// Offset is the byte offset of the name in the formula.
 	Offset int
 	Len    int // length in bytes of the reference as written
 }
 
 // Unary is a negation.
 type Unary struct {
-	X      Expr
+	// X is the operand.
+	X Expr
+	// Offset is the byte offset of the minus sign.
 	Offset int
 }
 
 // Binary is an arithmetic operation; Op is one of + - * /.
 type Binary struct {
-	Op     byte
+	// Op is the operator: '+', '-', '*' or '/'.
+	Op byte
+	// X and Y are the left and right operands.
 	X, Y   Expr
 	Offset int // position of the operator
 }
 
 // Call is a function call.
 type Call struct {
-	Func   string
-	Args   []Expr
+	// Func is the function's name, e.g. "mean".
+	Func string
+	// Args are the arguments, in order.
+	Args []Expr
+	// Offset is the byte offset of the function's name.
 	Offset int
 }
 
@@ -97,10 +107,13 @@ func (c *Call) Pos() int { return c.Offset }
 
 // Error is a syntax or evaluation error at a byte offset of the formula.
 type Error struct {
+	// Offset is the 0-based byte offset in the formula.
 	Offset int
-	Msg    string
+	// Msg says what is wrong.
+	Msg string
 }
 
+// Error returns the message with the 1-based character position.
 func (e *Error) Error() string { return fmt.Sprintf("at character %d: %s", e.Offset+1, e.Msg) }
 
 // Funcs lists the functions of the language with their argument counts

@@ -107,10 +107,14 @@ const MaxRecordSize = 1 << 20
 
 // Record is one entry of the log.
 type Record struct {
-	Seq  int64           `json:"seq"`
-	Prev string          `json:"prev"`
+	// Seq numbers the records from 1, without gaps.
+	Seq int64 `json:"seq"`
+	// Prev is the hash of the previous record (ZeroHash for the first).
+	Prev string `json:"prev"`
+	// Data is the record's value, a JSON value.
 	Data json.RawMessage `json:"data"`
-	Hash string          `json:"hash"`
+	// Hash is HashRecord(Seq, Prev, Data), hex.
+	Hash string `json:"hash"`
 	// Line is the 1-based line of the record in the log file.
 	Line int `json:"-"`
 }
@@ -148,6 +152,7 @@ func (j *Journal) LockPath() string { return filepath.Join(j.dir, j.name+".lock"
 // VerifyError is returned when the journal does not verify, so that it
 // cannot be read as fact or appended to. Report says why.
 type VerifyError struct {
+	// Report is what Verify found.
 	Report *Report
 }
 
@@ -244,9 +249,12 @@ func (j *Journal) Verify() (*Report, error) {
 // last one (ZeroHash for none) and the size of the log in bytes after it,
 // as the anchor records them.
 type Head struct {
-	Count int64  `json:"count"`
-	Hash  string `json:"head"`
-	Size  int64  `json:"size"`
+	// Count is the number of records.
+	Count int64 `json:"count"`
+	// Hash is the hash of the last record, ZeroHash for none.
+	Hash string `json:"head"`
+	// Size is the size of the log in bytes after the last record.
+	Size int64 `json:"size"`
 }
 
 // Append appends data values as new records; see Update.

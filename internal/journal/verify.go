@@ -35,6 +35,7 @@ const (
 
 // Finding is one problem Verify found.
 type Finding struct {
+	// Kind is the kind of problem.
 	Kind Kind `json:"kind"`
 	// Line is the 1-based line of the log concerned, 0 when the finding is
 	// not about one line.

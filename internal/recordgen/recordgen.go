@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
-	"github.com/bmrkit/bmrkit/internal/decimal"
+	"github.com/bmrkit/bmrkit/decimal"
 	"github.com/bmrkit/bmrkit/internal/formula"
 )
 

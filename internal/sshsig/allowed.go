@@ -51,7 +51,8 @@ type AllowedSigner struct {
 // LineError is a problem on one line of an allowed-signers file.
 type LineError struct {
 	Line, Col int // 1-based; Col counts bytes
-	Msg       string
+	// Msg says what is wrong on the line.
+	Msg string
 }
 
 // Error returns "allowed signers:LINE:COL: message".
@@ -192,7 +193,9 @@ func parseLine(n int, line string) (*AllowedSigner, error) {
 // options field is absent.
 func isKeyType(tok string) bool {
 	switch tok {
-	case ssh.KeyAlgoRSA, ssh.KeyAlgoDSA, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
+	// "ssh-dss" is DSA (ssh.KeyAlgoDSA, deprecated): recognised so that
+	// such a line is read as a key and refused as one, not misread.
+	case ssh.KeyAlgoRSA, "ssh-dss", ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
 		ssh.KeyAlgoED25519, ssh.KeyAlgoSKECDSA256, ssh.KeyAlgoSKED25519:
 		return true
 	}

@@ -21,7 +21,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/bmrkit/bmrkit/internal/decimal"
+	"github.com/bmrkit/bmrkit/decimal"
 )
 
 // numberSpec describes a kind of measured value.

@@ -9,7 +9,8 @@ import (
 
 // SchemaOptions say how to describe one kind of file.
 type SchemaOptions struct {
-	ID    string // the schema's $id
+	ID string // the schema's $id
+	// Title is the schema's title.
 	Title string
 	// Scalars gives the schema of each type decoded by a Scalar.
 	Scalars map[reflect.Type]map[string]any

@@ -28,6 +28,7 @@ import (
 // Pos is a position in the source: a 1-based line, a 1-based column counted
 // in characters (not bytes), and the 0-based byte offset.
 type Pos struct {
+	// Line and Col are 1-based (Col in characters), Offset 0-based bytes.
 	Line, Col, Offset int
 }
 

@@ -51,10 +51,13 @@ var ErrSyntax = errors.New("not a decimal number")
 
 // SyntaxError explains why a text is not a decimal number.
 type SyntaxError struct {
-	Input  string
+	// Input is the text that was read.
+	Input string
+	// Reason says why it is not a decimal number, e.g. "has two decimal points".
 	Reason string
 }
 
+// Error returns the input, quoted, and the reason.
 func (e *SyntaxError) Error() string { return fmt.Sprintf("%q %s", e.Input, e.Reason) }
 
 // Unwrap returns ErrSyntax.

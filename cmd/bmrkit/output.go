@@ -1,0 +1,40 @@
+package main
+
+import "flag"
+
+// writeOutput writes data to the file path atomically (see xlsxWriteFile),
+// or to stdout when path is "-": every command that writes a file takes
+// "-o -".
+func writeOutput(e *env, path string, data []byte) error {
+	if path == "-" {
+		_, err := e.stdout.Write(data)
+		return err
+	}
+	return xlsxWriteFile(path, data)
+}
+
+// outputName is how the summary line names an output: its path, or
+// "stdout".
+func outputName(path string) string {
+	if path == "-" {
+		return "stdout"
+	}
+	return path
+}
+
+// countStdout counts the outputs that go to stdout: at most one may.
+func countStdout(paths ...string) int {
+	n := 0
+	for _, p := range paths {
+		if p == "-" {
+			n++
+		}
+	}
+	return n
+}
+
+// refuseStdoutDir refuses "-o -" for a command whose -o names a
+// directory: what it writes is several files, which stdout cannot hold.
+func refuseStdoutDir(e *env, fs *flag.FlagSet, why string) int {
+	return usageError(e.stderr, fs, "-o - (stdout) cannot be used here: -o names a directory, and %s; give a directory", why)
+}
