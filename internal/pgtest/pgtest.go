@@ -22,9 +22,14 @@ import (
 // Env is the variable naming the test server.
 const Env = "BMRKIT_TEST_POSTGRES"
 
-// RestartEnv names a command (run with sh -c) that restarts the test
-// server; tests of a server restart skip without it.
-const RestartEnv = "BMRKIT_TEST_POSTGRES_RESTART"
+// ChaosEnv names a second test server, for tests that restart it (so
+// that no other test loses its sessions), and RestartEnv a command (run
+// with sh -c) that restarts it; tests of a server restart skip without
+// them.
+const (
+	ChaosEnv   = "BMRKIT_TEST_POSTGRES_CHAOS"
+	RestartEnv = "BMRKIT_TEST_POSTGRES_CHAOS_RESTART"
+)
 
 // ServerURL returns the test server's URL, skipping the test when none is
 // set (failing it when BMRKIT_TEST_POSTGRES_REQUIRED is set).
@@ -44,7 +49,23 @@ func ServerURL(t testing.TB) string {
 // its URL; the database is dropped when the test ends.
 func Database(t testing.TB) string {
 	t.Helper()
-	server := ServerURL(t)
+	return DatabaseOn(t, ServerURL(t))
+}
+
+// ChaosURL returns the URL of the server tests may restart, skipping the
+// test when none is set.
+func ChaosURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(ChaosEnv)
+	if u == "" || os.Getenv(RestartEnv) == "" {
+		t.Skipf("no PostgreSQL server to restart: set %s and %s (see .ci/postgres.sh)", ChaosEnv, RestartEnv)
+	}
+	return u
+}
+
+// DatabaseOn is Database on the server at url.
+func DatabaseOn(t testing.TB, server string) string {
+	t.Helper()
 	var b [6]byte
 	rand.Read(b[:])
 	name := "bmrkit_test_" + hex.EncodeToString(b[:])
@@ -109,8 +130,8 @@ func TryExec(url string, sql string, args ...any) error {
 	return err
 }
 
-// Restart restarts the test server with the command RestartEnv names,
-// skipping the test when it is not set.
+// Restart restarts the chaos server (ChaosURL) with the command
+// RestartEnv names, skipping the test when it is not set.
 func Restart(t testing.TB) {
 	t.Helper()
 	cmd := os.Getenv(RestartEnv)

@@ -41,7 +41,7 @@
 //
 // A change that fails before its COMMIT writes nothing; one that fails
 // with a serialization failure, a deadlock or a lost session before its
-// COMMIT is tried again, at most five times over 1.5 s. A COMMIT whose answer is
+// COMMIT is tried again, at most seven times over 6.3 s. A COMMIT whose answer is
 // lost (the connection drops at that moment) is reported as such: the
 // change may or may not be written, and verify/status show which. Errors
 // name what happened: no connection, a read-only database (a standby),
@@ -82,7 +82,7 @@ const DefaultTimeout = 2 * time.Minute
 
 // maxAttempts bounds the tries of a change that failed before its COMMIT
 // with an error after which trying again is safe.
-const maxAttempts = 5
+const maxAttempts = 7
 
 // Store is a library in a PostgreSQL database. Its methods may be called
 // from several goroutines at once.
@@ -418,7 +418,7 @@ func (s *Store) tx(ctx context.Context, opts pgx.TxOptions, fn func(pgx.Tx) erro
 		if attempt >= maxAttempts || !retryable(err) || ctx.Err() != nil {
 			return err
 		}
-		time.Sleep(time.Duration(100<<(attempt-1)) * time.Millisecond) // 0.1, 0.2, 0.4, 0.8 s: a fast restart
+		time.Sleep(time.Duration(100<<(attempt-1)) * time.Millisecond) // 0.1 … 3.2 s, 6.3 s in all: a restart
 	}
 }
 
