@@ -73,10 +73,10 @@ func TestPostgresLibrary(t *testing.T) {
 	if out := run(exitFail, "status", empty); !strings.Contains(out, "holds no bmrkit library: it has no bmrkit_schema table (create one with \"bmrkit library init "+redacted(empty)+"\")") {
 		t.Errorf("status of an empty database: %s", out)
 	}
-	if out := run(exitOK, "library", "init", "--migrate", empty); !strings.Contains(out, "bmrkit schema migrated from version 0 to 1") {
+	if out := run(exitOK, "library", "init", "--migrate", empty); !strings.Contains(out, "bmrkit schema migrated from version 0 to 2") {
 		t.Errorf("migrate: %s", out)
 	}
-	if out := run(exitOK, "library", "init", "--migrate", empty); !strings.Contains(out, "the bmrkit schema is at version 1 already") {
+	if out := run(exitOK, "library", "init", "--migrate", empty); !strings.Contains(out, "the bmrkit schema is at version 2 already") {
 		t.Errorf("migrate again: %s", out)
 	}
 }

@@ -107,26 +107,35 @@ func (j *Journal) checkWitness(st *state) {
 	if wh == nil || wh.Count == 0 {
 		return
 	}
-	logName, wName := filepath.Base(j.Path()), filepath.Base(w.AnchorPath())
-	add := func(line int, format string, args ...any) {
-		st.report.Findings = append(st.report.Findings, Finding{Kind: KindWitness, Line: line, Seq: wh.Count, Message: fmt.Sprintf(format, args...), file: logName})
+	st.report.Findings = append(st.report.Findings, CheckWitness(st.records, filepath.Base(j.Path()), filepath.Base(w.AnchorPath()), wh.Count, wh.Head)...)
+}
+
+// CheckWitness compares a log's records with the head another place
+// (witnessName) records for it: count records, the last with hash head.
+// It returns a KindWitness finding, about logName, when the log lacks that
+// record or holds another one in its place; none when it has it.
+func CheckWitness(recs []Record, logName, witnessName string, count int64, head string) []Finding {
+	if count == 0 {
+		return nil
 	}
-	short := wh.Head[:min(12, len(wh.Head))]
+	f := func(line int, format string, args ...any) []Finding {
+		return []Finding{{Kind: KindWitness, Line: line, Seq: count, Message: fmt.Sprintf(format, args...), file: logName}}
+	}
+	short := head[:min(12, len(head))]
 	var last int64
-	for _, r := range st.records {
-		if r.Seq == wh.Count {
-			if r.Hash != wh.Head {
-				add(r.Line, "record %d is not the record %s names as this log's record %d (head %s): the log was rewritten", r.Seq, wName, wh.Count, short)
+	for _, r := range recs {
+		if r.Seq == count {
+			if r.Hash != head {
+				return f(r.Line, "record %d is not the record %s names as this log's record %d (head %s): the log was rewritten", r.Seq, witnessName, count, short)
 			}
-			return
+			return nil
 		}
 		last = max(last, r.Seq)
 	}
-	if len(st.records) == 0 {
-		add(0, "%s records that this log held %d records (head %s), but the log is empty or gone: it was deleted", wName, wh.Count, short)
-		return
+	if len(recs) == 0 {
+		return f(0, "%s records that this log held %d records (head %s), but the log is empty or gone: it was deleted", witnessName, count, short)
 	}
-	add(0, "%s records that this log held %d records (head %s), but the log ends at record %d: %s removed from its end", wName, wh.Count, short, last, span(last+1, wh.Count)+pluralWere(last+1, wh.Count))
+	return f(0, "%s records that this log held %d records (head %s), but the log ends at record %d: %s removed from its end", witnessName, count, short, last, span(last+1, count)+pluralWere(last+1, count))
 }
 
 func pluralWere(a, b int64) string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/bmrkit/bmrkit/internal/journal"
 	"github.com/bmrkit/bmrkit/internal/pgtest"
 	"github.com/bmrkit/bmrkit/storage"
 )
@@ -101,6 +102,9 @@ func TestSchema(t *testing.T) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("%v is not ErrNotExist", err)
 	}
+	if SchemaVersion() != 2 {
+		t.Fatalf("schema version %d: update this test", SchemaVersion())
+	}
 	if from, to, err := s.Migrate(); err != nil || from != 0 || to != SchemaVersion() {
 		t.Fatalf("Migrate = %d, %d, %v", from, to, err)
 	}
@@ -111,7 +115,7 @@ func TestSchema(t *testing.T) {
 	wantError(t, err, "has a bmrkit schema but no library")
 	pgtest.Exec(t, url, `INSERT INTO bmrkit_schema (version, name) VALUES (99, '0099_future.sql')`)
 	_, err = mustOpen(t, url).ReadSettings()
-	wantError(t, err, "schema version 99", "this bmrkit uses version 1")
+	wantError(t, err, "schema version 99, newer than this bmrkit knows (2): use a newer bmrkit")
 	_, _, err = mustOpen(t, url).Migrate()
 	wantError(t, err, "version 99, newer than this bmrkit knows")
 }
@@ -187,4 +191,68 @@ func TestFailures(t *testing.T) {
 			t.Fatalf("verify: %+v, %v", rep, err)
 		}
 	})
+}
+
+// TestMigrateFromVersion1: a library made at schema version 1 (before the
+// witness table) is refused until migrated, and migrating keeps it
+// verifying and gives it a witness of its heads.
+func TestMigrateFromVersion1(t *testing.T) {
+	url := pgtest.Database(t)
+	s := libraryAt(t, url)
+	for i := 0; i < 3; i++ {
+		if err := appendOne(s.Log(storage.AuditLog)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Back to version 1.
+	pgtest.Exec(t, url, `DROP TABLE bmrkit_witness; DELETE FROM bmrkit_schema WHERE version = 2`)
+	old := mustOpen(t, url)
+	_, err := old.ReadSettings()
+	wantError(t, err, "has bmrkit schema version 1 and this bmrkit uses version 2: migrate it with \"bmrkit library init --migrate")
+	if from, to, err := old.Migrate(); err != nil || from != 1 || to != 2 {
+		t.Fatalf("Migrate = %d, %d, %v", from, to, err)
+	}
+	if rep, err := old.Log(storage.AuditLog).Verify(); err != nil || !rep.OK() || rep.Records != 3 {
+		t.Fatalf("after the migration: %+v, %v", rep, err)
+	}
+	// The witness now names record 3: cutting it off is found.
+	sqlTamperer{old}.Delete(t, storage.AuditLog, 3)
+	rep, err := old.Log(storage.AuditLog).Verify()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		found = found || f.Kind == "witness" && f.Seq == 3
+	}
+	if !found {
+		t.Fatalf("findings %v, want a witness finding about record 3", rep.Findings)
+	}
+}
+
+// TestWitness: deleting every row of the register and resetting its
+// anchor, which leaves a valid empty chain, is found through the witness.
+func TestWitness(t *testing.T) {
+	s := libraryAt(t, pgtest.Database(t))
+	reg := s.Log(storage.RegisterLog)
+	for i := 0; i < 2; i++ {
+		if err := appendOne(reg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	empty, _ := journal.EncodeAnchor(journal.Head{}, nil)
+	sqlTamperer{s}.exec(t, `DELETE FROM bmrkit_journal WHERE journal = 'register'`)
+	sqlTamperer{s}.exec(t, `UPDATE bmrkit_anchor SET content = $1 WHERE journal = 'register'`, string(empty))
+	rep, err := reg.Verify()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Kind != journal.KindWitness ||
+		!strings.HasPrefix(rep.Findings[0].String(), "bmrkit_journal[register]: bmrkit_witness[register] records that this log held 2 records (head ") ||
+		!strings.HasSuffix(rep.Findings[0].String(), "), but the log is empty or gone: it was deleted") {
+		t.Fatalf("findings %v", rep.Findings)
+	}
+	if err := appendOne(reg); err == nil {
+		t.Error("appended to a register that was deleted")
+	}
 }

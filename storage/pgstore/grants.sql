@@ -9,7 +9,7 @@
 -- anchor (the head of each chain) and the derived signers tables.
 GRANT USAGE ON SCHEMA public TO :"role";
 GRANT SELECT ON bmrkit_schema, bmrkit_settings TO :"role";
-GRANT SELECT, INSERT ON bmrkit_journal, bmrkit_revision TO :"role";
+GRANT SELECT, INSERT ON bmrkit_journal, bmrkit_revision, bmrkit_witness TO :"role";
 GRANT SELECT, UPDATE ON bmrkit_anchor TO :"role";
 GRANT SELECT, INSERT, UPDATE ON bmrkit_file TO :"role";
-REVOKE UPDATE, DELETE, TRUNCATE ON bmrkit_journal, bmrkit_revision FROM :"role";
+REVOKE UPDATE, DELETE, TRUNCATE ON bmrkit_journal, bmrkit_revision, bmrkit_witness FROM :"role";

@@ -65,6 +65,16 @@ func (l *log) load(ctx context.Context, tx pgx.Tx, lock bool) (*state, error) {
 	}
 	recs, rep := journal.Analyze(l.logName(), l.anchorName(), buf.Bytes(), []byte(anchor), have)
 	rep.Transactional = true
+	var count int64
+	var head string
+	err = tx.QueryRow(ctx, `SELECT count, head FROM bmrkit_witness WHERE journal = $1 ORDER BY count DESC LIMIT 1`, l.name).Scan(&count, &head)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+	case err != nil:
+		return nil, err
+	default:
+		rep.Findings = append(rep.Findings, journal.CheckWitness(recs, l.logName(), "bmrkit_witness["+l.name+"]", count, head)...)
+	}
 	return &state{records: recs, report: rep}, nil
 }
 
@@ -227,6 +237,9 @@ func (l *log) UpdateSealed(fn func(storage.Tx, []journal.Record) ([]json.RawMess
 		if _, err := tx.Exec(ctx, `UPDATE bmrkit_anchor SET content = $2 WHERE journal = $1`, l.name, string(ab)); err != nil {
 			return err
 		}
+		if err := witness(ctx, tx, l.name, next); err != nil {
+			return err
+		}
 		out = recs
 		return nil
 	})
@@ -238,6 +251,16 @@ func (l *log) UpdateSealed(fn func(storage.Tx, []journal.Record) ([]json.RawMess
 		return nil, l.s.explain(err, "appending to the "+l.name+" journal")
 	}
 	return out, nil
+}
+
+// witness records a journal's new head apart from the journal (see
+// migrations/0002_witness.sql).
+func witness(ctx context.Context, tx pgx.Tx, name string, h journal.Head) error {
+	if h.Count == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO bmrkit_witness (journal, count, head) VALUES ($1, $2, $3)`, name, h.Count, h.Hash)
+	return err
 }
 
 func insertRecords(ctx context.Context, tx pgx.Tx, name string, recs []journal.Record) error {
@@ -282,8 +305,10 @@ func (l *log) Restore(recs []journal.Record, seal json.RawMessage) error {
 				return err
 			}
 		}
-		_, err = tx.Exec(ctx, `UPDATE bmrkit_anchor SET content = $2 WHERE journal = $1`, l.name, string(ab))
-		return err
+		if _, err = tx.Exec(ctx, `UPDATE bmrkit_anchor SET content = $2 WHERE journal = $1`, l.name, string(ab)); err != nil {
+			return err
+		}
+		return witness(ctx, tx, l.name, head)
 	})
 	if isCallerError(err) {
 		return unwrapCaller(err)

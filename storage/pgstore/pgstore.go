@@ -246,6 +246,8 @@ func (s *Store) checkSchema(ctx context.Context) error {
 		return notFound("%s holds no bmrkit library: it has no bmrkit_schema table (create one with \"bmrkit library init %s\")", s.location, s.location)
 	case err != nil:
 		return s.explain(err, "reading the schema version")
+	case v > SchemaVersion():
+		return fmt.Errorf("%s has bmrkit schema version %d, newer than this bmrkit knows (%d): use a newer bmrkit", s.location, v, SchemaVersion())
 	case v != SchemaVersion():
 		return fmt.Errorf("%s has bmrkit schema version %d and this bmrkit uses version %d: migrate it with \"bmrkit library init --migrate %s\" (or use the matching bmrkit)", s.location, v, SchemaVersion(), s.location)
 	}
