@@ -24,7 +24,7 @@ func runCheck(e *env, args []string) int {
 	for _, f := range files {
 		t, diags, err := bmr.ParseFile(f)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "bmrkit check: %v\n", err)
+			fmt.Fprintf(e.stderr, "bmrkit check: %s\n", cliErr(err))
 			status = exitFail
 			continue
 		}
@@ -127,7 +127,7 @@ func runSchema(e *env, args []string) int {
 		return usageError(e.stderr, fs, "%q: give template, mapping or library", kind)
 	}
 	if _, err := e.stdout.Write(schema); err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit schema: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit schema: %s\n", cliErr(err))
 		return exitFail
 	}
 	return exitOK

@@ -269,3 +269,16 @@ func TestReadmeCommandsMatchHelp(t *testing.T) {
 		t.Errorf("README.md's commands section differs from bmrkit help:\n%s\nbmrkit help:\n%s", block, help)
 	}
 }
+
+// TestErrorsNotDoubled: a library error is printed after "bmrkit
+// COMMAND:" without the package name the command already gives.
+func TestErrorsNotDoubled(t *testing.T) {
+	logo := filepath.Join(t.TempDir(), "logo.png")
+	if err := os.WriteFile(logo, []byte("not an image"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "render", "../../templates/paracetamol-500mg-tablets.toml", "--logo", logo, "-o", filepath.Join(t.TempDir(), "x.pdf"))
+	if code != exitFail || stderr != "bmrkit render: logo is not a PNG or JPEG image: image: unknown format\n" {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}

@@ -92,7 +92,7 @@ func renderPrinter(base render.Options) control.Printer {
 // outDir creates the output directory.
 func outDir(e *env, cmd, dir string) bool {
 	if err := os.MkdirAll(dir, 0o777); err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", cmd, err)
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", cmd, cliErr(err))
 		return false
 	}
 	return true

@@ -189,7 +189,7 @@ func (e *env) actor(l *control.Library, cmd, name, user, role, keyPath string) (
 	}
 	k, u, err := e.signingKey(l, a.UserID, keyPath)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", cmd, err)
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", cmd, cliErr(err))
 		return control.Actor{}, false
 	}
 	a.Key, a.UserID = k, u

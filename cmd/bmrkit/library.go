@@ -44,7 +44,7 @@ func fail(e *env, cmd string, err error) int {
 		fmt.Fprintf(e.stderr, "bmrkit %s: refused: %s\n", cmd, re.Message)
 		return exitFail
 	}
-	fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", cmd, err)
+	fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", cmd, cliErr(err))
 	return exitFail
 }
 

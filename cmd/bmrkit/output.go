@@ -1,6 +1,9 @@
 package main
 
-import "flag"
+import (
+	"flag"
+	"strings"
+)
 
 // writeOutput writes data to the file path atomically (see xlsxWriteFile),
 // or to stdout when path is "-": every command that writes a file takes
@@ -37,4 +40,17 @@ func countStdout(paths ...string) int {
 // directory: what it writes is several files, which stdout cannot hold.
 func refuseStdoutDir(e *env, fs *flag.FlagSet, why string) int {
 	return usageError(e.stderr, fs, "-o - (stdout) cannot be used here: -o names a directory, and %s; give a directory", why)
+}
+
+// cliErr is err as the CLI prints it after "bmrkit COMMAND: ": without
+// the name of the package that made it ("render: …"), which the command
+// already says.
+func cliErr(err error) string {
+	s := err.Error()
+	for _, p := range []string{"render: ", "xlsx: ", "bmr: ", "control: ", "journal: ", "scan: ", "pgstore: ", "dirstore: "} {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			return rest
+		}
+	}
+	return s
 }

@@ -142,7 +142,7 @@ func TestReconcileScanCLI(t *testing.T) {
 		t.Errorf("the issued PDF given as a scan: %d %s", code, stderr)
 	}
 	code, _, stderr = runCLI(t, append([]string{"reconcile", dir, c2, "--scan", filepath.Join(dir, "library.toml"), "--added", "0"}, rolf...)...)
-	if code != exitFail || stderr != "bmrkit reconcile: scan: library.toml: not a PDF, PNG, JPEG or TIFF file\n" {
+	if code != exitFail || stderr != "bmrkit reconcile: library.toml: not a PDF, PNG, JPEG or TIFF file\n" {
 		t.Errorf("not a scan: %d %s", code, stderr)
 	}
 }

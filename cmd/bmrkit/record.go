@@ -83,18 +83,18 @@ func loadRecord(e *env, name string, in recordInputs, form render.Options, tmplF
 	}
 	f, err := boundedread.Open(recFile, bmr.RecordLimit())
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
 		return nil, nil, nil, exitFail
 	}
 	defer f.Close()
 	r, err := bmr.DecodeRecord(f, t)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit %s: %s: %v\n", name, recFile, err)
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s: %s\n", name, recFile, cliErr(err))
 		return nil, nil, nil, exitFail
 	}
 	lay, err := render.Render(io.Discard, t, form)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
 		return nil, nil, nil, exitFail
 	}
 	opts := bmr.CheckOptions{Window: *in.window, Pages: lay.SlotPages()}
@@ -108,14 +108,14 @@ func loadRecord(e *env, name string, in recordInputs, form render.Options, tmplF
 	if *in.library != "" {
 		lib, err := control.Open(*in.library)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+			fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
 			return nil, nil, nil, exitFail
 		}
 		opts.Register = lib
 	}
 	fs, err := bmr.Check(t, r, opts)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
 		return nil, nil, nil, exitFail
 	}
 	return t, r, fs, exitOK
@@ -146,7 +146,7 @@ func runRecordCheck(e *env, args []string) int {
 		err = found.WriteText(e.stdout, r)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit record check: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit record check: %s\n", cliErr(err))
 		return exitFail
 	}
 	if found.Worst() >= bmr.Major {
@@ -188,14 +188,14 @@ func runRecordFromPDF(e *env, args []string) int {
 	}
 	f, err := boundedread.Open(pos[1], render.FormLimit())
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %s\n", cliErr(err))
 		return exitFail
 	}
 	defer f.Close()
 	res, err := render.ReadFilled(f, t, render.ReadOptions{By: bmr.Person{Name: *by, UserID: *userID}, At: when,
 		Name: filepath.Base(pos[1]), Batch: *batch, Serial: *serial})
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %s\n", cliErr(err))
 		return exitFail
 	}
 	for _, n := range res.Notes {
@@ -203,7 +203,7 @@ func runRecordFromPDF(e *env, args []string) int {
 	}
 	var buf bytes.Buffer
 	if err := res.Record.Encode(&buf); err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %s\n", cliErr(err))
 		return exitFail
 	}
 	name := *out
@@ -214,12 +214,12 @@ func runRecordFromPDF(e *env, args []string) int {
 		err = writeFileAtomic(*out, buf.Bytes())
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %s\n", cliErr(err))
 		return exitFail
 	}
 	found, err := bmr.Check(t, res.Record, bmr.CheckOptions{})
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %s\n", cliErr(err))
 		return exitFail
 	}
 	c := found.Counts()
@@ -293,7 +293,7 @@ func runRecordPDF(e *env, args []string, name, synopsis string) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
 		return exitFail
 	}
 	c := found.Counts()
@@ -390,7 +390,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 func loadSigners(e *env, name, path string) (*bmr.SignerList, int) {
 	l, diags, err := bmr.ParseSignersFile(path)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", name, err)
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
 		return nil, exitFail
 	}
 	printDiagnostics(e, diags, nil, path)

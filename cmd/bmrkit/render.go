@@ -91,7 +91,7 @@ func runRender(e *env, args []string) int {
 	if *logo != "" {
 		b, err := boundedread.ReadFile(*logo, render.LogoLimit())
 		if err != nil {
-			fmt.Fprintf(e.stderr, "bmrkit render: %v\n", err)
+			fmt.Fprintf(e.stderr, "bmrkit render: %s\n", cliErr(err))
 			return exitFail
 		}
 		o.Logo = b
@@ -119,7 +119,7 @@ func runRender(e *env, args []string) int {
 		lay, err = render.RenderFile(*out, t, o)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit render: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit render: %s\n", cliErr(err))
 		return exitFail
 	}
 	name := *out

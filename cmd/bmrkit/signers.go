@@ -37,7 +37,7 @@ func parseDay(s string) (time.Time, error) {
 func documentControl(e *env, cmd string, l *control.Library, user, key string) (control.Actor, bool) {
 	k, u, err := e.signingKey(l, user, key)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", cmd, err)
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", cmd, cliErr(err))
 		return control.Actor{}, false
 	}
 	return control.Actor{UserID: u, Role: control.RoleDocumentControl, Key: k}, true

@@ -51,7 +51,7 @@ func runXlsxForm(e *env, args []string) int {
 		err = writeOutput(e, *out, buf.Bytes())
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit xlsx form: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit xlsx form: %s\n", cliErr(err))
 		return exitFail
 	}
 	fmt.Fprintf(e.stderr, "%s: spreadsheet form of %s revision %d (fingerprint %s)\n", outputName(*out), t.Document.Number, t.Document.Revision, bmr.ShortFingerprint(bmr.Fingerprint(t)))
@@ -154,18 +154,18 @@ func runXlsxImport(e *env, args []string) int {
 			printDiagnostics(e, me.Diagnostics, me.Source, *mapFile)
 			fmt.Fprintf(e.stderr, "bmrkit xlsx import: the mapping %s does not fit the template\n", *mapFile)
 		} else {
-			fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
+			fmt.Fprintf(e.stderr, "bmrkit xlsx import: %s\n", cliErr(err))
 		}
 		fmt.Fprintln(e.stderr, "bmrkit xlsx import: nothing was imported")
 		return exitFail
 	}
 	var buf bytes.Buffer
 	if err := rec.Encode(&buf); err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit xlsx import: %s\n", cliErr(err))
 		return exitFail
 	}
 	if err := writeOutput(e, *out, buf.Bytes()); err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit xlsx import: %s\n", cliErr(err))
 		return exitFail
 	}
 	kept := 0
@@ -194,7 +194,7 @@ func xlsxWriteReports(e *env, rep *xlsx.Report, text, js string) int {
 		var buf bytes.Buffer
 		if err := rep.WriteText(&buf); err == nil {
 			if err := writeOutput(e, text, buf.Bytes()); err != nil {
-				fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
+				fmt.Fprintf(e.stderr, "bmrkit xlsx import: %s\n", cliErr(err))
 				return exitFail
 			}
 		}
@@ -205,7 +205,7 @@ func xlsxWriteReports(e *env, rep *xlsx.Report, text, js string) int {
 			err = writeOutput(e, js, append(b, '\n'))
 		}
 		if err != nil {
-			fmt.Fprintf(e.stderr, "bmrkit xlsx import: %v\n", err)
+			fmt.Fprintf(e.stderr, "bmrkit xlsx import: %s\n", cliErr(err))
 			return exitFail
 		}
 	}
@@ -259,7 +259,7 @@ func runXlsxRecord(e *env, args []string) int {
 	}
 	src, err := boundedread.ReadFile(pos[0], bmr.RecordLimit())
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %s\n", cliErr(err))
 		return exitFail
 	}
 	var t *bmr.Template
@@ -269,12 +269,12 @@ func runXlsxRecord(e *env, args []string) int {
 			return code
 		}
 	} else if t, err = xlsxShippedMaster(src); err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %s\n", cliErr(err))
 		return exitFail
 	}
 	rec, err := bmr.DecodeRecord(bytes.NewReader(src), t)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %s: %v\n", pos[0], err)
+		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %s: %s\n", pos[0], cliErr(err))
 		return exitFail
 	}
 	var buf bytes.Buffer
@@ -283,7 +283,7 @@ func runXlsxRecord(e *env, args []string) int {
 		err = writeOutput(e, *out, buf.Bytes())
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %v\n", err)
+		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %s\n", cliErr(err))
 		return exitFail
 	}
 	fmt.Fprintf(e.stderr, "%s: record of batch %s on %s revision %d, %d entries\n", outputName(*out), rec.Batch, t.Document.Number, t.Document.Revision, len(rec.Entries))
