@@ -22,6 +22,29 @@ type IssueRegister interface {
 	Issued(serial, batch string) (bool, error)
 }
 
+// IssueEntry is what an issuance register recorded about a copy.
+type IssueEntry struct {
+	// Serial and Batch identify the copy.
+	Serial, Batch string
+	// Document, Revision and Fingerprint name the master revision issued.
+	Document    string
+	Revision    int
+	Fingerprint string
+	// Controlled is true for a controlled copy (not a reference print),
+	// Issued once its PDF was recorded (not only reserved).
+	Controlled, Issued bool
+}
+
+// CopyRegister is an IssueRegister that also says what a copy was issued
+// as. With one, Check also compares the batch and the master revision
+// the record names with the copy's (REC029).
+type CopyRegister interface {
+	IssueRegister
+	// IssueEntry returns what the register recorded about serial, nil
+	// when it has no such serial.
+	IssueEntry(serial string) (*IssueEntry, error)
+}
+
 // CheckOptions configure Check. The zero value is a sensible default.
 type CheckOptions struct {
 	// Window is the contemporaneity window (DefaultWindow when zero).
@@ -137,6 +160,10 @@ func (c *recordChecker) register() {
 		c.add(Major, RecNotIssued, nil, "", "", "the record names no issue serial, so it cannot be traced to an issued copy")
 		return
 	}
+	if cr, isCR := c.opts.Register.(CopyRegister); isCR {
+		c.copyRegister(cr)
+		return
+	}
 	ok, err := c.opts.Register.Issued(c.r.Serial, c.r.Batch)
 	if err != nil {
 		c.err = fmt.Errorf("checking the issuance register: %w", err)
@@ -145,6 +172,40 @@ func (c *recordChecker) register() {
 	if !ok {
 		c.add(Critical, RecNotIssued, nil, "", "serial "+c.r.Serial+", batch "+c.r.Batch,
 			"entries were made on copy %s, which the issuance register does not show as issued for batch %s", c.r.Serial, c.r.Batch)
+	}
+}
+
+// copyRegister compares the record with what the register recorded about
+// its copy.
+func (c *recordChecker) copyRegister(cr CopyRegister) {
+	e, err := cr.IssueEntry(c.r.Serial)
+	if err != nil {
+		c.err = fmt.Errorf("checking the issuance register: %w", err)
+		return
+	}
+	switch {
+	case e == nil:
+		c.add(Critical, RecNotIssued, nil, "", "serial "+c.r.Serial, "entries were made on copy %s, which is not in the issuance register", c.r.Serial)
+		return
+	case !e.Controlled:
+		c.add(Critical, RecNotIssued, nil, "", "serial "+c.r.Serial, "entries were made on %s, a reference print: it is not for execution", c.r.Serial)
+		return
+	case !e.Issued:
+		c.add(Critical, RecNotIssued, nil, "", "serial "+c.r.Serial, "entries were made on copy %s, which was reserved but never recorded as issued", c.r.Serial)
+		return
+	}
+	var diffs []string
+	if e.Batch != c.r.Batch {
+		diffs = append(diffs, fmt.Sprintf("it was issued for batch %s, the record says %s", e.Batch, c.r.Batch))
+	}
+	m := c.r.Master
+	if e.Document != m.Number || e.Revision != m.Revision {
+		diffs = append(diffs, fmt.Sprintf("it is a copy of revision %d of %s, the record names revision %d of %s", e.Revision, e.Document, m.Revision, m.Number))
+	} else if e.Fingerprint != m.Fingerprint {
+		diffs = append(diffs, fmt.Sprintf("it was issued from content %s, the record names content %s", ShortFingerprint(e.Fingerprint), ShortFingerprint(m.Fingerprint)))
+	}
+	if len(diffs) > 0 {
+		c.add(Critical, RecNotItsCopy, nil, "", "serial "+c.r.Serial, "the record does not match copy %s as issued: %s", c.r.Serial, strings.Join(diffs, "; "))
 	}
 }
 

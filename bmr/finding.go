@@ -73,6 +73,7 @@ const (
 	RecOutsideWindow = "REC026"
 	RecWithinUncheck = "REC027"
 	RecTranscribed   = "REC028"
+	RecNotItsCopy    = "REC029"
 )
 
 // FindingCodes lists the record-check codes with a title each.
@@ -104,6 +105,7 @@ var FindingCodes = []struct{ Code, Title string }{
 	{RecOutsideWindow, "entry dated outside the production window"},
 	{RecWithinUncheck, "limit relative to another entry could not be checked"},
 	{RecTranscribed, "entries dated when they were transcribed, not when they were made"},
+	{RecNotItsCopy, "record does not match its issued copy (batch, master revision or content)"},
 }
 
 // Finding is one exception found in an executed record.

@@ -78,6 +78,10 @@ type IssuedCopy struct {
 	ValidUntil bmr.Date
 	// ReissueOf is the serial a replacement copy replaces, and Reason why.
 	ReissueOf, Reason string
+	// Fillable asks the printer for a fillable PDF form (a field on
+	// every entry box, read back by render.ReadFilled) instead of a paper
+	// copy.
+	Fillable bool
 	// Approvals are the revision's signatures and Policy the library's
 	// approval policy: the renderer prints the approval block from them and
 	// refuses an unapproved revision.
@@ -116,6 +120,10 @@ type IssueRequest struct {
 	// OutDir is the existing directory the PDFs are written to, as
 	// <serial>.pdf. An existing file is never replaced.
 	OutDir string
+	// Fillable issues the copies as fillable PDF forms, for execution on
+	// screen: recorded as such in the register, and printed by the printer
+	// as a form (IssuedCopy.Fillable).
+	Fillable bool
 	// Progress, when set, is called after each copy's PDF is written with
 	// the number written so far and the number to write.
 	Progress func(done, total int)
@@ -210,7 +218,7 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 			}
 			out[i] = IssuedCopy{Serial: s.String(), Type: Controlled, Document: req.Document, Revision: rev.Revision,
 				Fingerprint: rev.Fingerprint, Batch: req.Batch, Copy: i + 1, Copies: req.Copies, By: who, Time: req.Time,
-				Purpose: req.Purpose, Approvals: approvals, Policy: l.policy, EffectiveFrom: from}
+				Purpose: req.Purpose, Approvals: approvals, Policy: l.policy, EffectiveFrom: from, Fillable: req.Fillable}
 			res[i] = out[i].reservation(s.Sequence)
 		}
 		return res, nil
@@ -315,7 +323,7 @@ func (l *Library) Reissue(req ReissueRequest, p Printer) (*IssuedCopy, error) {
 		}
 		out = []IssuedCopy{{Serial: s.String(), Type: Controlled, Document: o.Document, Revision: o.Revision,
 			Fingerprint: rev.Fingerprint, Batch: o.Batch, Copy: o.Copy, Copies: o.Copies, By: who, Time: req.Time,
-			Purpose: "Re-issue of " + o.Serial, ReissueOf: o.Serial, Reason: req.Reason, Approvals: approvals, Policy: l.policy, EffectiveFrom: from}}
+			Purpose: "Re-issue of " + o.Serial, ReissueOf: o.Serial, Reason: req.Reason, Approvals: approvals, Policy: l.policy, EffectiveFrom: from, Fillable: o.Fillable}}
 		return []RegisterEvent{out[0].reservation(s.Sequence)}, nil
 	})
 	if err != nil {
@@ -332,7 +340,7 @@ func (l *Library) Reissue(req ReissueRequest, p Printer) (*IssuedCopy, error) {
 func (c *IssuedCopy) reservation(seq int) RegisterEvent {
 	return RegisterEvent{Kind: EventReserved, Serial: c.Serial, Time: c.Time, By: c.By, Type: c.Type,
 		Document: c.Document, Revision: c.Revision, Fingerprint: c.Fingerprint, Batch: c.Batch, Sequence: seq,
-		Copy: c.Copy, Copies: c.Copies, Purpose: c.Purpose, ValidUntil: c.ValidUntil, ReissueOf: c.ReissueOf, Reason: c.Reason}
+		Copy: c.Copy, Copies: c.Copies, Purpose: c.Purpose, ValidUntil: c.ValidUntil, ReissueOf: c.ReissueOf, Reason: c.Reason, Fillable: c.Fillable}
 }
 
 // checkRequest checks what every issue needs: who and when, a sane text,

@@ -98,6 +98,10 @@ type RegisterEvent struct {
 	ValidUntil bmr.Date `json:"valid_until,omitzero"`
 	// ReissueOf is the serial a replacement copy replaces.
 	ReissueOf string `json:"reissue_of,omitempty"`
+	// Fillable is set on the reserved record of a copy issued as a
+	// fillable PDF form (a field on every entry box), for electronic
+	// execution; a paper copy has none.
+	Fillable bool `json:"fillable,omitempty"`
 
 	// The PDF: file name, SHA-256 of its bytes and page count, set on
 	// issued, reissued and reference records. Reconciliation records

@@ -72,7 +72,22 @@ func (l *Library) Issued(serial, batch string) (bool, error) {
 	return c != nil && c.Type == Controlled && c.WasIssued() && c.Batch == batch, nil
 }
 
-var _ bmr.IssueRegister = (*Library)(nil)
+var _ bmr.CopyRegister = (*Library)(nil)
+
+// IssueEntry implements bmr.CopyRegister: what the register recorded
+// about a copy, nil when it has no such serial.
+func (l *Library) IssueEntry(serial string) (*bmr.IssueEntry, error) {
+	b, err := l.book()
+	if err != nil {
+		return nil, err
+	}
+	c := b.bySerial[serial]
+	if c == nil {
+		return nil, nil
+	}
+	return &bmr.IssueEntry{Serial: c.Serial, Batch: c.Batch, Document: c.Document, Revision: c.Revision, Fingerprint: c.Fingerprint,
+		Controlled: c.Type == Controlled, Issued: c.WasIssued()}, nil
+}
 
 // PageLookup is what a scanned page code says about a page.
 type PageLookup struct {

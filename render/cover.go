@@ -19,6 +19,8 @@ func (d *doc) cover() {
 		kind = "BATCH RECORD — CONTROLLED COPY FOR EXECUTION"
 	case Reference:
 		kind = "BATCH RECORD — UNCONTROLLED REFERENCE PRINT"
+	case Specimen:
+		kind = "BATCH RECORD — SPECIMEN, NOT FOR EXECUTION"
 	}
 	d.add(d.para(g.left, g.width(), kind, fSmallB, midGray)...)
 	d.add(d.para(g.left, g.width(), t.Document.Title, font{true, 15}, black)...)
@@ -101,6 +103,13 @@ func (d *doc) status() {
 			{"Issued by", by},
 			{"Purpose", i.Purpose},
 		})
+		d.add(spacer(3))
+	case Specimen:
+		st := "SPECIMEN — a sample of this form for training, validation or review. Not for execution: it has no serial and is in no issuance register, and entries made on it are not a batch record."
+		if !d.state.Approved {
+			st += " The master is not approved: " + strings.Join(d.state.Missing, "; ") + "."
+		}
+		d.kvTable([][2]string{{"Status", st}})
 		d.add(spacer(3))
 	case Reference:
 		r := d.s.Reference

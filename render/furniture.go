@@ -66,6 +66,9 @@ func (d *doc) header(r *row) {
 	// 8 pt; batch numbers are short, so the serial takes room from them.
 	batchW, serialW, effW := 46.0, 0.0, 26.0
 	batch, serial := "", ""
+	if d.s.Mode == Specimen {
+		batch = "SPECIMEN" // nobody writes a batch number on a specimen
+	}
 	if d.s.Mode == Issued {
 		batchW, serialW = 30, 50
 		batch, serial = d.s.Issue.Batch, d.s.Issue.Serial
@@ -157,6 +160,8 @@ func (d *doc) footer(r *row) {
 		right = fmt.Sprintf("Serial %s · Copy %d of %d", d.s.Issue.Serial, d.s.Issue.Copy, d.s.Issue.Copies)
 	case Reference:
 		right = "Reference print · valid until " + d.s.date(d.s.Reference.ValidUntil)
+	case Specimen:
+		right = "Specimen"
 	}
 	if x := d.s.extra; x != nil {
 		right = x.footRight
@@ -176,6 +181,8 @@ func (d *doc) statement() string {
 		i := d.s.Issue
 		return fmt.Sprintf("CONTROLLED COPY — Batch %s · Serial %s · Copy %d of %d · Issued by %s, %s. Do not copy; do not remove pages.",
 			i.Batch, i.Serial, i.Copy, i.Copies, i.IssuedBy, d.s.date(bmr.DateOf(i.IssuedAt)))
+	case Specimen:
+		return "SPECIMEN — NOT FOR EXECUTION. Not a controlled copy: it has no serial and is in no issuance register; batches are made only on copies issued from the library."
 	case Reference:
 		r := d.s.Reference
 		return fmt.Sprintf("UNCONTROLLED COPY — for reference only, not for execution; valid until %s. Printed by %s, %s.",
@@ -203,6 +210,8 @@ func (d *doc) watermark(r *row) {
 		return
 	case d.s.Mode == Reference:
 		text = "UNCONTROLLED"
+	case d.s.Mode == Specimen:
+		text = "SPECIMEN — NOT FOR EXECUTION"
 	default:
 		text = "MASTER — NOT FOR EXECUTION"
 		if !d.state.Approved {

@@ -33,9 +33,15 @@ const (
 	// Reference is an uncontrolled print for information, valid for a
 	// short time. It needs Options.Reference.
 	Reference
+	// Specimen is a sample of the form for training, validation and
+	// review: "SPECIMEN — NOT FOR EXECUTION" on every page, "SPECIMEN" in
+	// the batch box, no serial. It is the only print of a form made
+	// outside a library's issuance (controlled copies come from
+	// control.Library.Issue, which records them).
+	Specimen
 )
 
-// String returns "master", "issued" or "reference".
+// String returns "master", "issued", "reference" or "specimen".
 func (m Mode) String() string {
 	switch m {
 	case Master:
@@ -44,6 +50,8 @@ func (m Mode) String() string {
 		return "issued"
 	case Reference:
 		return "reference"
+	case Specimen:
+		return "specimen"
 	}
 	return fmt.Sprintf("Mode(%d)", int(m))
 }
@@ -175,7 +183,7 @@ type settings struct {
 func (o Options) check(t *bmr.Template, fp string) (*settings, error) {
 	s := &settings{Options: o}
 	switch o.Mode {
-	case Master, Issued, Reference:
+	case Master, Issued, Reference, Specimen:
 	default:
 		return nil, fmt.Errorf("render: unknown mode %d", int(o.Mode))
 	}
@@ -244,6 +252,9 @@ func (o Options) check(t *bmr.Template, fp string) (*settings, error) {
 			return nil, errors.New("render: a reference print needs the time it was printed")
 		case r.ValidUntil.Before(bmr.DateOf(r.PrintedAt)):
 			return nil, fmt.Errorf("render: reference print valid until %s, before it was printed (%s)", r.ValidUntil, bmr.DateOf(r.PrintedAt))
+		}
+		if st := s.policy.Evaluate(fp, s.approvals); !st.Approved {
+			return nil, fmt.Errorf("render: %s revision %d is not approved: a reference print is of an approved master (print a draft as a master print for review): %s", t.Document.Number, t.Document.Revision, strings.Join(st.Missing, "; "))
 		}
 		texts = append(texts, struct{ what, s string }{"printed by", r.PrintedBy})
 	}

@@ -58,8 +58,8 @@ func issued(t *bmr.Template) Options {
 		Purpose: "Production", IssuedAt: time.Date(2026, 3, 5, 8, 15, 0, 0, time.UTC)}}
 }
 
-func reference() Options {
-	return Options{Mode: Reference, Reference: &ReferencePrint{ValidUntil: bmr.Date{Year: 2026, Month: 3, Day: 12},
+func reference(t *bmr.Template) Options {
+	return Options{Mode: Reference, Approvals: approved(t), Reference: &ReferencePrint{ValidUntil: bmr.Date{Year: 2026, Month: 3, Day: 12},
 		PrintedBy: "Rita Reader", PrintedAt: time.Date(2026, 3, 5, 10, 0, 0, 0, time.UTC)}}
 }
 
@@ -172,7 +172,7 @@ func TestShippedTemplates(t *testing.T) {
 		}
 		letter := issued(tp)
 		letter.Paper = Letter
-		for _, o := range []Options{{}, letter, reference(), {Paper: Letter, Approvals: approved(tp)}} {
+		for _, o := range []Options{{}, letter, reference(tp), {Paper: Letter, Approvals: approved(tp)}} {
 			t.Run(fmt.Sprintf("%s/%s/%s", n, o.Mode, o.Paper), func(t *testing.T) {
 				pdf, lay := render(t, tp, o)
 				checkLayout(t, tp, lay, o.Paper)
@@ -315,6 +315,7 @@ func TestOptionErrors(t *testing.T) {
 		{Options{Mode: Reference}, "needs Options.Reference"},
 		{Options{Mode: Reference, Reference: &ReferencePrint{PrintedBy: "R", PrintedAt: time.Now()}}, "valid-until"},
 		{Options{Mode: Reference, Reference: &ReferencePrint{ValidUntil: bmr.Date{Year: 2020, Month: 1, Day: 1}, PrintedBy: "R", PrintedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}}, "before it was printed"},
+		{Options{Mode: Reference, Reference: reference(tp).Reference}, "is not approved: a reference print is of an approved master"},
 		{Options{Issue: &Issue{}}, "set Mode to Issued"},
 		{Options{Mode: Mode(7)}, "unknown mode"},
 		{Options{Paper: Paper(3)}, "unknown paper"},
@@ -446,7 +447,8 @@ func TestWhatThePageSays(t *testing.T) {
 		{"draft", Options{}, []string{"DRAFT — NOT APPROVED", "DRAFT"}},
 		{"master", Options{Approvals: approved(tp)}, []string{"MASTER — NOT FOR EXECUTION"}},
 		{"issued", issued(tp), []string{"CONTROLLED COPY", "PCM-2026-0042", "Copy 1 of 2", "B26-0042"}},
-		{"reference", reference(), []string{"UNCONTROLLED COPY", "valid until 2026-03-12", "UNCONTROLLED"}},
+		{"reference", reference(tp), []string{"UNCONTROLLED COPY", "valid until 2026-03-12", "UNCONTROLLED"}},
+		{"specimen", Options{Mode: Specimen}, []string{"SPECIMEN — NOT FOR EXECUTION. Not a controlled copy", "Specimen"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -27,7 +27,7 @@ func TestWatermarkNotExtracted(t *testing.T) {
 	} {
 		o := Options{Mode: c.mode}
 		if c.mode == Reference {
-			o = reference()
+			o = reference(tp)
 		}
 		pdf, _ := render(t, tp, o)
 		in := filepath.Join(t.TempDir(), "p.pdf")

@@ -13,7 +13,7 @@ import (
 	"github.com/bmrkit/bmrkit/render"
 )
 
-const issueArgs = "LIB DOC --batch B --copies N [--user ID] [--key FILE] [--by NAME] [--role ROLE] [--purpose TEXT] [--rev N] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
+const issueArgs = "LIB DOC --batch B --copies N [--user ID] [--key FILE] [--by NAME] [--role ROLE] [--purpose TEXT] [--rev N] [--fillable] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
 
 // actorFlags are who issues or reconciles: --user ID --key FILE, with
 // --by NAME and --role ROLE.
@@ -81,7 +81,13 @@ func renderPrinter(base render.Options) control.Printer {
 			o.Issue = &render.Issue{Batch: c.Batch, Serial: c.Serial, Copy: c.Copy, Copies: c.Copies,
 				IssuedBy: c.By.Name, IssuedByID: c.By.UserID, Purpose: c.Purpose, IssuedAt: c.Time}
 		}
-		lay, err := render.Render(w, t, o)
+		var lay *render.Layout
+		var err error
+		if c.Fillable {
+			lay, err = render.RenderFillable(w, t, o)
+		} else {
+			lay, err = render.Render(w, t, o)
+		}
 		if err != nil {
 			return 0, err
 		}
@@ -108,6 +114,7 @@ func runIssue(e *env, args []string) int {
 	rev := fs.Int("rev", 0, "the revision you expect to issue; refused unless it is the effective one")
 	out := fs.String("o", ".", "write the PDFs, <serial>.pdf, into this `DIR` (created if needed)")
 	reference := fs.Bool("reference", false, "print an UNCONTROLLED reference print instead of controlled copies")
+	fillable := fs.Bool("fillable", false, "issue the copies as fillable PDF forms (a field on every entry box) for execution on screen; read them back with \"bmrkit record from-pdf\"")
 	validUntil := fs.String("valid-until", "", "reference: last `DATE` (YYYY-MM-DD) the print is valid, at most 30 days on")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
@@ -123,6 +130,8 @@ func runIssue(e *env, args []string) int {
 	switch {
 	case *reference && *validUntil == "":
 		return usageError(e.stderr, fs, "a reference print needs --valid-until DATE")
+	case *reference && *fillable:
+		return usageError(e.stderr, fs, "a reference print is not for execution: leave out --fillable")
 	case *reference && *batch != "":
 		return usageError(e.stderr, fs, "a reference print belongs to no batch: leave out --batch")
 	case *reference:
@@ -162,7 +171,7 @@ func runIssue(e *env, args []string) int {
 		return exitOK
 	}
 	req := control.IssueRequest{Document: pos[1], Revision: *rev, Batch: *batch, Copies: *copies, By: signer,
-		Purpose: *purpose, Time: at, OutDir: *out}
+		Purpose: *purpose, Time: at, OutDir: *out, Fillable: *fillable}
 	bar := newProgress(e, fmt.Sprintf("issuing %s for batch %s", pos[1], *batch))
 	req.Progress = bar.update
 	cs, err := l.Issue(req, p)
@@ -181,8 +190,12 @@ func runIssue(e *env, args []string) int {
 	if len(cs) > 1 {
 		each = " each"
 	}
-	fmt.Fprintf(e.stderr, "issued %s of revision %d of %s for batch %s into %s (%s%s)\n",
-		pluralize(len(cs), "copy", "copies"), c.Revision, c.Document, c.Batch, *out, plural(c.Pages, "page"), each)
+	form := ""
+	if c.Fillable {
+		form = " as fillable PDF forms"
+	}
+	fmt.Fprintf(e.stderr, "issued %s of revision %d of %s for batch %s%s into %s (%s%s)\n",
+		pluralize(len(cs), "copy", "copies"), c.Revision, c.Document, c.Batch, form, *out, plural(c.Pages, "page"), each)
 	return exitOK
 }
 

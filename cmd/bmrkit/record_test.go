@@ -125,7 +125,7 @@ func TestRecordFromPDF(t *testing.T) {
 	dir := t.TempDir()
 	form := filepath.Join(dir, "form.pdf")
 	code, _, stderr := runCLI(t, "render", smallTemplate, "--mode", "fillable", "-o", form)
-	if code != exitOK || !strings.Contains(stderr, "fillable form (master print), 6 pages, 55 entry boxes, 51 form fields") {
+	if code != exitOK || !strings.Contains(stderr, "fillable form (specimen print), 6 pages, 55 entry boxes, 51 form fields") {
 		t.Fatalf("render --mode fillable: exit %d %q", code, stderr)
 	}
 	tp := parse(t, smallTemplate)

@@ -78,6 +78,9 @@ func describe(c *control.CopyState) string {
 	if c.Pages > 0 {
 		fmt.Fprintf(&b, ", %s", plural(c.Pages, "page"))
 	}
+	if c.Fillable {
+		b.WriteString(", fillable PDF form")
+	}
 	fmt.Fprintf(&b, ", issued %s by %s", c.IssuedAt.Format(timeLayout), c.IssuedBy)
 	if c.Purpose != "" && c.Purpose != "Re-issue of "+c.ReissueOf {
 		fmt.Fprintf(&b, " for %s", c.Purpose)

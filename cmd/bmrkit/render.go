@@ -10,23 +10,22 @@ import (
 	"github.com/bmrkit/bmrkit/render"
 )
 
-const renderArgs = "TEMPLATE -o OUT.pdf [--mode master|issued|reference|fillable] [--batch B --serial S --copy N --copies M --by NAME] [--valid-until DATE] [--paper a4|letter] [--site NAME] [--logo FILE]"
+const renderArgs = "TEMPLATE -o OUT.pdf [--mode master|specimen|reference|fillable] [--valid-until DATE --by NAME] [--paper a4|letter] [--site NAME] [--logo FILE]"
+
+// notIssued says where controlled copies come from.
+const notIssued = "controlled copies come only from the library, which records them in the issuance register: bmrkit issue LIB DOC --batch B --copies N [--fillable]; render prints master, specimen and reference prints"
 
 func runRender(e *env, args []string) int {
 	fs := newFlags(e, "render", renderArgs)
 	out := fs.String("o", "", "write the PDF to this file; - writes it to stdout")
-	mode := fs.String("mode", "master", "print mode: master (review and approval), issued (controlled copy for one batch), reference (uncontrolled) or fillable (a PDF form with a field on every entry box: an issued copy when --batch is given, else a master print)")
+	mode := fs.String("mode", "master", "print mode: master (review and approval), specimen (a sample for training and validation: SPECIMEN — NOT FOR EXECUTION, no serial), reference (uncontrolled, of an approved master) or fillable (a fillable PDF form of the specimen). Controlled copies come from \"bmrkit issue\"")
 	paper := fs.String("paper", "a4", "paper size: a4 or letter")
 	site := fs.String("site", "", "company and site name printed in the header")
 	logo := fs.String("logo", "", "PNG or JPEG logo printed in the header")
 	dateFormat := fs.String("date-format", "", "site date format, e.g. DD-MMM-YYYY (default YYYY-MM-DD)")
-	batch := fs.String("batch", "", "issued: batch number")
-	serial := fs.String("serial", "", "issued: issue serial of this copy")
-	copyN := fs.Int("copy", 1, "issued: copy number")
-	copies := fs.Int("copies", 1, "issued: number of copies issued")
-	by := fs.String("by", "", "issued: name of the issuer; reference: name of who prints")
-	byID := fs.String("by-id", "", "issued: user id of the issuer")
-	purpose := fs.String("purpose", "", "issued: purpose of the issue, e.g. Production")
+	batch := fs.String("batch", "", "refused: controlled copies come from \"bmrkit issue\"")
+	serial := fs.String("serial", "", "refused: controlled copies come from \"bmrkit issue\"")
+	by := fs.String("by", "", "reference: name of who prints")
 	validUntil := fs.String("valid-until", "", "reference: last date the print is valid, YYYY-MM-DD")
 	files, ok := parseFlags(fs, args)
 	if !ok {
@@ -38,6 +37,9 @@ func runRender(e *env, args []string) int {
 	if *out == "" {
 		return usageError(e.stderr, fs, "no output file: give -o OUT.pdf, or -o - for stdout")
 	}
+	if strings.EqualFold(*mode, "issued") || *batch != "" || *serial != "" {
+		return usageError(e.stderr, fs, "%s", notIssued)
+	}
 	var o render.Options
 	switch strings.ToLower(*paper) {
 	case "a4":
@@ -47,32 +49,15 @@ func runRender(e *env, args []string) int {
 	default:
 		return usageError(e.stderr, fs, "--paper %q: use a4 or letter", *paper)
 	}
-	// An issued copy and a reference print carry the time they were
-	// made; there is no flag to print another.
+	// A reference print carries the time it was made; there is no flag
+	// to print another.
 	when := e.clock()
 	fillable := strings.EqualFold(*mode, "fillable")
-	if fillable {
-		*mode = "master"
-		if *batch != "" || *serial != "" {
-			*mode = "issued"
-		}
-	}
 	switch strings.ToLower(*mode) {
 	case "master":
 		o.Mode = render.Master
-	case "issued":
-		o.Mode = render.Issued
-		var missing []string
-		for _, f := range []struct{ name, v string }{{"--batch", *batch}, {"--serial", *serial}, {"--by", *by}} {
-			if f.v == "" {
-				missing = append(missing, f.name)
-			}
-		}
-		if len(missing) > 0 {
-			return usageError(e.stderr, fs, "an issued copy needs %s", strings.Join(missing, ", "))
-		}
-		o.Issue = &render.Issue{Batch: *batch, Serial: *serial, Copy: *copyN, Copies: *copies,
-			IssuedBy: *by, IssuedByID: *byID, Purpose: *purpose, IssuedAt: when}
+	case "specimen", "fillable":
+		o.Mode = render.Specimen
 	case "reference":
 		o.Mode = render.Reference
 		if *validUntil == "" || *by == "" {
@@ -84,7 +69,7 @@ func runRender(e *env, args []string) int {
 		}
 		o.Reference = &render.ReferencePrint{ValidUntil: d, PrintedBy: *by, PrintedAt: when}
 	default:
-		return usageError(e.stderr, fs, "--mode %q: use master, issued or reference", *mode)
+		return usageError(e.stderr, fs, "--mode %q: use master, specimen, reference or fillable", *mode)
 	}
 	o.Site = *site
 	o.DateFormat = *dateFormat
@@ -132,8 +117,5 @@ func runRender(e *env, args []string) int {
 		return exitOK
 	}
 	fmt.Fprintf(e.stderr, "%s: %s revision %d, %s print, %d pages, %d entry boxes\n", name, t.Document.Number, t.Document.Revision, o.Mode, lay.Pages, len(lay.Boxes))
-	if o.Mode == render.Issued {
-		fmt.Fprintln(e.stderr, "warning: this copy is in no issuance register; issue controlled copies with \"bmrkit issue\", which records and reconciles them")
-	}
 	return exitOK
 }

@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"os/exec"
+
+	"github.com/bmrkit/bmrkit/bmr"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,20 +36,78 @@ func TestRenderMasterToFile(t *testing.T) {
 	}
 }
 
-func TestRenderIssuedToStdout(t *testing.T) {
-	args := []string{"render", shippedTablet, "-o", "-", "--mode", "issued", "--batch", "B1", "--serial", "S-1",
-		"--copy", "1", "--copies", "2", "--by", "Ida Issuer", "--paper", "letter"}
-	code, stdout, stderr := runCLI(t, args...)
-	// The shipped template carries no approvals: an unapproved master
-	// cannot be issued.
-	if code != exitFail || !strings.Contains(stderr, "not approved and cannot be issued") {
-		t.Fatalf("exit %d, stderr %q", code, stderr)
+// approvedTablet writes the shipped tablet master with the approvals that
+// make it approved under the default policy, as a site that keeps
+// approvals in the file would, and returns its path.
+func approvedTablet(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile(shippedTablet)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if stdout != "" {
-		t.Errorf("%d bytes on stdout for a refused issue", len(stdout))
+	fp := bmr.Fingerprint(parse(t, shippedTablet))
+	src = append(src, fmt.Sprintf(`
+[[approvals]]
+name = "Anna Author"
+user_id = "aauthor"
+role = "Production"
+meaning = "authored"
+time = 2026-02-10T09:30:00+01:00
+fingerprint = %q
+
+[[approvals]]
+name = "Quentin QA"
+user_id = "qqa"
+role = "QA"
+meaning = "approved"
+time = 2026-02-12T15:30:00+01:00
+fingerprint = %q
+`, fp, fp)...)
+	path := filepath.Join(t.TempDir(), "approved.toml")
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	// A reference print needs no approval; it carries the time it was
-	// printed, so two prints at the same time are the same bytes.
+	return path
+}
+
+// TestRenderMakesNoControlledCopies: outside a library, render prints
+// master, specimen and reference prints; a controlled copy is refused,
+// pointing at bmrkit issue, whose copies the register records.
+func TestRenderMakesNoControlledCopies(t *testing.T) {
+	for _, args := range [][]string{
+		{"render", shippedTablet, "-o", "-", "--mode", "issued"},
+		{"render", shippedTablet, "-o", "-", "--batch", "B1"},
+		{"render", shippedTablet, "-o", "-", "--mode", "fillable", "--serial", "S-1"},
+	} {
+		code, stdout, stderr := runCLI(t, args...)
+		if code != exitUsage || !strings.HasPrefix(stderr, "bmrkit render: "+notIssued+"\n") || stdout != "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	// A specimen says so on every page and has no serial.
+	out := filepath.Join(t.TempDir(), "specimen.pdf")
+	code, _, stderr := runCLI(t, "render", shippedTablet, "--mode", "specimen", "-o", out)
+	if code != exitOK || !strings.Contains(stderr, "specimen print") {
+		t.Fatalf("specimen: exit %d %q", code, stderr)
+	}
+	text := pdfText(t, out)
+	if n := strings.Count(text, "SPECIMEN — NOT FOR EXECUTION. Not a controlled copy"); n < 30 {
+		t.Errorf("the specimen statement is on %d pages", n)
+	}
+	if strings.Contains(text, "Issue serial") || strings.Contains(text, "CONTROLLED COPY —") {
+		t.Error("a specimen looks like a controlled copy")
+	}
+	// A reference print is of an approved master only.
+	code, _, stderr = runCLIAt(t, time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC), "render", shippedTablet, "-o", "-", "--mode", "reference", "--valid-until", "2026-03-12", "--by", "Rita")
+	if code != exitFail || !strings.Contains(stderr, "is not approved: a reference print is of an approved master") {
+		t.Errorf("reference print of a draft: exit %d %q", code, stderr)
+	}
+}
+
+func TestRenderReferenceToStdout(t *testing.T) {
+	shippedTablet := approvedTablet(t)
+	// A reference print carries the time it was printed, so two prints
+	// at the same time are the same bytes.
 	ref := []string{"render", shippedTablet, "-o", "-", "--mode", "reference", "--valid-until", "2026-03-12", "--by", "Rita"}
 	at := time.Date(2026, 3, 5, 8, 15, 0, 0, time.UTC)
 	code, a, stderr := runCLIAt(t, at, ref...)
@@ -74,7 +136,6 @@ func TestRenderUsageErrors(t *testing.T) {
 		{[]string{"render", "-o", "x.pdf"}, "exactly one template"},
 		{[]string{"render", shippedTablet, "-o", "x.pdf", "--mode", "draft"}, `--mode "draft"`},
 		{[]string{"render", shippedTablet, "-o", "x.pdf", "--paper", "a3"}, `--paper "a3"`},
-		{[]string{"render", shippedTablet, "-o", "x.pdf", "--mode", "issued", "--batch", "B"}, "needs --serial, --by"},
 		{[]string{"render", shippedTablet, "-o", "x.pdf", "--mode", "reference", "--by", "R"}, "--valid-until"},
 		{[]string{"render", shippedTablet, "-o", "x.pdf", "--valid-until", "tomorrow", "--mode", "reference", "--by", "R"}, "--valid-until"},
 	}
@@ -110,4 +171,18 @@ func TestRenderBadLogo(t *testing.T) {
 	if code != exitFail || !strings.Contains(stderr, "logo") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
+}
+
+// pdfText is the text of a PDF as pdftotext extracts it; the test skips
+// without poppler-utils (CI installs it).
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	b, err := exec.Command("pdftotext", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
