@@ -342,3 +342,36 @@ func (b *book) chain(c *CopyState, out []CopyState) []CopyState {
 	}
 	return out
 }
+
+// AsIssued returns a copy as it was issued, to lay a record out on the
+// copy's exact pages: its register data (serial, batch, copy n of m,
+// issuer, time, purpose, form) and the revision's template, approvals
+// and effective date as they were on the issue date (the printer's
+// inputs; the site's print settings are not recorded). It refuses a serial
+// the register does not know or never recorded as issued, and a revision
+// whose content is no longer the one issued.
+func (l *Library) AsIssued(serial string) (*IssuedCopy, *bmr.Template, error) {
+	b, err := l.book()
+	if err != nil {
+		return nil, nil, registerRefusal(err)
+	}
+	c := b.bySerial[serial]
+	switch {
+	case c == nil:
+		return nil, nil, refuse(RuleUnknownSerial, "the issuance register has no copy %s", serial)
+	case !c.WasIssued():
+		return nil, nil, refuse(RuleUnknownSerial, "copy %s was reserved but never recorded as issued", serial)
+	}
+	rev, approvals, from, err := l.issuable(c.Document, c.Revision, bmr.DateOf(c.IssuedAt))
+	if err != nil {
+		return nil, nil, err
+	}
+	if rev.Fingerprint != c.Fingerprint {
+		return nil, nil, refuse(RuleStaleFingerprint, "%s now has content %s, not the content %s copy %s was issued from", revName(c.Document, c.Revision), bmr.ShortFingerprint(rev.Fingerprint), bmr.ShortFingerprint(c.Fingerprint), serial)
+	}
+	ic := &IssuedCopy{Serial: c.Serial, Type: c.Type, Document: c.Document, Revision: c.Revision, Fingerprint: c.Fingerprint,
+		Batch: c.Batch, Copy: c.Copy, Copies: c.Copies, By: c.IssuedBy, Time: c.IssuedAt, Purpose: c.Purpose,
+		ValidUntil: c.ValidUntil, ReissueOf: c.ReissueOf, Reason: c.ReissueReason, Fillable: c.Fillable,
+		Approvals: approvals, Policy: l.policy, EffectiveFrom: from, PDFSHA256: c.PDFSHA256, Pages: c.Pages}
+	return ic, rev.Template, nil
+}

@@ -63,6 +63,23 @@ func TestIssueFillable(t *testing.T) {
 		}
 		return path
 	}
+	// The true copy is laid out on the copy as issued: its issue data, its
+	// approvals, no DRAFT; the form re-created is the PDF the register
+	// recorded, byte for byte (no note).
+	truecopy := filepath.Join(t.TempDir(), "truecopy.pdf")
+	code, _, stderr = runCLI(t, "record", "render", shippedTablet, rec, "--library", lib, "--by", "Rita Reviewer", "-o", truecopy)
+	if code != exitOK || strings.Contains(stderr, "note:") {
+		t.Fatalf("record render --library: exit %d %s", code, stderr)
+	}
+	text := pdfText(t, truecopy)
+	for _, want := range []string{serial, "B26-0601", "Ida Issuer", "Quinn QA"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the true copy does not say %q", want)
+		}
+	}
+	if strings.Contains(text, "DRAFT — NOT APPROVED") || strings.Contains(text, "QA approval missing") {
+		t.Error("the true copy of an effective revision says DRAFT")
+	}
 	moved := edit("moved.json", func(m map[string]any) { m["batch"] = "B26-0999" })
 	if code, got := check(moved); code != exitFail || !strings.Contains(got, "CRITICAL REC029") ||
 		!strings.Contains(got, "the record does not match copy "+serial+" as issued: it was issued for batch B26-0601, the record says B26-0999") {

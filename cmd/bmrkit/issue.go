@@ -71,16 +71,7 @@ func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, int) {
 // prints (Reference mode) with the renderer.
 func renderPrinter(base render.Options) control.Printer {
 	return control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
-		o := base
-		o.Approvals, o.Policy, o.EffectiveFrom = c.Approvals, &c.Policy, c.EffectiveFrom
-		if c.Type == control.Uncontrolled {
-			o.Mode = render.Reference
-			o.Reference = &render.ReferencePrint{ValidUntil: c.ValidUntil, PrintedBy: c.By.Name, PrintedAt: c.Time}
-		} else {
-			o.Mode = render.Issued
-			o.Issue = &render.Issue{Batch: c.Batch, Serial: c.Serial, Copy: c.Copy, Copies: c.Copies,
-				IssuedBy: c.By.Name, IssuedByID: c.By.UserID, Purpose: c.Purpose, IssuedAt: c.Time}
-		}
+		o := printOptions(base, c)
 		var lay *render.Layout
 		var err error
 		if c.Fillable {
@@ -93,6 +84,22 @@ func renderPrinter(base render.Options) control.Printer {
 		}
 		return lay.Pages, nil
 	})
+}
+
+// printOptions are the render options of a copy: the site's print
+// settings (base) with what the register says about the copy.
+func printOptions(base render.Options, c *control.IssuedCopy) render.Options {
+	o := base
+	o.Approvals, o.Policy, o.EffectiveFrom = c.Approvals, &c.Policy, c.EffectiveFrom
+	if c.Type == control.Uncontrolled {
+		o.Mode = render.Reference
+		o.Reference = &render.ReferencePrint{ValidUntil: c.ValidUntil, PrintedBy: c.By.Name, PrintedAt: c.Time}
+	} else {
+		o.Mode = render.Issued
+		o.Issue = &render.Issue{Batch: c.Batch, Serial: c.Serial, Copy: c.Copy, Copies: c.Copies,
+			IssuedBy: c.By.Name, IssuedByID: c.By.UserID, Purpose: c.Purpose, IssuedAt: c.Time}
+	}
+	return o
 }
 
 // outDir creates the output directory.

@@ -76,7 +76,10 @@ func (in recordInputs) formOptions() (render.Options, error) {
 
 // loadRecord reads a template and a record made on it, and checks the
 // record. Findings point at the pages of the form laid out with form.
-func loadRecord(e *env, name string, in recordInputs, form render.Options, tmplFile, recFile string) (*bmr.Template, *bmr.Record, bmr.Findings, int) {
+//
+// With --library, the form is the record's copy as issued (see asIssued),
+// and form is updated to it.
+func loadRecord(e *env, name string, in recordInputs, form *render.Options, tmplFile, recFile string) (*bmr.Template, *bmr.Record, bmr.Findings, int) {
 	t, code := loadTemplate(e, tmplFile)
 	if t == nil {
 		return nil, nil, nil, code
@@ -92,7 +95,18 @@ func loadRecord(e *env, name string, in recordInputs, form render.Options, tmplF
 		fmt.Fprintf(e.stderr, "bmrkit %s: %s: %s\n", name, recFile, cliErr(err))
 		return nil, nil, nil, exitFail
 	}
-	lay, err := render.Render(io.Discard, t, form)
+	var lib *control.Library
+	if *in.library != "" {
+		if lib, err = control.Open(*in.library); err != nil {
+			fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
+			return nil, nil, nil, exitFail
+		}
+		defer lib.Close()
+		if o, ok := asIssued(e, name, lib, t, r, *form, in.paper != nil); ok {
+			*form = o
+		}
+	}
+	lay, err := render.Render(io.Discard, t, *form)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
 		return nil, nil, nil, exitFail
@@ -105,12 +119,7 @@ func loadRecord(e *env, name string, in recordInputs, form render.Options, tmplF
 		}
 		opts.Signers = l
 	}
-	if *in.library != "" {
-		lib, err := control.Open(*in.library)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
-			return nil, nil, nil, exitFail
-		}
+	if lib != nil {
 		opts.Register = lib
 	}
 	fs, err := bmr.Check(t, r, opts)
@@ -135,7 +144,7 @@ func runRecordCheck(e *env, args []string) int {
 	if *in.window <= 0 {
 		return usageError(e.stderr, fs, "--window must be positive")
 	}
-	_, r, found, code := loadRecord(e, "record check", in, render.Options{}, pos[0], pos[1])
+	_, r, found, code := loadRecord(e, "record check", in, &render.Options{}, pos[0], pos[1])
 	if r == nil {
 		return code
 	}
@@ -265,7 +274,7 @@ func runRecordPDF(e *env, args []string, name, synopsis string) int {
 			return usageError(e.stderr, fs, "--by NAME is required: who prints it")
 		}
 	}
-	t, r, found, code := loadRecord(e, name, in, form, pos[0], pos[1])
+	t, r, found, code := loadRecord(e, name, in, &form, pos[0], pos[1])
 	if r == nil {
 		return code
 	}
@@ -304,6 +313,53 @@ func runRecordPDF(e *env, args []string, name, synopsis string) int {
 	fmt.Fprintf(e.stderr, "%s: %s of batch %s (%s revision %d): %d critical, %d major, %d minor, %d info\n",
 		dest, what, r.Batch, t.Document.Number, t.Document.Revision, c[bmr.Critical], c[bmr.Major], c[bmr.Minor], c[bmr.Info])
 	return exitOK
+}
+
+// asIssued returns the render options of the copy a record was made on,
+// as the register issued it, so that its findings, review report and
+// true copy follow the copy's own pages, with its issue data and
+// approvals. It reports false, and says why on stderr, when the record
+// names no copy of this master the register issued (record check reports
+// that too), and warns when the form re-created with the print settings
+// given is not byte for byte the PDF the register recorded: then pages
+// may differ, and the settings the copy was issued with are needed.
+func asIssued(e *env, name string, lib *control.Library, t *bmr.Template, r *bmr.Record, base render.Options, warn bool) (render.Options, bool) {
+	if r.Serial == "" {
+		return base, false
+	}
+	c, tp, err := lib.AsIssued(r.Serial)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit %s: note: laid out on the master print, not on the copy: %s\n", name, refusalText(err))
+		return base, false
+	}
+	if c.Type != control.Controlled || c.Document != t.Document.Number || c.Revision != t.Document.Revision || bmr.Fingerprint(tp) != bmr.Fingerprint(t) {
+		return base, false // record check reports the mismatch (REC017, REC029)
+	}
+	o := printOptions(base, c)
+	var buf bytes.Buffer
+	var err2 error
+	if c.Fillable { // the library's revision, as issued (the source is attached to the PDF)
+		_, err2 = render.RenderFillable(&buf, tp, o)
+	} else {
+		_, err2 = render.Render(&buf, tp, o)
+	}
+	if err2 != nil {
+		fmt.Fprintf(e.stderr, "bmrkit %s: note: laid out on the master print: copy %s cannot be re-created: %s\n", name, c.Serial, cliErr(err2))
+		return base, false
+	}
+	if sum := sha256.Sum256(buf.Bytes()); warn && hex.EncodeToString(sum[:]) != c.PDFSHA256 {
+		fmt.Fprintf(e.stderr, "bmrkit %s: note: the form re-created for copy %s is not the PDF the register recorded (SHA-256 %.12s…): give the --paper, --site and --date-format it was issued with, or page numbers may differ\n", name, c.Serial, c.PDFSHA256)
+	}
+	return o, true
+}
+
+// refusalText is a library error as a sentence: a refusal's message.
+func refusalText(err error) string {
+	var re *control.RefusalError
+	if errors.As(err, &re) {
+		return re.Message
+	}
+	return cliErr(err)
 }
 
 // signReview records the QA sign-off of a review in the library's
