@@ -287,7 +287,7 @@ func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawC
 			if err := flush(); err != nil {
 				return meta, err
 			}
-			n, err := strconv.Atoi(s.attr("r"))
+			n, err := s.attrInt("r")
 			if err != nil || n <= rowNum {
 				n = rowNum + 1
 			}
@@ -295,7 +295,7 @@ func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawC
 				return meta, fmt.Errorf("%s: %w: row number %d is beyond the sheet's last row", b.name, ErrCorrupt, n)
 			}
 			rowNum, inRow, cells = n, true, cells[:0]
-			hidden = s.attr("hidden") == "1" || s.attr("hidden") == "true"
+			hidden = s.attrIs("hidden", "1") || s.attrIs("hidden", "true")
 			if s.empty {
 				if err := flush(); err != nil {
 					return meta, err
@@ -314,17 +314,22 @@ func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawC
 			if len(cells) > 0 {
 				col = cells[len(cells)-1].Col + 1
 			}
-			if ref := s.attr("r"); ref != "" {
-				c, r, err := excelize.CellNameToCoordinates(ref)
-				if err == nil && r == rowNum {
+			if ref := s.attrRaw("r"); len(ref) > 0 {
+				c, r, ok := cellRefCoords(ref)
+				if !ok {
+					var err error
+					c, r, err = excelize.CellNameToCoordinates(s.attr("r"))
+					ok = err == nil
+				}
+				if ok && r == rowNum {
 					col = c
 				}
 			}
 			if col > excelize.MaxColumns {
 				return meta, fmt.Errorf("%s: %w: cell beyond the last column in row %d", b.name, ErrCorrupt, rowNum)
 			}
-			st, _ := strconv.Atoi(s.attr("s"))
-			cells = append(cells, rawCell{Row: rowNum, Col: col, T: s.attr("t"), Style: st})
+			st, _ := s.attrInt("s")
+			cells = append(cells, rawCell{Row: rowNum, Col: col, T: cellType(s.attrRaw("t"), s), Style: st})
 			cur = &cells[len(cells)-1]
 			if len(cells) > excelize.MaxColumns {
 				return meta, fmt.Errorf("%s: %w: too many cells in row %d", b.name, ErrCorrupt, rowNum)
@@ -480,4 +485,52 @@ func cellName(col, row int) string {
 		return ""
 	}
 	return n
+}
+
+// cellRefCoords reads a plain cell reference (A1, XFD1048576: capital
+// letters, then digits without a leading zero) without allocating; ok is
+// false for anything else, which excelize.CellNameToCoordinates reads.
+func cellRefCoords(ref []byte) (col, row int, ok bool) {
+	i := 0
+	for i < len(ref) && i < 3 && ref[i] >= 'A' && ref[i] <= 'Z' {
+		col = col*26 + int(ref[i]-'A'+1)
+		i++
+	}
+	if i == 0 || i == len(ref) || ref[i] == '0' || len(ref)-i > 7 {
+		return 0, 0, false
+	}
+	for _, c := range ref[i:] {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		row = row*10 + int(c-'0')
+	}
+	if col > excelize.MaxColumns || row > excelize.TotalRows {
+		return 0, 0, false
+	}
+	return col, row, true
+}
+
+// cellType returns a cell's t attribute, without allocating for the
+// types spreadsheets write.
+func cellType(t []byte, s *xmlScanner) string {
+	switch string(t) {
+	case "":
+		return ""
+	case "n":
+		return "n"
+	case "s":
+		return "s"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	case "b":
+		return "b"
+	case "e":
+		return "e"
+	case "d":
+		return "d"
+	}
+	return s.attr("t")
 }
