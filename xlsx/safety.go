@@ -93,11 +93,23 @@ type book struct {
 	numFmts     map[int]string        // style index → number format code
 	metas       map[string]*sheetMeta // by sheet name, after the survey
 	ctrls       []FormControl         // every form control, after the survey
+
+	// Worksheets over bigXML bytes are unpacked once, to a file in tmpDir
+	// (scanMerges); unpacked maps their parts to those files.
+	bigXML   int64
+	tmpDir   string
+	unpacked map[string]string
 }
 
 func (b *book) close() {
 	if b != nil && b.f != nil {
 		_ = b.f.Close() // removes excelize's temporary files
+	}
+	if b != nil {
+		for _, path := range b.unpacked {
+			_ = os.Remove(path)
+		}
+		b.unpacked = nil
 	}
 }
 
@@ -195,7 +207,7 @@ func openBook(data []byte, name string, l Limits) (b *book, err error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	b = &book{data: data, name: name, sha256: hex.EncodeToString(sum[:]), parts: parts}
+	b = &book{data: data, name: name, sha256: hex.EncodeToString(sum[:]), parts: parts, bigXML: l.MaxXMLInMemory, tmpDir: l.TmpDir}
 	defer recoverPanic(&err, name)
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    l.MaxUnpackedSize,

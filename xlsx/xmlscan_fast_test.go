@@ -1,6 +1,9 @@
 package xlsx
 
 import (
+	"encoding/json"
+	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -48,5 +51,65 @@ func TestScannerTextAndTags(t *testing.T) {
 	want := "a[1>2,&] v=12<3 b"
 	if g := strings.Join(got, " "); g != want {
 		t.Errorf("got %s, want %s", g, want)
+	}
+}
+
+// TestUnpackedOnce: a worksheet over MaxXMLInMemory is unpacked once to a
+// temporary file while its merges are found, and read from there: the
+// import is the same as from the package, and no file is left behind.
+func TestUnpackedOnce(t *testing.T) {
+	tpl := loadTemplate(t, bufferTemplate)
+	m, err := ParseMapping("buffer-v3.toml", []byte(readText(t, bufferMapFile)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(l Limits) (string, string) {
+		opts := importOpts()
+		opts.Name = "buffer-v3.xlsx"
+		opts.Limits = l
+		rec, rep, err := ImportLegacyFile(bufferFixture, tpl, m, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text strings.Builder
+		if err := rep.WriteText(&text); err != nil {
+			t.Fatal(err)
+		}
+		js, err := json.Marshal(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return text.String(), string(js)
+	}
+	wantRep, wantRec := run(Limits{})
+	dir := t.TempDir()
+	gotRep, gotRec := run(Limits{MaxXMLInMemory: 1024, TmpDir: dir})
+	if gotRep != wantRep || gotRec != wantRec {
+		t.Errorf("unpacked to a file, the import differs:\n%s\nwant\n%s", gotRep, wantRep)
+	}
+	left, _ := os.ReadDir(dir)
+	for _, e := range left {
+		t.Errorf("left behind in TmpDir: %s", e.Name())
+	}
+	data, err := os.ReadFile(bufferFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := openBook(data, "buffer-v3.xlsx", Limits{MaxXMLInMemory: 1024, TmpDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.scanMerges("xl/worksheets/sheet2.xml"); err != nil || b.unpacked["xl/worksheets/sheet2.xml"] == "" {
+		t.Errorf("sheet2.xml not unpacked to a file: %v %v", err, b.unpacked)
+	}
+	b.close()
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("close left %d files", len(left))
+	}
+	var merges []mergeRange
+	src := `<worksheet><sheetData/><mergeCells count="2"><mergeCell ref="A1:B2"/><x:mergeCell ref="C3:C4"></x:mergeCell><mergeCells2 ref="D1:D2"/></mergeCells></worksheet>`
+	merges, err = findMerges(strings.NewReader(src))
+	if err != io.EOF || len(merges) != 2 || merges[0].Ref != "A1:B2" || merges[1].Ref != "C3:C4" {
+		t.Errorf("findMerges: %v, %+v", err, merges)
 	}
 }
