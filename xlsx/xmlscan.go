@@ -45,6 +45,9 @@ func newXMLScanner(r io.Reader) *xmlScanner {
 // declarations. It returns false at the end of input or on error (see s.err).
 func (s *xmlScanner) next() bool {
 	for {
+		if s.fastTag() {
+			return true
+		}
 		if !s.skipTo('<') {
 			return false
 		}
@@ -179,6 +182,38 @@ func (s *xmlScanner) tag() bool {
 			return s.fail(fmt.Errorf("%w: tag too long", errMalformed))
 		}
 	}
+	return s.parseTag()
+}
+
+// fastTag reads the next start or end tag when it lies in the buffer and
+// is plain: no quote but '"' pairs, no '<' inside. It consumes nothing and
+// returns false for anything else, which next reads byte by byte.
+func (s *xmlScanner) fastTag() bool {
+	buf, _ := s.r.Peek(s.r.Buffered())
+	i := bytes.IndexByte(buf, '<')
+	if i < 0 || i+1 >= len(buf) || buf[i+1] == '?' || buf[i+1] == '!' {
+		return false
+	}
+	j := bytes.IndexByte(buf[i+1:], '>')
+	if j < 0 {
+		return false
+	}
+	t := buf[i+1 : i+1+j]
+	if bytes.IndexByte(t, '<') >= 0 || bytes.IndexByte(t, '\'') >= 0 || bytes.Count(t, []byte{'"'})%2 != 0 {
+		return false
+	}
+	s.end = len(t) > 0 && t[0] == '/'
+	if s.end {
+		s.empty = false
+		t = t[1:]
+	}
+	s.buf = append(s.buf[:0], t...)
+	_, _ = s.r.Discard(i + 2 + j)
+	return s.parseTag()
+}
+
+// parseTag reads the element name and attributes of the tag in s.buf.
+func (s *xmlScanner) parseTag() bool {
 	b := s.buf
 	s.empty = false
 	if len(b) > 0 && b[len(b)-1] == '/' {
