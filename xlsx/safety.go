@@ -99,6 +99,7 @@ type book struct {
 	bigXML   int64
 	tmpDir   string
 	unpacked map[string]string
+	found    map[string][]mergeRange // merged ranges of the unpacked sheets
 }
 
 func (b *book) close() {
@@ -208,6 +209,26 @@ func openBook(data []byte, name string, l Limits) (b *book, err error) {
 	}
 	sum := sha256.Sum256(data)
 	b = &book{data: data, name: name, sha256: hex.EncodeToString(sum[:]), parts: parts, bigXML: l.MaxXMLInMemory, tmpDir: l.TmpDir}
+	type unpackedSheets struct {
+		found    map[string][]mergeRange
+		unpacked map[string]string
+	}
+	done := make(chan unpackedSheets, 1)
+	go func() {
+		var u unpackedSheets
+		u.found, u.unpacked = b.unpackBig()
+		done <- u
+	}()
+	// The big sheets are unpacked while excelize opens the package; openBook
+	// returns (or fails) only when both are done.
+	bk := b // b is nil after a failure
+	defer func() {
+		u := <-done
+		bk.found, bk.unpacked = u.found, u.unpacked
+		if err != nil {
+			bk.close() // removes the unpacked sheets
+		}
+	}()
 	defer recoverPanic(&err, name)
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    l.MaxUnpackedSize,

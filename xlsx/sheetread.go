@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -438,6 +439,9 @@ func (m mergeRange) topLeft() string { return cellName(m.Col1, m.Row1) }
 // temporary file in Limits.TmpDir during this search, which the cell scan
 // then reads (openPart).
 func (b *book) scanMerges(part string) ([]mergeRange, error) {
+	if ms, ok := b.found[part]; ok {
+		return ms, nil
+	}
 	rc, err := b.openPart(part)
 	if err != nil {
 		return nil, err
@@ -467,6 +471,49 @@ func (b *book) scanMerges(part string) ([]mergeRange, error) {
 }
 
 var errTooManyMerges = errors.New("too many merged ranges")
+
+// unpackBig unpacks every worksheet over bigXML to a temporary file and
+// finds its merged ranges, as scanMerges does; openBook runs it while
+// excelize opens the package, so that the two inflate the big sheets at the
+// same time. A sheet it could not unpack is read from the package later.
+func (b *book) unpackBig() (found map[string][]mergeRange, unpacked map[string]string) {
+	found, unpacked = map[string][]mergeRange{}, map[string]string{}
+	defer func() {
+		if p := recover(); p != nil { // never: give everything up
+			for _, path := range unpacked {
+				_ = os.Remove(path)
+			}
+			found, unpacked = nil, nil
+		}
+	}()
+	names := make([]string, 0, len(b.parts))
+	for name := range b.parts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		zf := b.parts[name]
+		if !strings.Contains(name, "worksheets/") || b.bigXML <= 0 || int64(zf.UncompressedSize64) <= b.bigXML {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			continue
+		}
+		f, err := os.CreateTemp(b.tmpDir, "bmrkit-sheet-*.xml")
+		if err != nil {
+			rc.Close()
+			continue
+		}
+		tee := &teeFile{r: rc, f: f, w: bufio.NewWriterSize(f, 256<<10)}
+		ms, rerr := findMerges(tee)
+		rc.Close()
+		if path, ok := tee.finish(rerr == io.EOF); ok {
+			unpacked[name], found[name] = path, ms
+		}
+	}
+	return found, unpacked
+}
 
 // findMerges reads the ref of every mergeCell tag in r: in each piece of
 // the input between two '>', the first "mergeCell" followed by a space or
