@@ -93,11 +93,24 @@ type book struct {
 	numFmts     map[int]string        // style index → number format code
 	metas       map[string]*sheetMeta // by sheet name, after the survey
 	ctrls       []FormControl         // every form control, after the survey
+
+	// Worksheets over bigXML bytes are unpacked once, to a file in tmpDir
+	// (scanMerges); unpacked maps their parts to those files.
+	bigXML   int64
+	tmpDir   string
+	unpacked map[string]string
+	found    map[string][]mergeRange // merged ranges of the unpacked sheets
 }
 
 func (b *book) close() {
 	if b != nil && b.f != nil {
 		_ = b.f.Close() // removes excelize's temporary files
+	}
+	if b != nil {
+		for _, path := range b.unpacked {
+			_ = os.Remove(path)
+		}
+		b.unpacked = nil
 	}
 }
 
@@ -195,7 +208,27 @@ func openBook(data []byte, name string, l Limits) (b *book, err error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	b = &book{data: data, name: name, sha256: hex.EncodeToString(sum[:]), parts: parts}
+	b = &book{data: data, name: name, sha256: hex.EncodeToString(sum[:]), parts: parts, bigXML: l.MaxXMLInMemory, tmpDir: l.TmpDir}
+	type unpackedSheets struct {
+		found    map[string][]mergeRange
+		unpacked map[string]string
+	}
+	done := make(chan unpackedSheets, 1)
+	go func() {
+		var u unpackedSheets
+		u.found, u.unpacked = b.unpackBig()
+		done <- u
+	}()
+	// The big sheets are unpacked while excelize opens the package; openBook
+	// returns (or fails) only when both are done.
+	bk := b // b is nil after a failure
+	defer func() {
+		u := <-done
+		bk.found, bk.unpacked = u.found, u.unpacked
+		if err != nil {
+			bk.close() // removes the unpacked sheets
+		}
+	}()
 	defer recoverPanic(&err, name)
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    l.MaxUnpackedSize,

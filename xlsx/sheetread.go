@@ -3,9 +3,12 @@ package xlsx
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -68,6 +71,11 @@ func (m sheetMeta) colHidden(col int) bool {
 }
 
 func (b *book) openPart(name string) (io.ReadCloser, error) {
+	if path := b.unpacked[name]; path != "" {
+		if f, err := os.Open(path); err == nil {
+			return f, nil
+		}
+	}
 	zf := b.parts[name]
 	if zf == nil {
 		return nil, fmt.Errorf("%s: %w: the package has no part %s", b.name, ErrCorrupt, name)
@@ -287,7 +295,7 @@ func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawC
 			if err := flush(); err != nil {
 				return meta, err
 			}
-			n, err := strconv.Atoi(s.attr("r"))
+			n, err := s.attrInt("r")
 			if err != nil || n <= rowNum {
 				n = rowNum + 1
 			}
@@ -295,7 +303,7 @@ func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawC
 				return meta, fmt.Errorf("%s: %w: row number %d is beyond the sheet's last row", b.name, ErrCorrupt, n)
 			}
 			rowNum, inRow, cells = n, true, cells[:0]
-			hidden = s.attr("hidden") == "1" || s.attr("hidden") == "true"
+			hidden = s.attrIs("hidden", "1") || s.attrIs("hidden", "true")
 			if s.empty {
 				if err := flush(); err != nil {
 					return meta, err
@@ -314,17 +322,22 @@ func (b *book) scanSheet(part string, fn func(row int, hidden bool, cells []rawC
 			if len(cells) > 0 {
 				col = cells[len(cells)-1].Col + 1
 			}
-			if ref := s.attr("r"); ref != "" {
-				c, r, err := excelize.CellNameToCoordinates(ref)
-				if err == nil && r == rowNum {
+			if ref := s.attrRaw("r"); len(ref) > 0 {
+				c, r, ok := cellRefCoords(ref)
+				if !ok {
+					var err error
+					c, r, err = excelize.CellNameToCoordinates(s.attr("r"))
+					ok = err == nil
+				}
+				if ok && r == rowNum {
 					col = c
 				}
 			}
 			if col > excelize.MaxColumns {
 				return meta, fmt.Errorf("%s: %w: cell beyond the last column in row %d", b.name, ErrCorrupt, rowNum)
 			}
-			st, _ := strconv.Atoi(s.attr("s"))
-			cells = append(cells, rawCell{Row: rowNum, Col: col, T: s.attr("t"), Style: st})
+			st, _ := s.attrInt("s")
+			cells = append(cells, rawCell{Row: rowNum, Col: col, T: cellType(s.attrRaw("t"), s), Style: st})
 			cur = &cells[len(cells)-1]
 			if len(cells) > excelize.MaxColumns {
 				return meta, fmt.Errorf("%s: %w: too many cells in row %d", b.name, ErrCorrupt, rowNum)
@@ -421,43 +434,175 @@ func (m mergeRange) contains(col, row int) bool {
 func (m mergeRange) topLeft() string { return cellName(m.Col1, m.Row1) }
 
 // scanMerges finds the merged ranges of a worksheet. They are written after
-// the cells, so this quick byte search runs before the cells are read.
+// the cells, so this quick byte search runs before the cells are read. A
+// worksheet larger than Limits.MaxXMLInMemory is unpacked only once: to a
+// temporary file in Limits.TmpDir during this search, which the cell scan
+// then reads (openPart).
 func (b *book) scanMerges(part string) ([]mergeRange, error) {
+	if ms, ok := b.found[part]; ok {
+		return ms, nil
+	}
 	rc, err := b.openPart(part)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	br := bufio.NewReaderSize(rc, 64<<10)
-	var out []mergeRange
+	var src io.Reader = rc
+	var tee *teeFile
+	if zf := b.parts[part]; zf != nil && b.unpacked[part] == "" && b.bigXML > 0 && int64(zf.UncompressedSize64) > b.bigXML {
+		if f, err := os.CreateTemp(b.tmpDir, "bmrkit-sheet-*.xml"); err == nil {
+			tee = &teeFile{r: rc, f: f, w: bufio.NewWriterSize(f, 256<<10)}
+			src = tee
+		}
+	}
+	out, rerr := findMerges(src)
+	if tee != nil {
+		if path, ok := tee.finish(rerr == io.EOF); ok {
+			if b.unpacked == nil {
+				b.unpacked = map[string]string{}
+			}
+			b.unpacked[part] = path
+		}
+	}
+	if rerr == errTooManyMerges {
+		return nil, fmt.Errorf("%s: %w: too many merged ranges", b.name, ErrCorrupt)
+	}
+	return out, nil
+}
+
+var errTooManyMerges = errors.New("too many merged ranges")
+
+// unpackBig unpacks every worksheet over bigXML to a temporary file and
+// finds its merged ranges, as scanMerges does; openBook runs it while
+// excelize opens the package, so that the two inflate the big sheets at the
+// same time. A sheet it could not unpack is read from the package later.
+func (b *book) unpackBig() (found map[string][]mergeRange, unpacked map[string]string) {
+	found, unpacked = map[string][]mergeRange{}, map[string]string{}
+	defer func() {
+		if p := recover(); p != nil { // never: give everything up
+			for _, path := range unpacked {
+				_ = os.Remove(path)
+			}
+			found, unpacked = nil, nil
+		}
+	}()
+	names := make([]string, 0, len(b.parts))
+	for name := range b.parts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		zf := b.parts[name]
+		if !strings.Contains(name, "worksheets/") || b.bigXML <= 0 || int64(zf.UncompressedSize64) <= b.bigXML {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			continue
+		}
+		f, err := os.CreateTemp(b.tmpDir, "bmrkit-sheet-*.xml")
+		if err != nil {
+			rc.Close()
+			continue
+		}
+		tee := &teeFile{r: rc, f: f, w: bufio.NewWriterSize(f, 256<<10)}
+		ms, rerr := findMerges(tee)
+		rc.Close()
+		if path, ok := tee.finish(rerr == io.EOF); ok {
+			unpacked[name], found[name] = path, ms
+		}
+	}
+	return found, unpacked
+}
+
+// findMerges reads the ref of every mergeCell tag in r: in each piece of
+// the input between two '>', the first "mergeCell" followed by a space or
+// '/', and the first ref="…" after it. It returns the error that ended the
+// reading (io.EOF at the end).
+func findMerges(r io.Reader) ([]mergeRange, error) {
 	key := []byte("mergeCell")
-	var window []byte
+	var out []mergeRange
+	buf := make([]byte, 256<<10)
+	keep := 0 // bytes at the start of buf after the last '>' of the previous read
 	for {
-		chunk, err := br.ReadSlice('>')
-		window = append(window[:0], chunk...)
-		if i := bytes.Index(window, key); i >= 0 && i+len(key) < len(window) && (isSpace(window[i+len(key)]) || window[i+len(key)] == '/') {
-			tag := window[i:]
-			if j := bytes.Index(tag, []byte(`ref="`)); j >= 0 {
-				rest := tag[j+5:]
-				if k := bytes.IndexByte(rest, '"'); k >= 0 {
-					ref := string(rest[:k])
-					if m, ok := parseRange(ref); ok {
-						out = append(out, m)
-						if len(out) > 200_000 {
-							return nil, fmt.Errorf("%s: %w: too many merged ranges", b.name, ErrCorrupt)
-						}
-					}
+		n, err := io.ReadAtLeast(r, buf[keep:], 1)
+		data := buf[:keep+n]
+		last := bytes.LastIndexByte(data, '>')
+		done := data[:last+1] // complete pieces
+		for p := 0; ; {
+			i := bytes.Index(done[p:], key)
+			if i < 0 {
+				break
+			}
+			h := p + i
+			start := bytes.LastIndexByte(done[:h], '>') + 1
+			end := h + bytes.IndexByte(done[h:], '>') + 1
+			p = end // later occurrences in this piece are not looked at
+			window := done[start:end]
+			at := h - start
+			if c := window[at+len(key)]; !isSpace(c) && c != '/' {
+				continue
+			}
+			tag := window[at:]
+			j := bytes.Index(tag, []byte(`ref="`))
+			if j < 0 {
+				continue
+			}
+			rest := tag[j+5:]
+			k := bytes.IndexByte(rest, '"')
+			if k < 0 {
+				continue
+			}
+			if m, ok := parseRange(string(rest[:k])); ok {
+				out = append(out, m)
+				if len(out) > 200_000 {
+					return nil, errTooManyMerges
 				}
 			}
 		}
-		if err == bufio.ErrBufferFull {
-			continue
+		tail := data[last+1:]
+		if len(tail) > 64<<10 {
+			tail = tail[len(tail)-64<<10:] // a long text without '>'
 		}
+		keep = copy(buf, tail)
 		if err != nil {
-			break
+			return out, err
 		}
 	}
-	return out, nil
+}
+
+// teeFile copies what is read into a temporary file; a failed write only
+// gives the file up.
+type teeFile struct {
+	r    io.Reader
+	f    *os.File
+	w    *bufio.Writer
+	werr error
+}
+
+func (t *teeFile) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 && t.werr == nil {
+		_, t.werr = t.w.Write(p[:n])
+	}
+	return n, err
+}
+
+// finish closes the file and returns its path when it holds the whole
+// part (complete: read to its end, checksum included); otherwise it is
+// removed.
+func (t *teeFile) finish(complete bool) (string, bool) {
+	if t.werr == nil {
+		t.werr = t.w.Flush()
+	}
+	if err := t.f.Close(); t.werr == nil {
+		t.werr = err
+	}
+	if !complete || t.werr != nil {
+		_ = os.Remove(t.f.Name())
+		return "", false
+	}
+	return t.f.Name(), true
 }
 
 func parseRange(ref string) (mergeRange, bool) {
@@ -480,4 +625,52 @@ func cellName(col, row int) string {
 		return ""
 	}
 	return n
+}
+
+// cellRefCoords reads a plain cell reference (A1, XFD1048576: capital
+// letters, then digits without a leading zero) without allocating; ok is
+// false for anything else, which excelize.CellNameToCoordinates reads.
+func cellRefCoords(ref []byte) (col, row int, ok bool) {
+	i := 0
+	for i < len(ref) && i < 3 && ref[i] >= 'A' && ref[i] <= 'Z' {
+		col = col*26 + int(ref[i]-'A'+1)
+		i++
+	}
+	if i == 0 || i == len(ref) || ref[i] == '0' || len(ref)-i > 7 {
+		return 0, 0, false
+	}
+	for _, c := range ref[i:] {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		row = row*10 + int(c-'0')
+	}
+	if col > excelize.MaxColumns || row > excelize.TotalRows {
+		return 0, 0, false
+	}
+	return col, row, true
+}
+
+// cellType returns a cell's t attribute, without allocating for the
+// types spreadsheets write.
+func cellType(t []byte, s *xmlScanner) string {
+	switch string(t) {
+	case "":
+		return ""
+	case "n":
+		return "n"
+	case "s":
+		return "s"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	case "b":
+		return "b"
+	case "e":
+		return "e"
+	case "d":
+		return "d"
+	}
+	return s.attr("t")
 }

@@ -31,7 +31,7 @@ type xmlScanner struct {
 	buf   []byte
 }
 
-type xmlAttr struct{ name, value string }
+type xmlAttr struct{ name, value []byte } // into xmlScanner.buf
 
 const maxToken = 1 << 20 // longest tag or text accepted
 
@@ -45,6 +45,9 @@ func newXMLScanner(r io.Reader) *xmlScanner {
 // declarations. It returns false at the end of input or on error (see s.err).
 func (s *xmlScanner) next() bool {
 	for {
+		if s.fastTag() {
+			return true
+		}
 		if !s.skipTo('<') {
 			return false
 		}
@@ -146,31 +149,71 @@ func (s *xmlScanner) bang(text *[]byte) bool {
 	return s.fail(fmt.Errorf("%w: DOCTYPE or unknown declaration", errMalformed))
 }
 
-// tag reads an element name and its attributes up to '>'.
+// tag reads an element name and its attributes up to '>'. The tag is
+// copied into s.buf, which the attributes point into until the next tag.
 func (s *xmlScanner) tag() bool {
 	s.buf = s.buf[:0]
 	quote := byte(0)
 	for {
-		c, err := s.r.ReadByte()
-		if err != nil {
+		chunk, err := s.r.ReadSlice('>')
+		if err != nil && err != bufio.ErrBufferFull {
 			return s.fail(fmt.Errorf("%w: unterminated tag", errMalformed))
 		}
-		if quote != 0 {
-			if c == quote {
-				quote = 0
+		for _, c := range chunk {
+			if quote != 0 {
+				if c == quote {
+					quote = 0
+				}
+			} else if c == '"' || c == '\'' {
+				quote = c
+			} else if c == '<' {
+				return s.fail(fmt.Errorf("%w: '<' inside a tag", errMalformed))
 			}
-		} else if c == '"' || c == '\'' {
-			quote = c
-		} else if c == '>' {
-			break
-		} else if c == '<' {
-			return s.fail(fmt.Errorf("%w: '<' inside a tag", errMalformed))
 		}
-		s.buf = append(s.buf, c)
+		if err == nil && quote == 0 {
+			s.buf = append(s.buf, chunk[:len(chunk)-1]...) // without the '>'
+			if len(s.buf) > maxToken {
+				return s.fail(fmt.Errorf("%w: tag too long", errMalformed))
+			}
+			break
+		}
+		s.buf = append(s.buf, chunk...) // a '>' inside quotes, or a long tag
 		if len(s.buf) > maxToken {
 			return s.fail(fmt.Errorf("%w: tag too long", errMalformed))
 		}
 	}
+	return s.parseTag()
+}
+
+// fastTag reads the next start or end tag when it lies in the buffer and
+// is plain: no quote but '"' pairs, no '<' inside. It consumes nothing and
+// returns false for anything else, which next reads byte by byte.
+func (s *xmlScanner) fastTag() bool {
+	buf, _ := s.r.Peek(s.r.Buffered())
+	i := bytes.IndexByte(buf, '<')
+	if i < 0 || i+1 >= len(buf) || buf[i+1] == '?' || buf[i+1] == '!' {
+		return false
+	}
+	j := bytes.IndexByte(buf[i+1:], '>')
+	if j < 0 {
+		return false
+	}
+	t := buf[i+1 : i+1+j]
+	if bytes.IndexByte(t, '<') >= 0 || bytes.IndexByte(t, '\'') >= 0 || bytes.Count(t, []byte{'"'})%2 != 0 {
+		return false
+	}
+	s.end = len(t) > 0 && t[0] == '/'
+	if s.end {
+		s.empty = false
+		t = t[1:]
+	}
+	s.buf = append(s.buf[:0], t...)
+	_, _ = s.r.Discard(i + 2 + j)
+	return s.parseTag()
+}
+
+// parseTag reads the element name and attributes of the tag in s.buf.
+func (s *xmlScanner) parseTag() bool {
 	b := s.buf
 	s.empty = false
 	if len(b) > 0 && b[len(b)-1] == '/' {
@@ -194,7 +237,10 @@ func (s *xmlScanner) tag() bool {
 		for j < len(b) && b[j] != '=' && !isSpace(b[j]) {
 			j++
 		}
-		name := localName(b[i:j])
+		name := b[i:j]
+		if k := bytes.LastIndexByte(name, ':'); k >= 0 {
+			name = name[k+1:]
+		}
 		for j < len(b) && (isSpace(b[j]) || b[j] == '=') {
 			j++
 		}
@@ -209,7 +255,7 @@ func (s *xmlScanner) tag() bool {
 		if k < 0 {
 			return s.fail(fmt.Errorf("%w: unterminated attribute", errMalformed))
 		}
-		s.attrs = append(s.attrs, xmlAttr{name, unescapeXML(b[j+1 : j+1+k])})
+		s.attrs = append(s.attrs, xmlAttr{name, b[j+1 : j+1+k]})
 		i = j + 1 + k + 1
 	}
 	return true
@@ -218,16 +264,64 @@ func (s *xmlScanner) tag() bool {
 // attr returns the value of the attribute with the local name n.
 func (s *xmlScanner) attr(n string) string {
 	for _, a := range s.attrs {
-		if a.name == n {
-			return a.value
+		if string(a.name) == n {
+			return unescapeXML(a.value)
 		}
 	}
 	return ""
 }
 
+// attrRaw returns the attribute's value as written (entities not decoded),
+// valid until the next tag; nil when absent.
+func (s *xmlScanner) attrRaw(n string) []byte {
+	for _, a := range s.attrs {
+		if string(a.name) == n {
+			return a.value
+		}
+	}
+	return nil
+}
+
+// attrInt is strconv.Atoi of the attribute's value, without allocating
+// for plain digits.
+func (s *xmlScanner) attrInt(n string) (int, error) {
+	v := s.attrRaw(n)
+	if len(v) > 0 && len(v) <= 9 {
+		x := 0
+		for _, c := range v {
+			if c < '0' || c > '9' {
+				return strconv.Atoi(s.attr(n))
+			}
+			x = x*10 + int(c-'0')
+		}
+		return x, nil
+	}
+	return strconv.Atoi(s.attr(n))
+}
+
+// attrIs reports whether the attribute's value is v (entities decoded).
+func (s *xmlScanner) attrIs(n, v string) bool {
+	raw := s.attrRaw(n)
+	if bytes.IndexByte(raw, '&') < 0 {
+		return string(raw) == v
+	}
+	return s.attr(n) == v
+}
+
 // text reads character data up to the next tag (which is left unread) and
 // returns it unescaped. CDATA sections are included.
 func (s *xmlScanner) text() string {
+	// The common case: the text and the '<' after it are buffered, with
+	// the byte after it (so that the look at it does not refill the buffer).
+	if buf, _ := s.r.Peek(s.r.Buffered()); len(buf) > 0 {
+		if i := bytes.IndexByte(buf, '<'); i >= 0 && i+1 < len(buf) && buf[i+1] != '!' {
+			t := unescapeXML(buf[:i])
+			// The '<' is consumed, as in the loop below (whose UnreadByte
+			// after a Peek does nothing: bufio forgets the last byte).
+			_, _ = s.r.Discard(i + 1)
+			return t
+		}
+	}
 	var out []byte
 	for {
 		b, err := s.r.ReadSlice('<')
