@@ -213,15 +213,17 @@ func openBook(data []byte, name string, l Limits) (b *book, err error) {
 		found    map[string][]mergeRange
 		unpacked map[string]string
 	}
+	// bk, not the named result b, is shared with the goroutine: every
+	// return assigns b.
+	bk := b
 	done := make(chan unpackedSheets, 1)
 	go func() {
 		var u unpackedSheets
-		u.found, u.unpacked = b.unpackBig()
+		u.found, u.unpacked = bk.unpackBig()
 		done <- u
 	}()
 	// The big sheets are unpacked while excelize opens the package; openBook
 	// returns (or fails) only when both are done.
-	bk := b // b is nil after a failure
 	defer func() {
 		u := <-done
 		bk.found, bk.unpacked = u.found, u.unpacked
