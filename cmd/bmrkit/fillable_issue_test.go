@@ -80,6 +80,21 @@ func TestIssueFillable(t *testing.T) {
 	if strings.Contains(text, "DRAFT — NOT APPROVED") || strings.Contains(text, "QA approval missing") {
 		t.Error("the true copy of an effective revision says DRAFT")
 	}
+	// record new starts an empty record of the copy, checked against the
+	// register.
+	empty := filepath.Join(t.TempDir(), "new.json")
+	if code, _, stderr := runCLI(t, "record", "new", shippedTablet, "--batch", "B26-0601", "--serial", serial, "--library", lib, "-o", empty); code != exitOK ||
+		stderr != empty+": an empty record of batch B26-0601 on copy "+serial+" of MBR-PCM-500 revision 3\n" {
+		t.Errorf("record new: exit %d %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "record", "new", shippedTablet, "--batch", "B26-0999", "--serial", serial, "--library", lib, "-o", empty); code != exitFail ||
+		stderr != "bmrkit record new: refused: the record does not match copy "+serial+" as issued: it was issued for batch B26-0601, the record says B26-0999\n" {
+		t.Errorf("record new for another batch: exit %d %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "record", "new", shippedTablet, "--batch", "B26-0601", "--serial", "X-1", "--library", lib, "-o", empty); code != exitFail ||
+		!strings.Contains(stderr, "which is not in the issuance register") {
+		t.Errorf("record new of an unknown serial: exit %d %q", code, stderr)
+	}
 	moved := edit("moved.json", func(m map[string]any) { m["batch"] = "B26-0999" })
 	if code, got := check(moved); code != exitFail || !strings.Contains(got, "CRITICAL REC029") ||
 		!strings.Contains(got, "the record does not match copy "+serial+" as issued: it was issued for batch B26-0601, the record says B26-0999") {

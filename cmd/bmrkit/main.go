@@ -71,6 +71,7 @@ func commands() []command {
 		{"render", "TEMPLATE -o OUT.pdf [flags]", "render a template to a PDF form", runRender},
 		{"schema", "[template|mapping|library]", "print the JSON Schema of templates (default), legacy mapping files or library.toml, for editors", runSchema},
 		{"record check", recordCheckArgs, "review an executed record by exception (exit 1 on major or critical findings)", runRecordCheck},
+		{"record new", recordNewArgs, "start an empty electronic record of one issued copy", runRecordNew},
 		{"record from-pdf", recordFromPDFArgs, "read a filled-in fillable PDF form into a record", runRecordFromPDF},
 		{"record render", recordRenderArgs, "print an executed record as a true copy (PDF)", runRecordRender},
 		{"record review", recordReviewArgs, "print the review-by-exception report of a record (PDF) for QA to sign", runRecordReview},

@@ -456,3 +456,68 @@ func loadSigners(e *env, name, path string) (*bmr.SignerList, int) {
 	}
 	return l, exitOK
 }
+
+const recordNewArgs = "TEMPLATE --batch B --serial S [--library LIB] -o RECORD.json"
+
+// runRecordNew is "record new": an empty electronic record of one copy,
+// for a tool that records entries as they are made. With --library the
+// copy must be a controlled copy of this master that the register issued
+// for the batch.
+func runRecordNew(e *env, args []string) int {
+	fs := newFlags(e, "record new", recordNewArgs)
+	out := fs.String("o", "", "write the record (JSON) to this file; - writes it to stdout")
+	batch := fs.String("batch", "", "batch number (required)")
+	serial := fs.String("serial", "", "issue serial of the controlled copy the entries are made on (required)")
+	library := fs.String("library", "", "template library whose issuance register must show the copy as issued for the batch, of this master")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	switch {
+	case len(pos) != 1:
+		return usageError(e.stderr, fs, "give the template the record is executed on")
+	case *out == "":
+		return usageError(e.stderr, fs, "no output file: give -o RECORD.json, or -o - for stdout")
+	case strings.TrimSpace(*batch) == "" || strings.TrimSpace(*serial) == "":
+		return usageError(e.stderr, fs, "a record is of one batch, on one issued copy: give --batch and --serial")
+	}
+	t, code := loadTemplate(e, pos[0])
+	if t == nil {
+		return code
+	}
+	r := bmr.NewRecord(t, *batch, *serial)
+	if *library != "" {
+		lib, err := control.Open(*library)
+		if err != nil {
+			return fail(e, fs.Name(), err)
+		}
+		defer lib.Close()
+		found, err := bmr.Check(t, r, bmr.CheckOptions{Register: lib})
+		if err != nil {
+			return fail(e, fs.Name(), err)
+		}
+		for _, f := range found {
+			if f.Code == bmr.RecNotIssued || f.Code == bmr.RecNotItsCopy {
+				fmt.Fprintf(e.stderr, "bmrkit %s: refused: %s\n", fs.Name(), f.Message)
+				return exitFail
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := r.Encode(&buf); err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	var err error
+	name := *out
+	if *out == "-" {
+		_, err = e.stdout.Write(buf.Bytes())
+		name = "stdout"
+	} else {
+		err = writeFileAtomic(*out, buf.Bytes())
+	}
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	fmt.Fprintf(e.stderr, "%s: an empty record of batch %s on copy %s of %s revision %d\n", name, *batch, *serial, t.Document.Number, t.Document.Revision)
+	return exitOK
+}
