@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"reflect"
-	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/storage"
@@ -177,7 +176,8 @@ func signatureFinding(journal string, f SignatureFinding) string {
 }
 
 // sameLibrary compares what two libraries say: their events, their
-// copies, and the status of every revision today.
+// copies, and the status of every revision on the date of the last
+// record.
 func sameLibrary(a, b *Library) error {
 	ea, err := a.Events()
 	if err != nil {
@@ -201,11 +201,17 @@ func sameLibrary(a, b *Library) error {
 	if !reflect.DeepEqual(ca, cb) {
 		return fmt.Errorf("the copy's issuance register reads differently from the original's")
 	}
-	sa, err := a.Status("", bmr.DateOf(time.Now()))
+	// On the date of the last record (the library never reads the clock):
+	// every status the records establish up to then.
+	if len(ea) == 0 {
+		return nil
+	}
+	on := bmr.DateOf(ea[len(ea)-1].Time)
+	sa, err := a.Status("", on)
 	if err != nil {
 		return err
 	}
-	sb, err := b.Status("", bmr.DateOf(time.Now()))
+	sb, err := b.Status("", on)
 	if err != nil {
 		return err
 	}

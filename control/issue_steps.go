@@ -100,25 +100,11 @@ func printOne(t *bmr.Template, c *IssuedCopy, p Printer, dir string) error {
 // an existing file is never replaced (the error then satisfies
 // errors.Is(err, os.ErrExist)). The caller fsyncs the directory.
 func writeNew(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".issue-*.tmp")
+	tmp, err := atomicfile.WriteTemp(filepath.Dir(path), ".issue-*.tmp", b)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
 	defer os.Remove(tmp)
-	err = f.Chmod(0o644)
-	if err == nil {
-		_, err = f.Write(b)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
 	if err := os.Link(tmp, path); err != nil && !errors.Is(err, os.ErrExist) {
 		return atomicfile.CreateNew(path, b) // no hard links here
 	} else if err != nil {

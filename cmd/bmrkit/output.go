@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// writeOutput writes data to the file path atomically (see xlsxWriteFile),
+// writeOutput writes data to the file path atomically (writeFileAtomic),
 // or to stdout when path is "-": every command that writes a file takes
 // "-o -".
 func writeOutput(e *env, path string, data []byte) error {
@@ -13,7 +13,7 @@ func writeOutput(e *env, path string, data []byte) error {
 		_, err := e.stdout.Write(data)
 		return err
 	}
-	return xlsxWriteFile(path, data)
+	return writeFileAtomic(path, data)
 }
 
 // outputName is how the summary line names an output: its path, or

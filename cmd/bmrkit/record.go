@@ -215,14 +215,8 @@ func runRecordFromPDF(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %s\n", cliErr(err))
 		return exitFail
 	}
-	name := *out
-	if *out == "-" {
-		_, err = e.stdout.Write(buf.Bytes())
-		name = "stdout"
-	} else {
-		err = writeFileAtomic(*out, buf.Bytes())
-	}
-	if err != nil {
+	name := outputName(*out)
+	if err := writeOutput(e, *out, buf.Bytes()); err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %s\n", cliErr(err))
 		return exitFail
 	}
@@ -295,21 +289,14 @@ func runRecordPDF(e *env, args []string, name, synopsis string) int {
 		err = render.Review(&buf, t, r, found, opts)
 	}
 	if err == nil {
-		if *out == "-" {
-			_, err = e.stdout.Write(buf.Bytes())
-		} else {
-			err = writeFileAtomic(*out, buf.Bytes())
-		}
+		err = writeOutput(e, *out, buf.Bytes())
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
 		return exitFail
 	}
 	c := found.Counts()
-	dest := *out
-	if dest == "-" {
-		dest = "stdout"
-	}
+	dest := outputName(*out)
 	fmt.Fprintf(e.stderr, "%s: %s of batch %s (%s revision %d): %d critical, %d major, %d minor, %d info\n",
 		dest, what, r.Batch, t.Document.Number, t.Document.Revision, c[bmr.Critical], c[bmr.Major], c[bmr.Minor], c[bmr.Info])
 	return exitOK
@@ -507,17 +494,9 @@ func runRecordNew(e *env, args []string) int {
 	if err := r.Encode(&buf); err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	var err error
-	name := *out
-	if *out == "-" {
-		_, err = e.stdout.Write(buf.Bytes())
-		name = "stdout"
-	} else {
-		err = writeFileAtomic(*out, buf.Bytes())
-	}
-	if err != nil {
+	if err := writeOutput(e, *out, buf.Bytes()); err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	fmt.Fprintf(e.stderr, "%s: an empty record of batch %s on copy %s of %s revision %d\n", name, *batch, *serial, t.Document.Number, t.Document.Revision)
+	fmt.Fprintf(e.stderr, "%s: an empty record of batch %s on copy %s of %s revision %d\n", outputName(*out), *batch, *serial, t.Document.Number, t.Document.Revision)
 	return exitOK
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -210,28 +209,6 @@ func xlsxWriteReports(e *env, rep *xlsx.Report, text, js string) int {
 		}
 	}
 	return exitOK
-}
-
-// xlsxWriteFile writes data next to path under a temporary name and renames
-// it into place, so a failed run leaves no half-written file.
-func xlsxWriteFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func runXlsxRecord(e *env, args []string) int {
