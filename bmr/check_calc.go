@@ -99,9 +99,11 @@ func (c *recordChecker) calc(s *Slot, e *Entry, written Decimal) {
 	}
 	if err != nil {
 		c.add(Info, RecCalcUnchecked, s, s.Key, "formula "+shown, "%s could not be recomputed: %v", s.Key, err)
+		c.checker(s, e)
 		c.limits(s, e, written)
 		return
 	}
+	c.checker(s, e)
 	places := int32(s.Decimals)
 	if places < 0 {
 		places = written.Scale()
@@ -112,6 +114,25 @@ func (c *recordChecker) calc(s *Slot, e *Entry, written Decimal) {
 			"calculation %s differs from the recomputed result", s.Label)
 	}
 	c.limits(s, e, want)
+}
+
+// checker reports a calculated entry nobody checked, one checked by the
+// person who entered it, and one checked before it was entered.
+func (c *recordChecker) checker(s *Slot, e *Entry) {
+	ch := e.Checked
+	if ch == nil || strings.TrimSpace(ch.By.Name) == "" && strings.TrimSpace(ch.By.UserID) == "" {
+		c.add(tier(Minor, s), RecCalcNoChecker, s, s.Key, "no checker recorded (the Checked initials box)",
+			"calculation %s was not checked by a second person", s.Label)
+		return
+	}
+	if samePerson(e.By, ch.By) {
+		c.add(tier(Major, s), RecCalcSelfCheck, s, s.Key, fmt.Sprintf("entered by %s, checked by %s", who(e.By), who(ch.By)),
+			"calculation %s was checked by the person who entered it; it needs a second person", s.Label)
+	}
+	if !e.Transcribed && !e.At.IsZero() && !ch.At.IsZero() && ch.At.Before(e.At) {
+		c.add(Major, RecOrder, s, s.Key, fmt.Sprintf("entered %s, checked %s", stamp(e.At), stamp(ch.At)),
+			"calculation %s was checked before it was entered", s.Label)
+	}
 }
 
 // steps checks sign-offs: the same person performing and verifying,

@@ -125,6 +125,7 @@ func bufferRecord(tpl *bmr.Template) *bmr.Record {
 	add("signoff:1.2:verified", "Vera Verifier", vve)
 	add("closing:yield_actual", "980.0", oop)
 	add("closing:yield_percent", "98.0", oop)
+	r.Entries[len(r.Entries)-1].Checked = &bmr.CheckedBy{By: vve, At: at.Add(time.Minute)}
 	add("closing:added_pages", "0", oop)
 	add("closing:reviewed", "Rita Reviewer", bmr.Person{Name: "Rita Reviewer", UserID: "rre"})
 	add("closing:released", "Quinn Quality", bmr.Person{Name: "Quinn Quality", UserID: "qqa"})
@@ -405,4 +406,22 @@ func TestValidateWithin(t *testing.T) {
 	if got := b.String(); got != want {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", got, want)
 	}
+}
+
+// TestCheckCalcChecker: a calculation's check by a second person is stored
+// like a sign-off, and a missing, self- or early check is reported
+// (issue 10, item 5).
+func TestCheckCalcChecker(t *testing.T) {
+	tpl := bufferTpl(t)
+	r := bufferRecord(tpl)
+	e := entryOf(r, "closing:yield_percent")
+	e.Checked = nil
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"minor REC030 closing:yield_percent: calculation Actual yield in % of theoretical was not checked by a second person | no checker recorded (the Checked initials box)\n")
+	e.Checked = &bmr.CheckedBy{By: bmr.Person{Name: "omar operator"}, At: e.At.Add(time.Minute)}
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC031 closing:yield_percent: calculation Actual yield in % of theoretical was checked by the person who entered it; it needs a second person | entered by Omar Operator (oop), checked by omar operator\n")
+	e.Checked = &bmr.CheckedBy{By: vve, At: e.At.Add(-time.Minute)}
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC016 closing:yield_percent: calculation Actual yield in % of theoretical was checked before it was entered | entered 2026-04-12 08:24 +02:00, checked 2026-04-12 08:23 +02:00\n")
 }

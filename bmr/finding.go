@@ -74,6 +74,8 @@ const (
 	RecWithinUncheck = "REC027"
 	RecTranscribed   = "REC028"
 	RecNotItsCopy    = "REC029"
+	RecCalcNoChecker = "REC030"
+	RecCalcSelfCheck = "REC031"
 )
 
 // FindingCodes lists the record-check codes with a title each.
@@ -106,6 +108,8 @@ var FindingCodes = []struct{ Code, Title string }{
 	{RecWithinUncheck, "limit relative to another entry could not be checked"},
 	{RecTranscribed, "entries dated when they were transcribed, not when they were made"},
 	{RecNotItsCopy, "record does not match its issued copy (batch, master revision or content)"},
+	{RecCalcNoChecker, "calculation not checked by a second person"},
+	{RecCalcSelfCheck, "calculation checked by the person who entered it"},
 }
 
 // Finding is one exception found in an executed record.

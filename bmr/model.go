@@ -377,6 +377,31 @@ type Approval struct {
 	// library that did not require signatures. It is not part of the
 	// template format.
 	Key string `toml:"-" json:"key,omitempty"`
+	// Transcribed, when not nil, says that the approval was signed on
+	// paper, in the system a migrated master came from, and was
+	// transcribed into the library: by whom, when and from which
+	// document. Name, UserID, Role, Meaning and Time are then the paper
+	// signature's, and Key is "" (the paper signer did not sign
+	// electronically). Set by document control; not part of the template
+	// format.
+	Transcribed *Transcription `toml:"-" json:"transcribed,omitempty"`
+}
+
+// Transcription is how a paper signature came into an electronic
+// library: who transcribed it, when, from which document, and the key
+// that signed the transcription.
+type Transcription struct {
+	// Name and UserID are the transcriber's.
+	Name   string `json:"name"`
+	UserID string `json:"user_id"`
+	// Time is when the transcription was signed.
+	Time time.Time `json:"time"`
+	// Source names the paper document that holds the signature, e.g. "MBR-PCM-500 rev 3
+	// signature page, QA archive binder 2026-03".
+	Source string `json:"source"`
+	// Key is the SHA256 fingerprint of the SSH key whose signature of the
+	// transcription verified, "" when it is unsigned.
+	Key string `json:"key,omitempty"`
 }
 
 // FormulaText returns the formula in the normal form printed on forms,

@@ -108,6 +108,19 @@ type Entry struct {
 	// this record (an import), not when it was made, because the source
 	// does not say. Check does not compare its time with the steps'.
 	Transcribed bool `json:"transcribed,omitempty"`
+	// Checked is the second person's check of a calculated entry: who
+	// checked the result and when, like any sign-off (21 CFR
+	// 211.188(b)(11)). Check reports a calculation without it (REC030).
+	Checked *CheckedBy `json:"checked,omitempty"`
+}
+
+// CheckedBy is who checked a calculated entry, and when.
+type CheckedBy struct {
+	// By is the checker: a name, initials as written, or a user.
+	By Person `json:"by"`
+	// At is when the check was signed (for a transcribed entry, when it
+	// was transcribed).
+	At time.Time `json:"at"`
 }
 
 // Unaccepted reports whether the entry holds an original value the source

@@ -91,6 +91,13 @@ type Addition struct {
 	Time time.Time
 	// Reason is why the revision is added, e.g. the change control.
 	Reason string
+	// Migrate, when not "", names the system or document the master
+	// comes from (e.g. "paper master MBR-PCM-500 revision 3, QA archive"):
+	// the revision is the master's first in the library whatever its
+	// number, its [[document.history]] must list every earlier revision,
+	// and the signatures of its paper original may then be transcribed
+	// (Approval.Paper). A later revision continues at the next number.
+	Migrate string
 }
 
 // Add stores a new draft revision. The template must parse without
@@ -104,6 +111,9 @@ type Addition struct {
 // old content become stale. Any other existing file is never replaced.
 func (l *Library) Add(a Addition) (*Revision, error) {
 	if err := checkText("reason", a.Reason, maxReason); err != nil {
+		return nil, err
+	}
+	if err := checkText("migration source", a.Migrate, maxReason); err != nil {
 		return nil, err
 	}
 	tpl, diags := bmr.Parse(a.File, a.Source)
@@ -126,6 +136,12 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 	if eff.IsZero() {
 		return nil, refuse(RuleEffectiveDate, "%s has no effective date: set effective in [document]", revName(doc, rev))
 	}
+	migrate := strings.TrimSpace(a.Migrate) != ""
+	if migrate {
+		if err := historyComplete(tpl); err != nil {
+			return nil, err
+		}
+	}
 	var out *Revision
 	_, err := l.recordTrail(a.By, "", a.Time, func(t *trail, who Person) (Event, error) {
 		evs := t.counted
@@ -141,7 +157,14 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 			last = nums[n-1]
 		}
 		replace := false
+		if migrate {
+			if err := migratable(evs, doc, rev, nums); err != nil {
+				return Event{}, err
+			}
+		}
 		switch {
+		case migrate && last == 0:
+			// The first revision in the library, at its own number.
 		case rev < last:
 			return Event{}, refuse(RuleExists, "%s already exists and revision %d follows it: add the change as revision %d", revName(doc, rev), last, last+1)
 		case rev == last && everApproved(l.policy, evs, doc, rev):
@@ -153,13 +176,13 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 		case rev > last+1:
 			return Event{}, refuse(RuleNextRevision, "%s cannot be added: the next revision of %s is %d", revName(doc, rev), doc, last+1)
 		}
-		if rev > 1 {
-			prev, err := l.read(doc, rev-1)
+		if prev := previous(nums, rev); prev > 0 {
+			pr, err := l.read(doc, prev)
 			if err != nil {
 				return Event{}, err
 			}
-			if pe := effectiveOf(prev, evs); !pe.IsZero() && eff.Compare(pe) <= 0 {
-				return Event{}, refuse(RuleEffectiveOrder, "%s takes effect on %s, not after revision %d (%s): effective dates must move forward", revName(doc, rev), eff, rev-1, pe)
+			if pe := effectiveOf(pr, evs); !pe.IsZero() && eff.Compare(pe) <= 0 {
+				return Event{}, refuse(RuleEffectiveOrder, "%s takes effect on %s, not after revision %d (%s): effective dates must move forward", revName(doc, rev), eff, prev, pe)
 			}
 		}
 		path := l.path(doc, rev)
@@ -180,12 +203,58 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 		out = newRevision(doc, rev, path, a.Source)
 		return Event{Action: ActionAdd, Time: a.Time, Document: doc, Revision: rev,
 			Fingerprint: out.Fingerprint, FileSHA256: out.SHA256, Effective: eff,
-			OldStatus: old, NewStatus: bmr.StatusDraft, Reason: a.Reason}, nil
+			OldStatus: old, NewStatus: bmr.StatusDraft, Reason: a.Reason, Migrated: strings.TrimSpace(a.Migrate)}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// previous returns the highest revision number in nums below rev, or 0.
+func previous(nums []int, rev int) int {
+	p := 0
+	for _, n := range nums {
+		if n < rev && n > p {
+			p = n
+		}
+	}
+	return p
+}
+
+// historyComplete refuses a migrated master whose revision history does
+// not list every revision before it: the history is what the library
+// keeps of the revisions that never were in it.
+func historyComplete(tpl *bmr.Template) error {
+	d := &tpl.Document
+	seen := map[int]bool{}
+	for _, h := range d.History {
+		seen[h.Revision] = true
+	}
+	var missing []string
+	for r := 1; r < d.Revision; r++ {
+		if !seen[r] {
+			missing = append(missing, fmt.Sprint(r))
+		}
+	}
+	if len(missing) > 0 {
+		return refuse(RuleMigration, "%s cannot be migrated: its [[document.history]] does not list revision(s) %s; a migrated master brings the history of every earlier revision (revision, effective, change_control, summary)", revName(d.Number, d.Revision), strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// migratable refuses a migration onto a master that already has
+// revisions in the library, except a new content of the migrated draft.
+func migratable(evs []Event, doc string, rev int, nums []int) error {
+	if len(nums) == 0 {
+		return nil
+	}
+	if len(nums) == 1 && nums[0] == rev {
+		if e := addEvent(evs, doc, rev); e != nil && e.Migrated != "" {
+			return nil // the draft migrated before, replaced (checked below)
+		}
+	}
+	return refuse(RuleMigration, "%s cannot be migrated: the library already has revision %d of %s, so the master is in the library; add the change as revision %d without --migrate", revName(doc, rev), nums[len(nums)-1], doc, nums[len(nums)-1]+1)
 }
 
 // addEvent returns the last record that added (or replaced) a revision's
@@ -254,6 +323,13 @@ type Approval struct {
 	By Actor
 	// Time is the signed time of the approval.
 	Time time.Time
+	// Paper, when not nil, transcribes a signature of a migrated master's
+	// paper original (see Addition.Migrate) instead of signing: By is the
+	// document-control signer who transcribes it, in the role Document
+	// Control, and signs that the paper signature exists in Paper.Source.
+	// It counts as the paper signer's approval and is shown everywhere as
+	// transcribed.
+	Paper *PaperSignature
 }
 
 // Approve records a signature of a revision. The fingerprint is the
@@ -284,12 +360,26 @@ func (l *Library) Approve(a Approval) error {
 	if role == "" {
 		role = l.policyRole(a.Meaning)
 	}
-	if err := l.roleAccepted(a.Meaning, role); err != nil && a.By.Role != "" {
+	if a.Paper != nil {
+		if err := checkPaper(a.Paper, a.Time); err != nil {
+			return err
+		}
+		if err := l.roleAccepted(a.Meaning, a.Paper.Role); err != nil {
+			return err
+		}
+		role = RoleDocumentControl
+	} else if err := l.roleAccepted(a.Meaning, role); err != nil && a.By.Role != "" {
 		return err
 	}
 	name := revName(doc, rev)
 	_, err := l.recordTrail(a.By, role, a.Time, func(t *trail, who Person) (Event, error) {
-		if err := l.roleAccepted(a.Meaning, who.Role); err != nil {
+		signerWho := who
+		if a.Paper != nil {
+			if !strings.EqualFold(who.Role, RoleDocumentControl) {
+				return Event{}, refuse(RuleTranscription, "a paper signature is transcribed by a document-control signer in the role %s, not %s", RoleDocumentControl, who.Role)
+			}
+			signerWho = Person{Name: a.Paper.Name, UserID: a.Paper.UserID, Role: a.Paper.Role}
+		} else if err := l.roleAccepted(a.Meaning, who.Role); err != nil {
 			return Event{}, err
 		}
 		evs := t.counted
@@ -310,6 +400,9 @@ func (l *Library) Approve(a Approval) error {
 		if a.Time.Before(added.Time) {
 			return Event{}, refuse(RuleTimeOrder, "the signature time %s is before %s was added (%s)", a.Time.Format(time.RFC3339), name, added.Time.Format(time.RFC3339))
 		}
+		if a.Paper != nil && added.Migrated == "" {
+			return Event{}, refuse(RuleTranscription, "%s was not migrated into the library (\"bmrkit library add --migrate\"): only the paper signatures of a migrated master are transcribed; its approvals are signed electronically with \"bmrkit approve\"", name)
+		}
 		if added.FileSHA256 != r.SHA256 && added.Fingerprint != r.Fingerprint {
 			return Event{}, refuse(RuleChanged, "%s cannot be approved: its content changed after it was added on %s (fingerprint %s, now %s); restore the file, or add the new content with \"bmrkit library add\"", name, bmr.DateOf(added.Time), bmr.ShortFingerprint(added.Fingerprint), bmr.ShortFingerprint(r.Fingerprint))
 		}
@@ -329,25 +422,25 @@ func (l *Library) Approve(a Approval) error {
 			key = sshsig.Fingerprint(a.By.Key.PublicKey())
 		}
 		for _, c := range before.Approvals.Current {
-			same := c.UserID == who.UserID
-			if !same && key != "" && c.Key == key {
+			same := c.UserID == signerWho.UserID
+			if !same && key != "" && c.Key == key && a.Paper == nil {
 				return Event{}, refuse(RuleOneKey, "the key %s already signed %s as %s for %s (%s): one key is one person, and cannot sign for %s too", key, name, c.Meaning, c.Name, c.UserID, who.UserID)
 			}
 			if !same {
 				continue
 			}
 			if c.Meaning == a.Meaning {
-				return Event{}, refuse(RuleDuplicate, "%s (%s) already signed %s as %s", who.Name, who.UserID, name, a.Meaning)
+				return Event{}, refuse(RuleDuplicate, "%s (%s) already signed %s as %s", signerWho.Name, signerWho.UserID, name, a.Meaning)
 			}
 			if l.policy.Independent && l.required(c.Meaning) && l.required(a.Meaning) {
-				return Event{}, refuse(RuleTwoPerson, "%s (%s) already signed %s as %s and cannot also sign it as %s: the required approvals must come from different people (two-person rule, 21 CFR 211.186(a))", who.Name, who.UserID, name, c.Meaning, a.Meaning)
+				return Event{}, refuse(RuleTwoPerson, "%s (%s) already signed %s as %s and cannot also sign it as %s: the required approvals must come from different people (two-person rule, 21 CFR 211.186(a))", signerWho.Name, signerWho.UserID, name, c.Meaning, a.Meaning)
 			}
 		}
 		if err := l.effectiveBetween(doc, rev, r.Template.Document.Effective, evs); err != nil {
 			return Event{}, err
 		}
 		ev := Event{Action: ActionApprove, Time: a.Time, By: who, Document: doc, Revision: rev, Meaning: a.Meaning,
-			Fingerprint: r.Fingerprint, Effective: r.Template.Document.Effective, OldStatus: before.Status}
+			Fingerprint: r.Fingerprint, Effective: r.Template.Document.Effective, OldStatus: before.Status, Paper: a.Paper}
 		ev.key = key
 		after, err := l.statusOf(doc, rev, append(evs[:len(evs):len(evs)], ev), on)
 		if err != nil {
@@ -358,6 +451,29 @@ func (l *Library) Approve(a Approval) error {
 		return ev, nil
 	})
 	return err
+}
+
+// checkPaper checks a paper signature to transcribe at time at.
+func checkPaper(p *PaperSignature, at time.Time) error {
+	if strings.TrimSpace(p.Name) == "" || strings.TrimSpace(p.UserID) == "" || strings.TrimSpace(p.Role) == "" {
+		return refuse(RuleTranscription, "a transcribed paper signature needs the paper signer's printed name, user id and role")
+	}
+	if err := checkWho(p.Name, p.UserID, p.Role); err != nil {
+		return err
+	}
+	if strings.TrimSpace(p.Source) == "" {
+		return refuse(RuleTranscription, "a transcribed paper signature names the paper document that holds it (the source)")
+	}
+	if err := checkText("source", p.Source, maxReason); err != nil {
+		return err
+	}
+	if p.Signed.IsZero() {
+		return refuse(RuleTranscription, "a transcribed paper signature needs the date and time written by it")
+	}
+	if p.Signed.After(at) {
+		return refuse(RuleTranscription, "the paper signature is dated %s, after its transcription (%s)", p.Signed.Format(time.RFC3339), at.Format(time.RFC3339))
+	}
+	return nil
 }
 
 // policyRole returns the role the policy requires for a meaning, or "".

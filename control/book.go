@@ -57,6 +57,10 @@ type CopyState struct {
 	ReissueOf string `json:"reissue_of,omitempty"`
 	// ReissueReason is why it replaces that copy.
 	ReissueReason string `json:"reissue_reason,omitempty"`
+	// ExtraReason is why the batch was issued more controlled copies than
+	// library.toml allows without a reason ([issuance]
+	// copies_without_reason), when this copy was one of them.
+	ExtraReason string `json:"extra_copies_reason,omitempty"`
 	// ReissuedAs is the serial of the copy that replaces this one.
 	ReissuedAs string `json:"reissued_as,omitempty"`
 	// File, PDFSHA256 and Pages describe the PDF; empty until issued.
@@ -251,8 +255,22 @@ func (b *book) reserve(e *RegisterEvent, c *CopyState) error {
 		}
 		o.ReissuedAs = e.Serial
 		c.ReissueReason = e.Reason
+	} else {
+		c.ExtraReason = e.Reason
 	}
 	b.copies = append(b.copies, c)
 	b.bySerial[e.Serial] = c
 	return nil
+}
+
+// controlledCopies counts the controlled copies of master doc reserved for
+// batch, re-issues not counted (they replace a copy).
+func (b *book) controlledCopies(doc, batch string) int {
+	n := 0
+	for _, c := range b.copies {
+		if c.Type == Controlled && c.Document == doc && c.Batch == batch && c.ReissueOf == "" {
+			n++
+		}
+	}
+	return n
 }

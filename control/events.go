@@ -67,6 +67,17 @@ type Event struct {
 	// Reason is why, as the signer gave it.
 	Reason string `json:"reason,omitempty"`
 
+	// Migrated, on an add record, names where a master migrated into the
+	// library came from (its paper or other system): the revision may be
+	// the master's first in the library at any revision number, and its
+	// paper approvals may be transcribed.
+	Migrated string `json:"migrated,omitempty"`
+	// Paper, on an approve record, is a signature made on paper that By
+	// transcribed from a migrated master's source: the record is By's
+	// signed word that the paper signature exists, not an electronic
+	// signature of the paper signer.
+	Paper *PaperSignature `json:"paper,omitempty"`
+
 	// Policy is the approval policy the library was created with (init).
 	Policy *PolicyRecord `json:"policy,omitempty"`
 
@@ -124,9 +135,38 @@ func policyRecord(p bmr.Policy) PolicyRecord {
 	return r
 }
 
-// approval returns an approve event as the approval it records.
+// PaperSignature is a signature on a paper master: who signed, in which
+// role, when, and the document that holds it.
+type PaperSignature struct {
+	// Name, UserID and Role are the paper signer's, as the paper shows
+	// them (UserID is the signer's id in this library, or the site's
+	// identification code for a person who never had a key).
+	Name   string `json:"name"`
+	UserID string `json:"user_id"`
+	Role   string `json:"role"`
+	// Signed is the date and time written by the signature.
+	Signed time.Time `json:"signed"`
+	// Source names the paper document that holds the signature.
+	Source string `json:"source"`
+}
+
+// approval returns an approve event as the approval it records: for a
+// transcribed paper signature, the paper signer's, marked as transcribed.
 func (e *Event) approval() bmr.Approval {
+	if p := e.Paper; p != nil {
+		return bmr.Approval{Name: p.Name, UserID: p.UserID, Role: p.Role, Meaning: e.Meaning, Time: p.Signed, Fingerprint: e.Fingerprint,
+			Transcribed: &bmr.Transcription{Name: e.By.Name, UserID: e.By.UserID, Time: e.Time, Source: p.Source, Key: e.key}}
+	}
 	return bmr.Approval{Name: e.By.Name, UserID: e.By.UserID, Role: e.By.Role, Meaning: e.Meaning, Time: e.Time, Fingerprint: e.Fingerprint, Key: e.key}
+}
+
+// signedAt is when an approval was signed: on paper for a transcribed
+// signature, else the record's time.
+func (e *Event) signedAt() time.Time {
+	if e.Paper != nil {
+		return e.Paper.Signed
+	}
+	return e.Time
 }
 
 // String describes the event on one line, as "bmrkit audit log" prints it.
@@ -138,7 +178,15 @@ func (e *Event) String() string {
 		what = "created the library"
 	case ActionAdd:
 		what = fmt.Sprintf("added %s (fingerprint %s, effective %s)", revName(e.Document, e.Revision), bmr.ShortFingerprint(e.Fingerprint), e.Effective)
+		if e.Migrated != "" {
+			what = fmt.Sprintf("migrated %s from %s (fingerprint %s, effective %s)", revName(e.Document, e.Revision), e.Migrated, bmr.ShortFingerprint(e.Fingerprint), e.Effective)
+		}
 	case ActionApprove:
+		if p := e.Paper; p != nil {
+			what = fmt.Sprintf("transcribed the paper signature of %s (%s, %s) of %s as %s, signed %s, from %s (fingerprint %s)", p.Name, p.UserID, p.Role,
+				revName(e.Document, e.Revision), e.Meaning, p.Signed.Format("2006-01-02 15:04 -07:00"), p.Source, bmr.ShortFingerprint(e.Fingerprint))
+			break
+		}
 		what = fmt.Sprintf("signed %s as %s (fingerprint %s)", revName(e.Document, e.Revision), e.Meaning, bmr.ShortFingerprint(e.Fingerprint))
 	case ActionRetire:
 		what = fmt.Sprintf("retired %s from %s", revName(e.Document, e.Revision), e.On)

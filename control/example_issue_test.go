@@ -59,7 +59,7 @@ func ExampleLibrary_Issue() {
 	out := filepath.Join(dir, "issued")
 	os.Mkdir(out, 0o755)
 	copies, err := lib.Issue(control.IssueRequest{Document: "MBR-DEMO-1", Batch: "B26-0042", Copies: 2,
-		By: quinn, Purpose: "Production", Time: day(5, 8), OutDir: out}, renderPrinter("Acme Pharma, Basel"))
+		By: quinn, Purpose: "Production", Time: day(5, 8), OutDir: out, Reason: "two packing lines, one copy each"}, renderPrinter("Acme Pharma, Basel"))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -76,7 +76,9 @@ type IssuedCopy struct {
 	Purpose string
 	// ValidUntil is the last day a reference print is valid.
 	ValidUntil bmr.Date
-	// ReissueOf is the serial a replacement copy replaces, and Reason why.
+	// ReissueOf is the serial a replacement copy replaces, and Reason why;
+	// for a copy beyond the batch's copies without a reason
+	// (IssueRequest.Reason), Reason is why it was issued.
 	ReissueOf, Reason string
 	// Fillable asks the printer for a fillable PDF form (a field on
 	// every entry box, read back by render.ReadFilled) instead of a paper
@@ -124,6 +126,11 @@ type IssueRequest struct {
 	// screen: recorded as such in the register, and printed by the printer
 	// as a form (IssuedCopy.Fillable).
 	Fillable bool
+	// Reason is why the batch needs more controlled copies of the master
+	// than library.toml allows without one ([issuance]
+	// copies_without_reason, counting the copies issued before, re-issues
+	// not counted); recorded with each copy. Required only then.
+	Reason string
 	// Progress, when set, is called after each copy's PDF is written with
 	// the number written so far and the number to write.
 	Progress func(done, total int)
@@ -192,6 +199,10 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 	if err := checkRequest(req.By, req.Time, "purpose", req.Purpose, maxPurpose, req.OutDir, p); err != nil {
 		return nil, err
 	}
+	if err := checkText("reason", req.Reason, maxReason); err != nil {
+		return nil, err
+	}
+	reason := strings.TrimSpace(req.Reason)
 	on := bmr.DateOf(req.Time)
 	var out []IssuedCopy
 	var tpl *bmr.Template
@@ -199,6 +210,14 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 		b, err := newBook(evs)
 		if err != nil {
 			return nil, err
+		}
+		before := b.controlledCopies(req.Document, req.Batch)
+		if n := before + req.Copies; n > l.freeCopies && reason == "" {
+			had := ""
+			if before > 0 {
+				had = fmt.Sprintf(" (%d issued before)", before)
+			}
+			return nil, refuse(RuleCopies, "batch %s would have %d controlled copies of %s%s; %s allows %d without a reason: say why the batch needs more (--reason)", req.Batch, n, req.Document, had, SettingsFile, l.freeCopies)
 		}
 		rev, approvals, from, err := l.issuable(req.Document, req.Revision, on)
 		if err != nil {
@@ -218,7 +237,7 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 			}
 			out[i] = IssuedCopy{Serial: s.String(), Type: Controlled, Document: req.Document, Revision: rev.Revision,
 				Fingerprint: rev.Fingerprint, Batch: req.Batch, Copy: i + 1, Copies: req.Copies, By: who, Time: req.Time,
-				Purpose: req.Purpose, Approvals: approvals, Policy: l.policy, EffectiveFrom: from, Fillable: req.Fillable}
+				Purpose: req.Purpose, Approvals: approvals, Policy: l.policy, EffectiveFrom: from, Fillable: req.Fillable, Reason: reason}
 			res[i] = out[i].reservation(s.Sequence)
 		}
 		return res, nil

@@ -111,7 +111,7 @@ func benchIssue100(b *testing.B, lib *control.Library) {
 		os.Mkdir(out, 0o755)
 		start := time.Now()
 		cs, err := lib.Issue(control.IssueRequest{Document: "MBR-PCM-500", Batch: fmt.Sprintf("B26-%04d", i), Copies: copies,
-			By: by, Purpose: "Production", Time: time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC), OutDir: out}, p)
+			By: by, Purpose: "Production", Time: time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC), OutDir: out, Reason: "benchmark"}, p)
 		total += time.Since(start)
 		if err != nil || len(cs) != copies {
 			b.Fatal(err)

@@ -64,7 +64,7 @@ func issueLib(t testing.TB) (*Library, string) {
 }
 
 func issueReq(batch string, n int, when time.Time, out string) IssueRequest {
-	return IssueRequest{Document: doc, Batch: batch, Copies: n, By: ida, Purpose: "Production", Time: when, OutDir: out}
+	return IssueRequest{Document: doc, Batch: batch, Copies: n, By: ida, Purpose: "Production", Time: when, OutDir: out, Reason: "copies for the test"}
 }
 
 func mustIssue(t testing.TB, l *Library, req IssueRequest) []IssuedCopy {

@@ -60,7 +60,7 @@ func issueHelper(dir string) int {
 	w := bufio.NewWriter(os.Stdout)
 	by := Actor{UserID: "iissuer", Key: testKey("iissuer")}
 	for i, done := 0, 0; n == 0 || done < n; i++ {
-		req := IssueRequest{Document: doc, Batch: fmt.Sprintf("B%d", 1+i%2), Copies: per, By: by, Time: at(3, 5, 8), OutDir: out}
+		req := IssueRequest{Document: doc, Batch: fmt.Sprintf("B%d", 1+i%2), Copies: per, By: by, Time: at(3, 5, 8), OutDir: out, Reason: "copies for the test"}
 		cs, err := l.Issue(req, p)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -44,6 +44,9 @@ const MaxRevision = 99999
 type Library struct {
 	store  storage.Store
 	policy bmr.Policy
+	// freeCopies is how many controlled copies of one master a batch may
+	// be issued before a reason is required (library.toml).
+	freeCopies int
 	audit  storage.Log
 	reg    Register // the issuance register (register.go)
 	cache  *sigCache
@@ -103,7 +106,16 @@ type settingsFile struct {
 			Role    string `toml:"role" doc:"Role the signer must hold, e.g. QA. Empty: any role."`
 		} `toml:"required" doc:"The approvals a revision needs before it can take effect."`
 	} `toml:"approvals" doc:"The approvals a revision needs."`
+	Issuance struct {
+		CopiesWithoutReason *int `toml:"copies_without_reason" min:"1" max:"1000" doc:"How many controlled copies of a master one batch may be issued (re-issues not counted) before each further issue needs a reason (bmrkit issue --reason). Default 1."`
+	} `toml:"issuance" doc:"How copies are issued."`
 }
+
+// DefaultCopiesWithoutReason is the number of controlled copies of a
+// master one batch is issued without a reason when library.toml does not
+// say: one executed copy per batch (PIC/S PE 009 4.32: the issue of
+// copies is controlled).
+const DefaultCopiesWithoutReason = 1
 
 // SettingsSchemaID is the $id of the JSON Schema returned by SettingsSchema.
 const SettingsSchemaID = "https://bmrkit.dev/schema/library-1.json"
@@ -131,12 +143,21 @@ func encodeSettings(p bmr.Policy) []byte {
 			fmt.Fprintf(&b, "role = %q\n", r.Role)
 		}
 	}
+	b.WriteString("\n# How copies are issued.\n[issuance]\n")
+	b.WriteString("# Controlled copies of a master one batch is issued before each further issue needs a reason.\n")
+	fmt.Fprintf(&b, "copies_without_reason = %d\n", DefaultCopiesWithoutReason)
 	return b.Bytes()
+}
+
+// settings is library.toml as the library uses it.
+type settings struct {
+	policy     bmr.Policy
+	freeCopies int
 }
 
 // parseSettings reads library.toml. A file with problems is refused with
 // RuleSettings and every problem as a diagnostic.
-func parseSettings(file string, b []byte) (bmr.Policy, error) {
+func parseSettings(file string, b []byte) (settings, error) {
 	var diags bmr.Diagnostics
 	at := func(path string, ix *tomlpos.Index, code, format string, args ...any) {
 		p := ix.Nearest(path, true)
@@ -146,7 +167,7 @@ func parseSettings(file string, b []byte) (bmr.Policy, error) {
 	var s settingsFile
 	if len(b) > MaxSettingsSize {
 		at("", tomlpos.Lines(nil), bmr.CodeSyntax, "the file is %d bytes; library settings are limited to %d bytes", len(b), MaxSettingsSize)
-		return bmr.Policy{}, settingsRefusal(diags)
+		return settings{}, settingsRefusal(diags)
 	}
 	ix, res := tomldecode.Decode(b, &s, tomldecode.Options{Root: SettingsFile})
 	for _, p := range res.Problems {
@@ -158,7 +179,7 @@ func parseSettings(file string, b []byte) (bmr.Policy, error) {
 			// A newer (or unknown) format: its keys would only add noise.
 			diags = nil
 			at("format", ix, bmr.CodeFormatVersion, "format %d is not supported: this bmrkit reads format 1 libraries", s.Format)
-			return bmr.Policy{}, settingsRefusal(diags)
+			return settings{}, settingsRefusal(diags)
 		}
 		if len(s.Approvals.Required) == 0 && !res.Failed["approvals.required"] && !res.Failed["approvals"] {
 			at("approvals", ix, bmr.CodeMissingKey, "no approvals are required: list at least one [[approvals.required]]")
@@ -166,13 +187,17 @@ func parseSettings(file string, b []byte) (bmr.Policy, error) {
 	}
 	if len(diags) > 0 {
 		diags.Sort()
-		return bmr.Policy{}, settingsRefusal(diags)
+		return settings{}, settingsRefusal(diags)
 	}
 	p := bmr.Policy{Independent: s.Approvals.Independent}
 	for _, r := range s.Approvals.Required {
 		p.Required = append(p.Required, bmr.Requirement{Meaning: r.Meaning, Role: r.Role})
 	}
-	return p, nil
+	out := settings{policy: p, freeCopies: DefaultCopiesWithoutReason}
+	if n := s.Issuance.CopiesWithoutReason; n != nil {
+		out.freeCopies = *n
+	}
+	return out, nil
 }
 
 // settingsRefusal refuses a library.toml with problems: the message names
@@ -333,11 +358,11 @@ func openStore(s storage.Store) (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := parseSettings(settingsName(s), b)
+	set, err := parseSettings(settingsName(s), b)
 	if err != nil {
 		return nil, err
 	}
-	return &Library{store: s, policy: p, audit: s.Log(auditName), reg: &logRegister{j: s.Log(registerName)}, cache: &sigCache{}}, nil
+	return &Library{store: s, policy: set.policy, freeCopies: set.freeCopies, audit: s.Log(auditName), reg: &logRegister{j: s.Log(registerName)}, cache: &sigCache{}}, nil
 }
 
 // settingsName names the settings in diagnostics: the file's path in a

@@ -32,13 +32,23 @@ func (l *Library) Approvals(doc string, rev int) ([]bmr.Approval, error) {
 }
 
 // Changes returns what changed from the previous revision to revision
-// rev (none for revision 1), as bmr.Diff reports it: the "Summary of
+// rev (none for revision 1, nor for the first revision of a migrated
+// master), as bmr.Diff reports it: the "Summary of
 // changes" a print of the revision shows on its cover. The renderer needs
 // one-line cells: pass each change through Change.Summary.
 func (l *Library) Changes(doc string, rev int) ([]bmr.Change, error) {
 	cur, err := l.Get(doc, rev)
 	if err != nil || rev == 1 {
 		return nil, err
+	}
+	nums, err := l.revisions(doc)
+	if err != nil {
+		return nil, err
+	}
+	if previous(nums, rev) != rev-1 {
+		// A migrated master's first revision: the revisions before it
+		// are history, not content of the library.
+		return nil, nil
 	}
 	prev, err := l.Get(doc, rev-1)
 	if err != nil {

@@ -46,6 +46,8 @@ const (
 	RuleSignerChange     Rule = "signer-change"       // a signer change the rules do not allow
 	RuleOneKey           Rule = "one-key"             // one key signs for one person only
 	RuleReview           Rule = "review"              // a review sign-off the rules do not allow
+	RuleMigration        Rule = "migration"           // a migration the rules do not allow
+	RuleTranscription    Rule = "transcription"       // a paper signature transcribed where the rules do not allow it
 )
 
 // RefusalError is an action refused by a document-control rule. Its

@@ -16,10 +16,10 @@ func FuzzParseSettings(f *testing.F) {
 	f.Add([]byte("format = 1\n[approvals]\nindependant = 1\n[[approvals.required]]\nmeaning = \"aproved\"\nrole = 7\n"))
 	f.Add([]byte("\ufeffformat = 2\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		p, err := parseSettings("library.toml", b)
+		set, err := parseSettings("library.toml", b)
 		if err == nil {
-			if checkPolicy(p) != nil {
-				t.Fatalf("accepted a policy that is not valid: %+v", p)
+			if checkPolicy(set.policy) != nil || set.freeCopies < 1 {
+				t.Fatalf("accepted settings that are not valid: %+v", set)
 			}
 			return
 		}

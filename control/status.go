@@ -280,7 +280,7 @@ func derive(p bmr.Policy, doc string, revs []*Revision, evs []Event, on bmr.Date
 			approvals = append(approvals, in.approvals[j].approval())
 		}
 		s.Approvals = p.Evaluate(r.Fingerprint, approvals)
-		sort.SliceStable(in.approvals, func(i, j int) bool { return in.approvals[i].Time.Before(in.approvals[j].Time) })
+		sort.SliceStable(in.approvals, func(i, j int) bool { return in.approvals[i].signedAt().Before(in.approvals[j].signedAt()) })
 		s.EffectiveFrom = effectiveFrom(p, r.Fingerprint, in.approvals, s.Effective)
 		s.Problems = fileProblems(r, in.added)
 		took[i] = tookEffect(p, in.approvals, in.retired, on)
@@ -335,7 +335,7 @@ func effectiveFrom(p bmr.Policy, fp string, approvals []Event, effective bmr.Dat
 	}
 	for i := range approvals {
 		if approvals[i].Fingerprint == fp && completes(p, approvals, i) {
-			return laterOf(bmr.DateOf(approvals[i].Time), effective)
+			return laterOf(bmr.DateOf(approvals[i].signedAt()), effective)
 		}
 	}
 	return bmr.Date{}
@@ -396,7 +396,7 @@ func tookEffect(p bmr.Policy, approvals []Event, retired *Event, on bmr.Date) bm
 			continue
 		}
 		done[fp] = true
-		t := laterOf(bmr.DateOf(approvals[i].Time), approvals[i].Effective)
+		t := laterOf(bmr.DateOf(approvals[i].signedAt()), approvals[i].Effective)
 		if t.Compare(on) > 0 || retired != nil && retired.On.Compare(t) <= 0 {
 			continue
 		}

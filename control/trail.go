@@ -196,12 +196,16 @@ func (t *trail) judge(e *Event, hash string) {
 			}
 		default:
 			role := e.By.Role
+			what := "a signer change"
 			if e.Action == ActionSignerAdd || e.Action == ActionSignerChange || e.Action == ActionSignerRevoke || e.Action == ActionRequireSignatures {
 				role = RoleDocumentControl
 			}
+			if e.Action == ActionApprove && e.Paper != nil {
+				role, what = RoleDocumentControl, "a transcription of a paper signature"
+			}
 			e.problem, e.why = t.reg.judge(e.key, e.By.UserID, role, e.By.Name, w, e.Time)
 			if e.problem == "" && !strings.EqualFold(role, e.By.Role) && role == RoleDocumentControl {
-				e.problem, e.why = ProblemNotAuthorized, fmt.Sprintf("a signer change is signed in the role %s, not %s", RoleDocumentControl, e.By.Role)
+				e.problem, e.why = ProblemNotAuthorized, fmt.Sprintf("%s is signed in the role %s, not %s", what, RoleDocumentControl, e.By.Role)
 			}
 		}
 	}

@@ -200,7 +200,14 @@ func (d *doc) approvals() {
 			{text: d.s.dateTime(a.Time)},
 		}, 6.5, h)
 		sig := []cell{{text: "Signed electronically with SSH key " + a.Key + ", registered for " + a.UserID + " (" + a.Role + "); signature verified", font: fCaption, color: darkGray}}
-		if a.Key == "" {
+		switch tr := a.Transcribed; {
+		case tr != nil:
+			how := "the transcription is NOT signed electronically"
+			if tr.Key != "" {
+				how = "the transcription is signed with SSH key " + tr.Key
+			}
+			sig = []cell{{text: "Signed on paper; transcribed from " + tr.Source + " by " + tr.Name + " (" + tr.UserID + ") on " + d.s.dateTime(tr.Time) + "; " + how, font: fCaption, color: darkGray}}
+		case a.Key == "":
 			sig = []cell{{text: "NOT an electronic signature: no verified SSH signature (recorded unsigned, or written in the template file)", font: fCaption, color: critRed}}
 		}
 		rows = append(rows, d.tableRows(g.left, []column{{"", g.width()}}, sig, 4.5, h)...)

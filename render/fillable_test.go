@@ -214,6 +214,9 @@ func formValues(tp *bmr.Template, r *bmr.Record, signedAt time.Time) map[string]
 			out[FieldName(e.Slot, "date")] = fdfValue{v: signedAt.Format("2006-01-02")}
 			out[FieldName(e.Slot, "time")] = fdfValue{v: signedAt.Format("15:04")}
 		}
+		if e.Checked != nil {
+			out[FieldName(e.Slot, "checked")] = fdfValue{v: initials(e.Checked.By.Name)}
+		}
 	}
 	return out
 }
@@ -378,6 +381,8 @@ func compareRead(t *testing.T, tp *bmr.Template, src *bmr.Record, got *Filled, s
 			}
 		case e.By != filler || !e.At.Equal(filledAt) || !e.Transcribed:
 			t.Errorf("%s: by %v at %v, transcribed %v", e.Slot, e.By, e.At, e.Transcribed)
+		case w.Checked != nil && (e.Checked == nil || e.Checked.By.Name != initials(w.Checked.By.Name) || !e.Checked.At.Equal(filledAt)):
+			t.Errorf("%s: checked %+v, want the initials of %s", e.Slot, e.Checked, w.Checked.By.Name)
 		}
 	}
 	fs, err := bmr.Check(tp, r, bmr.CheckOptions{})

@@ -68,11 +68,18 @@ func (rd *formReader) slot(sl *bmr.Slot, f *formField) {
 	if na := rd.fields[FieldName(sl.Key, "na")]; na != nil && na.value != "" {
 		e.NA, e.Reason, v = true, strings.TrimSpace(v), ""
 	}
-	if c := rd.fields[FieldName(sl.Key, "checked")]; c != nil && strings.TrimSpace(c.value) != "" {
-		rd.note("%s: checked by %q (the record has no place for the checker's initials of a calculation)", sl.Key, strings.TrimSpace(c.value))
+	checker := ""
+	if c := rd.fields[FieldName(sl.Key, "checked")]; c != nil {
+		checker = strings.TrimSpace(c.value)
 	}
 	if !e.NA && strings.TrimSpace(v) == "" {
+		if checker != "" {
+			rd.note("%s: checked by %q, but the calculation's box is empty: the check was not read", sl.Key, checker)
+		}
 		return // left empty: bmr.Check reports it missing
+	}
+	if checker != "" && !e.NA {
+		e.Checked = &bmr.CheckedBy{By: bmr.Person{Name: checker}, At: rd.opts.At}
 	}
 	e.Value = v
 	if !e.NA {

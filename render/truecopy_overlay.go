@@ -149,6 +149,36 @@ func (tc *trueCopy) entry(sl *bmr.Slot, e *bmr.Entry, bs []Box) {
 		if sl.Type == bmr.TypeSignature {
 			tc.signedAt(part, e, anchor)
 		}
+		if sl.Type == bmr.TypeCalc {
+			tc.checked(part, e, anchor)
+		}
+	}
+}
+
+// checked prints the checker of a calculation: the initials in the
+// Checked box, and who and when in a note when the record knows more than
+// the initials.
+func (tc *trueCopy) checked(part map[string]Box, e *bmr.Entry, anchor Box) {
+	ch := e.Checked
+	if ch == nil {
+		return
+	}
+	name, _ := clean(strings.TrimSpace(ch.By.Name))
+	if name == "" {
+		name, _ = clean(ch.By.UserID)
+	}
+	if name == "" {
+		return
+	}
+	box := name
+	if ini := initials(name); ini != name {
+		box = ini
+	}
+	if b, ok := part["checked"]; ok {
+		tc.fitText(b, box, inkBlue, "Checked")
+	}
+	if box != name || ch.By.UserID != "" {
+		tc.addNote(anchor, "N", noteTeal, "", fmt.Sprintf("Calculation checked by %s, %s.", who(ch.By), tc.stampTime(ch.At)))
 	}
 }
 

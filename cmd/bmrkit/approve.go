@@ -238,7 +238,11 @@ func printStatus(w io.Writer, sts []control.RevisionStatus, on bmr.Date) {
 		fmt.Fprintf(w, "  revision %-3d effective %-10s  %-10s  %s\n", s.Revision, eff, strings.ToUpper(string(s.Status)), s.Explain())
 		fmt.Fprintf(w, "      fingerprint %s\n", bmr.ShortFingerprint(s.Fingerprint))
 		for _, a := range s.Approvals.Current {
-			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s %s\n", a.Meaning, a.Name, a.UserID, a.Role, a.Time.Format("2006-01-02 15:04 -07:00"), strings.TrimSpace(signedText(a.Key)))
+			how := strings.TrimSpace(signedText(a.Key))
+			if tr := a.Transcribed; tr != nil {
+				how = fmt.Sprintf("on paper, transcribed by %s (%s) from %s,%s", tr.Name, tr.UserID, tr.Source, signedText(tr.Key))
+			}
+			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s %s\n", a.Meaning, a.Name, a.UserID, a.Role, a.Time.Format("2006-01-02 15:04 -07:00"), how)
 		}
 		for _, r := range s.Rejected {
 			fmt.Fprintf(w, "      %-9s %s (%s, %s)  %s  NOT COUNTED: %s: %s\n", r.Meaning, r.Name, r.UserID, r.Role, r.Time.Format("2006-01-02 15:04 -07:00"), r.Problem, r.Reason)

@@ -13,7 +13,7 @@ import (
 	"github.com/bmrkit/bmrkit/render"
 )
 
-const issueArgs = "LIB DOC --batch B --copies N [--user ID] [--key FILE] [--by NAME] [--role ROLE] [--purpose TEXT] [--rev N] [--fillable] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
+const issueArgs = "LIB DOC --batch B --copies N [--reason TEXT] [--user ID] [--key FILE] [--by NAME] [--role ROLE] [--purpose TEXT] [--rev N] [--fillable] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
 
 // actorFlags are who issues or reconciles: --user ID --key FILE, with
 // --by NAME and --role ROLE.
@@ -117,6 +117,7 @@ func runIssue(e *env, args []string) int {
 	pf := newPrintFlags(fs)
 	batch := fs.String("batch", "", "batch number (required for controlled copies)")
 	copies := fs.Int("copies", 1, "number of controlled copies")
+	reason := fs.String("reason", "", "why the batch needs more controlled copies than library.toml's [issuance] copies_without_reason (default 1); recorded with each copy")
 	purpose := fs.String("purpose", "", "purpose printed on every page, e.g. Production or Training")
 	rev := fs.Int("rev", 0, "the revision you expect to issue; refused unless it is the effective one")
 	out := fs.String("o", ".", "write the PDFs, <serial>.pdf, into this `DIR` (created if needed)")
@@ -178,7 +179,7 @@ func runIssue(e *env, args []string) int {
 		return exitOK
 	}
 	req := control.IssueRequest{Document: pos[1], Revision: *rev, Batch: *batch, Copies: *copies, By: signer,
-		Purpose: *purpose, Time: at, OutDir: *out, Fillable: *fillable}
+		Purpose: *purpose, Time: at, OutDir: *out, Fillable: *fillable, Reason: *reason}
 	bar := newProgress(e, fmt.Sprintf("issuing %s for batch %s", pos[1], *batch))
 	req.Progress = bar.update
 	cs, err := l.Issue(req, p)

@@ -60,7 +60,7 @@ func pagesOf(t *testing.T, dir, serial string) int {
 func TestIssueWorkflow(t *testing.T) {
 	dir := copyLibrary(t)
 	out := filepath.Join(t.TempDir(), "issued")
-	issue := append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B26-0412", "--copies", "3", "--purpose", "Production", "-o", out}, ida...)
+	issue := append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B26-0412", "--copies", "3", "--reason", "copies for the test", "--purpose", "Production", "-o", out}, ida...)
 	code, stdout, stderr := runCLIAt(t, clock("2026-03-05T08:15:00+01:00"), issue...)
 	if code != exitOK || stdout != c1+"\n"+c2+"\n"+c3+"\n" {
 		t.Fatalf("issue: exit %d\n%s\n%s", code, stdout, stderr)
@@ -226,7 +226,7 @@ func sizeOf(log []byte, n int) int {
 func TestIssueProgress(t *testing.T) {
 	dir := copyLibrary(t)
 	out := t.TempDir()
-	args := append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B1", "--copies", "2", "-o", out}, ida...)
+	args := append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B1", "--copies", "2", "--reason", "copies for the test", "-o", out}, ida...)
 	var sout, serr bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &sout, stderr: &serr, terminal: true, now: func() time.Time { return clock("2026-03-05T08:15:00+01:00") }}
 	if code := run(e, args); code != exitOK {
@@ -252,7 +252,7 @@ func TestQRLookup(t *testing.T) {
 	}
 	dir := copyLibrary(t)
 	out := t.TempDir()
-	code, _, stderr := runCLIAt(t, clock("2026-03-05T08:15:00+01:00"), append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B26-0412", "--copies", "2", "-o", out}, ida...)...)
+	code, _, stderr := runCLIAt(t, clock("2026-03-05T08:15:00+01:00"), append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B26-0412", "--copies", "2", "--reason", "copies for the test", "-o", out}, ida...)...)
 	if code != exitOK {
 		t.Fatal(stderr)
 	}

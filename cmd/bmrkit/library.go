@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
@@ -239,9 +240,10 @@ func runLibraryList(e *env, args []string) int {
 }
 
 func runLibraryAdd(e *env, args []string) int {
-	fs := newFlags(e, "library add", "LIB FILE [--user ID] [--role ROLE] [--key FILE] [--reason TEXT]")
+	fs := newFlags(e, "library add", libraryAddArgs)
 	id := identityFlags(fs)
 	reason := fs.String("reason", "", "why the revision is added, e.g. the change control reference")
+	migrate := fs.String("migrate", "", "bring in an existing master at its own revision: `FROM` names the system or document it comes from, e.g. \"paper master, QA archive binder 12\"; its [[document.history]] must list every earlier revision")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -262,10 +264,72 @@ func runLibraryAdd(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	r, err := l.Add(control.Addition{File: pos[1], Source: src, By: by, Time: at, Reason: *reason})
+	r, err := l.Add(control.Addition{File: pos[1], Source: src, By: by, Time: at, Reason: *reason, Migrate: *migrate})
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	fmt.Fprintf(e.stdout, "added revision %d of %s as a draft: %s/%s, fingerprint %s\n", r.Revision, r.Document, r.Document, control.RevisionFile(r.Revision), bmr.ShortFingerprint(r.Fingerprint))
+	how := "added"
+	if *migrate != "" {
+		how = "migrated"
+	}
+	fmt.Fprintf(e.stdout, "%s revision %d of %s as a draft: %s/%s, fingerprint %s\n", how, r.Revision, r.Document, r.Document, control.RevisionFile(r.Revision), bmr.ShortFingerprint(r.Fingerprint))
+	if *migrate != "" {
+		fmt.Fprintf(e.stdout, "transcribe its paper signatures with \"bmrkit library transcribe %s %s %d\", or sign it with \"bmrkit approve\"\n", pos[0], r.Document, r.Revision)
+	}
+	return exitOK
+}
+
+const libraryAddArgs = "LIB FILE [--migrate FROM] [--user ID] [--role ROLE] [--key FILE] [--reason TEXT]"
+
+const transcribeArgs = "LIB DOC REV --meaning MEANING --signer-name NAME --signer-id ID --signer-role ROLE --signed TIME --source DOCUMENT [--user ID] [--key FILE]"
+
+// runTranscribe records a signature of a migrated master's paper
+// original, signed by the document-control signer who transcribes it.
+func runTranscribe(e *env, args []string) int {
+	fs := newFlags(e, "library transcribe", transcribeArgs)
+	id := identityFlags(fs)
+	meaning := fs.String("meaning", "", "meaning of the paper signature: authored, reviewed or approved (required)")
+	name := fs.String("signer-name", "", "the paper signer's printed `NAME` (required)")
+	uid := fs.String("signer-id", "", "the paper signer's user `ID` (required)")
+	role := fs.String("signer-role", "", "the `ROLE` the paper signer signed in, e.g. QA (required)")
+	signed := fs.String("signed", "", "the date and `TIME` written by the paper signature, RFC 3339 with its offset, e.g. 2026-02-20T10:00:00+01:00 (required)")
+	source := fs.String("source", "", "the paper `DOCUMENT` that holds the signature, e.g. \"MBR-PCM-500 rev 3 signature page, QA archive binder 12\" (required)")
+	pos, ok := parseFlags(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	if len(pos) != 3 {
+		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
+	}
+	if *meaning == "" || *name == "" || *uid == "" || *role == "" || *signed == "" || *source == "" {
+		return usageError(e.stderr, fs, "give --meaning, --signer-name, --signer-id, --signer-role, --signed and --source: the paper signature as the paper shows it, and where it is")
+	}
+	rev, ok := parseRev(e, fs, pos[2])
+	if !ok {
+		return exitUsage
+	}
+	when, err := time.Parse(time.RFC3339, *signed)
+	if err != nil {
+		return usageError(e.stderr, fs, "--signed: %q is not an RFC 3339 time with its offset, e.g. 2026-02-20T10:00:00+01:00 (where the paper gives only a date, write its start in the site's zone and say so in --source)", *signed)
+	}
+	at := e.clock()
+	l, err := control.Open(pos[0])
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	by, ok := id.actor(e, fs, l)
+	if !ok {
+		return exitFail
+	}
+	p := &control.PaperSignature{Name: *name, UserID: *uid, Role: *role, Signed: when, Source: *source}
+	if err := l.Approve(control.Approval{Document: pos[1], Revision: rev, Meaning: *meaning, By: by, Time: at, Paper: p}); err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	st, err := revisionStatus(l, pos[1], rev, bmr.DateOf(at))
+	if err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	fmt.Fprintf(e.stdout, "transcribed the paper signature of %s (%s, %s) of revision %d of %s as %s, signed %s, from %s\nstatus: %s\n",
+		*name, *uid, *role, rev, pos[1], *meaning, when.Format("2006-01-02 15:04 -07:00"), *source, st.Explain())
 	return exitOK
 }

@@ -48,7 +48,7 @@ func TestPostgresLibrary(t *testing.T) {
 		t.Errorf("audit verify:\n%s", verify)
 	}
 	pdfs := t.TempDir()
-	issued := run(exitOK, "issue", url, "MBR-PCM-500", "--batch", "B26-0601", "--copies", "2", "--key", "../../examples/library/test-keys/iissuer", "-o", pdfs)
+	issued := run(exitOK, "issue", url, "MBR-PCM-500", "--batch", "B26-0601", "--copies", "2", "--reason", "copies for the test", "--key", "../../examples/library/test-keys/iissuer", "-o", pdfs)
 	if !strings.Contains(issued, "MBR-PCM-500-R03-B26-0601-0002") {
 		t.Fatalf("issue:\n%s", issued)
 	}

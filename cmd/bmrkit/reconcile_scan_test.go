@@ -44,7 +44,7 @@ func TestReconcileScanCLI(t *testing.T) {
 	needScanTools(t)
 	dir := copyLibrary(t)
 	out := filepath.Join(t.TempDir(), "issued")
-	code, _, stderr := runCLIAt(t, clock("2026-03-05T08:15:00+01:00"), append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B26-0412", "--copies", "2", "-o", out}, ida...)...)
+	code, _, stderr := runCLIAt(t, clock("2026-03-05T08:15:00+01:00"), append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B26-0412", "--copies", "2", "--reason", "copies for the test", "-o", out}, ida...)...)
 	if code != exitOK {
 		t.Fatal(stderr)
 	}

@@ -199,6 +199,10 @@ func fillForm(t *testing.T, tp *bmr.Template, in, out string, r *bmr.Record) {
 		default:
 			f.TextFields = append(f.TextFields, &pdfform.TextField{Name: name, Value: e.Value})
 		}
+		if e.Checked != nil {
+			// The checker writes their initials beside the calculation.
+			f.TextFields = append(f.TextFields, &pdfform.TextField{Name: render.FieldName(e.Slot, "checked"), Value: "VV"})
+		}
 	}
 	data, err := json.Marshal(pdfform.FormGroup{Forms: []pdfform.Form{f}})
 	if err != nil {

@@ -63,7 +63,7 @@ func TestSignaturesEndToEnd(t *testing.T) {
 	day := func(d, h int) time.Time { return time.Date(2026, 3, d, h, 0, 0, 0, time.FixedZone("CET", 3600)) }
 
 	// Issue with the key file of Ida Issuer.
-	code, stdout, stderr := runEnv(t, day(5, 8), nil, nil, "issue", dir, "MBR-PCM-500", "--batch", "B26-0412", "--copies", "2", "-o", out, "--key", exampleKey(t, keys, "iissuer"))
+	code, stdout, stderr := runEnv(t, day(5, 8), nil, nil, "issue", dir, "MBR-PCM-500", "--batch", "B26-0412", "--copies", "2", "--reason", "copies for the test", "-o", out, "--key", exampleKey(t, keys, "iissuer"))
 	if code != exitOK {
 		t.Fatalf("issue: %d %s", code, stderr)
 	}

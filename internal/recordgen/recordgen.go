@@ -38,7 +38,11 @@ func Clean(t *bmr.Template, batch, serial string, start time.Time) *bmr.Record {
 	for i := range g.slots {
 		s := &g.slots[i]
 		at = at.Add(time.Minute)
-		r.Entries = append(r.Entries, bmr.Entry{Slot: s.Key, Value: g.values[s.Key], By: person(s), At: at})
+		e := bmr.Entry{Slot: s.Key, Value: g.values[s.Key], By: person(s), At: at}
+		if s.Type == bmr.TypeCalc {
+			e.Checked = &bmr.CheckedBy{By: Verifier, At: at.Add(30 * time.Second)}
+		}
+		r.Entries = append(r.Entries, e)
 	}
 	return r
 }
