@@ -47,9 +47,9 @@ type Library struct {
 	// freeCopies is how many controlled copies of one master a batch may
 	// be issued before a reason is required (library.toml).
 	freeCopies int
-	audit  storage.Log
-	reg    Register // the issuance register (register.go)
-	cache  *sigCache
+	audit      storage.Log
+	reg        Register // the issuance register (register.go)
+	cache      *sigCache
 }
 
 // Person is who performed or signed a recorded action, as the record
