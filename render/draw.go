@@ -43,12 +43,12 @@ func (d *doc) draw(pages []*page) (*fpdf.Fpdf, error) {
 	// Furniture is measured before the first page exists: measuring
 	// selects fonts, which must not write into a page.
 	under, over := d.furniture()
-	pageNo := make([]op, n)
+	pageNo := make([][]op, n)
 	for i := range pages {
 		if d.labels != nil {
-			pageNo[i] = d.pageLabel(d.labels[i])
+			pageNo[i] = d.sheetLabel(d.labels[i])
 		} else {
-			pageNo[i] = d.pageNumber(i+1, n)
+			pageNo[i] = []op{d.pageNumber(i+1, n)}
 		}
 	}
 	qrs := make([]string, n)
@@ -72,7 +72,7 @@ func (d *doc) draw(pages []*page) (*fpdf.Fpdf, error) {
 			l.add(pl.ops, pl.dy)
 		}
 		l.add(over, 0)
-		l.add(pageNo[i:i+1], 0)
+		l.add(pageNo[i], 0)
 		for _, b := range l.sorted() {
 			p.ops(b, 0)
 		}

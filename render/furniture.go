@@ -35,6 +35,28 @@ func (d *doc) pageLabel(pg string) op {
 	return op{kind: opText, x: f32(g.right - d.m.width(pg, fBodyB)), y: f32(g.ph - footerHeight + 4.6), s: pg, font: fBodyB, color: black}
 }
 
+// fPart is the font of the part of the document a sheet is, printed
+// under its sheet number.
+var fPart = font{false, 6}
+
+// sheetLabel returns the sheet number and, below it, the part of the
+// document the sheet is, right-aligned where "Page n of N" goes.
+func (d *doc) sheetLabel(l footLabel) []op {
+	g := d.g
+	return []op{d.pageLabel(l.sheet),
+		{kind: opText, x: f32(g.right - d.m.width(l.part, fPart)), y: f32(g.ph - footerHeight + 7.6), s: l.part, font: fPart, color: darkGray}}
+}
+
+// labelWidth is the width the footer keeps free at its right for the page
+// or sheet number.
+func (d *doc) labelWidth() float64 {
+	w := d.m.width("Page 8888 of 8888", fBodyB)
+	for _, l := range d.labels {
+		w = max(w, d.m.width(l.sheet, fBodyB), d.m.width(l.part, fPart))
+	}
+	return w
+}
+
 // header draws the header grid: site, title, document number, revision;
 // product, batch number (a box to fill on a master, pre-printed on an
 // issued copy), issue serial and effective date.
@@ -141,9 +163,9 @@ func (d *doc) footer(r *row) {
 	g := d.g
 	fy := g.ph - footerHeight
 	r.line(g.left, fy, g.right, fy, 0.4, black)
-	pw := d.m.width("Page 8888 of 8888", fBodyB)
+	pw := d.labelWidth()
 	sf := font{true, 7}
-	ls, ff := d.m.fit(d.statement(), g.width()-pw-6, 2*sf.lineHeight(), sf, 5.5)
+	ls, ff := d.m.fitWhole(d.statement(), g.width()-pw-6, 2*sf.lineHeight(), sf)
 	c := black
 	if d.s.Mode == Issued && d.s.extra == nil {
 		c = bandBlue
@@ -151,7 +173,6 @@ func (d *doc) footer(r *row) {
 	r.lines(g.left, fy+1.2, ls, ff, c)
 	doc := d.t.Document
 	id := fmt.Sprintf("%s · Revision %d · Fingerprint %s", doc.Number, doc.Revision, bmr.ShortFingerprint(d.fp))
-	r.text(g.left, fy+10.8, id, font{false, 6.5}, darkGray)
 	var right string
 	switch d.s.Mode {
 	case Master:
@@ -166,10 +187,18 @@ func (d *doc) footer(r *row) {
 	if x := d.s.extra; x != nil {
 		right = x.footRight
 	}
+	// Both stay whole: the serial and batch are never cut. They share the
+	// line, at a smaller size when they must.
 	rf := font{false, 6.5}
-	right = d.m.ellipsize(right, g.width()/2-2, rf)
+	for rf.size > minFootSize && d.m.width(id, rf)+d.m.width(right, rf)+4 > g.width() {
+		rf.size -= 0.25
+	}
+	r.text(g.left, fy+10.8, id, rf, darkGray)
 	r.text(g.right-d.m.width(right, rf), fy+10.8, right, rf, darkGray)
 }
+
+// minFootSize is the smallest size footer text is printed at.
+const minFootSize = 3.5
 
 // statement is the control statement printed in every footer.
 func (d *doc) statement() string {

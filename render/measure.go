@@ -112,6 +112,21 @@ func (m *measurer) fit(s string, w, h float64, f font, minSize float64) ([]strin
 	}
 }
 
+// fitWhole returns s wrapped into w × h at the largest size, from f.size
+// down to minFootSize, at which all of it fits: footer statements are
+// never cut. Only text that does not fit even at minFootSize (far beyond
+// the bounds of what a footer says) is cut as fit does.
+func (m *measurer) fitWhole(s string, w, h float64, f font) ([]string, font) {
+	for f.size > minFootSize {
+		if ls := m.wrap(s, w, f); float64(len(ls))*f.lineHeight() <= h+0.01 {
+			return ls, f
+		}
+		f.size -= 0.25
+	}
+	f.size = minFootSize
+	return m.fit(s, w, h, f, minFootSize)
+}
+
 // fitWords returns the largest size, from f.size down to minSize, at
 // which s wraps into at most n lines of width w without breaking a word;
 // at minSize the text is cut as fit does.

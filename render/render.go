@@ -32,7 +32,14 @@ type doc struct {
 	err    error // the first internal error of the layout pass
 	// labels, when set, replace "Page n of N" on each page drawn (true
 	// copies interleave notes pages with the pages of the form).
-	labels []string
+	labels []footLabel
+}
+
+// footLabel numbers one page of a document whose sheets are not all
+// pages of the form: "Sheet 14 of 38" and, below it, which part of the
+// document the sheet is ("Page 13 of 25", "Notes to page 13").
+type footLabel struct {
+	sheet, part string
 }
 
 // geometry is the page and its content area, in mm from the top-left.

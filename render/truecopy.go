@@ -98,30 +98,40 @@ func TrueCopy(w io.Writer, t *bmr.Template, r *bmr.Record, findings bmr.Findings
 	if err := opts.check(t, r); err != nil {
 		return nil, err
 	}
-	x := copySpecial(t, r, opts, "true copy")
-	x.watermark = "TRUE COPY"
-	d, err := prepareWith(t, opts.Form, x, true)
+	tc, pages, err := layTrueCopy(t, r, findings, opts)
 	if err != nil {
 		return nil, err
 	}
-	x.statement = fmt.Sprintf("TRUE COPY of the executed record of batch %s%s, made on %s revision %d. Printed by %s, %s. Entries as recorded; corrections struck through, see the notes pages.",
-		r.Batch, serialText(r.Serial), t.Document.Number, t.Document.Revision, opts.PrintedBy, d.s.dateTime(opts.PrintedAt))
-	pages, lay := d.paginate()
-	if d.err != nil {
-		return nil, d.err
-	}
-	tc := newTrueCopy(d, t, r, findings, lay, opts)
-	tc.overlay(pages)
 	all, labels := tc.assemble(pages)
-	d.labels = labels
-	pdf, err := d.draw(all)
+	tc.d.labels = labels
+	pdf, err := tc.d.draw(all)
 	if err != nil {
 		return nil, err
 	}
 	if err := output(w, pdf); err != nil {
 		return nil, err
 	}
-	return lay, nil
+	return tc.lay, nil
+}
+
+// layTrueCopy lays out the form pages of a true copy with the entries,
+// notes and markers on them.
+func layTrueCopy(t *bmr.Template, r *bmr.Record, findings bmr.Findings, opts CopyOptions) (*trueCopy, []*page, error) {
+	x := copySpecial(t, r, opts, "true copy")
+	x.watermark = "TRUE COPY"
+	d, err := prepareWith(t, opts.Form, x, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	x.statement = fmt.Sprintf("TRUE COPY of the executed record of batch %s%s, made on %s revision %d. Printed by %s, %s. Entries as recorded; corrections struck through, see the notes pages.",
+		r.Batch, serialText(r.Serial), t.Document.Number, t.Document.Revision, opts.PrintedBy, d.s.dateTime(opts.PrintedAt))
+	pages, lay := d.paginate()
+	if d.err != nil {
+		return nil, nil, d.err
+	}
+	tc := newTrueCopy(d, t, r, findings, lay, opts)
+	tc.overlay(pages)
+	return tc, pages, nil
 }
 
 // copySpecial is the furniture common to true copies and review reports.
@@ -155,7 +165,9 @@ type trueCopy struct {
 	loose   bmr.Findings
 	orphans []*bmr.Entry
 	marks   []boxMark
-	counts  struct{ entries, corrections, na, refused int }
+	// placedMarkers are the marker tags drawn, for the geometry test.
+	placedMarkers []marker
+	counts        struct{ entries, corrections, na, refused int }
 }
 
 // copyNote is one numbered note of a notes page.

@@ -14,7 +14,7 @@ import (
 
 // assemble returns every page of the true copy in order, with its footer
 // label.
-func (tc *trueCopy) assemble(form []*page) ([]*page, []string) {
+func (tc *trueCopy) assemble(form []*page) ([]*page, []footLabel) {
 	d := tc.d
 	notes := make([][]*page, len(form))
 	nNotes := 0
@@ -36,25 +36,29 @@ func (tc *trueCopy) assemble(form []*page) ([]*page, []string) {
 		s = len(summary)
 	}
 	var all []*page
-	var labels []string
+	var parts []string
 	for i, p := range summary {
 		all = append(all, p)
-		labels = append(labels, numbered("Summary", i, len(summary)))
+		parts = append(parts, numbered("Summary", i, len(summary)))
 	}
 	for i, p := range form {
 		all = append(all, p)
-		labels = append(labels, fmt.Sprintf("Page %d of %d", i+1, len(form)))
+		parts = append(parts, fmt.Sprintf("Page %d of %d", i+1, len(form)))
 		for k, np := range notes[i] {
 			all = append(all, np)
-			labels = append(labels, numbered("Notes p. "+strconv.Itoa(i+1), k, len(notes[i])))
+			parts = append(parts, numbered("Notes to page "+strconv.Itoa(i+1), k, len(notes[i])))
 		}
+	}
+	labels := make([]footLabel, len(all))
+	for i := range all {
+		labels[i] = footLabel{sheet: fmt.Sprintf("Sheet %d of %d", i+1, len(all)), part: parts[i]}
 	}
 	return all, labels
 }
 
 func numbered(s string, i, n int) string {
 	if n > 1 {
-		return fmt.Sprintf("%s (%d/%d)", s, i+1, n)
+		return fmt.Sprintf("%s (%d of %d)", s, i+1, n)
 	}
 	return s
 }
@@ -77,7 +81,7 @@ func (tc *trueCopy) notesRows(pg int) []*row {
 		return ai < bi
 	})
 	d.add(d.heading(fmt.Sprintf("Notes to page %d of the executed record", pg))...)
-	d.add(d.para(g.left, g.width(), "C: corrections (the original entry is struck through on the page) · V: values given in full · N: other notes · F: review findings, with their tier and code. Each mark is printed at the top right of the box it concerns.", fSmall, darkGray)...)
+	d.add(d.para(g.left, g.width(), "C: corrections (the original entry is struck through on the page) · V: values given in full · N: other notes · F: review findings, with their tier and code. Each mark is printed inside the box it concerns, findings first; where a box has no room for all its marks, \"+n\" stands for the rest.", fSmall, darkGray)...)
 	d.add(spacer(1.5))
 	cols := scaleColumns([]column{{"Mark", 16}, {"Entry", 52}, {"Note", 112}}, g.width())
 	h := d.headerRow(g.left, cols)
@@ -145,7 +149,7 @@ func (tc *trueCopy) summaryRows(sheets int) []*row {
 		{"Record", src},
 		{"Entries", fmt.Sprintf("%d entries, %d corrections, %d N/A, %d not accepted", len(r.Entries), tc.counts.corrections, tc.counts.na, tc.counts.refused)},
 		{"Deviations", strings.Join(devs, "; ")},
-		{"This copy", fmt.Sprintf("%d sheets: summary, %d form pages, each followed by its notes page(s) where it has notes", sheets, tc.lay.Pages)},
+		{"This copy", fmt.Sprintf("%d sheets, numbered \"Sheet n of %d\": the summary, then the %d pages of the form as issued (\"Page n of %d\"), each followed by its notes page(s) where it has notes", sheets, sheets, tc.lay.Pages, tc.lay.Pages)},
 		{"Printed", tc.opts.PrintedBy + ", " + d.s.dateTime(tc.opts.PrintedAt)},
 	}
 	for i := range kv {

@@ -44,7 +44,7 @@ func (tc *trueCopy) overlay(pages []*page) {
 		for _, dup := range es[1:] {
 			tc.counts.corrections += len(dup.Corrections)
 			v, _ := clean(dup.Current())
-			tc.addNote(bs[0], "N", noteTeal, "", fmt.Sprintf("Entered again: %q by %s, %s. The first entry is the one shown.", v, who(dup.By), tc.stamp(dup)))
+			tc.addNote(anchorOf(bs), "N", noteTeal, "", fmt.Sprintf("Entered again: %q by %s, %s. The first entry is the one shown.", v, who(dup.By), tc.stamp(dup)))
 		}
 	}
 	for _, f := range tc.findings {
@@ -57,14 +57,29 @@ func (tc *trueCopy) overlay(pages []*page) {
 		if f.Evidence != "" {
 			text += ". Evidence: " + f.Evidence
 		}
-		tc.addNote(bs[0], "F", tierColor[f.Tier], f.Tier.String(), text)
+		tc.addNote(anchorOf(bs), "F", tierColor[f.Tier], f.Tier.String(), text)
 	}
-	tc.markers()
+	tc.markers(pages)
 	for i := range pages {
 		if len(tc.ops[i]) > 0 {
 			pages[i].parts = append(pages[i].parts, placed{tc.ops[i], 0})
 		}
 	}
+}
+
+// anchorOf returns the box of a slot its notes are marked at: the main
+// box, else the widest (the first of equals).
+func anchorOf(bs []Box) Box {
+	best := bs[0]
+	for _, b := range bs {
+		if b.Part == "" {
+			return b
+		}
+		if b.W > best.W {
+			best = b
+		}
+	}
+	return best
 }
 
 // draw helpers on the page's overlay.
@@ -102,10 +117,7 @@ func (tc *trueCopy) entry(sl *bmr.Slot, e *bmr.Entry, bs []Box) {
 		}
 	}
 	main, hasMain := part[""]
-	anchor := bs[0]
-	if hasMain {
-		anchor = main
-	}
+	anchor := anchorOf(bs)
 	for k, c := range e.Corrections {
 		tc.counts.corrections++
 		old, _ := clean(c.Old)
@@ -420,50 +432,6 @@ func (tc *trueCopy) addNote(b Box, kind string, c rgb, tier, text string) {
 type boxMark struct {
 	b    Box
 	note int
-}
-
-// markers draws, at the top-right corner of each box with notes, a tag
-// per note, in the order of the notes: the note's mark, and for a
-// finding its code.
-func (tc *trueCopy) markers() {
-	type key struct {
-		page int
-		x, y float64
-	}
-	type tag struct {
-		label string
-		c     rgb
-		w     float64
-	}
-	var order []key
-	tags := map[key][]tag{}
-	boxes := map[key]Box{}
-	for _, m := range tc.marks {
-		n := tc.notes[m.b.Page-1][m.note]
-		label := n.mark
-		if n.tier != "" {
-			label += " " + findingCode(n.text)
-		}
-		k := key{m.b.Page, m.b.X, m.b.Y}
-		if _, ok := tags[k]; !ok {
-			order = append(order, k)
-			boxes[k] = m.b
-		}
-		tags[k] = append(tags[k], tag{label, n.color, tc.d.m.width(label, fMarker) + 1.2})
-	}
-	for _, k := range order {
-		b := boxes[k]
-		total := 0.0
-		for _, t := range tags[k] {
-			total += t.w + 0.4
-		}
-		x, y := b.X+b.W-total+0.4, b.Y-1.5
-		for _, t := range tags[k] {
-			tc.add(b.Page, op{kind: opFill, x: f32(x), y: f32(y), w: f32(t.w), h: 2.6, color: t.c})
-			tc.text(b.Page, x+0.6, y+1.95, t.label, fMarker, white)
-			x += t.w + 0.4
-		}
-	}
 }
 
 // findingCode returns the code in a finding note's text ("MAJOR REC007 — …").

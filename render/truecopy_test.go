@@ -110,11 +110,13 @@ func TestTrueCopy(t *testing.T) {
 			if strings.Contains(p, fmt.Sprintf("Page %d of %d", pg, lay.Pages)) {
 				form[pg] = i
 			}
-			if strings.Contains(p, fmt.Sprintf("Notes p. %d\n", pg)) || strings.Contains(p, fmt.Sprintf("Notes p. %d (", pg)) {
+			if strings.Contains(p, fmt.Sprintf("Notes to page %d\n", pg)) || strings.Contains(p, fmt.Sprintf("Notes to page %d (", pg)) {
 				notes[pg] += p
 			}
 		}
-		for _, w := range []string{"TRUE COPY of the executed record of batch B26-0042", "Quinn Quality", "2026-03-09 14:30 +01:00", "PCM-2026-0042"} {
+		// Every sheet is numbered in the whole document, and its footer is
+		// whole (never cut with "…").
+		for _, w := range []string{fmt.Sprintf("Sheet %d of %d", i+1, len(pages)), "TRUE COPY of the executed record of batch B26-0042", "Quinn Quality", "2026-03-09 14:30 +01:00", "PCM-2026-0042", "see the notes pages."} {
 			if !strings.Contains(p, w) {
 				t.Errorf("page %d does not say %q", i+1, w)
 			}
