@@ -53,6 +53,9 @@ type CopyState struct {
 	ValidUntil bmr.Date `json:"valid_until,omitzero"`
 	// Fillable says the copy was issued as a fillable PDF form.
 	Fillable bool `json:"fillable,omitempty"`
+	// Print are the print settings the copy was laid out with; nil when
+	// the register recorded none.
+	Print *PrintSettings `json:"print,omitempty"`
 	// ReissueOf is the serial this copy replaces, with the reason.
 	ReissueOf string `json:"reissue_of,omitempty"`
 	// ReissueReason is why it replaces that copy.
@@ -242,7 +245,7 @@ func (b *book) reserve(e *RegisterEvent, c *CopyState) error {
 		return fmt.Errorf("sequence %d follows %d: sequences only increase", e.Sequence, b.last[key])
 	}
 	b.last[key] = e.Sequence
-	c = &CopyState{Serial: e.Serial, Type: e.Type, Fillable: e.Fillable, Document: e.Document, Revision: e.Revision, Fingerprint: e.Fingerprint,
+	c = &CopyState{Serial: e.Serial, Type: e.Type, Fillable: e.Fillable, Print: e.Print, Document: e.Document, Revision: e.Revision, Fingerprint: e.Fingerprint,
 		Batch: e.Batch, Sequence: e.Sequence, Copy: e.Copy, Copies: e.Copies, Purpose: e.Purpose, IssuedBy: e.By, IssuedAt: e.Time,
 		ValidUntil: e.ValidUntil, ReissueOf: e.ReissueOf, Status: CopyReserved, Reserved: e.Seq}
 	if e.ReissueOf != "" {

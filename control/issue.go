@@ -84,6 +84,10 @@ type IssuedCopy struct {
 	// every entry box, read back by render.ReadFilled) instead of a paper
 	// copy.
 	Fillable bool
+	// Print is how the printer is to lay the copy out, as the register
+	// records it; nil for a copy recorded before print settings were
+	// (the printer's own settings apply).
+	Print *PrintSettings
 	// Approvals are the revision's signatures and Policy the library's
 	// approval policy: the renderer prints the approval block from them and
 	// refuses an unapproved revision.
@@ -126,6 +130,9 @@ type IssueRequest struct {
 	// screen: recorded as such in the register, and printed by the printer
 	// as a form (IssuedCopy.Fillable).
 	Fillable bool
+	// Print are the print settings the printer lays the copies out with,
+	// recorded with each copy (see PrintSettings); nil records none.
+	Print *PrintSettings
 	// Reason is why the batch needs more controlled copies of the master
 	// than library.toml allows without one ([issuance]
 	// copies_without_reason, counting the copies issued before, re-issues
@@ -134,6 +141,55 @@ type IssueRequest struct {
 	// Progress, when set, is called after each copy's PDF is written with
 	// the number written so far and the number to write.
 	Progress func(done, total int)
+}
+
+// PrintSettings are the site's print settings a copy was laid out with,
+// recorded with it in the register so that the copy can be re-created
+// byte for byte (its pages, and where each box is, depend on them): the
+// findings, review report and true copy of a record follow those pages.
+type PrintSettings struct {
+	// Paper is "a4" or "letter".
+	Paper string `json:"paper"`
+	// Site is the company and site name printed in the header.
+	Site string `json:"site,omitempty"`
+	// DateFormat is the site date format, e.g. "DD-MMM-YYYY"; "" for
+	// YYYY-MM-DD.
+	DateFormat string `json:"date_format,omitempty"`
+	// LogoSHA256 is the hex SHA-256 of the logo file printed in the
+	// header, "" for none. The logo itself is not stored: re-creating the
+	// copy needs the same file.
+	LogoSHA256 string `json:"logo_sha256,omitempty"`
+}
+
+// check refuses settings a register should not record.
+func (p *PrintSettings) check() error {
+	if p == nil {
+		return nil
+	}
+	switch p.Paper {
+	case "a4", "letter":
+	default:
+		return refuse(RulePrint, "the paper size must be a4 or letter, not %q", p.Paper)
+	}
+	if p.LogoSHA256 != "" && !isHex64(p.LogoSHA256) {
+		return refuse(RulePrint, "the logo's SHA-256 must be 64 hex digits")
+	}
+	if err := checkText("site name", p.Site, maxPurpose); err != nil {
+		return err
+	}
+	return checkText("date format", p.DateFormat, maxPurpose)
+}
+
+func isHex64(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // ReferenceRequest asks for a reference print: an UNCONTROLLED print of
@@ -154,6 +210,8 @@ type ReferenceRequest struct {
 	Purpose string
 	// OutDir is the directory the PDF is written to.
 	OutDir string
+	// Print are the print settings, recorded with the print.
+	Print *PrintSettings
 }
 
 // ReissueRequest asks for a copy that replaces a damaged or lost one.
@@ -169,6 +227,9 @@ type ReissueRequest struct {
 	Time time.Time
 	// OutDir is the directory the PDF is written to.
 	OutDir string
+	// Print are the print settings of a copy whose register record has
+	// none; a replacement is otherwise laid out as the copy it replaces.
+	Print *PrintSettings
 }
 
 // Issue issues controlled copies of the revision of a master that is
@@ -197,6 +258,9 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 		return nil, refuse(RuleCopies, "the number of copies must be from 1 to %d, not %d", MaxCopies, req.Copies)
 	}
 	if err := checkRequest(req.By, req.Time, "purpose", req.Purpose, maxPurpose, req.OutDir, p); err != nil {
+		return nil, err
+	}
+	if err := req.Print.check(); err != nil {
 		return nil, err
 	}
 	if err := checkText("reason", req.Reason, maxReason); err != nil {
@@ -237,7 +301,7 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 			}
 			out[i] = IssuedCopy{Serial: s.String(), Type: Controlled, Document: req.Document, Revision: rev.Revision,
 				Fingerprint: rev.Fingerprint, Batch: req.Batch, Copy: i + 1, Copies: req.Copies, By: who, Time: req.Time,
-				Purpose: req.Purpose, Approvals: approvals, Policy: l.policy, EffectiveFrom: from, Fillable: req.Fillable, Reason: reason}
+				Purpose: req.Purpose, Approvals: approvals, Policy: l.policy, EffectiveFrom: from, Fillable: req.Fillable, Reason: reason, Print: req.Print}
 			res[i] = out[i].reservation(s.Sequence)
 		}
 		return res, nil
@@ -256,6 +320,9 @@ func (l *Library) Reference(req ReferenceRequest, p Printer) (*IssuedCopy, error
 		return nil, err
 	}
 	if err := checkRequest(req.By, req.Time, "purpose", req.Purpose, maxPurpose, req.OutDir, p); err != nil {
+		return nil, err
+	}
+	if err := req.Print.check(); err != nil {
 		return nil, err
 	}
 	on := bmr.DateOf(req.Time)
@@ -285,7 +352,7 @@ func (l *Library) Reference(req ReferenceRequest, p Printer) (*IssuedCopy, error
 		}
 		out = []IssuedCopy{{Serial: s.String(), Type: Uncontrolled, Document: req.Document, Revision: rev.Revision,
 			Fingerprint: rev.Fingerprint, By: who, Time: req.Time, Purpose: req.Purpose, ValidUntil: req.ValidUntil,
-			Approvals: approvals, Policy: l.policy, EffectiveFrom: from}}
+			Approvals: approvals, Policy: l.policy, EffectiveFrom: from, Print: req.Print}}
 		return []RegisterEvent{out[0].reservation(s.Sequence)}, nil
 	})
 	if err != nil {
@@ -311,6 +378,9 @@ func (l *Library) Reissue(req ReissueRequest, p Printer) (*IssuedCopy, error) {
 		return nil, refuse(RuleReason, "a re-issue needs a reason")
 	}
 	if err := checkRequest(req.By, req.Time, "reason", req.Reason, maxReason, req.OutDir, p); err != nil {
+		return nil, err
+	}
+	if err := req.Print.check(); err != nil {
 		return nil, err
 	}
 	on := bmr.DateOf(req.Time)
@@ -342,7 +412,7 @@ func (l *Library) Reissue(req ReissueRequest, p Printer) (*IssuedCopy, error) {
 		}
 		out = []IssuedCopy{{Serial: s.String(), Type: Controlled, Document: o.Document, Revision: o.Revision,
 			Fingerprint: rev.Fingerprint, Batch: o.Batch, Copy: o.Copy, Copies: o.Copies, By: who, Time: req.Time,
-			Purpose: "Re-issue of " + o.Serial, ReissueOf: o.Serial, Reason: req.Reason, Approvals: approvals, Policy: l.policy, EffectiveFrom: from, Fillable: o.Fillable}}
+			Purpose: "Re-issue of " + o.Serial, ReissueOf: o.Serial, Reason: req.Reason, Approvals: approvals, Policy: l.policy, EffectiveFrom: from, Fillable: o.Fillable, Print: printOf(o.Print, req.Print)}}
 		return []RegisterEvent{out[0].reservation(s.Sequence)}, nil
 	})
 	if err != nil {
@@ -359,7 +429,15 @@ func (l *Library) Reissue(req ReissueRequest, p Printer) (*IssuedCopy, error) {
 func (c *IssuedCopy) reservation(seq int) RegisterEvent {
 	return RegisterEvent{Kind: EventReserved, Serial: c.Serial, Time: c.Time, By: c.By, Type: c.Type,
 		Document: c.Document, Revision: c.Revision, Fingerprint: c.Fingerprint, Batch: c.Batch, Sequence: seq,
-		Copy: c.Copy, Copies: c.Copies, Purpose: c.Purpose, ValidUntil: c.ValidUntil, ReissueOf: c.ReissueOf, Reason: c.Reason, Fillable: c.Fillable}
+		Copy: c.Copy, Copies: c.Copies, Purpose: c.Purpose, ValidUntil: c.ValidUntil, ReissueOf: c.ReissueOf, Reason: c.Reason, Fillable: c.Fillable, Print: c.Print}
+}
+
+// printOf returns the print settings recorded, else the ones given.
+func printOf(recorded, given *PrintSettings) *PrintSettings {
+	if recorded != nil {
+		return recorded
+	}
+	return given
 }
 
 // checkRequest checks what every issue needs: who and when, a sane text,

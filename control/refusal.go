@@ -47,6 +47,7 @@ const (
 	RuleOneKey           Rule = "one-key"             // one key signs for one person only
 	RuleReview           Rule = "review"              // a review sign-off the rules do not allow
 	RuleMigration        Rule = "migration"           // a migration the rules do not allow
+	RulePrint            Rule = "print"               // print settings a register does not record
 	RuleTranscription    Rule = "transcription"       // a paper signature transcribed where the rules do not allow it
 )
 

@@ -102,6 +102,9 @@ type RegisterEvent struct {
 	// fillable PDF form (a field on every entry box), for electronic
 	// execution; a paper copy has none.
 	Fillable bool `json:"fillable,omitempty"`
+	// Print is set on the reserved record of a copy: the print settings
+	// it was laid out with, so that it can be re-created exactly.
+	Print *PrintSettings `json:"print,omitempty"`
 
 	// The PDF: file name, SHA-256 of its bytes and page count, set on
 	// issued, reissued and reference records. Reconciliation records

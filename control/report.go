@@ -371,7 +371,7 @@ func (l *Library) AsIssued(serial string) (*IssuedCopy, *bmr.Template, error) {
 	}
 	ic := &IssuedCopy{Serial: c.Serial, Type: c.Type, Document: c.Document, Revision: c.Revision, Fingerprint: c.Fingerprint,
 		Batch: c.Batch, Copy: c.Copy, Copies: c.Copies, By: c.IssuedBy, Time: c.IssuedAt, Purpose: c.Purpose,
-		ValidUntil: c.ValidUntil, ReissueOf: c.ReissueOf, Reason: c.ReissueReason, Fillable: c.Fillable,
+		ValidUntil: c.ValidUntil, ReissueOf: c.ReissueOf, Reason: c.ReissueReason, Fillable: c.Fillable, Print: c.Print,
 		Approvals: approvals, Policy: l.policy, EffectiveFrom: from, PDFSHA256: c.PDFSHA256, Pages: c.Pages}
 	return ic, rev.Template, nil
 }

@@ -45,32 +45,40 @@ func newPrintFlags(fs *flag.FlagSet) printFlags {
 	}
 }
 
-// printer returns the renderer as the printer of control.Issue, or prints
-// a usage error.
-func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, int) {
+// printer returns the renderer as the printer of control.Issue with the
+// print settings the register records, or prints a usage error.
+func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, *control.PrintSettings, int) {
 	base := render.Options{Site: *p.site, DateFormat: *p.dateFormat}
-	switch strings.ToLower(*p.paper) {
+	paper := strings.ToLower(*p.paper)
+	switch paper {
 	case "a4":
 	case "letter":
 		base.Paper = render.Letter
 	default:
-		return nil, usageError(e.stderr, fs, "--paper %q: use a4 or letter", *p.paper)
+		return nil, nil, usageError(e.stderr, fs, "--paper %q: use a4 or letter", *p.paper)
 	}
 	if *p.logo != "" {
 		b, err := boundedread.ReadFile(*p.logo, render.LogoLimit())
 		if err != nil {
 			fmt.Fprintf(e.stderr, "bmrkit %s: %v\n", fs.Name(), err)
-			return nil, exitFail
+			return nil, nil, exitFail
 		}
 		base.Logo = b
 	}
-	return renderPrinter(base), exitOK
+	set := &control.PrintSettings{Paper: paper, Site: base.Site, DateFormat: base.DateFormat, LogoSHA256: sha256Hex(base.Logo)}
+	return renderPrinter(base), set, exitOK
 }
 
 // renderPrinter prints controlled copies (Issued mode) and reference
 // prints (Reference mode) with the renderer.
 func renderPrinter(base render.Options) control.Printer {
 	return control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
+		if p := c.Print; p != nil && p.LogoSHA256 != sha256Hex(base.Logo) {
+			if p.LogoSHA256 == "" {
+				return 0, fmt.Errorf("copy %s is laid out without a logo, as the register records: leave out --logo", c.Serial)
+			}
+			return 0, fmt.Errorf("copy %s is laid out with the logo whose SHA-256 is %.12s…, as the register records: give that file with --logo", c.Serial, p.LogoSHA256)
+		}
 		o := printOptions(base, c)
 		var lay *render.Layout
 		var err error
@@ -90,6 +98,16 @@ func renderPrinter(base render.Options) control.Printer {
 // settings (base) with what the register says about the copy.
 func printOptions(base render.Options, c *control.IssuedCopy) render.Options {
 	o := base
+	if p := c.Print; p != nil {
+		// The copy is laid out as the register says it was.
+		o.Site, o.DateFormat, o.Paper = p.Site, p.DateFormat, render.A4
+		if p.Paper == "letter" {
+			o.Paper = render.Letter
+		}
+		if p.LogoSHA256 == "" {
+			o.Logo = nil
+		}
+	}
 	o.Approvals, o.Policy, o.EffectiveFrom = c.Approvals, &c.Policy, c.EffectiveFrom
 	if c.Type == control.Uncontrolled {
 		o.Mode = render.Reference
@@ -151,7 +169,7 @@ func runIssue(e *env, args []string) int {
 	case *batch == "":
 		return usageError(e.stderr, fs, "say which batch the copies are for with --batch")
 	}
-	p, code := pf.printer(e, fs)
+	p, set, code := pf.printer(e, fs)
 	if p == nil {
 		return code
 	}
@@ -169,7 +187,7 @@ func runIssue(e *env, args []string) int {
 	at := e.clock()
 	if *reference {
 		c, err := l.Reference(control.ReferenceRequest{Document: pos[1], Revision: *rev, By: signer, Time: at,
-			ValidUntil: until, Purpose: *purpose, OutDir: *out}, p)
+			ValidUntil: until, Purpose: *purpose, OutDir: *out, Print: set}, p)
 		if err != nil {
 			return fail(e, fs.Name(), err)
 		}
@@ -179,7 +197,7 @@ func runIssue(e *env, args []string) int {
 		return exitOK
 	}
 	req := control.IssueRequest{Document: pos[1], Revision: *rev, Batch: *batch, Copies: *copies, By: signer,
-		Purpose: *purpose, Time: at, OutDir: *out, Fillable: *fillable, Reason: *reason}
+		Purpose: *purpose, Time: at, OutDir: *out, Fillable: *fillable, Reason: *reason, Print: set}
 	bar := newProgress(e, fmt.Sprintf("issuing %s for batch %s", pos[1], *batch))
 	req.Progress = bar.update
 	cs, err := l.Issue(req, p)
@@ -226,7 +244,7 @@ func runReissue(e *env, args []string) int {
 	if strings.TrimSpace(*reason) == "" {
 		return usageError(e.stderr, fs, "say why the copy is replaced with --reason")
 	}
-	p, code := pf.printer(e, fs)
+	p, set, code := pf.printer(e, fs)
 	if p == nil {
 		return code
 	}
@@ -241,7 +259,7 @@ func runReissue(e *env, args []string) int {
 	if !outDir(e, fs.Name(), *out) {
 		return exitFail
 	}
-	c, err := l.Reissue(control.ReissueRequest{Serial: pos[1], Reason: *reason, By: signer, Time: e.clock(), OutDir: *out}, p)
+	c, err := l.Reissue(control.ReissueRequest{Serial: pos[1], Reason: *reason, By: signer, Time: e.clock(), OutDir: *out, Print: set}, p)
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}

@@ -25,8 +25,8 @@ import (
 const (
 	recordCheckArgs   = "TEMPLATE RECORD.json [--json] [--window DUR] [--library LIB] [--signers FILE]"
 	recordFromPDFArgs = "TEMPLATE FILLED.pdf --by NAME [--user ID] [--at TIME] [--batch B] [--serial S] -o RECORD.json"
-	recordRenderArgs  = "TEMPLATE RECORD.json -o TRUECOPY.pdf [--by NAME] [--window DUR] [--library LIB] [--signers FILE] [--paper a4|letter] [--site NAME] [--date-format F]"
-	recordReviewArgs  = "TEMPLATE RECORD.json -o REVIEW.pdf [--by NAME] [--window DUR] [--library LIB [--sign [--user ID] [--key FILE]]] [--signers FILE] [--paper a4|letter] [--site NAME] [--date-format F]"
+	recordRenderArgs  = "TEMPLATE RECORD.json -o TRUECOPY.pdf [--by NAME] [--window DUR] [--library LIB] [--signers FILE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
+	recordReviewArgs  = "TEMPLATE RECORD.json -o REVIEW.pdf [--by NAME] [--window DUR] [--library LIB [--sign [--user ID] [--key FILE]]] [--signers FILE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
 )
 
 // recordInputs are the flags and arguments shared by the commands that
@@ -38,6 +38,7 @@ type recordInputs struct {
 	paper   *string
 	site    *string
 	dateFmt *string
+	logo    *string
 }
 
 func addCheckFlags(fs interface {
@@ -53,6 +54,7 @@ func addCheckFlags(fs interface {
 		in.paper = fs.String("paper", "a4", "paper size of the form: a4 or letter")
 		in.site = fs.String("site", "", "company and site name printed in the header")
 		in.dateFmt = fs.String("date-format", "", "site date format, e.g. DD-MMM-YYYY (default YYYY-MM-DD)")
+		in.logo = fs.String("logo", "", "the PNG or JPEG logo `FILE` the copy was issued with (with --library, the register says whether it had one)")
 	}
 	return in
 }
@@ -70,6 +72,13 @@ func (in recordInputs) formOptions() (render.Options, error) {
 			return o, fmt.Errorf("--paper %q: use a4 or letter", *in.paper)
 		}
 		o.Site, o.DateFormat = *in.site, *in.dateFmt
+	}
+	if in.logo != nil && *in.logo != "" {
+		b, err := boundedread.ReadFile(*in.logo, render.LogoLimit())
+		if err != nil {
+			return o, err
+		}
+		o.Logo = b
 	}
 	return o, nil
 }
@@ -323,6 +332,10 @@ func asIssued(e *env, name string, lib *control.Library, t *bmr.Template, r *bmr
 		return base, false // record check reports the mismatch (REC017, REC029)
 	}
 	o := printOptions(base, c)
+	if p := c.Print; p != nil && p.LogoSHA256 != "" && sha256Hex(base.Logo) != p.LogoSHA256 {
+		fmt.Fprintf(e.stderr, "bmrkit %s: note: copy %s was issued with a logo (SHA-256 %.12s…): give that file with --logo, or page layout may differ\n", name, c.Serial, p.LogoSHA256)
+		warn = false
+	}
 	var buf bytes.Buffer
 	var err2 error
 	if c.Fillable { // the library's revision, as issued (the source is attached to the PDF)
@@ -334,8 +347,12 @@ func asIssued(e *env, name string, lib *control.Library, t *bmr.Template, r *bmr
 		fmt.Fprintf(e.stderr, "bmrkit %s: note: laid out on the master print: copy %s cannot be re-created: %s\n", name, c.Serial, cliErr(err2))
 		return base, false
 	}
-	if sum := sha256.Sum256(buf.Bytes()); warn && hex.EncodeToString(sum[:]) != c.PDFSHA256 {
-		fmt.Fprintf(e.stderr, "bmrkit %s: note: the form re-created for copy %s is not the PDF the register recorded (SHA-256 %.12s…): give the --paper, --site and --date-format it was issued with, or page numbers may differ\n", name, c.Serial, c.PDFSHA256)
+	if warn && sha256Hex(buf.Bytes()) != c.PDFSHA256 {
+		if c.Print != nil {
+			fmt.Fprintf(e.stderr, "bmrkit %s: note: the form re-created for copy %s with the print settings the register recorded is not the PDF it recorded (SHA-256 %.12s…): was the copy issued by another bmrkit version? Page numbers may differ\n", name, c.Serial, c.PDFSHA256)
+		} else {
+			fmt.Fprintf(e.stderr, "bmrkit %s: note: the form re-created for copy %s is not the PDF the register recorded (SHA-256 %.12s…): the register does not record its print settings; give the --paper, --site, --date-format and --logo it was issued with, or page numbers may differ\n", name, c.Serial, c.PDFSHA256)
+		}
 	}
 	return o, true
 }
@@ -499,4 +516,13 @@ func runRecordNew(e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stderr, "%s: an empty record of batch %s on copy %s of %s revision %d\n", outputName(*out), *batch, *serial, t.Document.Number, t.Document.Revision)
 	return exitOK
+}
+
+// sha256Hex is the hex SHA-256 of b, "" for no bytes.
+func sha256Hex(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
