@@ -180,7 +180,7 @@ func makeFixture() (*fixture, error) {
 	}
 	for _, req := range []control.IssueRequest{
 		{Batch: "B1", Copies: 1, Time: day(2, 10, 8)},
-		{Batch: "B2", Copies: 2, Time: day(3, 5, 8)},
+		{Batch: "B2", Copies: 2, Time: day(3, 5, 8), Reason: "two packing lines"},
 		{Batch: "B3", Copies: 1, Time: day(3, 5, 9)},
 	} {
 		req.Document, req.By, req.Purpose, req.OutDir = "MBR-DEMO-1", ida, "Production", f.out
