@@ -73,6 +73,26 @@ func (env recordEnv) Values(ref *formula.Ref) ([]*big.Rat, error) {
 	return out, nil
 }
 
+// slotFormula returns the formula of a calc slot: in a table, with the
+// references to the other columns of the table reading the slot's own row.
+func slotFormula(s *Slot) (formula.Expr, error) {
+	ex, err := formula.Parse(s.Field.Formula)
+	if err != nil || s.Table == nil {
+		return ex, err
+	}
+	return formula.Rowwise(ex, func(name string) bool { return isColumn(s.Table, name) }, s.Index), nil
+}
+
+// isColumn reports whether name is a column of table tb.
+func isColumn(tb *Table, name string) bool {
+	for i := range tb.Columns {
+		if tb.Columns[i].ID == name {
+			return true
+		}
+	}
+	return false
+}
+
 // calc recomputes a calc slot from its inputs and compares the result with
 // what was written, at the slot's precision.
 func (c *recordChecker) calc(s *Slot, e *Entry, written Decimal) {
@@ -82,7 +102,7 @@ func (c *recordChecker) calc(s *Slot, e *Entry, written Decimal) {
 	switch {
 	case s.Field != nil:
 		var ex formula.Expr
-		if ex, err = formula.Parse(s.Field.Formula); err == nil {
+		if ex, err = slotFormula(s); err == nil {
 			exact, err = formula.Eval(ex, recordEnv{c})
 		}
 		shown = s.Field.FormulaText()

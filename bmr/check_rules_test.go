@@ -2,6 +2,7 @@ package bmr_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -425,3 +426,195 @@ func TestCheckCalcChecker(t *testing.T) {
 	checkLines(t, tpl, r, bmr.CheckOptions{},
 		"major REC016 closing:yield_percent: calculation Actual yield in % of theoretical was checked before it was entered | entered 2026-04-12 08:24 +02:00, checked 2026-04-12 08:23 +02:00\n")
 }
+
+// TestCalcUnitsConverted: a mass in g against a theoretical yield in kg
+// is refused by the template check unless the formula converts (issue
+// 13: record check recomputed 100000.0 % and flagged the operator's
+// correct 100.0 %); with the conversion written, the record's correct
+// value passes and a wrong one is found.
+func TestCalcUnitsConverted(t *testing.T) {
+	wrong := strings.Replace(unitsTemplate, "(product.theoretical_yield * 1000)", "product.theoretical_yield", 1)
+	if _, diags := bmr.Parse("u.toml", []byte(wrong)); !diags.HasErrors() || diags.Errors()[0].Code != bmr.CodeUnitMismatch {
+		t.Fatalf("g ÷ kg accepted: %v", diags)
+	}
+	tpl, diags := bmr.Parse("u.toml", []byte(unitsTemplate))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	r := bmr.NewRecord(tpl, "B1", "")
+	at := day
+	add := func(slot, value string) *bmr.Entry {
+		at = at.Add(time.Minute)
+		r.Entries = append(r.Entries, bmr.Entry{Slot: slot, Value: value, By: oop, At: at})
+		return &r.Entries[len(r.Entries)-1]
+	}
+	add("tot2", "500.0")
+	y := add("yield_pct", "100.0")
+	y.Checked = &bmr.CheckedBy{By: vve, At: at.Add(time.Minute)}
+	fs, err := bmr.Check(tpl, r, bmr.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.Code == bmr.RecCalc {
+			t.Errorf("the correct yield is flagged: %s (%s)", f.Message, f.Evidence)
+		}
+	}
+	y.Value = "1.0"
+	fs, _ = bmr.Check(tpl, r, bmr.CheckOptions{})
+	if got := findingLines(fs); !strings.Contains(got, "major REC008 yield_pct: calculation Yield differs from the recomputed result | written 1.0, recomputed 100.0 from tot2 ÷ (product.theoretical_yield × 1000) × 100") {
+		t.Errorf("findings:\n%s", got)
+	}
+}
+
+const unitsTemplate = `format = 1
+
+[document]
+number = "MBR-U-1"
+revision = 1
+title = "Unit test master"
+effective = 2026-03-01
+change_control = "CC-1"
+change_summary = "First."
+
+[product]
+name = "Test tablets"
+code = "FG-1"
+batch_size = { quantity = "1000", unit = "tablet" }
+theoretical_yield = { quantity = "0.500", unit = "kg", min_percent = "98.0", max_percent = "101.0" }
+
+[[materials]]
+id = "api"
+code = "RM-1"
+name = "Active ingredient"
+quantity = "0.500"
+unit = "kg"
+tolerance = "0.5%"
+
+[[sections]]
+id = "blend"
+title = "Blending"
+
+  [[sections.steps]]
+  id = "1.1"
+  text = "Weigh the blend and compute the yield."
+  materials = ["api"]
+
+    [[sections.steps.fields]]
+    id = "tot2"
+    label = "Blend mass"
+    type = "number"
+    unit = "g"
+    decimals = 1
+    min = "400.0"
+    max = "600.0"
+
+    [[sections.steps.fields]]
+    id = "yield_pct"
+    label = "Yield"
+    type = "calc"
+    unit = "%"
+    decimals = 1
+    formula = "tot2 / (product.theoretical_yield * 1000) * 100"
+    min = "90.0"
+    max = "105.0"
+`
+
+// TestTableRowFormula: a table column's formula reads its own row
+// ("gross - tare" per drum); a wrong net weight is found on its row
+// (issue 13: "gross - tare" was refused, "gross[1] - tare[1]" computed
+// row 1 for every row).
+func TestTableRowFormula(t *testing.T) {
+	tpl, diags := bmr.Parse("t.toml", []byte(tableTemplate))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	r := bmr.NewRecord(tpl, "B1", "")
+	at := day
+	add := func(slot, value string) *bmr.Entry {
+		at = at.Add(time.Minute)
+		r.Entries = append(r.Entries, bmr.Entry{Slot: slot, Value: value, By: oop, At: at})
+		return &r.Entries[len(r.Entries)-1]
+	}
+	for i, w := range [][3]string{{"25.40", "1.20", "24.20"}, {"26.00", "1.25", "24.75"}, {"24.90", "1.10", "23.80"}} {
+		n := strconv.Itoa(i + 1)
+		add("gross#"+n, w[0])
+		add("tare#"+n, w[1])
+		add("net#"+n, w[2]).Checked = &bmr.CheckedBy{By: vve, At: at.Add(time.Minute)}
+	}
+	fs, err := bmr.Check(tpl, r, bmr.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.Code == bmr.RecCalc {
+			t.Errorf("a correct net weight is flagged: %s: %s", f.Slot, f.Evidence)
+		}
+	}
+	entryOf(r, "net#2").Value = "24.20" // row 1's result
+	fs, _ = bmr.Check(tpl, r, bmr.CheckOptions{})
+	if got := findingLines(fs); !strings.Contains(got, "major REC008 net#2: calculation Net differs from the recomputed result | written 24.20, recomputed 24.75 from gross − tare") {
+		t.Errorf("findings:\n%s", got)
+	}
+}
+
+const tableTemplate = `format = 1
+
+[document]
+number = "MBR-U-1"
+revision = 1
+title = "Unit test master"
+effective = 2026-03-01
+change_control = "CC-1"
+change_summary = "First."
+
+[product]
+name = "Test tablets"
+code = "FG-1"
+batch_size = { quantity = "1000", unit = "tablet" }
+theoretical_yield = { quantity = "0.500", unit = "kg", min_percent = "98.0", max_percent = "101.0" }
+
+[[materials]]
+id = "api"
+code = "RM-1"
+name = "Active ingredient"
+quantity = "0.500"
+unit = "kg"
+tolerance = "0.5%"
+
+[[sections]]
+id = "blend"
+title = "Blending"
+
+  [[sections.steps]]
+  id = "1.1"
+  text = "Weigh the blend and compute the yield."
+  materials = ["api"]
+
+    [[sections.steps.tables]]
+    id = "drums"
+    title = "Drum weights"
+    rows = 3
+
+      [[sections.steps.tables.columns]]
+      id = "gross"
+      label = "Gross"
+      type = "number"
+      unit = "kg"
+      decimals = 2
+
+      [[sections.steps.tables.columns]]
+      id = "tare"
+      label = "Tare"
+      type = "number"
+      unit = "kg"
+      decimals = 2
+
+      [[sections.steps.tables.columns]]
+      id = "net"
+      label = "Net"
+      type = "calc"
+      unit = "kg"
+      decimals = 2
+      formula = "gross - tare"
+`

@@ -30,8 +30,12 @@ type Slot struct {
 	Label string    // what the form prints beside the box
 	// Field is the template field, or nil for the built-in slots.
 	Field *Field
-	// Index is the 1-based repeat index of a repeated field, 0 otherwise.
+	// Index is the 1-based repeat index of a repeated field, 0 otherwise;
+	// in a table, the row.
 	Index int
+	// Table is the table of a column's slot, nil outside tables. A column's
+	// formula reads the other columns of its own row (RowFormula).
+	Table *Table
 	// Section and Step locate the slot; nil for dispensing, equipment and
 	// closing slots (Section is set for line clearance).
 	Section *Section
@@ -124,7 +128,9 @@ func Slots(t *Template) []Slot {
 				tb := &st.Tables[k]
 				for row := 1; row <= tb.Rows; row++ {
 					for l := range tb.Columns {
-						out = append(out, fieldSlot(&tb.Columns[l], row, s, st, mats, eqs))
+						sl := fieldSlot(&tb.Columns[l], row, s, st, mats, eqs)
+						sl.Table = tb
+						out = append(out, sl)
 					}
 				}
 			}

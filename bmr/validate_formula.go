@@ -104,7 +104,14 @@ func (c *checker) isField(name string) bool { _, ok := c.fields[name]; return ok
 func (c *checker) repeats(r fieldRef, e formula.Expr, inAggregate bool) {
 	switch n := e.(type) {
 	case *formula.Ref:
-		if fr, ok := c.fields[n.Name]; ok && fr.f.Entries() > 1 && n.Index == 0 && !inAggregate {
+		fr, ok := c.fields[n.Name]
+		sameRow := ok && r.table != nil && fr.table == r.table
+		switch {
+		case sameRow && n.Index != 0 && !inAggregate:
+			c.addAt(r.path+".formula", n.Offset, CodeRepeatRef, "%s[%d] in the formula of column %s of table %s would read row %d on every row: write %s, which reads each row's own cell (or sum(), mean(), min(), max() of the column)", n.Name, n.Index, r.f.ID, r.table.ID, n.Index, n.Name)
+		case sameRow:
+			// The row's own cell: "gross - tare".
+		case ok && fr.f.Entries() > 1 && n.Index == 0 && !inAggregate:
 			c.addAt(r.path+".formula", n.Offset, CodeRepeatRef, "%s has %d entries: use sum(), mean(), min() or max() of it, or one entry such as %s[1]", n.Name, fr.f.Entries(), n.Name)
 		}
 	case *formula.Unary:
@@ -130,11 +137,13 @@ func (c *checker) formulaUnit(r fieldRef, e formula.Expr) {
 	case !sameDims(got.dims, want.dims):
 		c.add(r.path+".formula", LintCalcUnit, true, "formula of %s gives %s, but the field's unit is %q", r.f.ID, got.describe(), r.f.Unit)
 	case !got.scaled && got.factor.Cmp(want.factor) != 0:
-		hint := ""
+		// The right dimension at the wrong scale: the value computed
+		// would be off by a power of ten, never right.
+		hint := ": write the conversion into the formula"
 		if len(want.dims) == 0 && r.f.Unit == "%" {
 			hint = ": multiply the ratio by 100"
 		}
-		c.add(r.path+".formula", LintCalcUnit, true, "formula of %s gives %s, but the field's unit is %q%s", r.f.ID, got.describe(), r.f.Unit, hint)
+		c.add(r.path+".formula", CodeUnitMismatch, true, "formula of %s gives %s, but the field's unit is %q%s", r.f.ID, got.describe(), r.f.Unit, hint)
 	}
 }
 
@@ -170,6 +179,17 @@ func (c *checker) unitOf(r fieldRef, e formula.Expr) (qty, bool) {
 		sign := 1
 		if n.Op == '/' {
 			sign = -1
+			if !a.scaled && !b.scaled && a.state == unitKnown && b.state == unitKnown && len(a.dims) > 0 && sameDims(a.dims, b.dims) && a.factor.Cmp(b.factor) != 0 {
+				// g ÷ kg: a ratio off by the factor between the units,
+				// whatever literal scales it after.
+				ratio := new(big.Rat).Quo(b.factor, a.factor)
+				y := formula.Format(n.Y)
+				if _, simple := n.Y.(*formula.Ref); !simple {
+					y = "(" + y + ")"
+				}
+				c.addAt(r.path+".formula", n.Offset, CodeUnitMismatch, "the formula of %s divides %s by %s, a ratio off by a factor of %s: convert %s to %s in the formula (%s × %s), or state both in the same unit", r.f.ID, a.describe(), b.describe(), ratio.RatString(), y, a.describe(), y, ratio.RatString())
+				return qty{}, false
+			}
 		}
 		out := combine(a, b, sign)
 		out.scaled = out.scaled || a.state == unitLiteral || b.state == unitLiteral

@@ -396,6 +396,42 @@ func Walk(e Expr, fn func(Expr)) {
 	}
 }
 
+// Rowwise returns a copy of e in which each reference to a column of a
+// table row (inRow reports the names) that is not inside an aggregate
+// (sum, mean, min, max) and has no index reads row row: the formula of a
+// table's column, "gross - tare", computes each row from its own cells.
+// An aggregate of a column reads the whole column.
+func Rowwise(e Expr, inRow func(name string) bool, row int) Expr {
+	switch n := e.(type) {
+	case *Ref:
+		c := *n
+		if c.Index == 0 && inRow(c.Name) {
+			c.Index = row
+		}
+		return &c
+	case *Unary:
+		c := *n
+		c.X = Rowwise(n.X, inRow, row)
+		return &c
+	case *Binary:
+		c := *n
+		c.X, c.Y = Rowwise(n.X, inRow, row), Rowwise(n.Y, inRow, row)
+		return &c
+	case *Call:
+		c := *n
+		c.Args = make([]Expr, len(n.Args))
+		for i, a := range n.Args {
+			if Aggregate(n.Func) {
+				c.Args[i] = a
+			} else {
+				c.Args[i] = Rowwise(a, inRow, row)
+			}
+		}
+		return &c
+	}
+	return e
+}
+
 // Refs returns the references of e in the order they are written.
 func Refs(e Expr) []*Ref {
 	var out []*Ref
