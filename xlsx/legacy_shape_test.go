@@ -1,0 +1,166 @@
+package xlsx
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// cellTherapyBook reproduces the shape of the 13-sheet cell-therapy record
+// of issue 14 on a small scale: a protected sheet whose 56 Yes/No/N/A
+// check boxes (ctrlProp parts with linked cells, and their VML drawing)
+// sit in rows that hold no cell but a row height, so the sheet has 27
+// rows of data but <row> elements down to row 67; 20 of the boxes are
+// ticked; its cells copy other sheets (a batch number from a sheet whose
+// name has a space, a volume from a calculation sheet, a lookup that gives
+// #N/A), and a shared formula refers to the other sheet.
+func cellTherapyBook() synthBook {
+	var rows []string
+	for r := 1; r <= 67; r++ {
+		switch {
+		case r == 2:
+			rows = append(rows, `<row r="2"><c r="A2" t="inlineStr"><is><t>Batch</t></is></c><c r="C2" t="str"><f>'Cover sheet'!C3</f><v>B26-0917</v></c></row>`)
+		case r == 5:
+			rows = append(rows, `<row r="5"><c r="A5" t="inlineStr"><is><t>Volume prepared (L)</t></is></c><c r="C5" s="3"><f>Calc!B2*1</f><v>1000.5</v></c></row>`)
+		case r == 9:
+			rows = append(rows, `<row r="9"><c r="A9" t="inlineStr"><is><t>Volume filtered (L)</t></is></c><c r="C9" t="e"><f>VLOOKUP("x",Calc!$A$1:$B$2,2,FALSE)</f><v>#N/A</v></c></row>`)
+		case r == 16:
+			rows = append(rows, `<row r="16"><c r="A16" t="inlineStr"><is><t>a</t></is></c><c r="D16" t="str"><f t="shared" ref="D16:D18" si="0">'Cover sheet'!$C$3&amp;"-"&amp;'Cover sheet'!B3&amp;A16</f><v>B26-0917-xa</v></c></row>`)
+		case r == 17 || r == 18:
+			rows = append(rows, fmt.Sprintf(`<row r="%d"><c r="A%d" t="inlineStr"><is><t>%c</t></is></c><c r="D%d" t="str"><f t="shared" si="0"/><v>B26-0917-y%c</v></c></row>`, r, r, 'a'+r-16, r, 'a'+r-16))
+		case r <= 27:
+			// one label per row, with the linked cells of the boxes in
+			// column Z: FALSE until a box is ticked
+			rows = append(rows, fmt.Sprintf(`<row r="%d"><c r="A%d" t="inlineStr"><is><t>Item %d</t></is></c></row>`, r, r, r))
+		default:
+			rows = append(rows, fmt.Sprintf(`<row r="%d" ht="21" customHeight="1"/>`, r))
+		}
+	}
+	// 56 check boxes: Yes, No, N/A of 18 questions and two single boxes,
+	// in rows 28 to 67; 20 ticked. The first question is tank_clean (No
+	// ticked), the second filter_intact (Yes ticked).
+	var ctrls []synthCtrl
+	ticked := 0
+	for k := 0; k < 56; k++ {
+		q, a := k/3, k%3
+		r := 28 + k*40/56
+		c := synthCtrl{name: fmt.Sprintf("Check Box %d", k+1), kind: "CheckBox", cell: fmt.Sprintf("%c%d", 'C'+a, r)}
+		if k < 3 {
+			c.link = fmt.Sprintf("$Z$%d", k+1)
+		}
+		switch {
+		case q == 0:
+			c.checked = a == 1
+		case q == 1:
+			c.checked = a == 0
+		default:
+			c.checked = a == q%3 || k == 55
+		}
+		if c.checked {
+			ticked++
+		}
+		ctrls = append(ctrls, c)
+	}
+	if ticked != 20 {
+		panic(fmt.Sprintf("cellTherapyBook: %d boxes ticked, not 20", ticked))
+	}
+	return synthBook{sheets: []synthSheet{
+		{name: "Cover sheet", rows: []string{row(3, "A3:s=Batch", "B3:s=x", "C3:s=B26-0917"), row(4, "B4:s=y")}},
+		{name: "Prep", protected: true, rows: rows, ctrls: ctrls},
+		{name: "Calc", rows: []string{row(1, "A1:s=a", "B1:n=1"), row(2, "A2:s=b", "B2:n=1000.5")}},
+	}}
+}
+
+const cellTherapyMapping = `format = 1
+batch = { sheet = "Prep", cell = "C2" }
+[[controls]]
+slot = "tank_clean"
+sheet = "Prep"
+yes = "Check Box 1"
+no = "Check Box 2"
+[[controls]]
+slot = "filter_intact"
+sheet = "Prep"
+yes = "Check Box 4"
+no = "Check Box 5"
+na = "Check Box 6"
+[[cells]]
+slot = "prep_volume"
+sheet = "Prep"
+cell = "C5"
+[[cells]]
+slot = "filtered_volume"
+sheet = "Prep"
+cell = "C9"
+`
+
+// TestLegacyCellTherapyShape: the row count counts the 27 rows of data,
+// not the 67 row elements the controls' row heights leave; all 56 boxes
+// are listed with their state, the 20 ticked among them; values copied
+// from other sheets are read from their cached results, a cached #N/A is
+// kept in the record as not accepted, and the shared formula is printed
+// per cell with its relative reference to the other sheet moved.
+func TestLegacyCellTherapyShape(t *testing.T) {
+	book := cellTherapyBook().bytes(t)
+	rec, _, text := importSynth(t, book, cellTherapyMapping, false)
+	for _, l := range []string{
+		`batch:     B26-0917 (Prep!C2)`,
+		`  Prep         visible, protected  read        27 rows  33 cells`,
+		`form controls (56):`,
+		`  Prep!D28 checkbox "Check Box 2": ticked, linked to $Z$2; read for tank_clean as No`,
+		`  Prep!C28 checkbox "Check Box 1": unticked, linked to $Z$1; read for tank_clean`,
+		`  Prep!C30 checkbox "Check Box 4": ticked; read for filter_intact as Yes`,
+		`  Prep!C9 filtered_volume: the cell holds the error value #N/A [kept in the record as not accepted]`,
+		`  Prep!C2: ='Cover sheet'!C3, cached "B26-0917"`,
+		`  Prep!C5: =Calc!B2*1, cached "1000.5"`,
+		`  Prep!C9: =VLOOKUP("x",Calc!$A$1:$B$2,2,FALSE), cached "#N/A"`,
+		`  Prep!D17: ='Cover sheet'!$C$3&"-"&'Cover sheet'!B4&A17 (shared formula of D16), cached "B26-0917-yb"`,
+		`  Prep!D18: ='Cover sheet'!$C$3&"-"&'Cover sheet'!B5&A18 (shared formula of D16), cached "B26-0917-yc"`,
+		`  Prep!C9: #N/A`,
+	} {
+		checkLine(t, text, l)
+	}
+	if n := strings.Count(text, "; not mapped\n"); n != 51 {
+		t.Errorf("%d controls not mapped, want 51", n)
+	}
+	if n := strings.Count(text, ": ticked; not mapped\n"); n != 18 {
+		t.Errorf("%d ticked controls not mapped, want 18", n)
+	}
+	for slot, want := range map[string]string{
+		"tank_clean":      `{"slot":"tank_clean","value":"No","by":{"name":"Omar Operator","user_id":"oop"},"at":"2026-04-12T16:00:00+02:00","origin":"Prep!D28 (check box \"Check Box 2\")","transcribed":true}`,
+		"filter_intact":   `{"slot":"filter_intact","value":"Yes","by":{"name":"Omar Operator","user_id":"oop"},"at":"2026-04-12T16:00:00+02:00","origin":"Prep!C30 (check box \"Check Box 4\")","transcribed":true}`,
+		"prep_volume":     `{"slot":"prep_volume","value":"1000.5","by":{"name":"Omar Operator","user_id":"oop"},"at":"2026-04-12T16:00:00+02:00","origin":"Prep!C5","transcribed":true}`,
+		"filtered_volume": `{"slot":"filtered_volume","by":{"name":"Omar Operator","user_id":"oop"},"at":"2026-04-12T16:00:00+02:00","origin":"Prep!C9","original":"#N/A","refused":"the cell holds the error value #N/A","transcribed":true}`,
+	} {
+		if got := entryJSON(t, rec, slot); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", slot, got, want)
+		}
+	}
+
+	// excelize, an independent reader, sees 56 controls, 20 ticked, and
+	// 67 rows where bmrkit counts 27 with data.
+	f, err := excelize.OpenReader(strings.NewReader(string(book)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fcs, err := f.GetFormControls("Prep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range fcs {
+		if c.Checked {
+			n++
+		}
+	}
+	if len(fcs) != 56 || n != 20 {
+		t.Errorf("excelize reads %d controls, %d ticked", len(fcs), n)
+	}
+	rows, _ := f.GetRows("Prep", excelize.Options{RawCellValue: true})
+	if len(rows) != 27 {
+		t.Errorf("excelize GetRows: %d rows", len(rows))
+	}
+}
