@@ -16,7 +16,11 @@ import (
 // ticked; its cells copy other sheets (a batch number from a sheet whose
 // name has a space, a volume from a calculation sheet, a lookup that gives
 // #N/A), and a shared formula refers to the other sheet.
-func cellTherapyBook() synthBook {
+func cellTherapyBook() synthBook { return cellTherapyBookN(56) }
+
+// cellTherapyBookN is cellTherapyBook with n check boxes (n ≥ 6) in
+// height-only rows 28 to 67.
+func cellTherapyBookN(n int) synthBook {
 	var rows []string
 	for r := 1; r <= 67; r++ {
 		switch {
@@ -43,9 +47,9 @@ func cellTherapyBook() synthBook {
 	// ticked), the second filter_intact (Yes ticked).
 	var ctrls []synthCtrl
 	ticked := 0
-	for k := 0; k < 56; k++ {
+	for k := 0; k < n; k++ {
 		q, a := k/3, k%3
-		r := 28 + k*40/56
+		r := 28 + k*40/n
 		c := synthCtrl{name: fmt.Sprintf("Check Box %d", k+1), kind: "CheckBox", cell: fmt.Sprintf("%c%d", 'C'+a, r)}
 		if k < 3 {
 			c.link = fmt.Sprintf("$Z$%d", k+1)
@@ -63,7 +67,7 @@ func cellTherapyBook() synthBook {
 		}
 		ctrls = append(ctrls, c)
 	}
-	if ticked != 20 {
+	if n == 56 && ticked != 20 {
 		panic(fmt.Sprintf("cellTherapyBook: %d boxes ticked, not 20", ticked))
 	}
 	return synthBook{sheets: []synthSheet{
