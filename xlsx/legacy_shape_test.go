@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/bmrkit/bmrkit/bmr"
 )
 
 // cellTherapyBook reproduces the shape of the 13-sheet cell-therapy record
@@ -166,5 +168,58 @@ func TestLegacyCellTherapyShape(t *testing.T) {
 	rows, _ := f.GetRows("Prep", excelize.Options{RawCellValue: true})
 	if len(rows) != 27 {
 		t.Errorf("excelize GetRows: %d rows", len(rows))
+	}
+}
+
+// TestLegacyLateEntryFromSheet: a value whose date and time cells say it
+// was written 7.5 h after its step was signed is a late entry (REC015),
+// found from the sheet's own cells; without the date cells the same value
+// is dated when it was imported and is reported as transcribed (REC028),
+// not as late.
+func TestLegacyLateEntryFromSheet(t *testing.T) {
+	day := xlSerial(2026, 4, 12)
+	book := synthBook{sheets: []synthSheet{{name: "Prep", rows: []string{
+		row(2, "C2:s=B26-0917"),
+		row(5, "A5:s=Volume prepared (L)", "C5:n1=1000.5", "E5:d="+day, "F5:t=0.75", "G5:s=OO"),
+		row(12, "A12:s=1.2 performed", "B12:s=OO", "C12:d="+day, "D12:t=0.4375"),
+	}}}}.bytes(t)
+	mapping := `format = 1
+batch = { sheet = "Prep", cell = "C2" }
+[[cells]]
+slot = "prep_volume"
+sheet = "Prep"
+cell = "C5"
+date_cell = "E5"
+time_cell = "F5"
+by_cell = "G5"
+[[cells]]
+slot = "signoff:1.2:performed"
+sheet = "Prep"
+cell = "B12"
+date_cell = "C12"
+time_cell = "D12"
+`
+	tpl := loadTemplate(t, bufferTemplate)
+	check := func(mapping string) map[string]string {
+		rec, _, _ := importSynth(t, book, mapping, true)
+		fs, err := bmr.Check(tpl, rec, bmr.CheckOptions{Signers: bufferSigners(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, f := range fs {
+			if f.Code == bmr.RecLate || f.Code == bmr.RecTranscribed {
+				got[f.Code] = fmt.Sprintf("%s %s %s: %s | %s", f.Tier, f.Code, f.Slot, f.Message, f.Evidence)
+			}
+		}
+		return got
+	}
+	got := check(mapping)
+	if want := `major REC015 prep_volume: prep_volume was entered 7 h 30 min after step 1.2 was signed as performed | step signed 2026-04-12 10:30 +02:00, entry made 2026-04-12 18:00 +02:00 (window 30 min)`; got[bmr.RecLate] != want || got[bmr.RecTranscribed] != "" {
+		t.Errorf("from the sheet's cells: %q\nwant %s", got, want)
+	}
+	got = check(strings.Replace(mapping, "date_cell = \"E5\"\ntime_cell = \"F5\"\n", "", 1))
+	if want := `info REC028 : 1 entry is dated when it was transcribed into this record, not when it was made (the source does not say): whether it is late or out of order could not be checked | 1 of 2 entries, prep_volume, dated 2026-04-12 16:00 +02:00`; got[bmr.RecLate] != "" || got[bmr.RecTranscribed] != want {
+		t.Errorf("without date cells: %q\nwant %s", got, want)
 	}
 }
