@@ -89,3 +89,14 @@ func TestTrueCopyRefusedTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestFormWithinLimit: a limit relative to another entry is printed beside
+// the box as the operator checks it, naming the other entry.
+func TestFormWithinLimit(t *testing.T) {
+	tp := load(t, filepath.Join("..", "examples", "legacy", "buffer.toml"))
+	pdf, _ := render(t, tp, issued(tp))
+	all := strings.Join(strings.Fields(strings.Join(pageTexts(t, pdf), " ")), " ")
+	if want := "within ± 2 % of Volume prepared (prep_volume, step 1.2)"; !strings.Contains(all, want) {
+		t.Errorf("the issued form does not say %q", want)
+	}
+}
