@@ -223,3 +223,69 @@ time_cell = "D12"
 		t.Errorf("without date cells: %q\nwant %s", got, want)
 	}
 }
+
+// TestLegacySignersAndWindowFromSheet: from a legacy sheet's own cells, a
+// sign-off in initials nobody on the list of authorised signers has, and
+// one by an operator as verifier, are REC025; a value dated after the
+// production window the sheet gives is REC026.
+func TestLegacySignersAndWindowFromSheet(t *testing.T) {
+	day := xlSerial(2026, 4, 12)
+	book := synthBook{sheets: []synthSheet{{name: "Prep", rows: []string{
+		row(2, "C2:s=B26-0917"),
+		row(5, "A5:s=Volume prepared (L)", "C5:n1=1000.5", "E5:d="+xlSerial(2026, 4, 14), "F5:t=0.375", "G5:s=OO"),
+		row(12, "A12:s=1.2 performed", "B12:s=XY", "C12:d="+day, "D12:t=0.4375"),
+		row(13, "A13:s=1.2 verified", "B13:s=OO", "C13:d="+day, "D13:t=0.45"),
+		row(22, "A22:s=Production started", "C22:d="+day),
+		row(23, "A23:s=Production ended", "C23:d="+xlSerial(2026, 4, 13)),
+	}}}}.bytes(t)
+	mapping := `format = 1
+batch = { sheet = "Prep", cell = "C2" }
+production_start = { sheet = "Prep", cell = "C22" }
+production_end = { sheet = "Prep", cell = "C23" }
+[[cells]]
+slot = "prep_volume"
+sheet = "Prep"
+cell = "C5"
+date_cell = "E5"
+time_cell = "F5"
+by_cell = "G5"
+[[cells]]
+slot = "signoff:1.2:performed"
+sheet = "Prep"
+cell = "B12"
+date_cell = "C12"
+time_cell = "D12"
+[[cells]]
+slot = "signoff:1.2:verified"
+sheet = "Prep"
+cell = "B13"
+date_cell = "C13"
+time_cell = "D13"
+`
+	rec, _, text := importSynth(t, book, mapping, true)
+	if want := ` note: "XY" names nobody on the list of authorised signers unambiguously: attributed to "XY" as written` + "\n"; !strings.Contains(text, want) {
+		t.Errorf("report lacks%s", want)
+	}
+	tpl := loadTemplate(t, bufferTemplate)
+	fs, err := bmr.Check(tpl, rec, bmr.CheckOptions{Signers: bufferSigners(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range fs {
+		got[fmt.Sprintf("%s %s %s: %s | %s", f.Tier, f.Code, f.Slot, f.Message, f.Evidence)] = true
+	}
+	for _, want := range []string{
+		`critical REC025 signoff:1.2:performed: signoff:1.2:performed was signed by XY, who is not on the list of authorised signers (../examples/legacy/signers.toml) | signed by XY at 2026-04-12 10:30 +02:00`,
+		`critical REC025 signoff:1.2:verified: signoff:1.2:verified was signed as verified by Omar Operator, who is not authorised as verifier | signed as verified by Omar Operator (oop); Omar Operator (oop) is authorised as operator`,
+		`critical REC026 prep_volume: prep_volume is dated 9 h 00 min after batch B26-0917 ended | entered 2026-04-14 09:00 +02:00, production ended 2026-04-13 23:59 +02:00`,
+	} {
+		if !got[want] {
+			var b strings.Builder
+			for k := range got {
+				b.WriteString(k + "\n")
+			}
+			t.Errorf("no finding\n%s\nin\n%s", want, b.String())
+		}
+	}
+}
