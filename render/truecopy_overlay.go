@@ -198,14 +198,19 @@ func boxFor(sl *bmr.Slot, part map[string]Box, v string) (Box, bool) {
 // refusedTicks shows, on a check or choice entry without a value box, the
 // boxes its unaccepted original says were ticked ("ticked: Yes, No", or
 // one answer): each ticked in red and crossed out in red, so the page
-// shows what the source held. An original that names no box (typed text
-// such as "yes") is given in the notes only.
+// shows what the source held. An original of a check entry that names no
+// box (typed text such as "yes") is printed in red, struck through, right
+// of its last box (a check's labels stand left of its boxes); that of a
+// choice, whose labels stand right of its boxes, is in the notes only.
 func (tc *trueCopy) refusedTicks(sl *bmr.Slot, e *bmr.Entry, part map[string]Box) {
 	orig := strings.TrimPrefix(strings.TrimSpace(e.Original), "ticked: ")
 	var bs []Box
 	for _, v := range strings.Split(orig, ", ") {
 		b, ok := boxFor(sl, part, v)
 		if !ok {
+			if sl.Type == bmr.TypeCheck {
+				tc.refusedBeside(part, e.Original)
+			}
 			return
 		}
 		bs = append(bs, b)
@@ -217,6 +222,25 @@ func (tc *trueCopy) refusedTicks(sl *bmr.Slot, e *bmr.Entry, part map[string]Box
 		tc.line(b.Page, x+s*0.42, y+s*0.76, x+s*0.82, y+s*0.2, 0.6, refusedRed)
 		tc.line(b.Page, b.X+0.8, b.Y+b.H-0.8, b.X+b.W-0.8, b.Y+0.8, 0.3, refusedRed)
 	}
+}
+
+// refusedBeside prints an unaccepted original of a check entry in red,
+// struck through, right of the rightmost of its boxes, in at most 45 mm.
+func (tc *trueCopy) refusedBeside(part map[string]Box, original string) {
+	var last Box
+	for _, b := range part {
+		if last.W == 0 || b.X > last.X {
+			last = b
+		}
+	}
+	if last.W == 0 {
+		return
+	}
+	w := min(45, tc.d.g.right-(last.X+last.W+2))
+	if w < 10 {
+		return
+	}
+	tc.refused(Box{Page: last.Page, X: last.X + last.W + 2, Y: last.Y, W: w, H: last.H}, original)
 }
 
 // ticks prints a check or choice entry by ticking its box.

@@ -82,6 +82,17 @@ func TestTrueCopyRefusedTicks(t *testing.T) {
 	if seen != len(want) {
 		t.Fatalf("found %d of the %d boxes", seen, len(want))
 	}
+	// The typed "yes" stands in red right of tank_clean's last box.
+	var no Box
+	for _, b := range tl.Boxes {
+		if b.Slot == "tank_clean" && b.Part == "no" {
+			no = b
+		}
+	}
+	beside := Box{Page: no.Page, X: no.X + no.W + 2, Y: no.Y, W: 12, H: no.H}
+	if n := red(beside); n < 20 {
+		t.Errorf("right of tank_clean's boxes: %d red pixels, want the typed original", n)
+	}
 	all := strings.Join(pages, "\f")
 	for _, w := range []string{`Not accepted as a value: the source held "ticked: Yes, No" in Prep!C8`, `Not accepted as a value: the source held "yes" in Prep!C3`} {
 		if !strings.Contains(all, w) {
