@@ -304,6 +304,11 @@ func (c *recordChecker) transcribed() {
 	if n == 0 {
 		return
 	}
+	if n == 1 {
+		c.add(Info, RecTranscribed, nil, "", fmt.Sprintf("1 of %d entries, %s, dated %s", len(c.r.Entries), first.Slot, stamp(first.At)),
+			"1 entry is dated when it was transcribed into this record, not when it was made (the source does not say): whether it is late or out of order could not be checked")
+		return
+	}
 	c.add(Info, RecTranscribed, nil, "", fmt.Sprintf("%d of %d entries, the first %s, dated %s", n, len(c.r.Entries), first.Slot, stamp(first.At)),
 		"%d entries are dated when they were transcribed into this record, not when they were made (the source does not say): late and out-of-order entries could not be checked for them", n)
 }

@@ -144,8 +144,11 @@ func (tc *trueCopy) entry(sl *bmr.Slot, e *bmr.Entry, bs []Box) {
 	}
 	switch {
 	case e.Unaccepted() && len(e.Corrections) == 0:
-		if hasMain {
+		switch {
+		case hasMain:
 			tc.refused(main, e.Original)
+		case sl.Type == bmr.TypeCheck || sl.Type == bmr.TypeChoice:
+			tc.refusedTicks(sl, e, part)
 		}
 	case e.NA:
 		tc.counts.na++
@@ -215,22 +218,76 @@ func (tc *trueCopy) na(sl *bmr.Slot, e *bmr.Entry, part map[string]Box, anchor B
 	tc.fitText(part[""], text, inkBlue, "N/A reason")
 }
 
+// boxFor is the tick box of answer v of a check or choice entry.
+func boxFor(sl *bmr.Slot, part map[string]Box, v string) (Box, bool) {
+	v = strings.TrimSpace(v)
+	if sl.Type == bmr.TypeCheck {
+		if v == "N/A" {
+			v = "NA"
+		}
+		for p, s := range checkStates {
+			if s == v {
+				b, ok := part[p]
+				return b, ok
+			}
+		}
+		return Box{}, false
+	}
+	b, ok := part[v]
+	return b, ok
+}
+
+// refusedTicks shows, on a check or choice entry without a value box, the
+// boxes its unaccepted original says were ticked ("ticked: Yes, No", or
+// one answer): each ticked in red and crossed out in red, so the page
+// shows what the source held. An original of a check entry that names no
+// box (typed text such as "yes") is printed in red, struck through, right
+// of its last box (a check's labels stand left of its boxes); that of a
+// choice, whose labels stand right of its boxes, is in the notes only.
+func (tc *trueCopy) refusedTicks(sl *bmr.Slot, e *bmr.Entry, part map[string]Box) {
+	orig := strings.TrimPrefix(strings.TrimSpace(e.Original), "ticked: ")
+	var bs []Box
+	for _, v := range strings.Split(orig, ", ") {
+		b, ok := boxFor(sl, part, v)
+		if !ok {
+			if sl.Type == bmr.TypeCheck {
+				tc.refusedBeside(part, e.Original)
+			}
+			return
+		}
+		bs = append(bs, b)
+	}
+	for _, b := range bs {
+		s := min(b.W, b.H)
+		x, y := b.X+(b.W-s)/2, b.Y+(b.H-s)/2
+		tc.line(b.Page, x+s*0.2, y+s*0.48, x+s*0.42, y+s*0.76, 0.6, refusedRed)
+		tc.line(b.Page, x+s*0.42, y+s*0.76, x+s*0.82, y+s*0.2, 0.6, refusedRed)
+		tc.line(b.Page, b.X+0.8, b.Y+b.H-0.8, b.X+b.W-0.8, b.Y+0.8, 0.3, refusedRed)
+	}
+}
+
+// refusedBeside prints an unaccepted original of a check entry in red,
+// struck through, right of the rightmost of its boxes, in at most 45 mm.
+func (tc *trueCopy) refusedBeside(part map[string]Box, original string) {
+	var last Box
+	for _, b := range part {
+		if last.W == 0 || b.X > last.X {
+			last = b
+		}
+	}
+	if last.W == 0 {
+		return
+	}
+	w := min(45, tc.d.g.right-(last.X+last.W+2))
+	if w < 10 {
+		return
+	}
+	tc.refused(Box{Page: last.Page, X: last.X + last.W + 2, Y: last.Y, W: w, H: last.H}, original)
+}
+
 // ticks prints a check or choice entry by ticking its box.
 func (tc *trueCopy) ticks(sl *bmr.Slot, e *bmr.Entry, part map[string]Box, anchor Box) {
-	boxFor := func(v string) (Box, bool) {
-		v = strings.TrimSpace(v)
-		if sl.Type == bmr.TypeCheck {
-			for p, s := range checkStates {
-				if s == v {
-					b, ok := part[p]
-					return b, ok
-				}
-			}
-			return Box{}, false
-		}
-		b, ok := part[v]
-		return b, ok
-	}
+	boxFor := func(v string) (Box, bool) { return boxFor(sl, part, v) }
 	for _, c := range e.Corrections {
 		if b, ok := boxFor(c.Old); ok {
 			tc.strike(b)

@@ -350,3 +350,28 @@ func TestFormSignerList(t *testing.T) {
 		t.Errorf("notes %q", n)
 	}
 }
+
+// TestFormWithinLimit: a limit relative to another entry is printed on
+// the spreadsheet form as the operator checks it, naming the other entry
+// by its label, slot key and step.
+func TestFormWithinLimit(t *testing.T) {
+	tpl := loadTemplate(t, bufferTemplate)
+	f, err := excelize.OpenReader(bytes.NewReader(formBytes(t, tpl, FormOptions{Batch: "B26-0917"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const want = "1 decimal(s); within ± 2 % of Volume prepared (prep_volume, step 1.2)"
+	found := false
+	for _, sh := range f.GetSheetList() {
+		rows, _ := f.GetRows(sh)
+		for _, r := range rows {
+			for _, c := range r {
+				found = found || c == want
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no cell of the form says %q", want)
+	}
+}

@@ -125,7 +125,7 @@ func (fw *formWriter) fieldRow(s *sheetW, a string, sl *bmr.Slot) {
 	s.put(2, 5, r, label, stText)
 	fw.input(s, 6, 7, r, sl)
 	s.put(8, 8, r, sl.Unit, stTextC)
-	hint := limitsHint(sl)
+	hint := limitsHint(fw.t, sl)
 	s.put(9, 10, r, hint, stTextC)
 	if naAllowed(sl) {
 		cell := s.put(11, 11, r, nil, "input:@")
@@ -185,7 +185,7 @@ func (fw *formWriter) table(s *sheetW, st *bmr.Step, tb *bmr.Table) {
 		sl := fw.slots[bmr.FieldKey(c.ID, 1, c.Entries())]
 		hint := ""
 		if sl != nil {
-			hint = limitsHint(sl)
+			hint = limitsHint(fw.t, sl)
 		}
 		s.put(colFirst+j, colFirst+j, lim, hint, stTextC)
 		limLines = max(limLines, linesFor(hint, widthGrid, 9))
@@ -231,8 +231,10 @@ func (fw *formWriter) table(s *sheetW, st *bmr.Step, tb *bmr.Table) {
 func naAllowed(sl *bmr.Slot) bool { return sl.Field != nil && sl.Field.NA }
 
 // limitsHint is the text printed beside an entry: its limits or the form
-// the entry takes.
-func limitsHint(sl *bmr.Slot) string {
+// the entry takes, and a limit relative to another entry as the operator
+// checks it ("within ± 2 % of Volume prepared (prep_volume, step 1.2)",
+// the other entry looked up in t).
+func limitsHint(t *bmr.Template, sl *bmr.Slot) string {
 	var s string
 	switch sl.Type {
 	case bmr.TypeNumber, bmr.TypeQuantity, bmr.TypeCalc, bmr.TypeInteger:
@@ -281,7 +283,11 @@ func limitsHint(sl *bmr.Slot) string {
 		s = "text"
 	}
 	if sl.Field != nil && sl.Field.Within != nil {
-		s += "; " + sl.Field.Within.Text(sl.Unit)
+		w := sl.Field.Within.Text(sl.Unit)
+		if t != nil {
+			w = bmr.WithinText(t, sl.Field)
+		}
+		s += "; " + w
 	}
 	if naAllowed(sl) {
 		s += " or N/A"

@@ -49,6 +49,13 @@ func FuzzImportLegacy(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	// The shapes of issue 14: 56 check boxes in rows with only a height,
+	// cross-sheet formulas, a cached #N/A, a cross-sheet shared formula;
+	// a sheet name with a trailing space; check boxes in VML only.
+	f.Add(cellTherapyBook().bytes(f))
+	f.Add(synthBook{sheets: []synthSheet{{name: "Prep ", rows: []string{row(5, "C5:n=1000.0"), row(3, "C3:s=☐")}}}}.bytes(f))
+	f.Add(synthBook{sheets: []synthSheet{{name: "Prep", vmlOnly: true, rows: []string{row(3, "A3:s=Tank clean")},
+		ctrls: []synthCtrl{{name: "Yes", kind: "CheckBox", cell: "C3"}, {name: "No", kind: "CheckBox", checked: true, cell: "D3"}}}}}.bytes(f))
 	tpl := loadTemplate(f, "paracetamol-500mg-tablets")
 	m, err := ParseMapping("fuzz.toml", fuzzMapping)
 	if err != nil {

@@ -251,7 +251,7 @@ func (fi *formImport) slot(rec *bmr.Record, ctx *readCtx, sl *bmr.Slot) {
 		fi.missing(sl)
 		return
 	case rd.Problem != "":
-		fi.unaccepted(rec, sl, origin, cv.shown(), originalOf(cv), rd.Problem)
+		fi.unaccepted(rec, sl, origin, cv.shown(), ctx.originalOf(cv), rd.Problem)
 		return
 	case rd.NA && reason == "":
 		fi.unaccepted(rec, sl, origin, cv.shown(), cv.shown(), fmt.Sprintf("N/A is written without a reason: write the reason in the N/A reason cell %s", reasonRef))

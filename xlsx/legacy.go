@@ -492,7 +492,7 @@ func (li *legacyImport) value(key, origin string, cv cellValue, reason string, n
 	if cv.HasF && rd.Problem == "" && rd.NoAnswer == "" && cv.Kind != kindEmpty {
 		notes = append(notes, fmt.Sprintf("the cell holds the formula =%s; its cached result is recorded", cv.Formula))
 	}
-	return li.record(key, origin, cv.shown(), originalOf(cv), rd, reason, notes)
+	return li.record(key, origin, cv.shown(), li.ctx.originalOf(cv), rd, reason, notes)
 }
 
 // record records a reading of a slot (see value); written is the source's
@@ -532,13 +532,4 @@ func (li *legacyImport) record(key, origin, written, original string, rd reading
 	li.rec.Entries = append(li.rec.Entries, e)
 	rep.Values = append(rep.Values, ValueReport{Slot: key, Cell: origin, Written: written, Value: rd.Value, NA: rd.NA, Reason: e.Reason, Notes: notes})
 	return len(li.rec.Entries) - 1, len(rep.Values) - 1
-}
-
-// originalOf is a cell's content as a record keeps an unaccepted original:
-// its value as stored, or its formula when it has no result.
-func originalOf(cv cellValue) string {
-	if s := cv.shown(); s != "" || !cv.HasF {
-		return s
-	}
-	return "=" + cv.Formula
 }

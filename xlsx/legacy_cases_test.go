@@ -207,3 +207,19 @@ func TestLegacyLibreOfficeLock(t *testing.T) {
 	}
 	_ = bmr.RecUnaccepted
 }
+
+// TestLegacyOriginalOfDateCell: a number in a date format that does not
+// fit is kept as the date and time it is, as the sheet shows it (with the
+// part its format hides), not as the serial number the file stores.
+func TestLegacyOriginalOfDateCell(t *testing.T) {
+	book := synthBook{sheets: []synthSheet{{name: "Prep", rows: []string{
+		row(4, "A4:s=Preparation date", "C4:d="+xlSerial(2026, 4, 12)+".4375"),
+	}}}}.bytes(t)
+	mapping := "format = 1\nbatch = { sheet = \"Prep\", cell = \"C2\" }\n[[cells]]\nslot = \"prep_date\"\nsheet = \"Prep\"\ncell = \"C4\"\n"
+	rec, _, text := importSynth(t, book, mapping, false)
+	checkLine(t, text, `  Prep!C4 prep_date: the cell holds a date and time (2026-04-12 10:30:00), a date is expected [kept in the record as not accepted]`)
+	want := `{"slot":"prep_date","by":{"name":"Omar Operator","user_id":"oop"},"at":"2026-04-12T16:00:00+02:00","origin":"Prep!C4","original":"2026-04-12 10:30","refused":"the cell holds a date and time (2026-04-12 10:30:00), a date is expected","transcribed":true}`
+	if got := entryJSON(t, rec, "prep_date"); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

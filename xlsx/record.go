@@ -180,7 +180,10 @@ func (rw *recordWriter) row(sl *bmr.Slot, key string, e *bmr.Entry) {
 			step = sl.Step.ID
 		}
 		if sl.Type.Numeric() && (sl.Low != nil || sl.High != nil) {
-			limits = limitsHint(&bmr.Slot{Type: bmr.TypeNumber, Low: sl.Low, High: sl.High})
+			limits = limitsHint(nil, &bmr.Slot{Type: bmr.TypeNumber, Low: sl.Low, High: sl.High})
+		}
+		if w := bmr.WithinText(rw.t, sl.Field); w != "" {
+			limits = strings.TrimPrefix(limits+"; "+w, "; ")
 		}
 	}
 	s.put(1, 1, r, step, stStep)

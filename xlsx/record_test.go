@@ -124,7 +124,7 @@ func TestWriteRecordUnaccepted(t *testing.T) {
 		}
 	}
 	for key, want := range map[string]string{
-		"filtered_volume":       "1.3|Volume filtered|filtered_volume|1012,0|L||Omar Operator (oop)|2026-04-12 16:00 +02:00 (when imported)|NOT ACCEPTED as a value: \"1012,0\" is written with a decimal comma; write the number with a decimal point (nothing was guessed)|Prep!C9",
+		"filtered_volume":       "1.3|Volume filtered|filtered_volume|1012,0|L|within ± 2 % of Volume prepared (prep_volume, step 1.2)|Omar Operator (oop)|2026-04-12 16:00 +02:00 (when imported)|NOT ACCEPTED as a value: \"1012,0\" is written with a decimal comma; write the number with a decimal point (nothing was guessed)|Prep!C9",
 		"signoff:1.2:performed": "1.2|Performed by|signoff:1.2:performed|OO|||Omar Operator (oop)|not known: \"12.4.\" in Prep!C13 is not a date||Prep!B13",
 		"signoff:1.2:verified":  "1.2|Verified by|signoff:1.2:verified|VV|||Vera Verifier (vve)|2026-04-12 (day only, Prep!C14)||Prep!B14",
 		"signoff:1.1:performed": "1.1|Performed by|signoff:1.1:performed|OO|||Omar Operator (oop)|2026-04-12 10:30 +02:00 (Prep!C12, Prep!D12)||Prep!B12",

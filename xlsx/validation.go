@@ -68,7 +68,7 @@ func (fw *formWriter) validation(sheet, cell string, sl *bmr.Slot) {
 		}
 		lim := ""
 		if sl.Low != nil || sl.High != nil {
-			lim = ". Limits: " + limitsHint(&bmr.Slot{Type: bmr.TypeNumber, Low: sl.Low, High: sl.High}) + unit
+			lim = ". Limits: " + limitsHint(nil, &bmr.Slot{Type: bmr.TypeNumber, Low: sl.Low, High: sl.High}) + unit
 		}
 		if sl.Type == bmr.TypeCalc {
 			lim += ". Calculate as printed below and enter the result"
@@ -86,7 +86,7 @@ func (fw *formWriter) validation(sheet, cell string, sl *bmr.Slot) {
 		if sl.Low != nil || sl.High != nil {
 			style = excelize.DataValidationErrorStyleWarning
 			msg = fmt.Sprintf("Not a %s within the limits %s%s. If this is the measured value, keep it (Yes) and raise a deviation; never adjust a value to fit.",
-				strings.ToLower(kind), limitsHint(&bmr.Slot{Type: bmr.TypeNumber, Low: sl.Low, High: sl.High}), unit)
+				strings.ToLower(kind), limitsHint(nil, &bmr.Slot{Type: bmr.TypeNumber, Low: sl.Low, High: sl.High}), unit)
 		}
 		if naAllowed(sl) {
 			cond := fmt.Sprintf("ISNUMBER(%s),%s>=%s,%s<=%s", cell, cell, lo, cell, hi)

@@ -435,3 +435,35 @@ func text(sl *bmr.Slot, cv cellValue) reading {
 	}
 	return r
 }
+
+// originalOf is a cell's content as a record keeps an unaccepted original:
+// its value as stored, or its formula when it has no result. A number in
+// a date or time format is kept as the date or time it is (with its
+// seconds, and with any part the format hides), not as the serial number
+// the file stores: a true copy shows 11:35:30 where the sheet does, not
+// 0.482986111111111.
+func (ctx *readCtx) originalOf(cv cellValue) string {
+	if cv.Kind == kindNumber && isDateFormat(cv.NumFmt) {
+		if t, ok := ctx.serialTime(cv); ok {
+			f, _ := strconv.ParseFloat(cv.Text, 64)
+			day := math.Floor(f) != 0
+			clock := t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0 || formatHasTime(cv.NumFmt)
+			layout := ""
+			if day || !clock {
+				layout = "2006-01-02"
+			}
+			if clock {
+				tl := "15:04"
+				if t.Second() != 0 {
+					tl = "15:04:05"
+				}
+				layout = strings.TrimSpace(layout + " " + tl)
+			}
+			return t.Format(layout)
+		}
+	}
+	if s := cv.shown(); s != "" || !cv.HasF {
+		return s
+	}
+	return "=" + cv.Formula
+}

@@ -139,6 +139,18 @@ buffer-v3.xlsx: 11 values recorded in ` + rec + ` (entries dated 2026-04-12 16:0
 	if code != exitOK {
 		t.Fatalf("record render: exit %d %s", code, stderr)
 	}
+	// The record points to its import report, and the true copy shows the
+	// unaccepted originals in their boxes and explains them in the notes.
+	js, _ := os.ReadFile(rec)
+	if !strings.Contains(string(js), `"report": "report.txt"`) {
+		t.Error("the record does not name its import report")
+	}
+	page := pdfText(t, tc)
+	for _, w := range []string{"1012,0", "12.4.", `Not accepted as a value: the source held "1012,0" in Prep!C9.`, `Not accepted as a value: the source held "ticked: Yes, No" in Prep!C8`} {
+		if !strings.Contains(strings.Join(strings.Fields(page), " "), w) {
+			t.Errorf("the true copy does not show %q", w)
+		}
+	}
 	code, _, stderr = runCLI(t, "record", "check", ex("buffer.toml"), rec, "--signers", ex("buffer-v3.toml"))
 	if code != exitFail || !strings.Contains(stderr, `unknown key "name" in the signer list`) {
 		t.Errorf("a mapping given as the signer list: exit %d\n%s", code, stderr)
