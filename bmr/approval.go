@@ -3,6 +3,8 @@ package bmr
 import (
 	"fmt"
 	"strings"
+
+	"github.com/bmrkit/bmrkit/internal/ident"
 )
 
 // Status is the derived lifecycle status of a revision. It is never typed
@@ -131,15 +133,16 @@ func (p Policy) assign(i int, current []Approval, used map[string]bool) bool {
 		return true
 	}
 	for _, a := range current {
-		if !p.Required[i].matches(a) || p.Independent && used[a.UserID] {
+		id := ident.Canonical(a.UserID) // aauthor and AAUTHOR are one person
+		if !p.Required[i].matches(a) || p.Independent && used[id] {
 			continue
 		}
-		was := used[a.UserID]
-		used[a.UserID] = true
+		was := used[id]
+		used[id] = true
 		if p.assign(i+1, current, used) {
 			return true
 		}
-		used[a.UserID] = was
+		used[id] = was
 	}
 	return false
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/decimal"
 	"github.com/bmrkit/bmrkit/internal/formula"
+	"github.com/bmrkit/bmrkit/internal/ident"
 )
 
 // recordEnv supplies formula references from the record's current values.
@@ -244,7 +245,7 @@ func minutes(d time.Duration) string {
 
 func samePerson(a, b Person) bool {
 	if a.UserID != "" && b.UserID != "" {
-		return a.UserID == b.UserID
+		return ident.Same(a.UserID, b.UserID)
 	}
 	return strings.EqualFold(strings.TrimSpace(a.Name), strings.TrimSpace(b.Name))
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // CanonicalVersion names the canonical form Fingerprint hashes. It changes
@@ -54,6 +56,9 @@ func ShortFingerprint(fp string) string {
 //   - a table column's repeat is left out: it is implied by the table's rows;
 //   - decimals and tolerances are strings exactly as they print ("150.000",
 //     "0.5%"), dates are "YYYY-MM-DD", integers are JSON integers;
+//   - strings are in Unicode NFC (a text typed as "é" or as "e" and a
+//     combining accent is the same content); the fingerprint of a source
+//     already in NFC is the same as before this rule;
 //   - strings are JSON strings in UTF-8 in which only '"', '\' and control
 //     characters are escaped (\b \f \n \r \t, others as \u00XX); line
 //     breaks inside strings are normalised to \n by Parse;
@@ -126,7 +131,7 @@ func appendValue(b []byte, v reflect.Value, columns bool) []byte {
 	case reflect.Pointer:
 		return appendValue(b, v.Elem(), columns)
 	case reflect.String:
-		return appendString(b, v.String())
+		return appendString(b, norm.NFC.String(v.String()))
 	case reflect.Int:
 		return strconv.AppendInt(b, v.Int(), 10)
 	case reflect.Bool:

@@ -129,3 +129,29 @@ func TestShippedFingerprintsPinned(t *testing.T) {
 		t.Errorf("%d shipped templates and %d example revisions: pin the new ones here", len(shipped), len(revs))
 	}
 }
+
+// TestFingerprintNFC: the same text in NFC and in NFD ("é" typed as one
+// character or as "e" and a combining accent) is the same content (issue
+// 21, item 9); the canonical form holds NFC.
+func TestFingerprintNFC(t *testing.T) {
+	src, err := os.ReadFile("../templates/paracetamol-500mg-tablets.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nfc := strings.Replace(string(src), `title = "Paracetamol 500 mg Tablets`, `title = "Paracétamol 500 mg Tablets`, 1)
+	nfd := strings.Replace(nfc, "\u00e9", "e\u0301", 1)
+	if nfc == string(src) || nfd == nfc {
+		t.Fatal("the test did not change the title")
+	}
+	a, da := Parse("nfc.toml", []byte(nfc))
+	b, db := Parse("nfd.toml", []byte(nfd))
+	if da.HasErrors() || db.HasErrors() {
+		t.Fatal(da, db)
+	}
+	if Fingerprint(a) != Fingerprint(b) {
+		t.Errorf("NFC %s, NFD %s", Fingerprint(a), Fingerprint(b))
+	}
+	if !strings.Contains(string(Canonical(b)), "Paracétamol") {
+		t.Error("the canonical form of the NFD source is not in NFC")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/ident"
 	"github.com/bmrkit/bmrkit/internal/journal"
 	"github.com/bmrkit/bmrkit/internal/sshsig"
 	"github.com/bmrkit/bmrkit/storage"
@@ -422,7 +423,7 @@ func (l *Library) Approve(a Approval) error {
 			key = sshsig.Fingerprint(a.By.Key.PublicKey())
 		}
 		for _, c := range before.Approvals.Current {
-			same := c.UserID == signerWho.UserID
+			same := ident.Same(c.UserID, signerWho.UserID)
 			if !same && key != "" && c.Key == key && a.Paper == nil {
 				return Event{}, refuse(RuleOneKey, "the key %s already signed %s as %s for %s (%s): one key is one person, and cannot sign for %s too", key, name, c.Meaning, c.Name, c.UserID, who.UserID)
 			}

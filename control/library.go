@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/ident"
 	"github.com/bmrkit/bmrkit/internal/journal"
 	"github.com/bmrkit/bmrkit/internal/tomldecode"
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
@@ -90,6 +91,9 @@ func checkWho(name, user, role string) error {
 		if err := checkText(f.what, f.s, maxPurpose); err != nil {
 			return err
 		}
+	}
+	if err := ident.CheckMixedScripts(user); err != nil {
+		return refuse(RuleSigner, "%v", err)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/bmrkit/bmrkit/internal/ident"
 	"github.com/bmrkit/bmrkit/internal/journal"
 	"github.com/bmrkit/bmrkit/internal/sshsig"
 	"github.com/bmrkit/bmrkit/storage"
@@ -29,6 +30,9 @@ const maxRoles = 20
 func checkUserID(u string) error {
 	if u == "" || len(u) > 64 || strings.ContainsAny(u, " \t\",*?!#") || strings.IndexFunc(u, func(r rune) bool { return r < ' ' || r == 0x7f }) >= 0 {
 		return refuse(RuleSignerChange, "user id %q is not valid: use 1 to 64 characters without spaces, quotes, commas or the pattern characters * ? !", u)
+	}
+	if err := ident.CheckMixedScripts(u); err != nil {
+		return refuse(RuleSignerChange, "%v", err)
 	}
 	return nil
 }
@@ -114,6 +118,11 @@ func (l *Library) AddSigner(req NewSigner) (*SignerState, error) {
 	_, err = l.signerChange(req.By, req.Time, func(t *trail) (Event, error) {
 		if k := t.reg.keys[reg.Fingerprint]; k != nil {
 			return Event{}, refuse(RuleSignerChange, "the key %s is already registered for %s (record %d): one key belongs to one person, and a revoked key is never registered again", reg.Fingerprint, k.reg.UserID, k.addedRecord)
+		}
+		for u := range t.reg.users {
+			if u != reg.UserID && ident.Same(u, reg.UserID) {
+				return Event{}, refuse(RuleSignerChange, "user id %s is %s written otherwise (user ids are compared without case and surrounding space): register the key for %s, or choose another id", reg.UserID, u, u)
+			}
 		}
 		out = &SignerState{Registration: reg, Added: req.Time, AddedRecord: t.last + 1}
 		return Event{Action: ActionSignerAdd, Time: req.Time, Subject: &reg, Reason: req.Reason}, nil
