@@ -1,6 +1,7 @@
 package bmr
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -116,6 +117,15 @@ func (c *recordChecker) calc(s *Slot, e *Entry, written Decimal) {
 			exact.Mul(exact, big.NewRat(100, 1))
 		}
 	default:
+		return
+	}
+	var fe *formula.Error
+	if errors.As(err, &fe) && fe.DivZero {
+		// The entries make the formula divide by zero: no result written
+		// can be right.
+		c.add(tier(Major, s), RecCalc, s, s.Key, fmt.Sprintf("written %s; formula %s", written, shown),
+			"calculation %s cannot be computed from the entries: they make it divide by zero", s.Label)
+		c.checker(s, e)
 		return
 	}
 	if err != nil {

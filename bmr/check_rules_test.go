@@ -618,3 +618,24 @@ title = "Blending"
       decimals = 2
       formula = "gross - tare"
 `
+
+// TestCalcDividesByZero: entries that make a formula divide by zero are a
+// finding, not an info that the result could not be recomputed (issue
+// 21, item 8).
+func TestCalcDividesByZero(t *testing.T) {
+	tpl, diags := bmr.Parse("u.toml", []byte(unitsTemplate))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	tpl.Product.TheoreticalYield.Quantity = bmr.Decimal{} // as if it were 0
+	r := bmr.NewRecord(tpl, "B1", "")
+	r.Entries = append(r.Entries, bmr.Entry{Slot: "tot2", Value: "500.0", By: oop, At: day.Add(time.Minute)},
+		bmr.Entry{Slot: "yield_pct", Value: "100.0", By: oop, At: day.Add(2 * time.Minute), Checked: &bmr.CheckedBy{By: vve, At: day.Add(3 * time.Minute)}})
+	fs, err := bmr.Check(tpl, r, bmr.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := findingLines(fs); !strings.Contains(got, "major REC008 yield_pct: calculation Yield cannot be computed from the entries: they make it divide by zero | written 100.0; formula tot2 ÷ (product.theoretical_yield × 1000) × 100") {
+		t.Errorf("findings:\n%s", got)
+	}
+}

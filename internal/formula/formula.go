@@ -111,6 +111,8 @@ type Error struct {
 	Offset int
 	// Msg says what is wrong.
 	Msg string
+	// DivZero is set when the values make a divisor zero.
+	DivZero bool
 }
 
 // Error returns the message with the 1-based character position.
@@ -560,7 +562,7 @@ func eval(e Expr, env Env, list bool) ([]*big.Rat, error) {
 			r.Mul(x, y)
 		case '/':
 			if y.Sign() == 0 {
-				return nil, &Error{Offset: n.Offset, Msg: "division by zero"}
+				return nil, &Error{Offset: n.Offset, Msg: "division by zero", DivZero: true}
 			}
 			r.Quo(x, y)
 		}
