@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/journal"
@@ -35,6 +36,12 @@ type AuditReport struct {
 	// after they were added, missing, or never added. Empty when the audit
 	// trail does not verify (its records cannot be trusted then).
 	Files []FileFinding `json:"files"`
+	// Implausible lists records whose times cannot be right: dated before
+	// the library was created, or an approval or retirement dated before
+	// the content it concerns was added. Each is a sentence naming the
+	// record. A record's hash and signature prove who wrote it, not that
+	// its time is true.
+	Implausible []string `json:"implausible,omitempty"`
 }
 
 // FileFinding is a revision file that disagrees with the audit trail.
@@ -51,7 +58,44 @@ func (f FileFinding) String() string { return f.Path + ": " + f.Message }
 // OK reports whether the audit trail verifies and every revision file is
 // the one the audit trail recorded.
 func (r *AuditReport) OK() bool {
-	return r.Journal.OK() && (r.Signatures == nil || r.Signatures.OK()) && len(r.Files) == 0
+	return r.Journal.OK() && (r.Signatures == nil || r.Signatures.OK()) && len(r.Files) == 0 && len(r.Implausible) == 0
+}
+
+// implausible returns the records of a trail whose times cannot be
+// right (AuditReport.Implausible).
+func implausible(evs []Event) []string {
+	var out []string
+	var created time.Time
+	adds := map[string][]*Event{}
+	for i := range evs {
+		e := &evs[i]
+		switch {
+		case e.Action == ActionInit:
+			if created.IsZero() {
+				created = e.Time
+			}
+			continue
+		case !created.IsZero() && e.Time.Before(created):
+			out = append(out, fmt.Sprintf("record %d (%s by %s) is dated %s, before the library was created (%s)", e.Seq, e.Action, e.By.UserID, e.Time.Format(time.RFC3339), created.Format(time.RFC3339)))
+			continue
+		}
+		key := e.Document + "\x00" + fmt.Sprint(e.Revision)
+		switch e.Action {
+		case ActionAdd:
+			adds[key] = append(adds[key], e)
+		case ActionApprove, ActionRetire:
+			var added *Event
+			for _, a := range adds[key] {
+				if e.Action == ActionRetire || a.Fingerprint == e.Fingerprint {
+					added = a
+				}
+			}
+			if added != nil && e.Time.Before(added.Time) {
+				out = append(out, fmt.Sprintf("record %d (%s of %s by %s) is dated %s, before that content was added (record %d, %s)", e.Seq, e.Action, revName(e.Document, e.Revision), e.By.UserID, e.Time.Format(time.RFC3339), added.Seq, added.Time.Format(time.RFC3339)))
+			}
+		}
+	}
+	return out
 }
 
 // Verify checks the audit trail (every record, the chain and the anchor)
@@ -80,6 +124,7 @@ func (l *Library) Verify() (*AuditReport, error) {
 			return refuse(RuleAuditTrail, "%v", err)
 		}
 		rep.Signatures = l.auditSignatures(t, recs, rep.Journal)
+		rep.Implausible = implausible(t.all)
 		rep.Files = append(rep.Files, l.signerFiles(t)...)
 		added := lastAdds(t.counted)
 		ms, err := l.List()

@@ -47,6 +47,12 @@ func runAuditVerify(e *env, args []string) int {
 		return status
 	}
 	printSignatures(e, rep.Signatures)
+	if len(rep.Implausible) > 0 {
+		fmt.Fprintf(e.stdout, "times: %s\n", pluralize(len(rep.Implausible), "record dated where it cannot be", "records dated where they cannot be"))
+		for _, s := range rep.Implausible {
+			fmt.Fprintf(e.stdout, "  %s\n", s)
+		}
+	}
 	if len(rep.Files) == 0 {
 		fmt.Fprintln(e.stdout, "revision files: every file is the one the audit trail recorded")
 	} else {
