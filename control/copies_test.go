@@ -1,6 +1,9 @@
 package control
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,4 +59,42 @@ func TestCopiesNeedAReason(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "copies_without_reason") {
 		t.Errorf("copies_without_reason = 0: %v", err)
 	}
+}
+
+// TestVerifyIssuedFiles: the PDFs in the folder copies were issued into
+// are compared with the register (issue 21, item 8): a changed file, a
+// missing one and a PDF named like a serial the register never issued
+// are findings.
+func TestVerifyIssuedFiles(t *testing.T) {
+	l, out := issueLib(t)
+	cs := mustIssue(t, l, issueReq("B1", 3, at(3, 5, 8), out))
+	if fs, err := l.VerifyIssuedFiles(out); err != nil || len(fs) != 0 {
+		t.Fatalf("untouched: %v %v", fs, err)
+	}
+	writeFile(t, filepath.Join(out, cs[0].Serial+".pdf"), []byte("%PDF-1.7 changed"))
+	if err := os.Remove(filepath.Join(out, cs[1].Serial+".pdf")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(out, "MBR-T-1-R01-B1-0009.pdf"), []byte("%PDF-1.7"))
+	fs, err := l.VerifyIssuedFiles(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.String())
+	}
+	want := []string{
+		cs[0].Serial + ".pdf: differs from the PDF issued as " + cs[0].Serial + ": SHA-256 " + sha12("%PDF-1.7 changed") + "…, issued " + cs[0].PDFSHA256[:12] + "…",
+		cs[1].Serial + ".pdf: missing: " + cs[1].Serial + " was issued as this file (SHA-256 " + cs[1].PDFSHA256[:12] + "…)",
+		"MBR-T-1-R01-B1-0009.pdf: named like a copy's serial, but the register issued no copy as this file",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func sha12(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])[:12]
 }

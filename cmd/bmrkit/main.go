@@ -102,7 +102,7 @@ func commands() []command {
 		{"reconcile", "LIB SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] | --void | --destroyed | --lost) [--reason TEXT] [--user ID] [--key FILE]", "record what became of an issued copy, or check its return from a scan", runReconcile},
 		{"register list", "LIB [--outstanding] [--batch B] [--doc DOC] [--json]", "list the copies of the issuance register", runRegisterList},
 		{"register report", "LIB [--overdue DAYS] [--batch B] [--doc DOC] [--json]", "reconciliation report: outstanding, overdue, mismatches, re-issues", runRegisterReport},
-		{"register verify", "LIB [--json]", "verify the issuance register's records, hash chain and anchor", runRegisterVerify},
+		{"register verify", registerVerifyArgs, "verify the issuance register's records, hash chain and anchor", runRegisterVerify},
 		{"register repair", "LIB", "repair an issuance register left by an interrupted write", runRegisterRepair},
 		{"register lookup", "LIB QRPAYLOAD [--json]", "find the copy and page of a scanned page code", runRegisterLookup},
 		{"version", "[--json]", "print the module version and VCS revision of this build", runVersion},

@@ -250,8 +250,9 @@ func printReport(w io.Writer, r *control.ReconciliationReport, days int, dir str
 }
 
 func runRegisterVerify(e *env, args []string) int {
-	fs := newFlags(e, "register verify", "LIB [--json]")
+	fs := newFlags(e, "register verify", registerVerifyArgs)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	files := fs.String("files", "", "also compare the PDFs in `DIR` (where the copies were issued) with the SHA-256 the register recorded")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -268,9 +269,37 @@ func runRegisterVerify(e *env, args []string) int {
 	if !rep.OK() {
 		status = exitFail
 	}
+	var ffs []control.FileFinding
+	if *files != "" {
+		if ffs, err = l.VerifyIssuedFiles(*files); err != nil {
+			return fail(e, fs.Name(), err)
+		}
+		if len(ffs) > 0 {
+			status = exitFail
+		}
+	}
 	if *asJSON {
+		if *files != "" {
+			writeJSON(e.stdout, struct {
+				*control.RegisterReport
+				Files []control.FileFinding `json:"files"`
+			}{rep, append([]control.FileFinding{}, ffs...)})
+			return status
+		}
 		writeJSON(e.stdout, rep)
 		return status
+	}
+	if *files != "" {
+		defer func() {
+			if len(ffs) == 0 {
+				fmt.Fprintf(e.stdout, "issued files in %s: every PDF is the one the register recorded\n", *files)
+				return
+			}
+			fmt.Fprintf(e.stdout, "issued files in %s: %s\n", *files, plural(len(ffs), "finding"))
+			for _, f := range ffs {
+				fmt.Fprintf(e.stdout, "  %s\n", f)
+			}
+		}()
 	}
 	j := rep.Journal
 	defer printSignatures(e, rep.Signatures)
@@ -362,3 +391,5 @@ func runRegisterLookup(e *env, args []string) int {
 	}
 	return status
 }
+
+const registerVerifyArgs = "LIB [--files DIR] [--json]"
