@@ -31,6 +31,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -148,6 +149,10 @@ func (s *Store) Documents() ([]string, error) {
 	for _, e := range ents {
 		if e.IsDir() {
 			out = append(out, e.Name())
+		} else if e.Type()&fs.ModeSymlink != 0 {
+			if st, err := os.Stat(filepath.Join(s.dir, e.Name())); err == nil && st.IsDir() {
+				return nil, fmt.Errorf("%s is a symbolic link to a directory: a master's revisions are kept in the library itself; replace the link with the directory", filepath.Join(s.dir, e.Name()))
+			}
 		}
 	}
 	return out, nil
@@ -168,9 +173,16 @@ func (s *Store) Revisions(doc string) ([]int, error) {
 	}
 	var revs []int
 	for _, e := range ents {
-		if n := parseRevisionFile(e.Name()); n > 0 && e.Type().IsRegular() {
-			revs = append(revs, n)
+		n := parseRevisionFile(e.Name())
+		if n == 0 {
+			continue
 		}
+		if !e.Type().IsRegular() {
+			// Never left out in silence: a link could put any file in
+			// the library under a revision's name.
+			return nil, fmt.Errorf("%s is not a regular file (a symbolic link, a directory or a device): a revision is a file of the library itself; replace it with the file, or remove it and run \"bmrkit audit verify\"", filepath.Join(s.dir, doc, e.Name()))
+		}
+		revs = append(revs, n)
 	}
 	sort.Ints(revs)
 	return revs, nil
