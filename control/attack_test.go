@@ -204,10 +204,11 @@ func TestAttackCopiedSignature(t *testing.T) {
 		c.Seq = 0
 		return append(evs, c) // record 9 there
 	})
-	got := sigFindings(t, other)
-	if len(got) == 0 || !strings.Contains(got[0], "record 9 (approve by qqa") || !strings.Contains(got[0], `statement-mismatch: the signed statement is not the record's: it signs "library: `) {
-		t.Errorf("copied from another library: %q", got)
-	}
+	id1, _ := l.ID()
+	id2, _ := other.ID()
+	wantFindings(t, sigFindings(t, other),
+		`audit.jsonl:9: record 9 (approve by qqa, key `+fp(quinn)+`): statement-mismatch: the signed statement is not the record's: it signs "library: \"`+id1+`\"" where the record says "library: \"`+id2+`\""`,
+		"audit.anchor: head: statement-mismatch: the head's signed statement is not the anchor's: it signs \"count: 8\" where the record says \"count: 9\"")
 	if s := statusOf(t, other, "2026-03-02"); s.Status != bmr.StatusDraft {
 		t.Errorf("a copied signature counted: %s", s.Status)
 	}
