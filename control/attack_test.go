@@ -204,10 +204,11 @@ func TestAttackCopiedSignature(t *testing.T) {
 		c.Seq = 0
 		return append(evs, c) // record 9 there
 	})
-	got := sigFindings(t, other)
-	if len(got) == 0 || !strings.Contains(got[0], "record 9 (approve by qqa") || !strings.Contains(got[0], `statement-mismatch: the signed statement is not the record's: it signs "library: `) {
-		t.Errorf("copied from another library: %q", got)
-	}
+	id1, _ := l.ID()
+	id2, _ := other.ID()
+	wantFindings(t, sigFindings(t, other),
+		`audit.jsonl:9: record 9 (approve by qqa, key `+fp(quinn)+`): statement-mismatch: the signed statement is not the record's: it signs "library: \"`+id1+`\"" where the record says "library: \"`+id2+`\""`,
+		"audit.anchor: head: statement-mismatch: the head's signed statement is not the anchor's: it signs \"count: 8\" where the record says \"count: 9\"")
 	if s := statusOf(t, other, "2026-03-02"); s.Status != bmr.StatusDraft {
 		t.Errorf("a copied signature counted: %s", s.Status)
 	}
@@ -388,4 +389,35 @@ func TestSignReview(t *testing.T) {
 	rec.Batch = "B99"
 	_, err = l.SignReview(req)
 	wantRefusal(t, err, RuleReview, "the record is of batch B99 on MBR-T-1 revision 1, but copy "+cs[0].Serial+" was issued for batch B26-0412 on revision 1 of MBR-T-1")
+}
+
+// A key registered with a valid-after: a signature made before it is
+// refused, a record forged with it does not count, and allowed_signers
+// carries the valid-after for ssh-keygen.
+func TestAttackNotYetValid(t *testing.T) {
+	l := draftWithAuthor(t)
+	vera := Actor{UserID: "vqa", Key: testKey("vqa")}
+	if _, err := l.AddSigner(NewSigner{By: dana, Time: at(1, 2, 9), UserID: "vqa", Name: "Vera Later", Roles: []string{"QA"}, Key: vera.Key.PublicKey(),
+		ValidAfter: at(1, 20, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	err := l.Approve(of(doc, 1, sign(vera, bmr.MeaningApproved, at(1, 12, 9))))
+	wantRefusal(t, err, RuleSignature, "signed 2026-01-12 09:00 +01:00, before the key "+fp(vera)+" is valid (2026-01-20 00:00 +01:00)")
+	if !strings.Contains(string(readFile(t, filepath.Join(l.Dir(), AllowedSignersFile))), `vqa namespaces="bmrkit",valid-after="20260119230000Z" `) {
+		t.Errorf("allowed_signers:\n%s", readFile(t, filepath.Join(l.Dir(), AllowedSignersFile)))
+	}
+	r, _ := l.Get(doc, 1)
+	appendSigned(t, l, Event{Action: ActionApprove, Time: at(1, 12, 9), By: Person{Name: "Vera Later", UserID: "vqa", Role: "QA"}, Document: doc, Revision: 1,
+		Meaning: bmr.MeaningApproved, Fingerprint: r.Fingerprint, Effective: date("2026-03-01")}, vera.Key)
+	if s := statusOf(t, l, "2026-03-02"); s.Status != bmr.StatusDraft || len(s.Rejected) != 1 || s.Rejected[0].Problem != ProblemNotYetValid {
+		t.Errorf("status %s, rejected %+v", s.Status, s.Rejected)
+	}
+	wantFindings(t, sigFindings(t, l),
+		"audit.jsonl:10: record 10 (approve by vqa, key "+fp(vera)+"): not-yet-valid: signed 2026-01-12 09:00 +01:00, before the key "+fp(vera)+" is valid (2026-01-20 00:00 +01:00)",
+		"audit.anchor: head: not-yet-valid: the head is signed by vqa: signed 2026-01-12 09:00 +01:00, before the key "+fp(vera)+" is valid (2026-01-20 00:00 +01:00)")
+	// From its valid-after on, the key signs.
+	mustApprove(t, l, doc, 1, sign(vera, bmr.MeaningApproved, at(1, 21, 9)))
+	if s := statusOf(t, l, "2026-03-02"); s.Status != bmr.StatusEffective {
+		t.Errorf("status after a valid approval: %s", s.Status)
+	}
 }
