@@ -377,6 +377,10 @@ type Approval struct {
 	// library that did not require signatures. It is not part of the
 	// template format.
 	Key string `toml:"-" json:"key,omitempty"`
+	// KeyRevoked, when not zero, is when that key was revoked: after the
+	// signature, which still counts and is shown as made before the
+	// revocation. Set by document control.
+	KeyRevoked time.Time `toml:"-" json:"key_revoked,omitzero"`
 	// Transcribed, when not nil, says that the approval was signed on
 	// paper, in the system a migrated master came from, and was
 	// transcribed into the library: by whom, when and from which

@@ -263,6 +263,12 @@ func TestAttackRevokedKey(t *testing.T) {
 	if s.Status != bmr.StatusEffective || s.Approvals.Current[1].Key != fp(quinn) {
 		t.Fatalf("the signature made before the revocation no longer counts: %s %+v", s.Status, s.Approvals.Current)
 	}
+	if got := s.Approvals.Current[1].KeyRevoked; !got.Equal(at(1, 15, 9)) {
+		t.Errorf("the signature made before the revocation does not show it: key revoked %v", got)
+	}
+	if got := s.Approvals.Current[0].KeyRevoked; !got.IsZero() {
+		t.Errorf("a signature whose key is valid shows a revocation: %v", got)
+	}
 	ss, _ := l.Signers()
 	for _, x := range ss {
 		if x.UserID == "qqa" && (!x.Revoked.Equal(at(1, 15, 9)) || x.RevokedRecord != 10) {
@@ -419,5 +425,52 @@ func TestAttackNotYetValid(t *testing.T) {
 	mustApprove(t, l, doc, 1, sign(vera, bmr.MeaningApproved, at(1, 21, 9)))
 	if s := statusOf(t, l, "2026-03-02"); s.Status != bmr.StatusEffective {
 		t.Errorf("status after a valid approval: %s", s.Status)
+	}
+}
+
+// A revoked key cannot sign the issuance register by claiming a time
+// before its revocation: the revocation records how many register records
+// there were, and any record after them signed with the key is refused
+// and, written into the journal directly, does not count.
+func TestAttackRevokedKeyBackdatesRegister(t *testing.T) {
+	l, out := issueLib(t)
+	rolf := Actor{UserID: "rrecon", Key: testKey("rrecon")}
+	cs := mustIssue(t, l, issueReq("B1", 2, at(3, 5, 8), out))
+	if err := l.RevokeSigner(Revocation{By: dana, Time: at(3, 6, 9), UserID: "rrecon", Fingerprint: fp(rolf), Reason: "laptop stolen"}); err != nil {
+		t.Fatal(err)
+	}
+	// Through the library, dated before the revocation.
+	_, err := l.Void(cs[0].Serial, Reconciliation{By: rolf, Time: at(3, 5, 12), Reason: "spoiled"})
+	wantRefusal(t, err, RuleSignature, "the key "+fp(rolf)+" of rrecon was revoked on 2026-03-06 09:00 +01:00 (record 10)")
+
+	// Written into the journal directly, signed with the stolen key.
+	id, _ := l.ID()
+	_, err = l.reg.Update(func(evs []RegisterEvent) ([]RegisterEvent, error) {
+		ev := RegisterEvent{Kind: EventVoided, Serial: cs[0].Serial, Time: at(3, 5, 12), By: Person{Name: "Rolf Reconciler", UserID: "rrecon", Role: "Warehouse"}, Reason: "spoiled", PDFSHA256: cs[0].PDFSHA256}
+		data, err := json.Marshal(ev)
+		if err != nil {
+			return nil, err
+		}
+		st, err := Statement(id, registerName, evs[len(evs)-1].Seq+1, data)
+		if err != nil {
+			return nil, err
+		}
+		ev.Signature, err = signStatement(rolf.Key, st)
+		return []RegisterEvent{ev}, err
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := l.VerifyRegister()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rep.Signatures.Findings {
+		got = append(got, f.String())
+	}
+	want := "register.jsonl:5: record 5 (voided by rrecon, key " + fp(rolf) + "): revoked: the key " + fp(rolf) + " of rrecon was revoked on 2026-03-06 09:00 +01:00 (audit record 10), when the register had 4 records; this record comes after them, whatever time it claims"
+	if len(got) == 0 || got[0] != want {
+		t.Errorf("findings:\n%s\nwant first\n%s", strings.Join(got, "\n"), want)
 	}
 }

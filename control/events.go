@@ -91,6 +91,13 @@ type Event struct {
 	// or the first signer (init, require-signatures).
 	Subject *Registration `json:"subject,omitempty"`
 
+	// RegisterRecords, on signer-revoke and require-signatures records, is
+	// the number of records the issuance register had when the record was
+	// made: a later register record signed with the revoked key, or not
+	// signed, does not count, whatever time it claims (the register's own
+	// times are the signer's word; its order is the chain's).
+	RegisterRecords *int64 `json:"register_records,omitempty"`
+
 	// Signature is the record's signed statement and its SSH signature;
 	// nil for an unsigned record.
 	Signature *Signature `json:"signature,omitempty"`
@@ -99,7 +106,10 @@ type Event struct {
 	// trail was read: the key's fingerprint and why it does not count.
 	key     string
 	problem Problem
-	why     string
+	// keyRevoked is when the key of a signature that counts was revoked,
+	// later; zero while it is valid.
+	keyRevoked time.Time
+	why        string
 }
 
 // Key returns the SHA256 fingerprint of the key whose signature of the
@@ -157,7 +167,7 @@ func (e *Event) approval() bmr.Approval {
 		return bmr.Approval{Name: p.Name, UserID: p.UserID, Role: p.Role, Meaning: e.Meaning, Time: p.Signed, Fingerprint: e.Fingerprint,
 			Transcribed: &bmr.Transcription{Name: e.By.Name, UserID: e.By.UserID, Time: e.Time, Source: p.Source, Key: e.key}}
 	}
-	return bmr.Approval{Name: e.By.Name, UserID: e.By.UserID, Role: e.By.Role, Meaning: e.Meaning, Time: e.Time, Fingerprint: e.Fingerprint, Key: e.key}
+	return bmr.Approval{Name: e.By.Name, UserID: e.By.UserID, Role: e.By.Role, Meaning: e.Meaning, Time: e.Time, Fingerprint: e.Fingerprint, Key: e.key, KeyRevoked: e.keyRevoked}
 }
 
 // signedAt is when an approval was signed: on paper for a transcribed

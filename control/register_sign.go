@@ -55,7 +55,12 @@ func (l *Library) checkRegister(t *trail, evs []RegisterEvent) *RegisterEvent {
 		if e.problem == "" {
 			e.problem, e.why = t.reg.judge(e.key, e.By.UserID, e.By.Role, e.By.Name, when{t: e.Time}, e.Time)
 		}
-		if e.problem == ProblemUnsigned && (t.signedAt.IsZero() || e.Time.Before(t.signedAt)) {
+		if k := t.reg.keys[e.key]; e.problem == "" && k != nil && k.revoked != nil && k.revokedRegister != nil && e.Seq > *k.revokedRegister {
+			// Dated before the revocation, written after it: the chain
+			// orders what the signer's clock does not.
+			e.problem, e.why = ProblemRevoked, fmt.Sprintf("the key %s of %s was revoked on %s (audit record %d), when the register had %d records; this record comes after them, whatever time it claims", e.key, k.reg.UserID, k.revoked.t.Format(timeFormat), k.revokedRec, *k.revokedRegister)
+		}
+		if e.problem == ProblemUnsigned && (t.signedAt.IsZero() || e.Time.Before(t.signedAt)) && (t.signedRegister == nil || e.Seq <= *t.signedRegister) {
 			continue // recorded before signatures were required: counts
 		}
 		if e.problem == ProblemUnsigned {
@@ -105,8 +110,13 @@ func (l *Library) registerUpdate(by Actor, at time.Time, fn func(evs []RegisterE
 		}
 		if s.key != nil {
 			// The register judges a signature by its signed time.
-			if p, why := t.reg.judge(sshsig.Fingerprint(s.key.PublicKey()), s.who.UserID, s.who.Role, s.who.Name, when{t: at}, at); p != "" {
+			fp := sshsig.Fingerprint(s.key.PublicKey())
+			if p, why := t.reg.judge(fp, s.who.UserID, s.who.Role, s.who.Name, when{t: at}, at); p != "" {
 				return nil, refuse(RuleSignature, "%s cannot sign the register at %s: %s", s.who.UserID, at.Format(timeFormat), why)
+			}
+			// And by its place: after a revocation, whatever time it says.
+			if k := t.reg.keys[fp]; k != nil && k.revoked != nil && k.revokedRegister != nil && int64(len(evs)) >= *k.revokedRegister {
+				return nil, refuse(RuleSignature, "%s cannot sign the register: the key %s was revoked on %s (audit record %d), and a record written now comes after that, whatever time it claims", s.who.UserID, fp, k.revoked.t.Format(timeFormat), k.revokedRec)
 			}
 		}
 		res, err := fn(evs, s.who)

@@ -214,7 +214,11 @@ func (l *Library) RevokeSigner(req Revocation) error {
 		if t.lastDocumentControlKey(k) {
 			return Event{}, refuse(RuleSignerChange, "the key %s is the last valid key in the role %s: register another document-control signer first", req.Fingerprint, RoleDocumentControl)
 		}
-		return Event{Action: ActionSignerRevoke, Time: req.Time, Subject: &Registration{UserID: req.UserID, Fingerprint: req.Fingerprint}, Reason: req.Reason}, nil
+		n, err := l.registerRecords()
+		if err != nil {
+			return Event{}, err
+		}
+		return Event{Action: ActionSignerRevoke, Time: req.Time, Subject: &Registration{UserID: req.UserID, Fingerprint: req.Fingerprint}, Reason: req.Reason, RegisterRecords: &n}, nil
 	})
 	return err
 }
@@ -301,7 +305,11 @@ func (l *Library) RequireSignatures(req SignatureRequirement) error {
 		if t.required() {
 			return nil, refuse(RuleSignerChange, "this library already requires signatures (since record %d)", t.signedFrom)
 		}
-		ev := Event{Action: ActionRequireSignatures, Time: req.Time, Signatures: SignaturesRequired, Reason: req.Reason}
+		n, err := l.registerRecords()
+		if err != nil {
+			return nil, err
+		}
+		ev := Event{Action: ActionRequireSignatures, Time: req.Time, Signatures: SignaturesRequired, Reason: req.Reason, RegisterRecords: &n}
 		if t.id == "" {
 			if ev.Library, err = newLibraryID(); err != nil {
 				return nil, err
@@ -414,4 +422,15 @@ func (l *Library) signerFiles(t *trail) []FileFinding {
 		}
 	}
 	return out
+}
+
+// registerRecords returns the number of records of the issuance register,
+// for a record of the audit trail that orders later register records
+// (Event.RegisterRecords).
+func (l *Library) registerRecords() (int64, error) {
+	evs, err := l.reg.Events()
+	if err != nil {
+		return 0, err
+	}
+	return int64(len(evs)), nil
 }

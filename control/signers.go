@@ -83,13 +83,16 @@ func (p pos) by(w when) bool {
 }
 
 type keyState struct {
-	pub         ssh.PublicKey
-	reg         Registration
-	added       pos
-	revoked     *pos
-	revokedBy   string
-	revokedRec  int64
-	addedRecord int64
+	pub        ssh.PublicKey
+	reg        Registration
+	added      pos
+	revoked    *pos
+	revokedBy  string
+	revokedRec int64
+	// revokedRegister, when known, is the number of register records
+	// when the key was revoked.
+	revokedRegister *int64
+	addedRecord     int64
 }
 
 type span struct {

@@ -33,6 +33,10 @@ type trail struct {
 	signedFrom int64
 	// signedAt is the time of that record.
 	signedAt time.Time
+	// signedRegister, when known, is the number of register records when
+	// signatures became required: later unsigned register records do not
+	// count whatever time they claim.
+	signedRegister *int64
 	// regVersion identifies the registry's content: the hash of the
 	// last record that changed it.
 	regVersion string
@@ -172,6 +176,14 @@ func (l *Library) readTrail(recs []journal.Record) (*trail, error) {
 			t.counted = append(t.counted, *e)
 		}
 	}
+	// A signature that counts and whose key was revoked later shows as
+	// made before the revocation.
+	for i := range t.counted {
+		e := &t.counted[i]
+		if k := t.reg.keys[e.key]; e.key != "" && k != nil && k.revoked != nil {
+			e.keyRevoked = k.revoked.t
+		}
+	}
 	return t, nil
 }
 
@@ -227,14 +239,15 @@ func (t *trail) judge(e *Event, hash string) {
 	switch e.Action {
 	case ActionInit:
 		if e.Signatures == SignaturesRequired {
-			t.signedFrom, t.signedAt = e.Seq, e.Time
+			var none int64 // the register is empty when the library is created
+			t.signedFrom, t.signedAt, t.signedRegister = e.Seq, e.Time, &none
 		}
 	case ActionRequireSignatures:
 		if t.id == "" {
 			t.id = e.Library
 		}
 		if t.signedFrom == 0 {
-			t.signedFrom, t.signedAt = e.Seq, e.Time
+			t.signedFrom, t.signedAt, t.signedRegister = e.Seq, e.Time, e.RegisterRecords
 		}
 	case ActionSignerAdd:
 		if pr, why := t.reg.addKey(*e.Subject, p); pr != "" {
@@ -255,7 +268,7 @@ func (t *trail) judge(e *Event, hash string) {
 			e.problem, e.why = ProblemUnknownKey, fmt.Sprintf("the key %s of %s is not a valid key of the library", e.Subject.Fingerprint, e.Subject.UserID)
 			return
 		}
-		k.revoked, k.revokedBy, k.revokedRec = &p, e.By.UserID, e.Seq
+		k.revoked, k.revokedBy, k.revokedRec, k.revokedRegister = &p, e.By.UserID, e.Seq, e.RegisterRecords
 		t.regVersion = hash
 	}
 }

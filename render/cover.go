@@ -199,7 +199,11 @@ func (d *doc) approvals() {
 			{text: meaningText(a.Meaning), font: fSmallB}, {text: a.Name}, {text: a.Role}, {text: a.UserID},
 			{text: d.s.dateTime(a.Time)},
 		}, 6.5, h)
-		sig := []cell{{text: "Signed electronically with SSH key " + a.Key + ", registered for " + a.UserID + " (" + a.Role + "); signature verified", font: fCaption, color: darkGray}}
+		text := "Signed electronically with SSH key " + a.Key + ", registered for " + a.UserID + " (" + a.Role + "); signature verified"
+		if !a.KeyRevoked.IsZero() {
+			text += "; made before the key was revoked on " + d.s.dateTime(a.KeyRevoked)
+		}
+		sig := []cell{{text: text, font: fCaption, color: darkGray}}
 		switch tr := a.Transcribed; {
 		case tr != nil:
 			how := "the transcription is NOT signed electronically"

@@ -239,6 +239,9 @@ func printStatus(w io.Writer, sts []control.RevisionStatus, on bmr.Date) {
 		fmt.Fprintf(w, "      fingerprint %s\n", bmr.ShortFingerprint(s.Fingerprint))
 		for _, a := range s.Approvals.Current {
 			how := strings.TrimSpace(signedText(a.Key))
+			if !a.KeyRevoked.IsZero() {
+				how += ", made before the key was revoked on " + a.KeyRevoked.Format("2006-01-02 15:04 -07:00")
+			}
 			if tr := a.Transcribed; tr != nil {
 				how = fmt.Sprintf("on paper, transcribed by %s (%s) from %s,%s", tr.Name, tr.UserID, tr.Source, signedText(tr.Key))
 			}
