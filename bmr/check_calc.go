@@ -82,17 +82,7 @@ func slotFormula(s *Slot) (formula.Expr, error) {
 	if err != nil || s.Table == nil {
 		return ex, err
 	}
-	return formula.Rowwise(ex, func(name string) bool { return isColumn(s.Table, name) }, s.Index), nil
-}
-
-// isColumn reports whether name is a column of table tb.
-func isColumn(tb *Table, name string) bool {
-	for i := range tb.Columns {
-		if tb.Columns[i].ID == name {
-			return true
-		}
-	}
-	return false
+	return formula.Rowwise(ex, s.Table.HasColumn, s.Index), nil
 }
 
 // calc recomputes a calc slot from its inputs and compares the result with

@@ -467,7 +467,9 @@ func TestCalcUnitsConverted(t *testing.T) {
 	}
 }
 
-const unitsTemplate = `format = 1
+// oneStep is a master of one step, "1.1", whose entries are body.
+func oneStep(body string) string {
+	return `format = 1
 
 [document]
 number = "MBR-U-1"
@@ -500,7 +502,10 @@ title = "Blending"
   text = "Weigh the blend and compute the yield."
   materials = ["api"]
 
-    [[sections.steps.fields]]
+` + body
+}
+
+var unitsTemplate = oneStep(`    [[sections.steps.fields]]
     id = "tot2"
     label = "Blend mass"
     type = "number"
@@ -518,7 +523,7 @@ title = "Blending"
     formula = "tot2 / (product.theoretical_yield * 1000) * 100"
     min = "90.0"
     max = "105.0"
-`
+`)
 
 // TestTableRowFormula: a table column's formula reads its own row
 // ("gross - tare" per drum); a wrong net weight is found on its row
@@ -558,40 +563,7 @@ func TestTableRowFormula(t *testing.T) {
 	}
 }
 
-const tableTemplate = `format = 1
-
-[document]
-number = "MBR-U-1"
-revision = 1
-title = "Unit test master"
-effective = 2026-03-01
-change_control = "CC-1"
-change_summary = "First."
-
-[product]
-name = "Test tablets"
-code = "FG-1"
-batch_size = { quantity = "1000", unit = "tablet" }
-theoretical_yield = { quantity = "0.500", unit = "kg", min_percent = "98.0", max_percent = "101.0" }
-
-[[materials]]
-id = "api"
-code = "RM-1"
-name = "Active ingredient"
-quantity = "0.500"
-unit = "kg"
-tolerance = "0.5%"
-
-[[sections]]
-id = "blend"
-title = "Blending"
-
-  [[sections.steps]]
-  id = "1.1"
-  text = "Weigh the blend and compute the yield."
-  materials = ["api"]
-
-    [[sections.steps.tables]]
+var tableTemplate = oneStep(`    [[sections.steps.tables]]
     id = "drums"
     title = "Drum weights"
     rows = 3
@@ -617,7 +589,7 @@ title = "Blending"
       unit = "kg"
       decimals = 2
       formula = "gross - tare"
-`
+`)
 
 // TestCalcDividesByZero: entries that make a formula divide by zero are a
 // finding, not an info that the result could not be recomputed (issue

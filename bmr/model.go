@@ -247,6 +247,16 @@ type Table struct {
 	Columns []Field `toml:"columns" maxitems:"50" bound:"bmr.MaxTableColumns" bmr:"required" doc:"Columns; each is a field entered once per row."`
 }
 
+// HasColumn reports whether id is one of the table's columns.
+func (tb *Table) HasColumn(id string) bool {
+	for i := range tb.Columns {
+		if tb.Columns[i].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
 // FieldType is the type of an entry.
 type FieldType string
 

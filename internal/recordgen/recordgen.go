@@ -203,15 +203,8 @@ func (g *gen) compute(s *bmr.Slot) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if tb := s.Table; tb != nil {
-		e = formula.Rowwise(e, func(name string) bool {
-			for i := range tb.Columns {
-				if tb.Columns[i].ID == name {
-					return true
-				}
-			}
-			return false
-		}, s.Index)
+	if s.Table != nil {
+		e = formula.Rowwise(e, s.Table.HasColumn, s.Index)
 	}
 	r, err := formula.Eval(e, env{g})
 	if err != nil {
