@@ -100,6 +100,10 @@ func Check(t *Template, r *Record, opts CheckOptions) (Findings, error) {
 		e := &r.Entries[i]
 		c.bySlot[e.Slot] = append(c.bySlot[e.Slot], e)
 	}
+	c.groups = map[*Step][]*Step{}
+	for cov, by := range coveredBy(t) {
+		c.groups[by] = append(c.groups[by], cov)
+	}
 	c.register()
 	c.entries()
 	for i := range c.slotList {
@@ -121,6 +125,7 @@ type recordChecker struct {
 	slots    map[string]*Slot
 	byField  map[string][]*Slot // field id → its slots, in repeat order
 	byStep   map[*Step][]*Slot  // step → the slots of its fields
+	groups   map[*Step][]*Step  // step → the steps its grouped sign-off covers
 	order    map[string]int
 	bySlot   map[string][]*Entry
 	found    Findings
@@ -262,6 +267,14 @@ func stamp(t time.Time) string {
 // slot checks the entries of one slot against the master.
 func (c *recordChecker) slot(s *Slot) {
 	es := c.bySlot[s.Key]
+	applies, known := c.applies(s)
+	if !applies {
+		c.notTaken(s, es)
+		return
+	}
+	if len(es) == 0 && !known {
+		return // the answer that decides is missing, and reported
+	}
 	if len(es) == 0 {
 		if s.Optional {
 			return
@@ -335,6 +348,9 @@ func (c *recordChecker) value(s *Slot, e *Entry) {
 		}
 		return
 	}
+	if s.Field != nil && contains(s.Field.Results, v) {
+		return // a result reported instead of a number, e.g. "< LOQ"
+	}
 	switch s.Type {
 	case TypeNumber, TypeInteger, TypeQuantity:
 		d, err := decimal.Parse(v)
@@ -399,7 +415,11 @@ func (c *recordChecker) limits(s *Slot, e *Entry, d Decimal) {
 		cmp = d.Round(int32(s.Decimals))
 	}
 	c.within(s, cmp)
+	if c.strict(s, d, cmp) {
+		return
+	}
 	if s.Low == nil && s.High == nil {
+		c.tiers(s, d, cmp)
 		return
 	}
 	if s.Low != nil && cmp.Cmp(*s.Low) < 0 || s.High != nil && cmp.Cmp(*s.High) > 0 {
@@ -409,7 +429,9 @@ func (c *recordChecker) limits(s *Slot, e *Entry, d Decimal) {
 		}
 		c.add(tier(Major, s), code, s, s.Key, fmt.Sprintf("value %s %s, limits %s", d, s.Unit, limitText(s.Low, s.High, s.Unit)),
 			"%s is outside its limits", s.Label)
+		return
 	}
+	c.tiers(s, d, cmp)
 }
 
 func limitText(lo, hi *Decimal, unit string) string {

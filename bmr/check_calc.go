@@ -207,7 +207,11 @@ func (c *recordChecker) steps() {
 // was signed as performed.
 func (c *recordChecker) late(st *Step, perf *Entry) {
 	limit := perf.At.Add(c.opts.Window)
-	for _, s := range c.byStep[st] {
+	slots := c.byStep[st]
+	for _, cov := range c.groups[st] {
+		slots = append(append([]*Slot{}, c.byStep[cov]...), slots...) // signed with st (signs_for)
+	}
+	for _, s := range slots {
 		e := c.first(s.Key)
 		if e == nil || e.At.IsZero() || e.Transcribed {
 			continue

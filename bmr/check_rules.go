@@ -206,6 +206,9 @@ func (c *recordChecker) signers() {
 			continue // reported as an entry without who
 		}
 		roles := RolesFor(s.Meaning)
+		if s.Role != "" {
+			roles = []string{s.Role} // the master asks for this role
+		}
 		signer := who(e.By)
 		base := tier(Major, s)
 		cands := l.Match(e.By)

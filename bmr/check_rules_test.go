@@ -367,7 +367,7 @@ until = 2025-05-01
 		}
 		b.WriteByte('\n')
 	}
-	want := `7:10 BMR005 "operater" is not an allowed role; use one of: operator, verifier, supervisor, qa (did you mean operator?)
+	want := `7:10 BMR005 "operater" is not an allowed role; use one of: operator, verifier, supervisor, qa, or a site role defined under [[roles]] (did you mean operator?)
 9:1 BMR002 unknown key "untill" in signers[0] (did you mean until?)
 12:11 BMR007 user id "oop" is listed twice (signers 1 and 2); give each person one entry with all their roles
 14:13 BMR007 initials "OO" are also those of Omar Operator (oop); both are authorised on 2025-06-01, so a sign-off with these initials could not be attributed

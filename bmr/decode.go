@@ -55,6 +55,7 @@ func Parse(file string, src []byte) (*Template, Diagnostics) {
 		diags = append(diags, fromProblem(file, p))
 	}
 	normalize(t)
+	clearCoveredSignoffs(t)
 	if too := checkTotals(t); len(too) > 0 {
 		// Checking more than a template may hold is the work the bound
 		// is there to avoid.
@@ -86,11 +87,35 @@ func normalize(t *Template) {
 		for j := range t.Sections[i].Steps {
 			for k := range t.Sections[i].Steps[j].Tables {
 				tb := &t.Sections[i].Steps[j].Tables[k]
+				if tb.Rows == 0 {
+					tb.Rows = len(tb.RowLabels) // rows implied by the labels
+				}
 				for l := range tb.Columns {
 					if tb.Columns[l].Repeat == 0 {
 						tb.Columns[l].Repeat = tb.Rows
 					}
 				}
+			}
+		}
+	}
+}
+
+// clearCoveredSignoffs drops the default sign-off of the steps a grouped
+// sign-off (signs_for) covers: they are signed with the step that signs
+// for them. A sign-off written in the source stays, and is reported.
+func clearCoveredSignoffs(t *Template) {
+	cov := coveredBy(t)
+	if len(cov) == 0 || t.index == nil {
+		return
+	}
+	for i := range t.Sections {
+		for j := range t.Sections[i].Steps {
+			st := &t.Sections[i].Steps[j]
+			if cov[st] == nil {
+				continue
+			}
+			if _, written := t.index.Lookup(index(index("sections", i)+".steps", j) + ".signoff"); !written {
+				st.Signoff = nil
 			}
 		}
 	}

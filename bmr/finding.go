@@ -76,6 +76,9 @@ const (
 	RecNotItsCopy    = "REC029"
 	RecCalcNoChecker = "REC030"
 	RecCalcSelfCheck = "REC031"
+	RecNotTaken      = "REC032"
+	RecAlert         = "REC033"
+	RecAdvisory      = "REC034"
 )
 
 // FindingCodes lists the record-check codes with a title each.
@@ -110,6 +113,9 @@ var FindingCodes = []struct{ Code, Title string }{
 	{RecNotItsCopy, "record does not match its issued copy (batch, master revision or content)"},
 	{RecCalcNoChecker, "calculation not checked by a second person"},
 	{RecCalcSelfCheck, "calculation checked by the person who entered it"},
+	{RecNotTaken, "entry made in a branch the record did not take"},
+	{RecAlert, "value outside its alert limits, inside its action limits"},
+	{RecAdvisory, "value outside its recommended range"},
 }
 
 // Finding is one exception found in an executed record.

@@ -127,7 +127,8 @@ func BenchmarkSnippets(b *testing.B) {
 func TestBoundTags(t *testing.T) {
 	bounds := map[string]int{"bmr.MaxMaterials": MaxMaterials, "bmr.MaxEquipment": MaxEquipment, "bmr.MaxSections": MaxSections,
 		"bmr.MaxSectionSteps": MaxSectionSteps, "bmr.MaxStepFields": MaxStepFields, "bmr.MaxStepTables": MaxStepTables,
-		"bmr.MaxTableColumns": MaxTableColumns, "bmr.MaxHistory": MaxHistory, "bmr.MaxApprovals": MaxApprovals, "bmr.MaxListItems": MaxListItems}
+		"bmr.MaxTableColumns": MaxTableColumns, "bmr.MaxHistory": MaxHistory, "bmr.MaxApprovals": MaxApprovals, "bmr.MaxListItems": MaxListItems,
+		"bmr.MaxTableRows": MaxTableRows, "bmr.MaxResults": MaxResults}
 	seen := map[reflect.Type]bool{}
 	n := 0
 	var walk func(reflect.Type)

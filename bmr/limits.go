@@ -21,6 +21,8 @@ const (
 	MaxHistory      = 1000 // rows of the revision history
 	MaxApprovals    = 100  // approvals recorded in the file
 	MaxListItems    = 200  // elements of a list of text: notes, cautions, options, sign-offs, ids
+	MaxTableRows    = 200  // rows of one table (its rows or row_labels)
+	MaxResults      = 20   // results reportable instead of a number (a field's results)
 	MaxSteps        = 5000 // steps of the whole template
 	MaxFields       = 10000
 	MaxEntrySlots   = 20000 // entries of the whole form (bmr.Slots): fields × repeats, table cells, sign-offs, dispensing, equipment

@@ -68,6 +68,19 @@ type Document struct {
 	ChangeControl string `toml:"change_control" doc:"Change control reference that authorised this revision."`
 	// Summary of the change from the previous revision.
 	ChangeSummary string `toml:"change_summary" doc:"Summary of the change from the previous revision."`
+	// Form code of the printed form, when the site numbers forms apart
+	// from the master, e.g. F-PRD-012-03.
+	FormCode string `toml:"form_code" doc:"Form code of the printed form, when the site numbers forms apart from the master, e.g. F-PRD-012-03."`
+	// Standard operating procedure that governs this master, e.g.
+	// SOP-PRD-012.
+	SOP string `toml:"sop" doc:"Standard operating procedure that governs this master, e.g. SOP-PRD-012."`
+	// The document this revision supersedes, when it is not the previous
+	// revision of the same number (a master that replaces another one).
+	Supersedes string `toml:"supersedes" doc:"The document this revision supersedes, when it is not the previous revision of the same number (a master that replaces another one)."`
+	// Date by which the master is due for periodic review.
+	ReviewDate Date `toml:"review_date" doc:"Date by which the master is due for periodic review (a TOML date)."`
+	// Classification printed in the header, e.g. Confidential.
+	Classification string `toml:"classification" doc:"Classification printed in the header, e.g. Confidential."`
 	// Earlier revisions, for the revision history table.
 	History []HistoryEntry `toml:"history" maxitems:"1000" bound:"bmr.MaxHistory" doc:"Earlier revisions, for the revision history table."`
 }
@@ -82,6 +95,10 @@ type HistoryEntry struct {
 	ChangeControl string `toml:"change_control" doc:"Change control reference."`
 	// What changed in that revision.
 	Summary string `toml:"summary" bmr:"required" doc:"What changed in that revision."`
+	// Who wrote that revision.
+	Author string `toml:"author" doc:"Who wrote that revision."`
+	// Who approved that revision.
+	Approver string `toml:"approver" doc:"Who approved that revision."`
 }
 
 // Product describes what the master makes (211.186(b)).
@@ -225,6 +242,17 @@ type Step struct {
 	// Sign-off meanings, in order. Default ["performed"]; [] for a step
 	// nobody signs.
 	Signoff []string `toml:"signoff" maxitems:"200" bound:"bmr.MaxListItems" default:"performed" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Sign-off meanings, in order. Default [\"performed\"]; [] for a step nobody signs."`
+	// Roles the signers must hold, by sign-off meaning, e.g. { verified =
+	// "qa" }: printed beside the signature box and checked against the
+	// authorised-signers list.
+	Roles *SignoffRoles `toml:"roles" doc:"Roles the signers must hold, by sign-off meaning, e.g. { verified = \"qa\" }: printed beside the signature box and checked against the authorised-signers list."`
+	// SignsFor makes this step's sign-off cover a run of steps: from the
+	// step numbered here, earlier in the same section, through this one.
+	// The steps of the run have no sign-off of their own.
+	SignsFor string `toml:"signs_for" pattern:"^[0-9A-Za-z][0-9A-Za-z.]*$" doc:"This step's sign-off covers a run of steps: from the step numbered here, earlier in the same section, through this one. The steps of the run have no sign-off of their own."`
+	// When makes the step apply only when an earlier entry has a value,
+	// e.g. { field = "solution", is = "Prepare now" }.
+	When *Condition `toml:"when" doc:"The step applies only when an earlier choice or check has a value, e.g. { field = \"solution\", is = \"Prepare now\" }; otherwise its entries are N/A."`
 	// Ids of the materials charged or used in this step.
 	Materials []string `toml:"materials" maxitems:"200" bound:"bmr.MaxListItems" doc:"Ids of the materials charged or used in this step."`
 	// Ids of the equipment used in this step.
@@ -241,8 +269,13 @@ type Table struct {
 	ID string `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Table id."`
 	// Table title.
 	Title string `toml:"title" bmr:"required" doc:"Table title."`
-	// Number of rows printed.
-	Rows int `toml:"rows" bmr:"required" min:"1" max:"200" doc:"Number of rows printed."`
+	// Number of rows printed; with row_labels, the number of labels.
+	Rows int `toml:"rows" min:"1" max:"200" doc:"Number of rows printed; with row_labels, the number of labels (then rows may be left out)."`
+	// Heading of the row-label column, e.g. "Time point".
+	RowTitle string `toml:"row_title" doc:"Heading of the row-label column, e.g. \"Time point\"."`
+	// A label printed at the start of each row: time points, trays,
+	// checklist items, components.
+	RowLabels []string `toml:"row_labels" maxitems:"200" bound:"bmr.MaxTableRows" doc:"A label printed at the start of each row: time points (T=0 h), trays, checklist items, components."`
 	// Columns; each is a field entered once per row.
 	Columns []Field `toml:"columns" maxitems:"50" bound:"bmr.MaxTableColumns" bmr:"required" doc:"Columns; each is a field entered once per row."`
 }
@@ -303,6 +336,23 @@ type Field struct {
 	Min *Decimal `toml:"min" doc:"Lowest acceptable value (inclusive)."`
 	// Highest acceptable value (inclusive).
 	Max *Decimal `toml:"max" doc:"Highest acceptable value (inclusive)."`
+	// The value must be greater than this (a strict lower bound, "> 12").
+	Above *Decimal `toml:"above" doc:"The value must be greater than this: a strict lower bound, printed \"> 12\"."`
+	// The value must be less than this (a strict upper bound, "< 0.5").
+	Below *Decimal `toml:"below" doc:"The value must be less than this: a strict upper bound, printed \"< 0.5\"."`
+	// Alert limits inside the action limits (min/max): a value outside them
+	// but inside the action limits is a minor finding.
+	AlertMin *Decimal `toml:"alert_min" doc:"Lower alert limit, inside the action limits (min/max): a value below it but within the action limits is a minor finding."`
+	// Upper alert limit.
+	AlertMax *Decimal `toml:"alert_max" doc:"Upper alert limit, inside the action limits (min/max): a value above it but within the action limits is a minor finding."`
+	// Recommended (advisory) range: a value outside it is an information
+	// finding, not a deviation.
+	AdvisoryMin *Decimal `toml:"advisory_min" doc:"Lower end of the recommended range: a value below it is reported for information, not as a deviation."`
+	// Upper end of the recommended range.
+	AdvisoryMax *Decimal `toml:"advisory_max" doc:"Upper end of the recommended range: a value above it is reported for information, not as a deviation."`
+	// Results that may be reported instead of a number, e.g. "< LOQ",
+	// "complies".
+	Results []string `toml:"results" maxitems:"20" bound:"bmr.MaxResults" doc:"Results that may be reported instead of a number (number, integer, quantity), e.g. \"< LOQ\", \"complies\"; checked as written, never against the limits."`
 	// Target value; with tolerance, an alternative to min/max.
 	Target *Decimal `toml:"target" doc:"Target value; with tolerance, an alternative to min/max."`
 	// Tolerance around the target: "0.5%" or an absolute amount.
@@ -328,6 +378,10 @@ type Field struct {
 	Equipment string `toml:"equipment" doc:"Equipment id of an equipment field (tag verification)."`
 	// Meaning of a signature or initials field.
 	Meaning string `toml:"meaning" enum:"performed,verified,checked,witnessed,reviewed,approved" doc:"Meaning of a signature or initials field."`
+	// Role the signer of a signature or initials field must hold, e.g. qa.
+	Role string `toml:"role" pattern:"^[a-z][a-z0-9_]*$" doc:"Role the signer of a signature or initials field must hold, e.g. qa: printed beside the box and checked against the authorised-signers list."`
+	// When makes the entry apply only when an earlier entry has a value.
+	When *Condition `toml:"when" doc:"The entry applies only when an earlier choice or check has a value, e.g. { field = \"deviation_raised\", is = \"Yes\" }; otherwise it is N/A."`
 	// A critical parameter or attribute: out-of-limit values are critical
 	// findings.
 	Critical bool `toml:"critical" doc:"A critical parameter or attribute: out-of-limit values are critical findings."`

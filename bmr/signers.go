@@ -73,6 +73,10 @@ func RolesFor(meaning string) []string {
 type SignerList struct {
 	// Version of the signer list format; this is format 1.
 	Format int `toml:"format" bmr:"required" doc:"Version of the signer list format; this is format 1."`
+	// Site roles beyond the four built-in ones, e.g. a QA in-process
+	// officer or a production manager, that templates may require for a
+	// sign-off (a step's roles, a signature field's role).
+	Roles []SiteRole `toml:"roles" maxitems:"200" doc:"Site roles beyond operator, verifier, supervisor and qa, e.g. { id = \"qa_ipc\", name = \"QA in-process officer\" }, that templates may require for a sign-off."`
 	// The people authorised to sign.
 	Signers []AuthorisedSigner `toml:"signers" bmr:"required" doc:"The people authorised to sign."`
 
@@ -91,11 +95,19 @@ type AuthorisedSigner struct {
 	Initials []string `toml:"initials" doc:"Initials (or short signatures) the person signs paper and spreadsheet records with."`
 	// What the person may sign: operator (performed), verifier (verified,
 	// checked, witnessed), supervisor (reviewed), qa (reviewed, approved).
-	Roles []string `toml:"roles" bmr:"required" enum:"operator,verifier,supervisor,qa" doc:"What the person may sign: operator (performed), verifier (verified, checked, witnessed), supervisor (reviewed), qa (reviewed, approved)."`
+	Roles []string `toml:"roles" bmr:"required" doc:"What the person may sign: operator (performed), verifier (verified, checked, witnessed), supervisor (reviewed), qa (reviewed, approved), or a site role of the list's roles."`
 	// First day of the authorisation (e.g. training completed).
 	From Date `toml:"from" bmr:"required" doc:"First day of the authorisation (e.g. training completed)."`
 	// Last day of the authorisation; none: until the list says otherwise.
 	Until Date `toml:"until" doc:"Last day of the authorisation; none: until the list says otherwise."`
+}
+
+// SiteRole is a role a site defines beyond the built-in signer roles.
+type SiteRole struct {
+	// Id templates and signers name the role by.
+	ID string `toml:"id" bmr:"required" pattern:"^[a-z][a-z0-9_]*$" doc:"Id templates and signers name the role by, e.g. qa_ipc."`
+	// Name of the role as printed.
+	Name string `toml:"name" bmr:"required" doc:"Name of the role as printed, e.g. QA in-process officer."`
 }
 
 // Person returns the signer as records name people.
@@ -236,14 +248,22 @@ type signerCheck struct {
 	diags Diagnostics
 }
 
-func (d *signerCheck) add(path, code string, value bool, format string, args ...any) {
+func (d *signerCheck) add(path, code string, value bool, format string, args ...any) *Diagnostic {
 	c, _ := lookupCode(code)
 	d.diags = append(d.diags, Diagnostic{Pos: posOf(d.file, d.ix, path, value), Severity: c.Severity, Code: code, Path: path,
 		Message: fmt.Sprintf(format, args...)})
+	return &d.diags[len(d.diags)-1]
 }
 
 func (l *SignerList) validate(d *signerCheck) {
 	ids := map[string]int{}
+	known := append([]string{}, SignerRoles...)
+	for i, r := range l.Roles {
+		if contains(known, r.ID) {
+			d.add(index("roles", i)+".id", CodeDuplicateID, true, "role %q is defined twice (or is a built-in role)", r.ID)
+		}
+		known = append(known, r.ID)
+	}
 	for i := range l.Signers {
 		s := &l.Signers[i]
 		p := index("signers", i)
@@ -256,6 +276,12 @@ func (l *SignerList) validate(d *signerCheck) {
 		if len(s.Roles) == 0 && !d.skip[p+".roles"] {
 			if _, set := d.ix.Lookup(p + ".roles"); set {
 				d.add(p+".roles", CodeBadValue, true, "%s has no role: list what they may sign (%s)", s.UserID, strings.Join(SignerRoles, ", "))
+			}
+		}
+		for k, r := range s.Roles {
+			if !contains(known, r) {
+				dg := d.add(index(p+".roles", k), CodeBadValue, true, "%q is not an allowed role; use one of: %s, or a site role defined under [[roles]]", r, strings.Join(known, ", "))
+				dg.Suggestion = suggest(r, known)
 			}
 		}
 		if !s.Until.IsZero() && s.Until.Before(s.From) {

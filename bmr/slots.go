@@ -59,6 +59,12 @@ type Slot struct {
 	Critical bool
 	// Optional slots may be left blank.
 	Optional bool
+	// Conditions are the branches the slot belongs to (its step's and its
+	// field's when): the slot applies only when every one holds.
+	Conditions []*Condition
+	// Role is the signer role a signature or initials slot requires, ""
+	// for the default roles of its meaning (RolesFor).
+	Role string
 }
 
 // Slot key prefixes of the built-in slots.
@@ -136,7 +142,8 @@ func Slots(t *Template) []Slot {
 			}
 			for _, m := range st.Signoff {
 				out = append(out, Slot{Key: KeySignoff + st.ID + ":" + m, Type: TypeSignature, Label: SignoffLabel(m),
-					Section: s, Step: st, Meaning: m, Critical: st.Critical, Decimals: -1})
+					Section: s, Step: st, Meaning: m, Critical: st.Critical, Decimals: -1,
+					Conditions: conditions(st.When, nil), Role: st.Roles.For(m)})
 			}
 		}
 	}
@@ -215,7 +222,8 @@ func fieldSlot(f *Field, idx int, s *Section, st *Step, mats map[string]*Materia
 	}
 	sl := Slot{Key: key, Type: f.Type, Label: f.Label, Field: f, Index: idx, Section: s, Step: st,
 		Material: mats[f.Material], Equipment: eqs[f.Equipment], Meaning: f.Meaning, Unit: f.Unit,
-		Critical: f.Critical || st.Critical, Optional: f.Optional, Decimals: fieldDecimals(f, mats[f.Material])}
+		Critical: f.Critical || st.Critical, Optional: f.Optional, Decimals: fieldDecimals(f, mats[f.Material]),
+		Conditions: conditions(st.When, f.When), Role: f.Role}
 	sl.Low, sl.High = f.Limits()
 	if f.Type == TypeQuantity && sl.Material != nil {
 		if sl.Unit == "" {
@@ -227,6 +235,17 @@ func fieldSlot(f *Field, idx int, s *Section, st *Step, mats map[string]*Materia
 		}
 	}
 	return sl
+}
+
+// conditions lists the conditions that are set.
+func conditions(cs ...*Condition) []*Condition {
+	var out []*Condition
+	for _, c := range cs {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // fieldDecimals returns the precision entries of f are recorded at: its

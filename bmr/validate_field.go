@@ -109,8 +109,8 @@ func (c *checker) field(r fieldRef) {
 			c.add(p, LintNoUnit, false, "number field %s has no unit", f.ID)
 		}
 		lo, hi := f.Limits()
-		if lo == nil && hi == nil && !f.RecordOnly && f.Within == nil {
-			c.add(p, LintNoLimits, false, "number field %s has no limits: give min/max or target and tolerance so the operator can check the value", f.ID)
+		if lo == nil && hi == nil && f.Above == nil && f.Below == nil && !f.RecordOnly && f.Within == nil {
+			c.add(p, LintNoLimits, false, "number field %s has no limits: give min/max (or above/below) or target and tolerance so the operator can check the value", f.ID)
 		}
 	}
 	if f.Within != nil {

@@ -34,7 +34,7 @@ func (c *checker) formulas() {
 			}
 			c.addAt(r.path+".formula", z.Offset, CodeFormulaSyntax, "formula of %s divides by %s: it can never be computed", f.ID, by)
 		}
-		ok := true
+		ok := c.elapsedArgs(r, e)
 		for _, ref := range formula.Refs(e) {
 			if !c.formulaRef(r, ref) {
 				ok = false
@@ -78,7 +78,12 @@ func (c *checker) formulaRef(r fieldRef, ref *formula.Ref) bool {
 			d.Suggestion = suggest(ref.Name, c.fieldIDs)
 			return false
 		}
-		if !fr.f.Type.Numeric() {
+		if fr.f.Type == TypeTime || fr.f.Type == TypeDateTime {
+			if !c.timeArg[ref] {
+				at(CodeUnitMismatch, "formula of %s uses %s, a %s field, as a number: the time between two entries is hours(from, to) or minutes(from, to)", r.f.ID, ref.Name, fr.f.Type)
+				return false
+			}
+		} else if !fr.f.Type.Numeric() {
 			at(CodeUnitMismatch, "formula of %s uses %s, a %s field; formulas calculate with number, integer, quantity and calc fields", r.f.ID, ref.Name, fr.f.Type)
 			return false
 		}
@@ -205,6 +210,9 @@ func (c *checker) unitOf(r fieldRef, e formula.Expr) (qty, bool) {
 	case *formula.Call:
 		if n.Func == "round" || n.Func == "abs" {
 			return c.unitOf(r, n.Args[0])
+		}
+		if formula.Elapsed(n.Func) {
+			return parseUnit(map[string]string{"hours": "h", "minutes": "min"}[n.Func]), true
 		}
 		var acc qty
 		for i, a := range n.Args {

@@ -120,7 +120,20 @@ func (e *Error) Error() string { return fmt.Sprintf("at character %d: %s", e.Off
 
 // Funcs lists the functions of the language with their argument counts
 // (-1: one or more).
-var Funcs = map[string]int{"round": 2, "min": -1, "max": -1, "sum": -1, "mean": -1, "abs": 1}
+var Funcs = map[string]int{"round": 2, "min": -1, "max": -1, "sum": -1, "mean": -1, "abs": 1, "hours": 2, "minutes": 2}
+
+// Elapsed reports whether f is an elapsed-time function: hours(a, b) and
+// minutes(a, b) give the time from entry a to entry b, two time or
+// date-time entries.
+func Elapsed(f string) bool { return f == "hours" || f == "minutes" }
+
+// Clock is an Env that also supplies the time between two entries, for
+// hours() and minutes(). Envs that are not Clocks cannot evaluate them.
+type Clock interface {
+	// Seconds returns the seconds from the entry of from to the entry of
+	// to.
+	Seconds(from, to *Ref) (*big.Rat, error)
+}
 
 // Aggregate reports whether f accepts repeated fields as a list of values.
 func Aggregate(f string) bool { return f == "min" || f == "max" || f == "sum" || f == "mean" }
@@ -309,7 +322,7 @@ func (p *parser) primary() (Expr, error) {
 func (p *parser) call(name token) (Expr, error) {
 	n, ok := Funcs[name.text]
 	if !ok {
-		msg := fmt.Sprintf("unknown function %q (known: abs, max, mean, min, round, sum)", name.text)
+		msg := fmt.Sprintf("unknown function %q (known: abs, hours, max, mean, min, minutes, round, sum)", name.text)
 		if lower := strings.ToLower(name.text); Funcs[lower] != 0 {
 			msg = fmt.Sprintf("unknown function %q; did you mean %q?", name.text, lower)
 		}
@@ -339,6 +352,13 @@ func (p *parser) call(name token) (Expr, error) {
 	}
 	if n > 0 && len(c.Args) != n {
 		return nil, &Error{Offset: name.off, Msg: fmt.Sprintf("%s() takes %d argument(s), not %d", name.text, n, len(c.Args))}
+	}
+	if Elapsed(name.text) {
+		for _, a := range c.Args {
+			if _, ok := a.(*Ref); !ok {
+				return nil, &Error{Offset: a.Pos(), Msg: fmt.Sprintf("the arguments of %s() are two time or date-time fields, from and to", name.text)}
+			}
+		}
 	}
 	if name.text == "round" {
 		num, ok := c.Args[1].(*Num)
@@ -582,6 +602,21 @@ func evalCall(n *Call, env Env) ([]*big.Rat, error) {
 		places, _ := n.Args[1].(*Num).Value.Int64()
 		d := decimal.FromRat(x, int32(places), decimal.HalfUp)
 		return []*big.Rat{d.Rat()}, nil
+	}
+	if Elapsed(n.Func) {
+		clock, ok := env.(Clock)
+		if !ok {
+			return nil, &Error{Offset: n.Offset, Msg: n.Func + "() needs the times of entries"}
+		}
+		secs, err := clock.Seconds(n.Args[0].(*Ref), n.Args[1].(*Ref))
+		if err != nil {
+			return nil, err
+		}
+		per := int64(3600)
+		if n.Func == "minutes" {
+			per = 60
+		}
+		return []*big.Rat{new(big.Rat).Quo(secs, big.NewRat(per, 1))}, nil
 	}
 	if n.Func == "abs" {
 		x, err := Eval(n.Args[0], env)

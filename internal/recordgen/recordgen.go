@@ -32,11 +32,15 @@ func Clean(t *bmr.Template, batch, serial string, start time.Time) *bmr.Record {
 	for i := range g.slots {
 		g.initial(&g.slots[i])
 	}
+	g.times()
 	g.solve()
 	r := bmr.NewRecord(t, batch, serial)
 	at := start
 	for i := range g.slots {
 		s := &g.slots[i]
+		if !g.applies(s) {
+			continue // a branch not taken: left empty
+		}
 		at = at.Add(time.Minute)
 		e := bmr.Entry{Slot: s.Key, Value: g.values[s.Key], By: person(s), At: at}
 		if s.Type == bmr.TypeCalc {
@@ -71,7 +75,7 @@ func (g *gen) initial(s *bmr.Slot) {
 	v := ""
 	switch s.Type {
 	case bmr.TypeNumber, bmr.TypeInteger, bmr.TypeQuantity:
-		v = g.grid(s, 10, 20)
+		v = g.grid(narrowed(s), 10, 20)
 		if s.Type == bmr.TypeQuantity && s.Material != nil {
 			v = s.Material.Quantity.String()
 		}
@@ -369,6 +373,23 @@ func (g *gen) distance(s *bmr.Slot, target *big.Rat) *big.Rat {
 }
 
 type env struct{ g *gen }
+
+// Seconds implements formula.Clock for hours() and minutes().
+func (e env) Seconds(from, to *formula.Ref) (*big.Rat, error) {
+	a, day, err := e.g.when(from)
+	if err != nil {
+		return nil, err
+	}
+	b, _, err := e.g.when(to)
+	if err != nil {
+		return nil, err
+	}
+	secs := int64(b.Sub(a) / time.Second)
+	if day && secs < 0 {
+		secs += 24 * 3600
+	}
+	return big.NewRat(secs, 1), nil
+}
 
 func (e env) Values(ref *formula.Ref) ([]*big.Rat, error) {
 	g := e.g

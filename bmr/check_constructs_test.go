@@ -1,0 +1,190 @@
+package bmr_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/recordgen"
+)
+
+func constructsTpl(t *testing.T) *bmr.Template {
+	t.Helper()
+	src, err := os.ReadFile("testdata/valid/constructs.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, diags := bmr.Parse("constructs.toml", src)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	return tpl
+}
+
+func setValue(r *bmr.Record, slot, v string) { entryOf(r, slot).Value = v }
+
+// TestConstructsCleanRecord: a clean record of the constructs master, with
+// the branch "Use released solution" taken, has no findings; the steps of
+// the other branch are empty and are not findings.
+func TestConstructsCleanRecord(t *testing.T) {
+	tpl := constructsTpl(t)
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	if len(r.Entry("stir_start")) != 0 {
+		t.Fatal("the generator filled a branch not taken")
+	}
+	checkLines(t, tpl, r, bmr.CheckOptions{}, "")
+}
+
+// TestCheckBranches: a missing entry of the branch taken is a finding, an
+// entry of the branch not taken is one, and the entries decided by a
+// missing answer are not reported as missing.
+func TestCheckBranches(t *testing.T) {
+	tpl := constructsTpl(t)
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	// The branch taken: its entry is missing.
+	r.Entries = without(r.Entries, "binder_lot")
+	// The branch not taken: an entry made anyway.
+	r.Entries = append(r.Entries, bmr.Entry{Slot: "stir_start", Value: "09:00", By: recordgen.Operator, At: start.Add(time.Hour)})
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC003 binder_lot: no entry for step 1.2 binder_lot (Binder solution lot) | \n"+
+			"minor REC032 stir_start: stir_start was entered although it applies only if binder_source is \"Prepare now\", and it was answered \"Use released solution\": confirm which branch was carried out | value \"09:00\"\n")
+
+	// No answer: the answer is missing; what it decides is not.
+	r = recordgen.Clean(tpl, "B26-0013", "", start)
+	r.Entries = without(r.Entries, "deviation_raised")
+	r.Entries = without(r.Entries, "deviation_no")
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC003 deviation_raised: no entry for step 3.3 deviation_raised (Deviation raised) | \n")
+
+	// The other branch taken: step 1.2 is N/A by the branch (no na = true
+	// needed), step 1.3 is required.
+	r = recordgen.Clean(tpl, "B26-0013", "", start)
+	setValue(r, "binder_source", "Prepare now")
+	entryOf(r, "binder_lot").Value, entryOf(r, "binder_lot").NA, entryOf(r, "binder_lot").Reason = "", true, "solution prepared"
+	r.Entries = without(r.Entries, "signoff:1.2:performed")
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC003 stir_start: no entry for step 1.3 stir_start (Stirring started) | \n"+
+			"major REC003 stir_end: no entry for step 1.3 stir_end (Stirring ended) | \n"+
+			"major REC003 stir_minutes: no entry for step 1.3 stir_minutes (Stirring time) | \n"+
+			"major REC004 signoff:1.3:performed: step 1.3 is not signed (Performed by) | \n")
+}
+
+func without(es []bmr.Entry, slot string) []bmr.Entry {
+	var out []bmr.Entry
+	for _, e := range es {
+		if e.Slot != slot {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// TestCheckElapsed: hours() and minutes() are recomputed from the entries,
+// across midnight for times of day, and checked against their limits.
+func TestCheckElapsed(t *testing.T) {
+	tpl := constructsTpl(t)
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	setValue(r, "gran_end", "2026-04-12 08:00")
+	setValue(r, "dry_start", "2026-04-15 09:00") // 73 h hold
+	setValue(r, "hold_hours", "73.0")
+	setValue(r, "dry_end", "2026-04-15 13:30")
+	setValue(r, "dry_hours", "4.0") // 4.5 h
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"critical REC007 hold_hours: Hold time before drying is outside its limits | value 73.0 h, limits ≤ 72.0 h\n"+
+			"critical REC008 dry_hours: calculation Drying time differs from the recomputed result | written 4.0, recomputed 4.5 from hours(dry_start, dry_end)\n")
+
+	// Times of day: 23:50 → 00:20 is 30 minutes.
+	setValue(r, "gran_end", "2026-04-14 09:00")
+	setValue(r, "hold_hours", "24.0")
+	setValue(r, "dry_hours", "4.5")
+	setValue(r, "binder_source", "Prepare now")
+	r.Entries = without(r.Entries, "binder_lot")
+	r.Entries = without(r.Entries, "signoff:1.2:performed")
+	at := start.Add(10 * time.Minute)
+	for _, e := range [][2]string{{"stir_start", "23:50"}, {"stir_end", "00:20"}, {"stir_minutes", "30"}, {"signoff:1.3:performed", "Omar Operator"}} {
+		r.Entries = append(r.Entries, bmr.Entry{Slot: e[0], Value: e[1], By: recordgen.Operator, At: at})
+	}
+	entryOf(r, "stir_minutes").Checked = &bmr.CheckedBy{By: recordgen.Verifier, At: at.Add(time.Minute)}
+	checkLines(t, tpl, r, bmr.CheckOptions{}, "")
+}
+
+// TestCheckTiers: alert limits are minor, advisory ranges info, strict
+// bounds and reportable results are checked as printed.
+func TestCheckTiers(t *testing.T) {
+	tpl := constructsTpl(t)
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	setValue(r, "bulk_density", "0.58") // inside 0.45–0.60, above the alert 0.57
+	setValue(r, "log_inlet#2", "63")    // inside 55–65, above the recommended 62
+	setValue(r, "final_lod", "2.0")     // not below 2.0
+	setValue(r, "impurity", "< LOQ")    // a result reported instead of a number
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"critical REC007 final_lod: Final loss on drying is outside its limits | value 2.0 %, limits < 2.0 %\n"+
+			"minor REC033 bulk_density: Bulk density is outside its alert limits (within its action limits): follow the alert procedure | value 0.58 g/mL, alert limits 0.48 – 0.57 g/mL\n"+
+			"info REC034 log_inlet#2: Inlet air is outside its recommended range | value 63 °C, recommended 58 – 62 °C\n")
+	setValue(r, "impurity", "<LOQ")
+	fs, _ := bmr.Check(tpl, r, bmr.CheckOptions{})
+	if countCode(fs, bmr.RecFormat) != 1 {
+		t.Errorf("a result not written as the master lists it was accepted:\n%s", findingLines(fs))
+	}
+}
+
+// TestCheckRoles: a sign-off that requires a role is checked against the
+// list's roles, site roles included.
+func TestCheckRoles(t *testing.T) {
+	tpl := constructsTpl(t)
+	l, diags := bmr.ParseSigners("signers.toml", []byte(`format = 1
+
+[[roles]]
+id = "qa_ipc"
+name = "QA in-process officer"
+
+[[signers]]
+user_id = "oop"
+name = "Omar Operator"
+roles = ["operator"]
+from = 2025-01-15
+
+[[signers]]
+user_id = "vve"
+name = "Vera Verifier"
+roles = ["verifier"]
+from = 2025-01-15
+
+[[signers]]
+user_id = "rre"
+name = "Rita Reviewer"
+roles = ["supervisor"]
+from = 2025-01-15
+
+[[signers]]
+user_id = "qqa"
+name = "Quinn Quality"
+roles = ["qa", "qa_ipc"]
+from = 2025-01-15
+`))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	checkLines(t, tpl, r, bmr.CheckOptions{Signers: l},
+		"critical REC025 signoff:2.2:verified: signoff:2.2:verified was signed as verified by Vera Verifier, who is not authorised as qa_ipc | signed as verified by Vera Verifier (vve); Vera Verifier (vve) is authorised as verifier\n")
+	entryOf(r, "signoff:2.2:verified").By = recordgen.QA
+	checkLines(t, tpl, r, bmr.CheckOptions{Signers: l}, "")
+}
+
+// TestGroupedSignoff: steps of a run signed by one step have no sign-off
+// slots of their own; their entries are late against the run's sign-off.
+func TestGroupedSignoff(t *testing.T) {
+	tpl := constructsTpl(t)
+	for _, s := range bmr.Slots(tpl) {
+		if s.Key == "signoff:3.1:performed" || s.Key == "signoff:3.2:performed" {
+			t.Errorf("covered step has its own sign-off slot %s", s.Key)
+		}
+	}
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	perf := entryOf(r, "signoff:3.3:performed")
+	entryOf(r, "sample_id#1").At = perf.At.Add(5 * time.Hour)
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC015 sample_id#1: sample_id#1 was entered 5 h 00 min after step 3.3 was signed as performed | step signed 2026-04-12 06:45 +02:00, entry made 2026-04-12 11:45 +02:00 (window 30 min)\n")
+}
