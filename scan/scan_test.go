@@ -129,9 +129,9 @@ func TestScanCases(t *testing.T) {
 	dir := t.TempDir()
 	// A continuation sheet added during execution: text, no page code.
 	added := filepath.Join(dir, "added.png")
-	run(t, "convert", "-size", "1240x1754", "xc:white", "-fill", "black", "-pointsize", "36",
+	run(t, "convert", "-size", "1240x1754", "xc:white", "-font", "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", "-fill", "black", "-pointsize", "36",
 		"-annotate", "+120+200", "Continuation sheet — batch B2 — step 1.1, inserted after page 3", "-draw", "rectangle 120,260 1120,264",
-		"-draw", "rectangle 120,400 1120,404", "-draw", "rectangle 120,540 1120,544", "-colorspace", "Gray", added)
+		"-draw", "rectangle 120,400 1120,404", "-draw", "rectangle 120,540 1120,544", "-colorspace", "Gray", "-alpha", "off", "-depth", "8", added)
 	// The back of a sheet, scanned in duplex: paper with a little noise.
 	blank := filepath.Join(dir, "blank.jpg")
 	run(t, "convert", "-size", "1240x1754", "xc:gray96", "-attenuate", "0.3", "+noise", "Gaussian", "-colorspace", "Gray", "-quality", "60", blank)

@@ -53,8 +53,8 @@ func TestReconcileScanCLI(t *testing.T) {
 	runTool(t, "pdftoppm", "-r", "150", "-gray", "-jpeg", "-jpegopt", "quality=75", filepath.Join(out, c1+".pdf"), filepath.Join(scans, "p"))
 	runTool(t, "pdftoppm", "-r", "150", "-gray", "-jpeg", "-jpegopt", "quality=75", "-f", "5", "-l", "5", "-singlefile", filepath.Join(out, c2+".pdf"), filepath.Join(scans, "other"))
 	added := filepath.Join(scans, "added.png")
-	runTool(t, "convert", "-size", "1240x1754", "xc:white", "-fill", "black", "-pointsize", "36", "-annotate", "+120+200",
-		"Continuation sheet, batch B26-0412, after page 20", "-draw", "rectangle 120,260 1120,264", "-colorspace", "Gray", added)
+	runTool(t, "convert", "-size", "1240x1754", "xc:white", "-font", "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", "-fill", "black", "-pointsize", "36", "-annotate", "+120+200",
+		"Continuation sheet, batch B26-0412, after page 20", "-draw", "rectangle 120,260 1120,264", "-colorspace", "Gray", "-alpha", "off", "-depth", "8", added)
 	page := func(i int) string { return filepath.Join(scans, fmt.Sprintf("p-%02d.jpg", i)) }
 	var pages []string
 	for i := 1; i <= n; i++ {
