@@ -29,6 +29,18 @@ func (d *doc) cover() {
 		id += "   ·   Effective " + d.s.date(eff)
 	}
 	d.add(d.para(g.left, g.width(), id, fBodyB, black)...)
+	doc := t.Document
+	review := ""
+	if !doc.ReviewDate.IsZero() {
+		review = d.s.date(doc.ReviewDate)
+	}
+	d.kvGrid([][2]string{
+		{"Form code", doc.FormCode},
+		{"Governing SOP", doc.SOP},
+		{"Supersedes", doc.Supersedes},
+		{"Periodic review due", review},
+		{"Classification", doc.Classification},
+	})
 	d.add(spacer(3))
 	d.status()
 
@@ -255,14 +267,30 @@ func meaningText(m string) string {
 func (d *doc) history() {
 	g, doc := d.g, d.t.Document
 	d.add(d.subheading("Revision history")...)
-	cols := scaleColumns([]column{{"Rev.", 12}, {"Effective", 24}, {"Change control", 32}, {"Summary of the change", 112}}, g.width())
+	people := false
+	for _, e := range doc.History {
+		people = people || e.Author != "" || e.Approver != ""
+	}
+	spec := []column{{"Rev.", 12}, {"Effective", 24}, {"Change control", 32}, {"Summary of the change", 112}}
+	if people {
+		spec = []column{{"Rev.", 12}, {"Effective", 24}, {"Change control", 30}, {"Summary of the change", 70}, {"Author", 22}, {"Approver", 22}}
+	}
+	cols := scaleColumns(spec, g.width())
 	h := d.headerRow(g.left, cols)
 	d.add(h)
 	for _, e := range doc.History {
-		d.add(d.tableRows(g.left, cols, []cell{{text: strconv.Itoa(e.Revision)}, {text: d.s.date(e.Effective)}, {text: e.ChangeControl}, {text: e.Summary}}, 6, h)...)
+		cells := []cell{{text: strconv.Itoa(e.Revision)}, {text: d.s.date(e.Effective)}, {text: e.ChangeControl}, {text: e.Summary}}
+		if people {
+			cells = append(cells, cell{text: e.Author}, cell{text: e.Approver})
+		}
+		d.add(d.tableRows(g.left, cols, cells, 6, h)...)
 	}
-	d.add(d.tableRows(g.left, cols, []cell{{text: strconv.Itoa(doc.Revision), font: fSmallB}, {text: d.s.date(d.s.effective(d.t)), font: fSmallB},
-		{text: doc.ChangeControl, font: fSmallB}, {text: doc.ChangeSummary + " (this revision)", font: fSmallB}}, 6, h)...)
+	cells := []cell{{text: strconv.Itoa(doc.Revision), font: fSmallB}, {text: d.s.date(d.s.effective(d.t)), font: fSmallB},
+		{text: doc.ChangeControl, font: fSmallB}, {text: doc.ChangeSummary + " (this revision)", font: fSmallB}}
+	if people {
+		cells = append(cells, cell{text: "see approvals", font: fSmall}, cell{})
+	}
+	d.add(d.tableRows(g.left, cols, cells, 6, h)...)
 	d.add(spacer(3))
 }
 

@@ -41,6 +41,14 @@ func (d *doc) labelLines(sl *bmr.Slot, label string) []line {
 	if f != nil && f.Critical {
 		out = append(out, line{"CRITICAL PARAMETER", fCapB, critRed})
 	}
+	if f != nil && f.When != nil {
+		for _, s := range d.m.wrap(d.conditionText(f.When), lw, fSmallB) {
+			out = append(out, line{s, fSmallB, critRed})
+		}
+	}
+	if sl.Role != "" && f != nil {
+		out = append(out, line{"Signer: " + bmr.RoleTitle(sl.Role), fSmall, darkGray})
+	}
 	if sl.Type == bmr.TypeCalc && f != nil {
 		for _, s := range d.m.wrap("= "+f.FormulaText(), lw, fSmall) {
 			out = append(out, line{s, fSmall, darkGray})
@@ -249,6 +257,7 @@ func (d *doc) numberEntry(r *row, sl *bmr.Slot, x, y, w, bw float64, checker str
 		lim += " (" + t + ")"
 	}
 	lim = joinLimits(lim, d.withinText(sl))
+	lim = joinLimits(lim, tierText(sl))
 	if sl.Type == bmr.TypeQuantity && sl.Material != nil {
 		lim += " · " + sl.Material.Code
 	}

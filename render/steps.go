@@ -113,10 +113,7 @@ func (d *doc) signoffRows(keys []string, x0 float64, critical bool) []*row {
 		for j := i; j < min(len(keys), i+perRow); j++ {
 			sl := d.slot(keys[j])
 			x := x0 + float64(j-i)*(gw+gap)
-			lbl := sl.Label
-			if critical && bmr.SecondPerson(sl.Meaning) {
-				lbl += " (second person)"
-			}
+			lbl := signoffLabel(sl, critical)
 			r.text(x, 3, d.m.ellipsize(lbl, gw, fSmallB), fSmallB, black)
 			d.signatureBoxes(r, sl, x, 4, gw)
 		}
@@ -156,6 +153,12 @@ func (d *doc) step(st *bmr.Step) {
 		}
 		r.lines(tx, 1.2, part, fBody, black)
 		add(r)
+	}
+	if st.When != nil {
+		add(d.para(tx, tw, d.conditionText(st.When), fSmallB, critRed)...)
+	}
+	if by := d.t.CoveredBy(st); by != nil {
+		add(d.para(tx, tw, "Signed with step "+by.ID+" (steps "+groupText(by)+")", fSmall, darkGray)...)
 	}
 	if len(st.Cautions) > 0 {
 		add(d.cautionRows(tx, tw, "CAUTION", st.Cautions)...)

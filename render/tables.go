@@ -73,6 +73,9 @@ func columnTitle(f *bmr.Field, sl *bmr.Slot) string {
 	if f.Within != nil {
 		extra = append(extra, f.Within.Text(sl.Unit))
 	}
+	if t := tierText(sl); t != "" {
+		extra = append(extra, t)
+	}
 	if f.Type == bmr.TypeCalc {
 		extra = append(extra, "= "+f.FormulaText())
 	}
@@ -87,7 +90,7 @@ func columnTitle(f *bmr.Field, sl *bmr.Slot) string {
 
 // tableBlock returns the rows of a step table starting at x.
 func (d *doc) tableBlock(tb *bmr.Table, x float64) []*row {
-	aw := d.g.right - x - rowNoW
+	aw := d.g.right - x - d.rowLabelW(tb)
 	parts := d.splitColumns(tb.Columns, aw)
 	var out []*row
 	for pi, part := range parts {
@@ -151,7 +154,12 @@ func (d *doc) tablePart(tb *bmr.Table, idx []int, x, aw float64) []*row {
 	for _, i := range idx {
 		sum += d.colWidth(&tb.Columns[i])
 	}
-	cols := []column{{"#", rowNoW}}
+	lw := d.rowLabelW(tb)
+	first := "#"
+	if len(tb.RowLabels) > 0 {
+		first = tb.RowTitle
+	}
+	cols := []column{{first, lw}}
 	var legend []string
 	labels := make([][]string, len(idx))
 	for n, i := range idx {
@@ -193,11 +201,20 @@ func (d *doc) tablePart(tb *bmr.Table, idx []int, x, aw float64) []*row {
 		for n, i := range idx {
 			h = max(h, d.cellHeight(&tb.Columns[i], labels[n], cols[n+1].w))
 		}
+		var rl []string
+		if rn <= len(tb.RowLabels) {
+			rl = d.m.wrap(tb.RowLabels[rn-1], lw-2, fSmall)
+			h = max(h, float64(len(rl))*fSmall.lineHeight()+2)
+		}
 		r := &row{h: h, cont: []*row{head}}
-		r.rect(x, 0, rowNoW, h, 0.3, black)
-		no := strconv.Itoa(rn)
-		r.text(x+(rowNoW-d.m.width(no, fSmall))/2, h/2+1, no, fSmall, darkGray)
-		cx := x + rowNoW
+		r.rect(x, 0, lw, h, 0.3, black)
+		if rl != nil {
+			r.lines(x+1, (h-float64(len(rl))*fSmall.lineHeight())/2, rl, fSmall, black)
+		} else {
+			no := strconv.Itoa(rn)
+			r.text(x+(rowNoW-d.m.width(no, fSmall))/2, h/2+1, no, fSmall, darkGray)
+		}
+		cx := x + lw
 		for n, i := range idx {
 			f := &tb.Columns[i]
 			w := cols[n+1].w
@@ -207,6 +224,20 @@ func (d *doc) tablePart(tb *bmr.Table, idx []int, x, aw float64) []*row {
 		out = append(out, r)
 	}
 	return out
+}
+
+// rowLabelW is the width of a table's first column: the row number, or the
+// row labels (time points, trays, checklist items) up to 45 mm, wrapped
+// beyond.
+func (d *doc) rowLabelW(tb *bmr.Table) float64 {
+	if len(tb.RowLabels) == 0 {
+		return rowNoW
+	}
+	w := d.m.width(tb.RowTitle, font{true, 5.5}) + 3
+	for _, l := range tb.RowLabels {
+		w = max(w, d.m.width(l, fSmall)+3)
+	}
+	return min(max(w, rowNoW), 45)
 }
 
 // cellHeight is the height a cell of field f needs in a column w wide.
