@@ -110,7 +110,7 @@ func seed(t *testing.T, tpl *bmr.Template, r *bmr.Record) []string {
 	pickLast := func(ok func(s *bmr.Slot) bool) *bmr.Slot {
 		for i := len(slots) - 1; i >= 0; i-- {
 			s := &slots[i]
-			if !used[s.Key] && ok(s) {
+			if !used[s.Key] && len(r.Entry(s.Key)) > 0 && ok(s) {
 				used[s.Key] = true
 				return s
 			}
@@ -120,7 +120,7 @@ func seed(t *testing.T, tpl *bmr.Template, r *bmr.Record) []string {
 	pick := func(ok func(s *bmr.Slot) bool) *bmr.Slot {
 		for i := range slots {
 			s := &slots[i]
-			if !used[s.Key] && ok(s) {
+			if !used[s.Key] && len(r.Entry(s.Key)) > 0 && ok(s) {
 				used[s.Key] = true
 				return s
 			}
