@@ -37,6 +37,9 @@ func (env recordEnv) Values(ref *formula.Ref) ([]*big.Rat, error) {
 		return []*big.Rat{t.Product.TheoreticalYield.Quantity.Rat()}, nil
 	}
 	var keys []string
+	if id, ok := strings.CutPrefix(ref.Name, "dispensed."); ok {
+		keys = append(keys, KeyDispense+id+":quantity") // the actual quantity dispensed
+	}
 	if strings.HasPrefix(ref.Name, KeyClosing) {
 		keys = append(keys, ref.Name) // a closing slot, named by its key
 	}

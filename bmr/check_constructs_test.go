@@ -101,7 +101,7 @@ func TestCheckElapsed(t *testing.T) {
 	setValue(r, "binder_source", "Prepare now")
 	r.Entries = without(r.Entries, "binder_lot")
 	r.Entries = without(r.Entries, "signoff:1.2:performed")
-	at := start.Add(10 * time.Minute)
+	at := entryOf(r, "signoff:1.1:performed").At.Add(30 * time.Second)
 	for _, e := range [][2]string{{"stir_start", "23:50"}, {"stir_end", "00:20"}, {"stir_minutes", "30"}, {"signoff:1.3:performed", "Omar Operator"}} {
 		r.Entries = append(r.Entries, bmr.Entry{Slot: e[0], Value: e[1], By: recordgen.Operator, At: at})
 	}
@@ -186,5 +186,19 @@ func TestGroupedSignoff(t *testing.T) {
 	perf := entryOf(r, "signoff:3.3:performed")
 	entryOf(r, "sample_id#1").At = perf.At.Add(5 * time.Hour)
 	checkLines(t, tpl, r, bmr.CheckOptions{},
-		"major REC015 sample_id#1: sample_id#1 was entered 5 h 00 min after step 3.3 was signed as performed | step signed 2026-04-12 06:45 +02:00, entry made 2026-04-12 11:45 +02:00 (window 30 min)\n")
+		"major REC015 sample_id#1: sample_id#1 was entered 5 h 00 min after step 3.3 was signed as performed | step signed "+
+			perf.At.Format("2006-01-02 15:04 -07:00")+", entry made "+perf.At.Add(5*time.Hour).Format("2006-01-02 15:04 -07:00")+" (window 30 min)\n")
+}
+
+// TestCheckDispensedAndQS: a formula reads the quantity actually
+// dispensed; a q.s. material's dispensed quantity has no range to check.
+func TestCheckDispensedAndQS(t *testing.T) {
+	tpl := constructsTpl(t)
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	setValue(r, "dispense:api:quantity", "112.1")
+	setValue(r, "dispense:water:quantity", "41.7")
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC008 granule_theoretical: calculation Theoretical mass of granules differs from the recomputed result | written 115.6, recomputed 115.7 from dispensed.api + material.pvp\n")
+	setValue(r, "granule_theoretical", "115.7")
+	checkLines(t, tpl, r, bmr.CheckOptions{}, "")
 }

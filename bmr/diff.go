@@ -301,7 +301,7 @@ func describe(ix *tplIndex, key string) string {
 	switch kind {
 	case "material":
 		m := ix.materials[id]
-		return strings.TrimSpace(fmt.Sprintf("%s, %s %s", m.Name, m.Quantity, m.Unit))
+		return strings.TrimSpace(fmt.Sprintf("%s, %s", m.Name, m.QuantityText()))
 	case "equipment":
 		e := ix.equipment[id]
 		return fmt.Sprintf("%s (%s)", e.Name, e.Tag)

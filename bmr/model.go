@@ -165,8 +165,14 @@ type Material struct {
 	// Role of the component; solvent means a processing aid removed during
 	// manufacture.
 	Role string `toml:"role" enum:"active,excipient,coating,solvent,packaging,label,other" doc:"Role of the component; solvent means a processing aid removed during manufacture."`
-	// Standard quantity for one batch, as a decimal string.
-	Quantity Decimal `toml:"quantity" bmr:"required" doc:"Standard quantity for one batch, as a decimal string."`
+	// Standard quantity for one batch, as a decimal string; for a q.s.
+	// material, the approximate amount, if any.
+	Quantity Decimal `toml:"quantity" doc:"Standard quantity for one batch, as a decimal string; required unless qs, where it is the approximate amount (optional)."`
+	// QS marks a material added in the quantity sufficient (q.s.): purified
+	// water to volume, coating suspension to the weight gain. It has no
+	// fixed quantity and no dispensing range; the actual quantity is
+	// recorded.
+	QS bool `toml:"qs" doc:"Quantity sufficient (q.s.): added as needed, e.g. water to volume; no fixed quantity and no dispensing range, the actual quantity is recorded. quantity is then the approximate amount."`
 	// Unit of the quantity.
 	Unit string `toml:"unit" bmr:"required" doc:"Unit of the quantity."`
 	// Dispensing tolerance: "0.5%" of the quantity or an absolute amount

@@ -96,6 +96,9 @@ func Slots(t *Template) []Slot {
 		m := &t.Materials[i]
 		mats[m.ID] = m
 		q := Slot{Key: KeyDispense + m.ID + ":quantity", Type: TypeQuantity, Label: "Actual quantity of " + m.Name, Material: m, Unit: m.Unit, Decimals: int(m.Quantity.Scale())}
+		if m.QS && m.Quantity.Sign() == 0 {
+			q.Decimals = -1 // no standard quantity fixes the precision
+		}
 		if m.Tolerance != nil {
 			lo, hi, _ := m.Tolerance.Range(m.Quantity)
 			q.Low, q.High = &lo, &hi

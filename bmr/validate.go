@@ -224,7 +224,13 @@ func (c *checker) index() {
 		}
 		c.materials[m.ID] = m
 		c.matIDs = append(c.matIDs, m.ID)
-		if m.Quantity.Sign() <= 0 && m.Unit != "" {
+		_, written := c.lookup(p + ".quantity")
+		switch {
+		case !m.QS && !written && !c.skip[p+".quantity"]:
+			c.add(p, CodeMissingKey, false, "%s needs the key \"quantity\" (or qs = true for a material added in the quantity sufficient)", p)
+		case m.QS && m.Tolerance != nil:
+			c.add(p+".tolerance", CodeNotApplicable, true, "a q.s. material has no dispensing range: remove the tolerance")
+		case m.Quantity.Sign() <= 0 && m.Unit != "" && !m.QS:
 			c.add(p+".quantity", CodeBadValue, true, "quantity of %s must be greater than zero", m.ID)
 		}
 		if m.Tolerance != nil && m.Tolerance.Percent && m.Tolerance.Value.Cmp(decimal.New(100, 0)) >= 0 {
@@ -281,6 +287,15 @@ func (c *checker) index() {
 			}
 		}
 	}
+}
+
+// lookup finds a key of the source; without a source (a template built in
+// code), every key counts as written.
+func (c *checker) lookup(path string) (any, bool) {
+	if c.t.index == nil {
+		return nil, true
+	}
+	return c.t.index.Lookup(path)
 }
 
 func (c *checker) addField(r fieldRef) {

@@ -64,6 +64,20 @@ func (c *checker) formulaRef(r fieldRef, ref *formula.Ref) bool {
 			}
 			return false
 		}
+		if c.materials[id].QS {
+			at(CodeBadValue, "formula of %s uses material.%s, a q.s. material with no standard quantity: use the quantity dispensed, dispensed.%s", r.f.ID, id, id)
+			return false
+		}
+		c.usedMat[id] = true
+	case strings.HasPrefix(ref.Name, "dispensed."):
+		id := strings.TrimPrefix(ref.Name, "dispensed.")
+		if _, ok := c.materials[id]; !ok {
+			d := at(CodeUnknownRef, "formula of %s refers to the dispensed quantity of unknown material %q", r.f.ID, id)
+			if s := suggest(id, c.matIDs); s != "" {
+				d.Suggestion = "dispensed." + s
+			}
+			return false
+		}
 		c.usedMat[id] = true
 	case strings.HasPrefix(ref.Name, "product."):
 		if ref.Name != "product.batch_size" && ref.Name != "product.theoretical_yield" {
@@ -264,6 +278,10 @@ func (c *checker) refUnit(name string) string {
 	switch {
 	case strings.HasPrefix(name, "material."):
 		if m, ok := c.materials[strings.TrimPrefix(name, "material.")]; ok {
+			return m.Unit
+		}
+	case strings.HasPrefix(name, "dispensed."):
+		if m, ok := c.materials[strings.TrimPrefix(name, "dispensed.")]; ok {
 			return m.Unit
 		}
 	case name == "product.batch_size":

@@ -43,6 +43,9 @@ func (d *doc) dispensing() {
 			extra = append(extra, m.Note)
 		}
 		rng := "No range in the master"
+		if m.QS {
+			rng = "As needed: record the amount added"
+		}
 		if m.Note != "" {
 			rng += " (see note)"
 		}
@@ -56,7 +59,7 @@ func (d *doc) dispensing() {
 		cells := []cell{
 			{text: m.Code, font: fSmallB},
 			{text: m.Name, font: fLabel, extra: extra},
-			{text: m.Quantity.String() + " " + m.Unit, font: fSmallB},
+			{text: m.QuantityText(), font: fSmallB},
 			{text: rng},
 			{fill: d.boxCell(key+":lot", "Lot No.")},
 			{fill: d.boxCellUnit(key+":quantity", m.Unit)},

@@ -167,7 +167,7 @@ func (d *doc) step(st *bmr.Step) {
 		var ms []string
 		for _, id := range st.Materials {
 			if m := d.material(id); m != nil {
-				ms = append(ms, fmt.Sprintf("%s %s (%s %s)", m.Code, m.Name, m.Quantity, m.Unit))
+				ms = append(ms, fmt.Sprintf("%s %s (%s)", m.Code, m.Name, m.QuantityText()))
 			}
 		}
 		add(d.para(tx, tw, "Materials: "+strings.Join(ms, "; "), fSmall, darkGray)...)

@@ -339,7 +339,14 @@ func (fw *formWriter) dispensing(all []bmr.Slot) {
 		}
 		s.put(1, 1, r, fmt.Sprint(i+1), stTextC)
 		s.put(2, 4, r, desc, stText)
-		s.put(5, 5, r, m.Quantity.String(), stTextC)
+		qty := m.Quantity.String()
+		if m.QS {
+			qty = "q.s." // the unit stays in its own column
+			if m.Quantity.Sign() > 0 {
+				qty = "q.s. (about " + m.Quantity.String() + ")"
+			}
+		}
+		s.put(5, 5, r, qty, stTextC)
 		s.put(6, 6, r, m.Unit, stTextC)
 		rng := "—"
 		if lo, hi, ok := bmr.DispensingRange(m); ok {

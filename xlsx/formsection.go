@@ -64,7 +64,7 @@ func (fw *formWriter) step(s *sheetW, st *bmr.Step) {
 		for _, id := range st.Materials {
 			for _, m := range fw.t.Materials {
 				if m.ID == id {
-					parts = append(parts, fmt.Sprintf("%s %s (%s %s)", m.Code, m.Name, m.Quantity, m.Unit))
+					parts = append(parts, fmt.Sprintf("%s %s (%s)", m.Code, m.Name, m.QuantityText()))
 				}
 			}
 		}

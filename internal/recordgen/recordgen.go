@@ -78,6 +78,9 @@ func (g *gen) initial(s *bmr.Slot) {
 		v = g.grid(narrowed(s), 10, 20)
 		if s.Type == bmr.TypeQuantity && s.Material != nil {
 			v = s.Material.Quantity.String()
+			if s.Material.QS && s.Material.Quantity.Sign() == 0 {
+				v = "1"
+			}
 		}
 		if s.Key == bmr.KeyClosing+"yield_actual" {
 			v = g.t.Product.TheoreticalYield.Quantity.String()
@@ -404,6 +407,13 @@ func (e env) Values(ref *formula.Ref) ([]*big.Rat, error) {
 		return []*big.Rat{g.t.Product.BatchSize.Quantity.Rat()}, nil
 	case ref.Name == "product.theoretical_yield":
 		return []*big.Rat{g.t.Product.TheoreticalYield.Quantity.Rat()}, nil
+	}
+	if id, ok := strings.CutPrefix(ref.Name, "dispensed."); ok {
+		d, err := decimal.Parse(g.values[bmr.KeyDispense+id+":quantity"])
+		if err != nil {
+			return nil, fmt.Errorf("dispensed %s: %v", id, err)
+		}
+		return []*big.Rat{d.Rat()}, nil
 	}
 	var out []*big.Rat
 	for _, s := range g.slots {
