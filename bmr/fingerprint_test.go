@@ -101,7 +101,7 @@ func TestShippedFingerprintsPinned(t *testing.T) {
 	for file, want := range map[string]string{
 		"../templates/blister-packaging.toml":          "1c41985aeb4f8aabdc0e2b116ab05f28798d059db33eaa5f4c9430206bb825d9",
 		"../templates/paracetamol-500mg-tablets.toml":  "1c07d8b403db1d25f84ca4147441cb1be042110aa2112b4205739af21759d329",
-		"../templates/pbs-buffer-1000l.toml":           "487764ff705f7e1ac804991c2c53f34b3fa8a1f6ae4b32f317a5c282f06b2e04",
+		"../templates/pbs-buffer-1000l.toml":           "a2b072ed5d7f00b2d7d9b67447e6eb6017b17114a7f1fc84e2852e2fa866ef98",
 		"../examples/library/MBR-PCM-500/rev-001.toml": "1af95bf58d3b6746c524a526b38f8f220aa3c270810be338196b6b0b46d11341",
 		"../examples/library/MBR-PCM-500/rev-002.toml": "89f3357116fa60a494e4223dd60b3e7329e739f91ace820d224040673889d983",
 		"../examples/library/MBR-PCM-500/rev-003.toml": "1c07d8b403db1d25f84ca4147441cb1be042110aa2112b4205739af21759d329",

@@ -190,7 +190,7 @@ func TestReadFilledRefuses(t *testing.T) {
 		is   error
 	}{
 		{plain, ro, "x.pdf is a print of MBR-DEMO-1 revision 2 without form fields", ErrNotForm},
-		{otherForm.Bytes(), ro, "x.pdf is a form of BUF-PBS-1000 revision 1", bmr.ErrWrongMaster},
+		{otherForm.Bytes(), ro, "x.pdf is a form of BUF-PBS-1000 revision 2", bmr.ErrWrongMaster},
 		{foreignPDF(t), ro, "x.pdf is not a form made by bmrkit", ErrNotForm},
 		{[]byte("%PDF-1.4 garbage"), ro, "x.pdf is not a readable PDF", nil},
 		{form.Bytes(), ReadOptions{At: filledAt}, "By.Name is required", nil},
