@@ -146,11 +146,18 @@ func (env recordEnv) Seconds(from, to *formula.Ref) (*big.Rat, error) {
 	if err != nil {
 		return nil, err
 	}
-	secs := int64(b.Sub(a) / time.Second)
-	if aDay && secs < 0 {
+	return big.NewRat(ElapsedSeconds(a, b, aDay), 1), nil
+}
+
+// ElapsedSeconds is the time from one entry to another as hours() and
+// minutes() measure it, in seconds: between two times of day (timeOfDay),
+// a "to" earlier than "from" is on the next day.
+func ElapsedSeconds(from, to time.Time, timeOfDay bool) int64 {
+	secs := int64(to.Sub(from) / time.Second)
+	if timeOfDay && secs < 0 {
 		secs += 24 * 3600
 	}
-	return big.NewRat(secs, 1), nil
+	return secs
 }
 
 // when returns the time of a time or date-time entry; timeOfDay is true for

@@ -83,7 +83,7 @@ func TestParseErrors(t *testing.T) {
 		{"a +", "at character 4: expected a number, a field name or \"(\", found end of formula"},
 		{"(a + b", "at character 7: expected \")\" to close the \"(\" at character 1, found end of formula"},
 		{"a b", "at character 3: unexpected name \"b\" after the end of the expression"},
-		{"sqrt(a)", "at character 1: unknown function \"sqrt\" (known: abs, max, mean, min, round, sum)"},
+		{"sqrt(a)", "at character 1: unknown function \"sqrt\" (known: abs, hours, max, mean, min, minutes, round, sum)"},
 		{"SUM(a)", "at character 1: unknown function \"SUM\"; did you mean \"sum\"?"},
 		{"round(a)", "at character 1: round() takes 2 argument(s), not 1"},
 		{"round(a, b)", "at character 10: the second argument of round() must be a whole number of decimals from 0 to 12"},

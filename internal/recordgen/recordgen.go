@@ -387,11 +387,7 @@ func (e env) Seconds(from, to *formula.Ref) (*big.Rat, error) {
 	if err != nil {
 		return nil, err
 	}
-	secs := int64(b.Sub(a) / time.Second)
-	if day && secs < 0 {
-		secs += 24 * 3600
-	}
-	return big.NewRat(secs, 1), nil
+	return big.NewRat(bmr.ElapsedSeconds(a, b, day), 1), nil
 }
 
 func (e env) Values(ref *formula.Ref) ([]*big.Rat, error) {
