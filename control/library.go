@@ -355,9 +355,9 @@ func openStore(s storage.Store) (*Library, error) {
 	b, err := s.ReadSettings()
 	if errors.Is(err, os.ErrNotExist) {
 		if _, ok := s.(*dirstore.Store); !ok {
-			return nil, refuse(RuleNotLibrary, "%v", err)
+			return nil, &RefusalError{Rule: RuleNotLibrary, Message: err.Error(), Err: err, Hint: HintInit, HintArg: s.Location()}
 		}
-		return nil, refuse(RuleNotLibrary, "%s is not a template library: it has no %s (create one with \"bmrkit library init %s\")", s.Location(), SettingsFile, s.Location())
+		return nil, refuse(RuleNotLibrary, "%s is not a template library: it has no %s", s.Location(), SettingsFile).withHint(HintInit, s.Location())
 	}
 	if err != nil {
 		return nil, err

@@ -42,7 +42,7 @@ func fail(e *env, cmd string, err error) int {
 		if len(re.Diagnostics) > 0 {
 			printDiagnostics(e, re.Diagnostics, nil, re.Diagnostics[0].Pos.File)
 		}
-		fmt.Fprintf(e.stderr, "bmrkit %s: refused: %s\n", cmd, re.Message)
+		fmt.Fprintf(e.stderr, "bmrkit %s: refused: %s%s\n", cmd, re.Message, hint(re))
 		return exitFail
 	}
 	fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", cmd, cliErr(err))
