@@ -17,6 +17,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/recordgen"
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 // allTemplates are the shipped templates and the small test template.
@@ -256,9 +257,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // pdftk fills form with the FDF data and returns the filled PDF.
 func pdftk(t *testing.T, form []byte, vals map[string]fdfValue) []byte {
 	t.Helper()
-	if _, err := exec.LookPath("pdftk"); err != nil {
-		t.Skip("pdftk (pdftk-java) is not installed")
-	}
+	testtool.Need(t, "pdftk", "pdftk-java")
 	dir := t.TempDir()
 	in, fdf, out := filepath.Join(dir, "form.pdf"), filepath.Join(dir, "data.fdf"), filepath.Join(dir, "filled.pdf")
 	if err := os.WriteFile(in, form, 0o644); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 func TestQRPayload(t *testing.T) {
@@ -42,9 +43,7 @@ func TestQRPayload(t *testing.T) {
 // TestQRScans rasterises pages of an issued copy as a printer would and
 // decodes their QR codes: each must name the copy, its page and the total.
 func TestQRScans(t *testing.T) {
-	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm (poppler-utils) is not installed")
-	}
+	testtool.Need(t, "pdftoppm", "poppler-utils")
 	tp := small(t)
 	pdf, lay := render(t, tp, issued(tp))
 	dir := t.TempDir()

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/testtool"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,9 +178,7 @@ func TestRenderBadLogo(t *testing.T) {
 // without poppler-utils (CI installs it).
 func pdfText(t *testing.T, path string) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	b, err := exec.Command("pdftotext", path, "-").Output()
 	if err != nil {
 		t.Fatal(err)
