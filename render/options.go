@@ -299,9 +299,6 @@ func printable(what, s string) error {
 	if len([]rune(s)) > maxText {
 		return fmt.Errorf("render: %s is longer than %d characters", what, maxText)
 	}
-	if r, bad := beyondBMP(s); bad {
-		return fmt.Errorf("render: %s %q: character %q (U+%04X) cannot be printed: the PDF fonts cover U+0000–U+FFFF only", what, s, r, r)
-	}
 	for _, g := range fonts.Missing(s) {
 		return fmt.Errorf("render: %s %q: character %q (U+%04X) cannot be printed with the form font (DejaVu Sans)", what, s, g.Rune, g.Rune)
 	}

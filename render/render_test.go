@@ -554,6 +554,14 @@ func TestBeyondBMPRefused(t *testing.T) {
 	if _, err := Render(&buf, small(t), Options{Site: "Site \U00010300"}); err == nil || !strings.Contains(err.Error(), "U+10300") {
 		t.Errorf("site beyond U+FFFF: %v", err)
 	}
+	if _, err := Render(&buf, small(t), Options{Site: "Site \xff"}); err == nil || !strings.Contains(err.Error(), "cannot be printed") {
+		t.Errorf("site not UTF-8: %v", err)
+	}
+	tp := small(t)
+	tp.Product.Name += " \U00010300"
+	if _, err := Render(&buf, tp, Options{}); err == nil || !strings.Contains(err.Error(), "U+10300") {
+		t.Errorf("product name beyond U+FFFF, built in Go: %v", err)
+	}
 	if buf.Len() != 0 {
 		t.Error("bytes written")
 	}
