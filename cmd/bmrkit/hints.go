@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/formprint"
 	"github.com/bmrkit/bmrkit/render"
 	"github.com/bmrkit/bmrkit/storage/pgstore"
 	"github.com/bmrkit/bmrkit/xlsx"
@@ -31,7 +32,12 @@ var hintCommands = map[control.Hint]string{
 func hint(err error) string {
 	cmd := ""
 	var re *control.RefusalError
+	var le *formprint.LogoError
 	switch {
+	case errors.As(err, &le) && le.Want == "":
+		return " (leave out --logo)"
+	case errors.As(err, &le):
+		return " (give that file with --logo)"
 	case errors.As(err, &re) && hintCommands[re.Hint] != "":
 		cmd = hintCommands[re.Hint]
 		if re.HintArg != "" {

@@ -3,12 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/formprint"
 	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/render"
 )
@@ -66,58 +66,7 @@ func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, *control
 		base.Logo = b
 	}
 	set := &control.PrintSettings{Paper: paper, Site: base.Site, DateFormat: base.DateFormat, LogoSHA256: sha256Hex(base.Logo)}
-	return renderPrinter(base), set, exitOK
-}
-
-// renderPrinter prints controlled copies (Issued mode) and reference
-// prints (Reference mode) with the renderer.
-func renderPrinter(base render.Options) control.Printer {
-	return control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
-		if p := c.Print; p != nil && p.LogoSHA256 != sha256Hex(base.Logo) {
-			if p.LogoSHA256 == "" {
-				return 0, fmt.Errorf("copy %s is laid out without a logo, as the register records: leave out --logo", c.Serial)
-			}
-			return 0, fmt.Errorf("copy %s is laid out with the logo whose SHA-256 is %.12s…, as the register records: give that file with --logo", c.Serial, p.LogoSHA256)
-		}
-		o := printOptions(base, c)
-		var lay *render.Layout
-		var err error
-		if c.Fillable {
-			lay, err = render.RenderFillable(w, t, o)
-		} else {
-			lay, err = render.Render(w, t, o)
-		}
-		if err != nil {
-			return 0, err
-		}
-		return lay.Pages, nil
-	})
-}
-
-// printOptions are the render options of a copy: the site's print
-// settings (base) with what the register says about the copy.
-func printOptions(base render.Options, c *control.IssuedCopy) render.Options {
-	o := base
-	if p := c.Print; p != nil {
-		// The copy is laid out as the register says it was.
-		o.Site, o.DateFormat, o.Paper = p.Site, p.DateFormat, render.A4
-		if p.Paper == "letter" {
-			o.Paper = render.Letter
-		}
-		if p.LogoSHA256 == "" {
-			o.Logo = nil
-		}
-	}
-	o.Approvals, o.Policy, o.EffectiveFrom = c.Approvals, &c.Policy, c.EffectiveFrom
-	if c.Type == control.Uncontrolled {
-		o.Mode = render.Reference
-		o.Reference = &render.ReferencePrint{ValidUntil: c.ValidUntil, PrintedBy: c.By.Name, PrintedAt: c.Time}
-	} else {
-		o.Mode = render.Issued
-		o.Issue = &render.Issue{Batch: c.Batch, Serial: c.Serial, Copy: c.Copy, Copies: c.Copies,
-			IssuedBy: c.By.Name, IssuedByID: c.By.UserID, Purpose: c.Purpose, IssuedAt: c.Time}
-	}
-	return o
+	return formprint.Printer(base), set, exitOK
 }
 
 // outDir creates the output directory.

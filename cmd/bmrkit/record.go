@@ -15,6 +15,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/formprint"
 	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/render"
 )
@@ -331,7 +332,7 @@ func asIssued(e *env, name string, lib *control.Library, t *bmr.Template, r *bmr
 	if c.Type != control.Controlled || c.Document != t.Document.Number || c.Revision != t.Document.Revision || bmr.Fingerprint(tp) != bmr.Fingerprint(t) {
 		return base, false // record check reports the mismatch (REC017, REC029)
 	}
-	o := printOptions(base, c)
+	o := formprint.Options(base, c)
 	if p := c.Print; p != nil && p.LogoSHA256 != "" && sha256Hex(base.Logo) != p.LogoSHA256 {
 		fmt.Fprintf(e.stderr, "bmrkit %s: note: copy %s was issued with a logo (SHA-256 %.12s…): give that file with --logo, or page layout may differ\n", name, c.Serial, p.LogoSHA256)
 		warn = false
