@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -116,7 +115,7 @@ func loadRecord(e *env, name string, in recordInputs, form *render.Options, tmpl
 			*form = o
 		}
 	}
-	lay, err := render.Render(io.Discard, t, *form)
+	lay, err := render.LayoutOf(t, *form)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
 		return nil, nil, nil, exitFail
