@@ -400,7 +400,7 @@ func (c *checker) lintConfig() {
 		switch {
 		case !ok:
 			var lintCodes []string
-			for _, x := range Codes {
+			for _, x := range codes {
 				if x.Severity == Warning {
 					lintCodes = append(lintCodes, x.Code)
 				}

@@ -401,7 +401,7 @@ func (l *Library) Close() error { return l.store.Close() }
 // Policy returns the approval policy of library.toml.
 func (l *Library) Policy() bmr.Policy { return l.policy }
 
-var docPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+var docPattern = regexp.MustCompile(bmr.DocumentNumberPattern)
 
 // CheckDocumentNumber returns a *RefusalError unless doc is a valid
 // document number that names a single folder of the library.

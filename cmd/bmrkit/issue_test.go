@@ -17,7 +17,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/control"
 	"github.com/bmrkit/bmrkit/internal/testtool"
-	"github.com/bmrkit/bmrkit/render"
+	"github.com/bmrkit/bmrkit/pagecode"
 )
 
 const (
@@ -281,7 +281,7 @@ func TestQRLookup(t *testing.T) {
 		t.Fatalf("no QR code on page 7: %v", err)
 	}
 	payload := res.GetText()
-	q, err := render.ParseQRPayload(payload)
+	q, err := pagecode.Parse(payload)
 	if err != nil || q.Serial != c2 || q.Page != 7 || q.Pages != n {
 		t.Fatalf("payload %q: %+v %v", payload, q, err)
 	}
