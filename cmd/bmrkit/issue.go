@@ -34,11 +34,14 @@ func (a actorFlags) actor(e *env, fs *flag.FlagSet, l *control.Library) (control
 }
 
 // printFlags are the render options of issued copies.
-type printFlags struct{ paper, site, dateFormat, logo *string }
+type printFlags struct {
+	paper                  *paperFlag
+	site, dateFormat, logo *string
+}
 
 func newPrintFlags(fs *flag.FlagSet) printFlags {
 	return printFlags{
-		paper:      fs.String("paper", "a4", "paper size: a4 or letter"),
+		paper:      newPaperFlag(fs, "paper `size`: a4 or letter"),
 		site:       fs.String("site", "", "company and site name printed in the header"),
 		dateFormat: fs.String("date-format", "", "site date format, e.g. DD-MMM-YYYY (default YYYY-MM-DD)"),
 		logo:       fs.String("logo", "", "PNG or JPEG logo printed in the header"),
@@ -48,15 +51,8 @@ func newPrintFlags(fs *flag.FlagSet) printFlags {
 // printer returns the renderer as the printer of control.Issue with the
 // print settings the register records, or prints a usage error.
 func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, *control.PrintSettings, int) {
-	base := render.Options{Site: *p.site, DateFormat: *p.dateFormat}
-	paper := strings.ToLower(*p.paper)
-	switch paper {
-	case "a4":
-	case "letter":
-		base.Paper = render.Letter
-	default:
-		return nil, nil, usageError(e.stderr, fs, "--paper %q: use a4 or letter", *p.paper)
-	}
+	base := render.Options{Site: *p.site, DateFormat: *p.dateFormat, Paper: p.paper.render()}
+	paper := p.paper.String()
 	if *p.logo != "" {
 		b, err := boundedread.ReadFile(*p.logo, render.LogoLimit())
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/user"
@@ -35,7 +36,7 @@ type recordInputs struct {
 	window  *time.Duration
 	library *string
 	signers *string
-	paper   *string
+	paper   *paperFlag
 	site    *string
 	dateFmt *string
 	logo    *string
@@ -44,6 +45,7 @@ type recordInputs struct {
 func addCheckFlags(fs interface {
 	Duration(string, time.Duration, string) *time.Duration
 	String(string, string, string) *string
+	Var(flag.Value, string, string)
 }, layout bool) recordInputs {
 	in := recordInputs{
 		window:  fs.Duration("window", bmr.DefaultWindow, "contemporaneity window: entries made longer than this after their step was signed are late"),
@@ -51,7 +53,7 @@ func addCheckFlags(fs interface {
 		signers: fs.String("signers", "", "list of authorised signers (TOML, docs/records.md): sign-offs by anyone else, in another role or outside their dates are findings"),
 	}
 	if layout {
-		in.paper = fs.String("paper", "a4", "paper size of the form: a4 or letter")
+		in.paper = newPaperFlag(fs, "paper `size` of the form: a4 or letter")
 		in.site = fs.String("site", "", "company and site name printed in the header")
 		in.dateFmt = fs.String("date-format", "", "site date format, e.g. DD-MMM-YYYY (default YYYY-MM-DD)")
 		in.logo = fs.String("logo", "", "the PNG or JPEG logo `FILE` the copy was issued with (with --library, the register says whether it had one)")
@@ -64,13 +66,7 @@ func addCheckFlags(fs interface {
 func (in recordInputs) formOptions() (render.Options, error) {
 	var o render.Options
 	if in.paper != nil {
-		switch strings.ToLower(*in.paper) {
-		case "a4":
-		case "letter":
-			o.Paper = render.Letter
-		default:
-			return o, fmt.Errorf("--paper %q: use a4 or letter", *in.paper)
-		}
+		o.Paper = in.paper.render()
 		o.Site, o.DateFormat = *in.site, *in.dateFmt
 	}
 	if in.logo != nil && *in.logo != "" {

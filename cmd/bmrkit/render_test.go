@@ -136,7 +136,7 @@ func TestRenderUsageErrors(t *testing.T) {
 		{[]string{"render", shippedTablet}, "no output file"},
 		{[]string{"render", "-o", "x.pdf"}, "exactly one template"},
 		{[]string{"render", shippedTablet, "-o", "x.pdf", "--mode", "draft"}, `--mode "draft"`},
-		{[]string{"render", shippedTablet, "-o", "x.pdf", "--paper", "a3"}, `--paper "a3"`},
+		{[]string{"render", shippedTablet, "-o", "x.pdf", "--paper", "a3"}, `invalid value "a3" for flag -paper: use a4 or letter`},
 		{[]string{"render", shippedTablet, "-o", "x.pdf", "--mode", "reference", "--by", "R"}, "--valid-until"},
 		{[]string{"render", shippedTablet, "-o", "x.pdf", "--valid-until", "tomorrow", "--mode", "reference", "--by", "R"}, "--valid-until"},
 	}
