@@ -13,15 +13,20 @@ import (
 	"github.com/bmrkit/bmrkit/render"
 )
 
-const issueArgs = "LIB DOC --batch B --copies N [--reason TEXT] [--user ID] [--key FILE] [--by NAME] [--role ROLE] [--purpose TEXT] [--rev N] [--fillable] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
+const issueArgs = "LIB DOC --batch B --copies N [--reason TEXT] [--user ID] [--key FILE] [--as NAME] [--role ROLE] [--purpose TEXT] [--rev N] [--fillable] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
 
 // actorFlags are who issues or reconciles: --user ID --key FILE, with
 // --by NAME and --role ROLE.
 type actorFlags struct{ name, user, role, key *string }
 
 func newActorFlags(fs *flag.FlagSet, verb string) actorFlags {
+	// --as is the one spelling of the acting person (as in approve and
+	// the library commands); --by, the older spelling of issue, reissue
+	// and reconcile, stays as an alias for a release.
+	name := fs.String("as", "", "your printed `NAME`, as the person who "+verb+": it comes from the signers table and must match it if given (required only in a library without signatures)")
+	fs.StringVar(name, "by", "", "the older spelling of --as, kept for a release")
 	return actorFlags{
-		name: fs.String("by", "", "printed `NAME` of the person who "+verb+": it comes from the signers table and must match it if given (required only in a library without signatures)"),
+		name: name,
 		user: fs.String("user", "", "your user `ID` (default: the one your key is registered for)"),
 		role: fs.String("role", "", "`ROLE` of that person, e.g. QA (optional)"),
 		key:  keyFlag(fs),
@@ -171,7 +176,7 @@ func runIssue(e *env, args []string) int {
 }
 
 func runReissue(e *env, args []string) int {
-	fs := newFlags(e, "reissue", "LIB SERIAL --reason TEXT [--user ID] [--key FILE] [--by NAME] [--role ROLE] [-o DIR] [--paper …]")
+	fs := newFlags(e, "reissue", "LIB SERIAL --reason TEXT [--user ID] [--key FILE] [--as NAME] [--role ROLE] [-o DIR] [--paper …]")
 	by := newActorFlags(fs, "re-issues")
 	pf := newPrintFlags(fs)
 	reason := fs.String("reason", "", "why the copy is replaced, e.g. water damage (required)")

@@ -6,7 +6,7 @@ import (
 	"github.com/bmrkit/bmrkit/control"
 )
 
-const reconcileArgs = "LIB SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] [--json] | --void | --destroyed | --lost) [--reason TEXT] [--user ID] [--key FILE] [--by NAME] [--role ROLE]"
+const reconcileArgs = "LIB SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] [--json] | --void | --destroyed | --lost) [--reason TEXT] [--user ID] [--key FILE] [--as NAME] [--role ROLE]"
 
 func runReconcile(e *env, args []string) int {
 	fs := newFlags(e, "reconcile", reconcileArgs)
