@@ -33,6 +33,7 @@ const specials = "µ ° é ≤ Ω"
 // something inside every filled box and, for the chosen radio buttons,
 // the tick; nothing may change outside the boxes.
 func TestClientMatrix(t *testing.T) {
+	t.Parallel()
 	tp := small(t)
 	o := issued(tp)
 	var form bytes.Buffer

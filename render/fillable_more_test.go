@@ -47,6 +47,7 @@ func pagePNG(t *testing.T, pdf []byte, pg, dpi int) image.Image {
 // that the filler drew lies inside the printed boxes, and every box that
 // was filled in shows something.
 func TestFilledFormLooksRight(t *testing.T) {
+	t.Parallel()
 	tp := small(t)
 	o := issued(tp)
 	var form bytes.Buffer

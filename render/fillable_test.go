@@ -74,6 +74,7 @@ func TestFieldNames(t *testing.T) {
 // it, and checks its fields with pdfcpu's reader: one widget per layout
 // box, on the box's rectangle, and the field counts FormStatsOf gives.
 func TestFillableForms(t *testing.T) {
+	t.Parallel()
 	for name, tp := range allTemplates(t) {
 		t.Run(name, func(t *testing.T) {
 			o := issued(tp)
@@ -288,6 +289,7 @@ var (
 // seconds for a large form — and pdfcpu's form filling (the code of
 // "pdfcpu form fill") the others; in -short mode only the small one.
 func TestRealClientRoundTrip(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ template, filler string }{
 		{"small", "pdftk"}, {"small", "pdfcpu"}, {"paracetamol-500mg-tablets", "pdftk"},
 		{"pbs-buffer-1000l", "pdfcpu"}, {"blister-packaging", "pdfcpu"},

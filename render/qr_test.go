@@ -19,6 +19,7 @@ import (
 // TestQRScans rasterises pages of an issued copy as a printer would and
 // decodes their QR codes: each must name the copy, its page and the total.
 func TestQRScans(t *testing.T) {
+	t.Parallel()
 	testtool.Need(t, "pdftoppm", "poppler-utils")
 	tp := small(t)
 	pdf, lay := render(t, tp, issued(tp))

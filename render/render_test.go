@@ -137,6 +137,7 @@ func TestGoldenLayouts(t *testing.T) {
 // and boxes are big enough, inside the content area of an existing page
 // and do not overlap.
 func TestShippedTemplates(t *testing.T) {
+	t.Parallel()
 	for _, n := range append(shipped, "small") {
 		var tp *bmr.Template
 		if n == "small" {
@@ -409,6 +410,7 @@ func pageTexts(t *testing.T, pdf []byte) []string {
 // Y with the right total, the control statement, the fingerprint, and the
 // watermark of the print mode.
 func TestWhatThePageSays(t *testing.T) {
+	t.Parallel()
 	tp := loadShipped(t, shipped[0])
 	short := bmr.ShortFingerprint(bmr.Fingerprint(tp))
 	cases := []struct {

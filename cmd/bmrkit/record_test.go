@@ -229,6 +229,7 @@ func fillForm(t *testing.T, tp *bmr.Template, in, out string, r *bmr.Record) {
 }
 
 func TestRecordRenderAndReview(t *testing.T) {
+	t.Parallel()
 	_, r := seededTablets(t)
 	rec := writeRecord(t, r)
 	dir := t.TempDir()
