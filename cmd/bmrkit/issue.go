@@ -15,27 +15,18 @@ import (
 
 const issueArgs = "LIB DOC --batch B --copies N [--reason TEXT] [--user ID] [--key FILE] [--as NAME] [--role ROLE] [--purpose TEXT] [--rev N] [--fillable] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
 
-// actorFlags are who issues or reconciles: --user ID --key FILE, with
-// --by NAME and --role ROLE.
-type actorFlags struct{ name, user, role, key *string }
-
-func newActorFlags(fs *flag.FlagSet, verb string) actorFlags {
-	// --as is the one spelling of the acting person (as in approve and
-	// the library commands); --by, the older spelling of issue, reissue
-	// and reconcile, stays as an alias for a release.
+// newActorFlags are the identity flags of a command that issues or
+// reconciles: --as NAME (with --by, its older spelling, as an alias for
+// a release), --user ID, --role ROLE and --key FILE.
+func newActorFlags(fs *flag.FlagSet, verb string) identity {
 	name := fs.String("as", "", "your printed `NAME`, as the person who "+verb+": it comes from the signers table and must match it if given (required only in a library without signatures)")
 	fs.StringVar(name, "by", "", "the older spelling of --as, kept for a release")
-	return actorFlags{
+	return identity{
 		name: name,
 		user: fs.String("user", "", "your user `ID` (default: the one your key is registered for)"),
 		role: fs.String("role", "", "`ROLE` of that person, e.g. QA (optional)"),
 		key:  keyFlag(fs),
 	}
-}
-
-// actor returns who acts on library l, or prints why not.
-func (a actorFlags) actor(e *env, fs *flag.FlagSet, l *control.Library) (control.Actor, bool) {
-	return e.actor(l, fs.Name(), *a.name, *a.user, *a.role, *a.key)
 }
 
 // printFlags are the render options of issued copies.
@@ -123,13 +114,9 @@ func runIssue(e *env, args []string) int {
 	if p == nil {
 		return code
 	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	signer, ok := by.actor(e, fs, l)
-	if !ok {
-		return exitFail
+	l, signer, code := openAs(e, fs, pos[0], by)
+	if l == nil {
+		return code
 	}
 	if !outDir(e, fs.Name(), *out) {
 		return exitFail
@@ -198,13 +185,9 @@ func runReissue(e *env, args []string) int {
 	if p == nil {
 		return code
 	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	signer, ok := by.actor(e, fs, l)
-	if !ok {
-		return exitFail
+	l, signer, code := openAs(e, fs, pos[0], by)
+	if l == nil {
+		return code
 	}
 	if !outDir(e, fs.Name(), *out) {
 		return exitFail
