@@ -52,9 +52,13 @@ const (
 	LintNoChangeSummary = "BMR112"
 )
 
-// Codes lists every diagnostic code with its severity and a short title,
-// in code order. docs/diagnostics.md documents each one.
-var Codes = []Code{
+// Codes returns every diagnostic code with its severity and a short
+// title, in code order: a copy, which the caller may change.
+// docs/diagnostics.md documents each one.
+func Codes() []Code { return append([]Code(nil), codes...) }
+
+// codes is the table behind Codes; never changed.
+var codes = []Code{
 	{CodeSyntax, Error, "not readable TOML: syntax, encoding, nesting or size"},
 	{CodeUnknownKey, Error, "unknown key"},
 	{CodeWrongType, Error, "value has the wrong type"},
@@ -89,7 +93,7 @@ var Codes = []Code{
 }
 
 func lookupCode(code string) (Code, bool) {
-	for _, c := range Codes {
+	for _, c := range codes {
 		if c.Code == code {
 			return c, true
 		}

@@ -116,12 +116,12 @@ func TestFormatReference(t *testing.T) {
 func TestDiagnosticsReference(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("\n| code | severity | problem |\n|---|---|---|\n")
-	for _, c := range Codes {
+	for _, c := range Codes() {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", c.Code, c.Severity, c.Title)
 	}
 	checkDocSection(t, "../docs/diagnostics.md", "<!-- codes:begin -->", "<!-- codes:end -->", b.String())
 	doc, _ := os.ReadFile("../docs/diagnostics.md")
-	for _, c := range Codes {
+	for _, c := range Codes() {
 		if !bytes.Contains(doc, []byte("### "+c.Code)) {
 			t.Errorf("docs/diagnostics.md does not explain %s", c.Code)
 		}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bmrkit/bmrkit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -27,21 +29,9 @@ func report(ds Diagnostics, src []byte) string {
 
 // checkGolden compares got with the golden file, or rewrites it with
 // -update. A missing golden file fails the test.
-func checkGolden(t *testing.T, golden string, got []byte) {
+func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("golden file missing: %v (run go test -update to create it, then review it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (run go test -update and review the diff)\n--- got:\n%s\n--- want:\n%s", golden, got, want)
-	}
+	golden.Check(t, *update, path, got)
 }
 
 // goldenCases lists the .toml files of a testdata folder and fails when
@@ -114,7 +104,7 @@ func TestEveryCodeIsExercised(t *testing.T) {
 			all = append(all, b...)
 		}
 	}
-	for _, c := range Codes {
+	for _, c := range Codes() {
 		if !bytes.Contains(all, []byte(" "+c.Code+": ")) {
 			t.Errorf("no golden file shows %s (%s)", c.Code, c.Title)
 		}

@@ -8,7 +8,7 @@ func suggest(s string, candidates []string) string { return tomldecode.Suggest(s
 
 func patternHelp(pattern string) string {
 	switch pattern {
-	case `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`:
+	case DocumentNumberPattern:
 		return "document number: use letters, digits, '.', '_' and '-' (at most 64), starting with a letter or digit"
 	case `^[a-z][a-z0-9_]*$`:
 		return "id: ids are lower-case letters, digits and '_', starting with a letter"

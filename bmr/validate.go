@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/bmrkit/bmrkit/decimal"
-	"github.com/bmrkit/bmrkit/internal/fonts"
 	"github.com/bmrkit/bmrkit/internal/formula"
+	"github.com/bmrkit/bmrkit/internal/glyphs"
 )
 
 // Validate checks a template: references, limits, formulas, units, text
@@ -430,7 +430,7 @@ func (c *checker) lintConfig() {
 		switch {
 		case !ok:
 			var lintCodes []string
-			for _, x := range Codes {
+			for _, x := range codes {
 				if x.Severity == Warning {
 					lintCodes = append(lintCodes, x.Code)
 				}
@@ -469,7 +469,7 @@ func printable(src []byte) bool {
 			return false
 		}
 		if c >= 0x80 {
-			return len(fonts.Missing(string(src[i:]))) == 0 && !bytes.Contains(src[i:], []byte(`\u`)) && !bytes.Contains(src[i:], []byte(`\U`))
+			return len(glyphs.Missing(string(src[i:]))) == 0 && !bytes.Contains(src[i:], []byte(`\u`)) && !bytes.Contains(src[i:], []byte(`\U`))
 		}
 	}
 	return true
@@ -477,11 +477,11 @@ func printable(src []byte) bool {
 
 // glyphs reports text the PDF fonts cannot print.
 func (c *checker) glyphs() {
-	if !c.t.anyText(func(text string) bool { return len(fonts.Missing(text)) > 0 }) {
+	if !c.t.anyText(func(text string) bool { return len(glyphs.Missing(text)) > 0 }) {
 		return // nothing to report: no need to name paths
 	}
 	c.t.walkText(func(path, text string) {
-		for _, g := range fonts.Missing(text) {
+		for _, g := range glyphs.Missing(text) {
 			c.addAt(path, g.Offset, CodeGlyph, "character %q (U+%04X) cannot be printed with the form font (DejaVu Sans) and would print as an empty box", g.Rune, g.Rune)
 		}
 	})

@@ -121,7 +121,7 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 	if tpl == nil || diags.HasErrors() {
 		errs := diags.Errors()
 		return nil, &RefusalError{Rule: RuleTemplateErrors, Diagnostics: errs,
-			Message: fmt.Sprintf("%s has %d error(s) and cannot be added: %v (run \"bmrkit check %s\")", a.File, len(errs), errs[0], a.File)}
+			Message: fmt.Sprintf("%s has %d error(s) and cannot be added: %v", a.File, len(errs), errs[0]), Hint: HintCheck, HintArg: a.File}
 	}
 	doc, rev := tpl.Document.Number, tpl.Document.Revision
 	if err := CheckDocumentNumber(doc); err != nil {
@@ -131,7 +131,7 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 		return nil, err
 	}
 	if len(tpl.Approvals) > 0 {
-		return nil, refuse(RuleApprovalsInFile, "%s records approvals in the file; in a library approvals are recorded with \"bmrkit approve\" in the audit trail: remove the [[approvals]] tables", a.File)
+		return nil, refuse(RuleApprovalsInFile, "%s records approvals in the file; in a library approvals are signed into the audit trail: remove the [[approvals]] tables", a.File).withHint(HintApprove, "")
 	}
 	eff := tpl.Document.Effective
 	if eff.IsZero() {
@@ -396,16 +396,16 @@ func (l *Library) Approve(a Approval) error {
 		}
 		added := addEvent(evs, doc, rev)
 		if added == nil {
-			return Event{}, refuse(RuleNotAdded, "%s was not added through the library (the audit trail has no record of it) and cannot be approved: add it with \"bmrkit library add\"", name)
+			return Event{}, refuse(RuleNotAdded, "%s was not added through the library (the audit trail has no record of it) and cannot be approved: add it through the library", name).withHint(HintAdd, "")
 		}
 		if a.Time.Before(added.Time) {
 			return Event{}, refuse(RuleTimeOrder, "the signature time %s is before %s was added (%s)", a.Time.Format(time.RFC3339), name, added.Time.Format(time.RFC3339))
 		}
 		if a.Paper != nil && added.Migrated == "" {
-			return Event{}, refuse(RuleTranscription, "%s was not migrated into the library (\"bmrkit library add --migrate\"): only the paper signatures of a migrated master are transcribed; its approvals are signed electronically with \"bmrkit approve\"", name)
+			return Event{}, refuse(RuleTranscription, "%s was not migrated into the library: only the paper signatures of a migrated master are transcribed; its approvals are signed electronically", name).withHint(HintApprove, "")
 		}
 		if added.FileSHA256 != r.SHA256 && added.Fingerprint != r.Fingerprint {
-			return Event{}, refuse(RuleChanged, "%s cannot be approved: its content changed after it was added on %s (fingerprint %s, now %s); restore the file, or add the new content with \"bmrkit library add\"", name, bmr.DateOf(added.Time), bmr.ShortFingerprint(added.Fingerprint), bmr.ShortFingerprint(r.Fingerprint))
+			return Event{}, refuse(RuleChanged, "%s cannot be approved: its content changed after it was added on %s (fingerprint %s, now %s); restore the file, or add the new content as a new revision", name, bmr.DateOf(added.Time), bmr.ShortFingerprint(added.Fingerprint), bmr.ShortFingerprint(r.Fingerprint)).withHint(HintAdd, "")
 		}
 		on := bmr.DateOf(a.Time)
 		before, err := l.statusOf(doc, rev, evs, on)

@@ -143,7 +143,7 @@ func (l *Library) Verify() (*AuditReport, error) {
 				e := added[rel]
 				switch {
 				case e == nil:
-					rep.Files = append(rep.Files, FileFinding{rel, "not in the audit trail: the file was put in the library without \"bmrkit library add\""})
+					rep.Files = append(rep.Files, FileFinding{rel, "not in the audit trail: the file was put in the library without being added through it"})
 				case e.FileSHA256 == r.SHA256:
 				case e.Fingerprint == r.Fingerprint:
 					rep.Files = append(rep.Files, FileFinding{rel, fmt.Sprintf("changed after it was added on %s (layout or comments only: the content fingerprint %s is unchanged)", bmr.DateOf(e.Time), bmr.ShortFingerprint(e.Fingerprint))})

@@ -2,36 +2,21 @@ package control_test
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/formprint"
 	"github.com/bmrkit/bmrkit/render"
 )
 
 // renderPrinter prints controlled copies and reference prints with package
-// render: the wiring the CLI uses (package control does not import the
+// render, through package formprint (package control does not import the
 // renderer).
 func renderPrinter(site string) control.Printer {
-	return control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
-		o := render.Options{Site: site, Approvals: c.Approvals, Policy: &c.Policy}
-		if c.Type == control.Uncontrolled {
-			o.Mode = render.Reference
-			o.Reference = &render.ReferencePrint{ValidUntil: c.ValidUntil, PrintedBy: c.By.Name, PrintedAt: c.Time}
-		} else {
-			o.Mode = render.Issued
-			o.Issue = &render.Issue{Batch: c.Batch, Serial: c.Serial, Copy: c.Copy, Copies: c.Copies,
-				IssuedBy: c.By.Name, IssuedByID: c.By.UserID, Purpose: c.Purpose, IssuedAt: c.Time}
-		}
-		lay, err := render.Render(w, t, o)
-		if err != nil {
-			return 0, err
-		}
-		return lay.Pages, nil
-	})
+	return formprint.Printer(render.Options{Site: site})
 }
 
 // Issue two controlled copies of the effective revision for a batch, print

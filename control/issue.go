@@ -39,8 +39,9 @@ const (
 //		return lay.Pages, nil
 //	})
 //
-// Package control does not import the renderer, so that it depends on the
-// standard library only.
+// Package control does not import the renderer (package formprint plugs
+// it in: formprint.Printer), so that a program that keeps a library
+// without printing does not carry the PDF library and fonts.
 type Printer interface {
 	// Print writes the PDF of copy c of template t to w and returns its
 	// number of pages.

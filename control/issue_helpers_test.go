@@ -11,6 +11,8 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/sshsig"
+
+	"github.com/bmrkit/bmrkit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -18,19 +20,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // checkGolden compares got with a golden file; a missing golden fails.
 func checkGolden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file missing: %v (run go test -update, then review it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test -update and review the diff)\n--- got:\n%s\n--- want:\n%s", path, got, want)
-	}
+	golden.Check(t, *update, path, []byte(got))
 }
 
 var (

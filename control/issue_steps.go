@@ -159,7 +159,7 @@ func (l *Library) complete(by Actor, cs []IssuedCopy) (ok []IssuedCopy, gone []s
 		return res, nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s to %s were printed to %s but could not be recorded as issued (run \"bmrkit register verify\"; void the copies it shows reserved and destroy their PDFs): %w",
+		return nil, nil, fmt.Errorf("%s to %s were printed to %s but could not be recorded as issued (verify the register; void the copies it shows reserved and destroy their PDFs): %w",
 			copyName(&cs[0]), copyName(&cs[len(cs)-1]), filepath.Dir(cs[0].Path), registerRefusal(err))
 	}
 	return ok, gone, nil

@@ -355,9 +355,9 @@ func openStore(s storage.Store) (*Library, error) {
 	b, err := s.ReadSettings()
 	if errors.Is(err, os.ErrNotExist) {
 		if _, ok := s.(*dirstore.Store); !ok {
-			return nil, refuse(RuleNotLibrary, "%v", err)
+			return nil, &RefusalError{Rule: RuleNotLibrary, Message: err.Error(), Err: err, Hint: HintInit, HintArg: s.Location()}
 		}
-		return nil, refuse(RuleNotLibrary, "%s is not a template library: it has no %s (create one with \"bmrkit library init %s\")", s.Location(), SettingsFile, s.Location())
+		return nil, refuse(RuleNotLibrary, "%s is not a template library: it has no %s", s.Location(), SettingsFile).withHint(HintInit, s.Location())
 	}
 	if err != nil {
 		return nil, err
@@ -401,7 +401,7 @@ func (l *Library) Close() error { return l.store.Close() }
 // Policy returns the approval policy of library.toml.
 func (l *Library) Policy() bmr.Policy { return l.policy }
 
-var docPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+var docPattern = regexp.MustCompile(bmr.DocumentNumberPattern)
 
 // CheckDocumentNumber returns a *RefusalError unless doc is a valid
 // document number that names a single folder of the library.

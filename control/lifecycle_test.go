@@ -152,7 +152,7 @@ func TestEditBehindTheLibrary(t *testing.T) {
 	a.Fingerprint = r.Fingerprint
 	wantRefusal(t, l.Approve(of(doc, 1, a)), RuleStaleFingerprint, "the signature is for content "+bmr.ShortFingerprint(r.Fingerprint)+", but revision 1 of MBR-T-1 now has fingerprint "+bmr.ShortFingerprint(newFP)+": the file changed; review the current content and sign again")
 	a.Fingerprint = ""
-	wantRefusal(t, l.Approve(of(doc, 1, a)), RuleChanged, "revision 1 of MBR-T-1 cannot be approved: its content changed after it was added on 2026-01-10 (fingerprint "+bmr.ShortFingerprint(r.Fingerprint)+", now "+bmr.ShortFingerprint(newFP)+"); restore the file, or add the new content with \"bmrkit library add\"")
+	wantRefusal(t, l.Approve(of(doc, 1, a)), RuleChanged, "revision 1 of MBR-T-1 cannot be approved: its content changed after it was added on 2026-01-10 (fingerprint "+bmr.ShortFingerprint(r.Fingerprint)+", now "+bmr.ShortFingerprint(newFP)+"); restore the file, or add the new content as a new revision")
 	// An approved revision cannot be added again either.
 	_, err = l.Add(Addition{File: "new.toml", Source: readFile(t, r.Path), By: ann, Time: at(3, 3, 9)})
 	wantRefusal(t, err, RuleExists, "revision 1 of MBR-T-1 was approved and an approved revision is never replaced: add the change as revision 2")

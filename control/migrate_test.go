@@ -144,7 +144,7 @@ func TestMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRefusal(t, l.Approve(Approval{Document: doc, Revision: 4, Meaning: bmr.MeaningApproved, By: dana, Time: at(5, 2, 9), Paper: qa}), RuleTranscription,
-		"revision 4 of MBR-T-1 was not migrated into the library (\"bmrkit library add --migrate\"): only the paper signatures of a migrated master are transcribed; its approvals are signed electronically with \"bmrkit approve\"")
+		"revision 4 of MBR-T-1 was not migrated into the library: only the paper signatures of a migrated master are transcribed; its approvals are signed electronically")
 	approveBoth(t, l, doc, 4, at(5, 2, 9), at(5, 3, 9))
 	if got := statuses(t, l, doc, "2026-06-01"); got != "3:superseded 4:effective" {
 		t.Errorf("status %s", got)

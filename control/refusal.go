@@ -63,6 +63,35 @@ type RefusalError struct {
 	// Err is the underlying error, e.g. the *journal.VerifyError of
 	// RuleAuditTrail, or nil.
 	Err error
+	// Hint names what the user can do next, or is "": a program words
+	// it in its own terms (the command line names its command). The
+	// message never names a program's command.
+	Hint Hint
+	// HintArg is what the hint is about (a file, a library location),
+	// or "".
+	HintArg string
+}
+
+// Hint names the next step that resolves a refusal or error. Hints are
+// stable: programs may map them to their own commands or buttons.
+type Hint string
+
+// The hints a refusal can carry.
+const (
+	HintCheck          Hint = "check"           // check the template file (HintArg) for its errors
+	HintApprove        Hint = "approve"         // sign approvals into the audit trail (Library.Approve)
+	HintAdd            Hint = "add"             // add the file through the library (Library.Add)
+	HintInit           Hint = "init"            // create a library at HintArg (Init)
+	HintSignerAdd      Hint = "signer-add"      // document control registers the signer (Library.AddSigner)
+	HintAuditVerify    Hint = "audit-verify"    // verify the audit trail (Library.Verify)
+	HintRegisterVerify Hint = "register-verify" // verify the issuance register (Library.VerifyRegister)
+	HintRegisterRepair Hint = "register-repair" // repair the register an interrupted append left (Library.RepairRegister)
+)
+
+// withHint sets the refusal's hint and returns it.
+func (e *RefusalError) withHint(h Hint, arg string) *RefusalError {
+	e.Hint, e.HintArg = h, arg
+	return e
 }
 
 // Error returns the refusal's sentence.

@@ -46,9 +46,9 @@ func TestRefusals(t *testing.T) {
 	}{
 		// Add.
 		{"template with errors", nil, add([]byte("format = 1\n[document]\nnumber = \"MBR-T-1\"\n")), RuleTemplateErrors,
-			`new.toml has 4 error(s) and cannot be added: new.toml:1:1: error BMR004: the template needs the key "product" (run "bmrkit check new.toml")`},
+			`new.toml has 4 error(s) and cannot be added: new.toml:1:1: error BMR004: the template needs the key "product"`},
 		{"approvals in the file", nil, add(append(tpl(doc, 1, "2026-03-01", "12"), "\n[[approvals]]\nname = \"Ann Author\"\nuser_id = \"aauthor\"\nrole = \"Author\"\nmeaning = \"authored\"\ntime = 2026-01-01T09:00:00Z\nfingerprint = \"0000000000000000000000000000000000000000000000000000000000000000\"\n"...)),
-			RuleApprovalsInFile, `new.toml records approvals in the file; in a library approvals are recorded with "bmrkit approve" in the audit trail: remove the [[approvals]] tables`},
+			RuleApprovalsInFile, `new.toml records approvals in the file; in a library approvals are signed into the audit trail: remove the [[approvals]] tables`},
 		{"no effective date", nil, add(bytes.Replace(tpl(doc, 1, "2026-03-01", "12"), []byte("effective = 2026-03-01\n"), nil, 1)),
 			RuleEffectiveDate, "revision 1 of MBR-T-1 has no effective date: set effective in [document]"},
 		{"not the next revision", base, add(tpl(doc, 3, "2026-04-01", "12")), RuleNextRevision,
@@ -74,7 +74,7 @@ func TestRefusals(t *testing.T) {
 		{"a key no one registered", nil, func(l *Library) error {
 			_, err := l.Add(Addition{File: "new.toml", Source: tpl(doc, 1, "2026-03-01", "12"), By: Actor{UserID: "aauthor", Key: testKey("eve")}, Time: at(2, 1, 9)})
 			return err
-		}, RuleSignature, "the key " + sshsig.Fingerprint(testKey("eve").PublicKey()) + ` is not registered in this library: document control registers signers ("bmrkit library signer add")`},
+		}, RuleSignature, "the key " + sshsig.Fingerprint(testKey("eve").PublicKey()) + ` is not registered in this library: document control registers signers`},
 		{"a file dropped into the folder", func(t *testing.T, l *Library) {
 			os.MkdirAll(filepath.Join(l.Dir(), doc), 0o755)
 			writeFile(t, filepath.Join(l.Dir(), doc, "rev-001.toml"), tpl(doc, 1, "2026-03-01", "12"))
@@ -119,7 +119,7 @@ func TestRefusals(t *testing.T) {
 			os.MkdirAll(filepath.Join(l.Dir(), doc), 0o755)
 			writeFile(t, filepath.Join(l.Dir(), doc, "rev-001.toml"), tpl(doc, 1, "2026-03-01", "12"))
 		}, approve(1, ann, bmr.MeaningAuthored, at(1, 12, 9)), RuleNotAdded,
-			`revision 1 of MBR-T-1 was not added through the library (the audit trail has no record of it) and cannot be approved: add it with "bmrkit library add"`},
+			`revision 1 of MBR-T-1 was not added through the library (the audit trail has no record of it) and cannot be approved: add it through the library`},
 		{"approve a file with errors", func(t *testing.T, l *Library) {
 			base(t, l)
 			writeFile(t, filepath.Join(l.Dir(), doc, "rev-001.toml"), []byte("format = 1\n"))
@@ -151,7 +151,7 @@ func TestRefusals(t *testing.T) {
 			p := filepath.Join(l.Dir(), "audit.jsonl")
 			writeFile(t, p, bytes.Replace(readFile(t, p), []byte(`"Ann Author"`), []byte(`"Eve Author"`), 1))
 		}, approve(1, quinn, bmr.MeaningApproved, at(1, 12, 9)), RuleAuditTrail,
-			`the audit trail does not verify, so no status can be derived or recorded: audit.jsonl:2: record 2 was edited: its content does not match its hash (run "bmrkit audit verify")`},
+			`the audit trail does not verify, so no status can be derived or recorded: audit.jsonl:2: record 2 was edited: its content does not match its hash`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -171,7 +171,7 @@ func TestRefusals(t *testing.T) {
 func TestInitAndOpenRefusals(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Open(dir)
-	wantRefusal(t, err, RuleNotLibrary, dir+` is not a template library: it has no library.toml (create one with "bmrkit library init `+dir+`")`)
+	wantRefusal(t, err, RuleNotLibrary, dir+` is not a template library: it has no library.toml`)
 	founder := Actor{UserID: "ddoc", Name: "Dana Doc", Key: dana.Key}
 	_, err = Init(dir, InitRequest{By: founder, Time: at(1, 1, 9)})
 	wantRefusal(t, err, RuleSettings, "the approval policy is not valid: no approvals are required: list at least one [[approvals.required]]")

@@ -401,10 +401,14 @@ func registerRefusal(err error) error {
 	if errors.As(err, &ve) {
 		hint := "the register was changed outside bmrkit"
 		if ve.Report.Repairable() {
-			hint = "an append was interrupted; run \"bmrkit register repair\""
+			hint = "an append was interrupted and can be repaired"
 		}
-		return &RefusalError{Rule: RuleRegister, Err: err,
+		re := &RefusalError{Rule: RuleRegister, Err: err,
 			Message: fmt.Sprintf("the issuance register does not verify, so nothing can be issued or reconciled: %v (%s)", ve.Report.Findings[0], hint)}
+		if ve.Report.Repairable() {
+			re.Hint = HintRegisterRepair
+		}
+		return re
 	}
 	var be *bookError
 	if errors.As(err, &be) {

@@ -82,8 +82,8 @@ func sigText(s *Signature) string {
 
 // registerError is a register event whose signature does not count.
 func registerSignatureRefusal(e *RegisterEvent) error {
-	return &RefusalError{Rule: RuleRegister, Message: fmt.Sprintf("the issuance register does not verify, so nothing can be issued or reconciled: register record %d (%s %s by %s): %s: %s (run \"bmrkit register verify\")",
-		e.Seq, e.Kind, e.Serial, orUnknown(e.By.UserID), e.problem, e.why)}
+	return &RefusalError{Rule: RuleRegister, Message: fmt.Sprintf("the issuance register does not verify, so nothing can be issued or reconciled: register record %d (%s %s by %s): %s: %s",
+		e.Seq, e.Kind, e.Serial, orUnknown(e.By.UserID), e.problem, e.why), Hint: HintRegisterVerify}
 }
 
 // registerUpdate runs fn under the register's lock with its events,

@@ -148,7 +148,7 @@ func TestRegisterAnchorBehind(t *testing.T) {
 	}
 	_, err := l.Return(s2, Reconciliation{By: rolf, Time: at(3, 9, 9), Pages: 3})
 	var re *RefusalError
-	if !asRefusal(err, &re) || !strings.HasSuffix(re.Message, `(an append was interrupted; run "bmrkit register repair")`) {
+	if !asRefusal(err, &re) || !strings.HasSuffix(re.Message, `(an append was interrupted and can be repaired)`) || re.Hint != HintRegisterRepair {
 		t.Errorf("return before repair: %v", err)
 	}
 	rr, err := l.RepairRegister()
@@ -179,7 +179,7 @@ func TestRegisterNonsense(t *testing.T) {
 		t.Errorf("signature findings %+v", f)
 	}
 	_, err = l.Issue(issueReq("B26-0412", 1, at(3, 10, 8), out), stubPrinter)
-	wantRefusal(t, err, RuleRegister, `the issuance register does not verify, so nothing can be issued or reconciled: register record 3 (lost MBR-T-1-R01-B26-0412-0007 by x): unsigned: the record is not signed, and the library requires signatures since 2026-01-01 09:00 +01:00 (run "bmrkit register verify")`)
+	wantRefusal(t, err, RuleRegister, `the issuance register does not verify, so nothing can be issued or reconciled: register record 3 (lost MBR-T-1-R01-B26-0412-0007 by x): unsigned: the record is not signed, and the library requires signatures since 2026-01-01 09:00 +01:00`)
 	if _, err := j.Append(json.RawMessage(`{"kind":"found","serial":"X"}`)); err != nil {
 		t.Fatal(err)
 	}

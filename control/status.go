@@ -210,7 +210,7 @@ func auditRefusal(err error) error {
 	var ve *journal.VerifyError
 	if errors.As(err, &ve) {
 		return &RefusalError{Rule: RuleAuditTrail, Err: err,
-			Message: fmt.Sprintf("the audit trail does not verify, so no status can be derived or recorded: %v (run \"bmrkit audit verify\")", ve.Report.Findings[0])}
+			Message: fmt.Sprintf("the audit trail does not verify, so no status can be derived or recorded: %v", ve.Report.Findings[0]), Hint: HintAuditVerify}
 	}
 	return err
 }

@@ -307,7 +307,7 @@ func (t *trail) resolve(a Actor, role string, at time.Time) (signer, error) {
 	w := when{seq: t.last + 1, bySeq: true}
 	k := t.reg.keys[fp]
 	if k == nil {
-		return signer{}, refuse(RuleSignature, "the key %s is not registered in this library: document control registers signers (\"bmrkit library signer add\")", fp)
+		return signer{}, refuse(RuleSignature, "the key %s is not registered in this library: document control registers signers", fp).withHint(HintSignerAdd, "")
 	}
 	if strings.TrimSpace(a.UserID) == "" {
 		a.UserID = k.reg.UserID

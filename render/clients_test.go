@@ -18,6 +18,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/recordgen"
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 // specials are the characters every filler must keep and show.
@@ -32,6 +33,7 @@ const specials = "µ ° é ≤ Ω"
 // something inside every filled box and, for the chosen radio buttons,
 // the tick; nothing may change outside the boxes.
 func TestClientMatrix(t *testing.T) {
+	t.Parallel()
 	tp := small(t)
 	o := issued(tp)
 	var form bytes.Buffer
@@ -131,7 +133,7 @@ func firstLine(s, sub string) string {
 // mutool is not installed.
 func pageText(t *testing.T, pdf []byte, pg int) (string, bool) {
 	t.Helper()
-	if _, err := exec.LookPath("mutool"); err != nil {
+	if !testtool.Have(t, "mutool", "mupdf-tools") {
 		return "", false
 	}
 	in := filepath.Join(t.TempDir(), "in.pdf")
@@ -150,8 +152,12 @@ func pageText(t *testing.T, pdf []byte, pg int) (string, bool) {
 func pdfjsFill(t *testing.T, form []byte, vals map[string]fdfValue) []byte {
 	t.Helper()
 	dir := os.Getenv("PDFJS_DIST")
-	if _, err := exec.LookPath("node"); err != nil || dir == "" {
-		t.Skip("node or pdfjs-dist (PDFJS_DIST) is not installed")
+	testtool.Need(t, "node", "nodejs")
+	if dir == "" {
+		if testtool.CI() {
+			t.Fatal("pdfjs-dist is required under CI=true: set PDFJS_DIST (.ci/run installs it)")
+		}
+		t.Skip("pdfjs-dist (PDFJS_DIST) is not installed")
 	}
 	tmp := t.TempDir()
 	in, js, out := filepath.Join(tmp, "form.pdf"), filepath.Join(tmp, "values.json"), filepath.Join(tmp, "filled.pdf")
@@ -185,9 +191,7 @@ func rasterize(t *testing.T, renderer string, pdf []byte, pg int) image.Image {
 	if renderer == "poppler" {
 		return pagePNG(t, pdf, pg, matrixDPI)
 	}
-	if _, err := exec.LookPath("mutool"); err != nil {
-		t.Skip("mutool (mupdf-tools) is not installed")
-	}
+	testtool.Need(t, "mutool", "mupdf-tools")
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "page.png")
 	if err := os.WriteFile(in, pdf, 0o644); err != nil {

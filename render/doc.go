@@ -21,7 +21,7 @@
 // A Master print is watermarked DRAFT until the approvals satisfy the
 // policy, then "MASTER — NOT FOR EXECUTION". An Issued copy carries the
 // batch number, issue serial and copy n of m on every page, a "CONTROLLED
-// COPY" band along the binding edge and a QR code (see QRPayload) drawn as
+// COPY" band along the binding edge and a QR code (see package pagecode) drawn as
 // vector modules; only an approved template can be issued. A Reference
 // print says UNCONTROLLED and until when it is valid.
 //

@@ -35,15 +35,3 @@ func ExampleRender() {
 	// signoff:1.1:verified "date" page 3 at x=152.0 y=194.7, 28.0 × 8.0 mm
 	// signoff:1.1:verified "time" page 3 at x=181.0 y=194.7, 17.0 × 8.0 mm
 }
-
-// The QR code on every page of an issued copy names the copy and the page.
-func ExampleQRPayload() {
-	fp := "c0ffee0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
-	s := render.QRPayload("PCM-2026-0042", 3, 41, fp)
-	fmt.Println(s)
-	q, err := render.ParseQRPayload(s)
-	fmt.Println(q.Serial, q.Page, q.Pages, q.Fingerprint, err)
-	// Output:
-	// BMR1;S=PCM-2026-0042;P=3/41;F=c0ffee012345
-	// PCM-2026-0042 3 41 c0ffee012345 <nil>
-}

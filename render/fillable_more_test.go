@@ -14,14 +14,13 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/recordgen"
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 // pagePNG renders page pg of a PDF with pdftoppm at dpi.
 func pagePNG(t *testing.T, pdf []byte, pg, dpi int) image.Image {
 	t.Helper()
-	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm (poppler-utils) is not installed")
-	}
+	testtool.Need(t, "pdftoppm", "poppler-utils")
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.pdf")
 	if err := os.WriteFile(in, pdf, 0o644); err != nil {
@@ -48,6 +47,7 @@ func pagePNG(t *testing.T, pdf []byte, pg, dpi int) image.Image {
 // that the filler drew lies inside the printed boxes, and every box that
 // was filled in shows something.
 func TestFilledFormLooksRight(t *testing.T) {
+	t.Parallel()
 	tp := small(t)
 	o := issued(tp)
 	var form bytes.Buffer

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/recordgen"
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 // allTemplates are the shipped templates and the small test template.
@@ -73,6 +74,7 @@ func TestFieldNames(t *testing.T) {
 // it, and checks its fields with pdfcpu's reader: one widget per layout
 // box, on the box's rectangle, and the field counts FormStatsOf gives.
 func TestFillableForms(t *testing.T) {
+	t.Parallel()
 	for name, tp := range allTemplates(t) {
 		t.Run(name, func(t *testing.T) {
 			o := issued(tp)
@@ -256,9 +258,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // pdftk fills form with the FDF data and returns the filled PDF.
 func pdftk(t *testing.T, form []byte, vals map[string]fdfValue) []byte {
 	t.Helper()
-	if _, err := exec.LookPath("pdftk"); err != nil {
-		t.Skip("pdftk (pdftk-java) is not installed")
-	}
+	testtool.Need(t, "pdftk", "pdftk-java")
 	dir := t.TempDir()
 	in, fdf, out := filepath.Join(dir, "form.pdf"), filepath.Join(dir, "data.fdf"), filepath.Join(dir, "filled.pdf")
 	if err := os.WriteFile(in, form, 0o644); err != nil {
@@ -289,6 +289,7 @@ var (
 // seconds for a large form — and pdfcpu's form filling (the code of
 // "pdfcpu form fill") the others; in -short mode only the small one.
 func TestRealClientRoundTrip(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ template, filler string }{
 		{"small", "pdftk"}, {"small", "pdfcpu"}, {"paracetamol-500mg-tablets", "pdftk"},
 		{"pbs-buffer-1000l", "pdfcpu"}, {"blister-packaging", "pdfcpu"},

@@ -15,6 +15,7 @@ import (
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/fonts"
+	"github.com/bmrkit/bmrkit/pagecode"
 )
 
 // Mode is the kind of print.
@@ -159,7 +160,7 @@ const MaxLogoPixels = 4096
 
 // serialPattern is what an issue serial may look like: it is carried in
 // the QR payload, whose fields are separated by ';'.
-var serialPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$`)
+var serialPattern = regexp.MustCompile(`^` + pagecode.SerialPattern + `$`)
 
 // maxText bounds free-text option values such as the site name.
 const maxText = 200
@@ -298,9 +299,6 @@ func (i *Issue) check() error {
 func printable(what, s string) error {
 	if len([]rune(s)) > maxText {
 		return fmt.Errorf("render: %s is longer than %d characters", what, maxText)
-	}
-	if r, bad := beyondBMP(s); bad {
-		return fmt.Errorf("render: %s %q: character %q (U+%04X) cannot be printed: the PDF fonts cover U+0000–U+FFFF only", what, s, r, r)
 	}
 	for _, g := range fonts.Missing(s) {
 		return fmt.Errorf("render: %s %q: character %q (U+%04X) cannot be printed with the form font (DejaVu Sans)", what, s, g.Rune, g.Rune)

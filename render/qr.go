@@ -13,30 +13,11 @@ import (
 // qrQuietModules is the quiet zone around a QR code, in modules.
 const qrQuietModules = 4
 
-// QRVersion is the version tag that starts every QR payload (see package
-// pagecode, which defines the format).
-const QRVersion = pagecode.Version
-
-// QRData is what the QR code of an issued page says.
-type QRData = pagecode.Code
-
-// ErrQRPayload is wrapped by the errors of ParseQRPayload.
-var ErrQRPayload = pagecode.ErrCode
-
-// QRPayload returns the text of the QR code printed on a page of an issued
-// copy; it is pagecode.Format.
-func QRPayload(serial string, page, pages int, fingerprint string) string {
-	return pagecode.Format(serial, page, pages, fingerprint)
-}
-
-// ParseQRPayload reads a payload written by QRPayload; it is pagecode.Parse.
-func ParseQRPayload(s string) (QRData, error) { return pagecode.Parse(s) }
-
 // qrOps returns the PDF content of the QR code of page n: the dark
 // modules as filled rectangles, each horizontal run merged into one, in a
 // single path.
 func (d *doc) qrOps(n, total int) (string, error) {
-	payload := QRPayload(d.s.Issue.Serial, n, total, d.fp)
+	payload := pagecode.Format(d.s.Issue.Serial, n, total, d.fp)
 	q, err := qrcode.New(payload, qrcode.Medium)
 	if err != nil {
 		return "", fmt.Errorf("render: QR code: %w", err)

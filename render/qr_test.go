@@ -1,7 +1,6 @@
 package render
 
 import (
-	"errors"
 	"fmt"
 	"image/png"
 	"os"
@@ -13,38 +12,15 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/testtool"
+	"github.com/bmrkit/bmrkit/pagecode"
 )
-
-func TestQRPayload(t *testing.T) {
-	fp := "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d1a2b"
-	s := QRPayload("PCM-2026-0042", 3, 41, fp)
-	if s != "BMR1;S=PCM-2026-0042;P=3/41;F=1a2b3c4d5e6f" {
-		t.Fatalf("payload %q", s)
-	}
-	q, err := ParseQRPayload(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if q != (QRData{Serial: "PCM-2026-0042", Page: 3, Pages: 41, Fingerprint: "1a2b3c4d5e6f"}) {
-		t.Errorf("parsed %+v", q)
-	}
-	for _, bad := range []string{
-		"", "hello", "BMR2;S=X;P=1/2;F=1a2b3c4d5e6f", "BMR1;S=X;P=3/2;F=1a2b3c4d5e6f", "BMR1;S=X;P=0/2;F=1a2b3c4d5e6f",
-		"BMR1;S=;P=1/2;F=1a2b3c4d5e6f", "BMR1;S=X;P=1/2;F=1A2B3C4D5E6F", "BMR1;S=X;P=1/2;F=1a2b", "BMR1;P=1/2;S=X;F=1a2b3c4d5e6f",
-		"BMR1;S=X;P=1/2;F=1a2b3c4d5e6f;", "BMR1;S=X Y;P=1/2;F=1a2b3c4d5e6f",
-	} {
-		if _, err := ParseQRPayload(bad); !errors.Is(err, ErrQRPayload) {
-			t.Errorf("ParseQRPayload(%q) = %v, want ErrQRPayload", bad, err)
-		}
-	}
-}
 
 // TestQRScans rasterises pages of an issued copy as a printer would and
 // decodes their QR codes: each must name the copy, its page and the total.
 func TestQRScans(t *testing.T) {
-	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm (poppler-utils) is not installed")
-	}
+	t.Parallel()
+	testtool.Need(t, "pdftoppm", "poppler-utils")
 	tp := small(t)
 	pdf, lay := render(t, tp, issued(tp))
 	dir := t.TempDir()
@@ -75,11 +51,11 @@ func TestQRScans(t *testing.T) {
 		if err != nil {
 			t.Fatalf("page %d: no QR code found: %v", page, err)
 		}
-		want := QRPayload("PCM-2026-0042", page, lay.Pages, bmr.Fingerprint(tp))
+		want := pagecode.Format("PCM-2026-0042", page, lay.Pages, bmr.Fingerprint(tp))
 		if res.GetText() != want {
 			t.Errorf("page %d: QR says %q, want %q", page, res.GetText(), want)
 		}
-		q, err := ParseQRPayload(res.GetText())
+		q, err := pagecode.Parse(res.GetText())
 		if err != nil || q.Page != page || q.Pages != lay.Pages {
 			t.Errorf("page %d: parsed %+v, %v", page, q, err)
 		}

@@ -154,7 +154,7 @@ func ReadFilled(r io.Reader, t *bmr.Template, opts ReadOptions) (f *Filled, err 
 		return nil, fmt.Errorf("render: %s: reading the form fields: %v", name, err)
 	}
 	if len(fields) == 0 {
-		return nil, fmt.Errorf("render: %w: %s is a print of %s revision %d without form fields; a fillable form is made with RenderFillable (bmrkit render --mode fillable)",
+		return nil, fmt.Errorf("render: %w: %s is a print of %s revision %d without form fields; a fillable form is made with RenderFillable",
 			ErrNotForm, name, t.Document.Number, t.Document.Revision)
 	}
 	batch, serial := info.get(infoBatch), info.get(infoSerial)

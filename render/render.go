@@ -152,9 +152,6 @@ func prepareWith(t *bmr.Template, opts Options, extra *special, build bool) (*do
 	if err := bmr.Validate(t).Err(); err != nil {
 		return nil, err
 	}
-	if err := checkBMP(t); err != nil {
-		return nil, err
-	}
 	fp := bmr.Fingerprint(t)
 	s, err := opts.check(t, fp)
 	if err != nil {

@@ -18,6 +18,8 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	goldenfile "github.com/bmrkit/bmrkit/internal/golden"
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -82,7 +84,7 @@ func validate(t *testing.T, pdf []byte) {
 	if err := api.Validate(bytes.NewReader(pdf), conf); err != nil {
 		t.Errorf("pdfcpu validation: %v", err)
 	}
-	if _, err := exec.LookPath("qpdf"); err != nil {
+	if !testtool.Have(t, "qpdf", "qpdf") {
 		return
 	}
 	f := filepath.Join(t.TempDir(), "check.pdf")
@@ -98,35 +100,7 @@ func validate(t *testing.T, pdf []byte) {
 // golden compares got with testdata/golden/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file missing (run go test ./render -update): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) || i < len(wl); i++ {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("%s differs from the golden file at line %d:\n got: %s\nwant: %s\n(run go test ./render -update after checking the change)", name, i+1, g, w)
-			}
-		}
-	}
+	goldenfile.Check(t, *update, filepath.Join("testdata", "golden", name), got)
 }
 
 func TestGoldenLayouts(t *testing.T) {
@@ -163,6 +137,7 @@ func TestGoldenLayouts(t *testing.T) {
 // and boxes are big enough, inside the content area of an existing page
 // and do not overlap.
 func TestShippedTemplates(t *testing.T) {
+	t.Parallel()
 	for _, n := range append(shipped, "small") {
 		var tp *bmr.Template
 		if n == "small" {
@@ -415,9 +390,7 @@ func TestMetadataAndAttachment(t *testing.T) {
 // pageTexts extracts the text of every page with pdftotext.
 func pageTexts(t *testing.T, pdf []byte) []string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	f := filepath.Join(t.TempDir(), "f.pdf")
 	if err := os.WriteFile(f, pdf, 0o644); err != nil {
 		t.Fatal(err)
@@ -437,6 +410,7 @@ func pageTexts(t *testing.T, pdf []byte) []string {
 // Y with the right total, the control statement, the fingerprint, and the
 // watermark of the print mode.
 func TestWhatThePageSays(t *testing.T) {
+	t.Parallel()
 	tp := loadShipped(t, shipped[0])
 	short := bmr.ShortFingerprint(bmr.Fingerprint(tp))
 	cases := []struct {
@@ -581,6 +555,14 @@ func TestBeyondBMPRefused(t *testing.T) {
 	var buf bytes.Buffer
 	if _, err := Render(&buf, small(t), Options{Site: "Site \U00010300"}); err == nil || !strings.Contains(err.Error(), "U+10300") {
 		t.Errorf("site beyond U+FFFF: %v", err)
+	}
+	if _, err := Render(&buf, small(t), Options{Site: "Site \xff"}); err == nil || !strings.Contains(err.Error(), "cannot be printed") {
+		t.Errorf("site not UTF-8: %v", err)
+	}
+	tp := small(t)
+	tp.Product.Name += " \U00010300"
+	if _, err := Render(&buf, tp, Options{}); err == nil || !strings.Contains(err.Error(), "U+10300") {
+		t.Errorf("product name beyond U+FFFF, built in Go: %v", err)
 	}
 	if buf.Len() != 0 {
 		t.Error("bytes written")

@@ -17,6 +17,7 @@ import (
 // one whose source typed "yes" (no box) leaves its boxes empty and says so
 // in the notes. Rendered with pdftoppm and looked at pixel by pixel.
 func TestTrueCopyRefusedTicks(t *testing.T) {
+	t.Parallel()
 	tp := load(t, filepath.Join("..", "examples", "legacy", "buffer.toml"))
 	o := issued(tp)
 	_, lay := render(t, tp, o)

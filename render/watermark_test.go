@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 // TestWatermarkNotExtracted: the diagonal watermark of a master print
@@ -13,9 +15,7 @@ import (
 // it shows on the page, and pdftotext and mupdf extract no fragment of
 // it; the footer that says the same in words is still extracted.
 func TestWatermarkNotExtracted(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	tp := small(t)
 	for _, c := range []struct {
 		mode  Mode
@@ -35,7 +35,7 @@ func TestWatermarkNotExtracted(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, tool := range [][]string{{"pdftotext", "-f", "2", "-l", "2", in, "-"}, {"mutool", "draw", "-q", "-F", "txt", "-o", "-", in, "2"}} {
-			if _, err := exec.LookPath(tool[0]); err != nil {
+			if !testtool.Have(t, tool[0], "poppler-utils, mupdf-tools") {
 				continue
 			}
 			out, err := exec.Command(tool[0], tool[1:]...).Output()

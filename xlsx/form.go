@@ -76,7 +76,7 @@ func WriteForm(w io.Writer, t *bmr.Template, opts FormOptions) error {
 		return errors.New("xlsx: no template")
 	}
 	if diags := bmr.Validate(t); diags.HasErrors() {
-		return fmt.Errorf("xlsx: %s revision %d: %w (%d); run bmrkit check", t.Document.Number, t.Document.Revision, ErrTemplateHasErrors, len(diags.Errors()))
+		return fmt.Errorf("xlsx: %s revision %d: %w (%d)", t.Document.Number, t.Document.Revision, ErrTemplateHasErrors, len(diags.Errors()))
 	}
 	fw := &formWriter{f: excelize.NewFile(), t: t, opts: opts, fp: bmr.Fingerprint(t), styles: map[string]int{},
 		names: map[string]bool{}, slots: map[string]*bmr.Slot{}, written: map[string]bool{}}

@@ -3,7 +3,6 @@ package xlsx
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,6 +12,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/bmrkit/bmrkit/bmr"
+
+	"github.com/bmrkit/bmrkit/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -111,21 +112,10 @@ func fill(t testing.TB, book []byte, values map[string]any) []byte {
 	return out.Bytes()
 }
 
+// checkGolden compares got with a golden file (internal/golden).
 func checkGolden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file missing: %v (run go test -update, then review it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test -update and review the diff)\n--- got:\n%s\n--- want:\n%s", path, got, want)
-	}
+	golden.Check(t, *update, path, []byte(got))
 }
 
 // sampleValues returns, for every slot of a template, a value to type

@@ -138,7 +138,7 @@ func (fi *formImport) names() error {
 		fi.want[sheet][key2(c, r)] = true
 	}
 	if _, ok := fi.refs[nameFinger]; !ok {
-		return fmt.Errorf("%s: %w: it has no bmrkit identification (the defined name %s of the Form info sheet); to import a workbook bmrkit did not write, use a mapping (ImportLegacy, bmrkit xlsx import --map)", fi.opts.Name, ErrNotForm, nameFinger)
+		return fmt.Errorf("%s: %w: it has no bmrkit identification (the defined name %s of the Form info sheet); to import a workbook bmrkit did not write, use a mapping (ImportLegacy)", fi.opts.Name, ErrNotForm, nameFinger)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 // soffice converts files with LibreOffice headless, in a private profile,
@@ -19,10 +20,7 @@ import (
 // LibreOffice is not installed (CI installs libreoffice-calc-nogui).
 func soffice(t *testing.T, format string, files ...string) string {
 	t.Helper()
-	bin, err := exec.LookPath("soffice")
-	if err != nil {
-		t.Skip("soffice not on PATH: install libreoffice-calc-nogui")
-	}
+	bin := testtool.Need(t, "soffice", "libreoffice-calc-nogui")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
 	args := []string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless", "--norestore", "--convert-to", format, "--outdir", out}
@@ -97,8 +95,7 @@ func TestLibreOfficePrintsForm(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		t.Fatalf("no PDF: %v", err)
 	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Log("pdftotext not installed: page text not checked")
+	if !testtool.Have(t, "pdftotext", "poppler-utils") {
 		return
 	}
 	txt, err := exec.Command("pdftotext", "-layout", filepath.Join(out, "form.pdf"), "-").Output()

@@ -145,13 +145,14 @@ type TableMap struct {
 	Path     string `toml:"-"` // key path in the mapping, e.g. tables[0]
 }
 
-// DefaultYes and DefaultNo are the answers to a check a mapping accepts
-// when it does not list its own.
-var (
-	DefaultYes = []string{"Yes", "☒", "☑", "✓", "✔", "X", "x"}
-	// An unticked box "☐" alone is no answer, unless a mapping lists it.
-	DefaultNo = []string{"No"}
-)
+// DefaultYes returns the answers to a check that mean yes when a mapping
+// does not list its own: a new slice each call.
+func DefaultYes() []string { return []string{"Yes", "☒", "☑", "✓", "✔", "X", "x"} }
+
+// DefaultNo returns the answers to a check that mean no when a mapping
+// does not list its own: a new slice each call. An unticked box "☐" alone
+// is no answer, unless a mapping lists it.
+func DefaultNo() []string { return []string{"No"} }
 
 // MappingError lists every problem found in a mapping, or in fitting it to
 // a template, each with its position in the mapping.
@@ -253,7 +254,7 @@ func (c *mappingCheck) check(f *mappingFile) {
 		c.text("batch.sheet", m.Batch.Sheet)
 		m.Batch.Cell = c.cell("batch.cell", m.Batch.Cell, true)
 	}
-	m.Yes, m.No, m.noExplicit = DefaultYes, DefaultNo, true
+	m.Yes, m.No, m.noExplicit = DefaultYes(), DefaultNo(), true
 	if cb := f.Checkbox; cb != nil {
 		if cb.Yes != nil {
 			m.Yes = cb.Yes

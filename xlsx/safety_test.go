@@ -32,8 +32,9 @@ func TestHostileFilesAreRefused(t *testing.T) {
 	}
 }
 
-// TestZipBombBounded: a 1 MiB file declaring 1 GiB of XML is refused in
-// well under a second, and without unpacking (bounded memory).
+// TestZipBombBounded: a 1 MiB file declaring 1 GiB of XML is refused
+// without unpacking: bounded memory (allocations), never wall-clock time,
+// which a loaded machine stretches.
 func TestZipBombBounded(t *testing.T) {
 	tpl := loadTemplate(t, "blister-packaging")
 	data, err := os.ReadFile(bombFixture)
@@ -52,9 +53,6 @@ func TestZipBombBounded(t *testing.T) {
 	}
 	alloc := after.TotalAlloc - before.TotalAlloc
 	t.Logf("zip bomb refused in %v, %d bytes allocated (file %d bytes)", took, alloc, len(data))
-	if took > 500*time.Millisecond {
-		t.Errorf("took %v", took)
-	}
 	if alloc > 16<<20 {
 		t.Errorf("allocated %d bytes", alloc)
 	}
@@ -68,13 +66,20 @@ func TestLyingZipBomb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
 	_, _, err = ImportLegacyFile(liarFixture, tpl, m, importOpts())
+	runtime.ReadMemStats(&after)
 	if !errors.Is(err, ErrCorrupt) {
 		t.Errorf("err = %v, want ErrCorrupt", err)
 	}
-	if took := time.Since(start); took > time.Second {
-		t.Errorf("took %v", took)
+	// Bounded work: stopped at the declared size, the import allocates
+	// about what the file declares, not what the part would inflate to.
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("lying part stopped, %d bytes allocated", alloc)
+	if alloc > liarAllocLimit {
+		t.Errorf("allocated %d bytes, want at most %d", alloc, liarAllocLimit)
 	}
 }
 
@@ -119,3 +124,7 @@ func TestImportOptionsRequired(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// liarAllocLimit bounds what TestLyingZipBomb may allocate: the part
+// would inflate to far more.
+const liarAllocLimit = 16 << 20

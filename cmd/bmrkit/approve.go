@@ -29,13 +29,9 @@ func runApprove(e *env, args []string) int {
 		return exitUsage
 	}
 	at := e.clock()
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	by, ok := id.actor(e, fs, l)
-	if !ok {
-		return exitFail
+	l, by, code := openAs(e, fs, pos[0], id)
+	if l == nil {
+		return code
 	}
 	doc := pos[1]
 	if len(*fp) >= bmr.ShortFingerprintLen && len(*fp) < 64 {
@@ -118,13 +114,9 @@ func runRetire(e *env, args []string) int {
 		on = d
 	}
 	at := e.clock()
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	by, ok := id.actor(e, fs, l)
-	if !ok {
-		return exitFail
+	l, by, code := openAs(e, fs, pos[0], id)
+	if l == nil {
+		return code
 	}
 	if err := l.Retire(pos[1], rev, control.Retirement{By: by, Time: at, On: on, Reason: *reason}); err != nil {
 		return fail(e, fs.Name(), err)

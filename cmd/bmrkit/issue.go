@@ -3,42 +3,41 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/formprint"
 	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/render"
 )
 
-const issueArgs = "LIB DOC --batch B --copies N [--reason TEXT] [--user ID] [--key FILE] [--by NAME] [--role ROLE] [--purpose TEXT] [--rev N] [--fillable] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
+const issueArgs = "LIB DOC --batch B --copies N [--reason TEXT] [--user ID] [--key FILE] [--as NAME] [--role ROLE] [--purpose TEXT] [--rev N] [--fillable] [-o DIR] [--reference --valid-until DATE] [--paper a4|letter] [--site NAME] [--date-format F] [--logo FILE]"
 
-// actorFlags are who issues or reconciles: --user ID --key FILE, with
-// --by NAME and --role ROLE.
-type actorFlags struct{ name, user, role, key *string }
-
-func newActorFlags(fs *flag.FlagSet, verb string) actorFlags {
-	return actorFlags{
-		name: fs.String("by", "", "printed `NAME` of the person who "+verb+": it comes from the signers table and must match it if given (required only in a library without signatures)"),
+// newActorFlags are the identity flags of a command that issues or
+// reconciles: --as NAME (with --by, its older spelling, as an alias for
+// a release), --user ID, --role ROLE and --key FILE.
+func newActorFlags(fs *flag.FlagSet, verb string) identity {
+	name := fs.String("as", "", "your printed `NAME`, as the person who "+verb+": it comes from the signers table and must match it if given (required only in a library without signatures)")
+	fs.StringVar(name, "by", "", "the older spelling of --as, kept for a release")
+	return identity{
+		name: name,
 		user: fs.String("user", "", "your user `ID` (default: the one your key is registered for)"),
 		role: fs.String("role", "", "`ROLE` of that person, e.g. QA (optional)"),
 		key:  keyFlag(fs),
 	}
 }
 
-// actor returns who acts on library l, or prints why not.
-func (a actorFlags) actor(e *env, fs *flag.FlagSet, l *control.Library) (control.Actor, bool) {
-	return e.actor(l, fs.Name(), *a.name, *a.user, *a.role, *a.key)
-}
-
 // printFlags are the render options of issued copies.
-type printFlags struct{ paper, site, dateFormat, logo *string }
+type printFlags struct {
+	paper                  *paperFlag
+	site, dateFormat, logo *string
+}
 
 func newPrintFlags(fs *flag.FlagSet) printFlags {
 	return printFlags{
-		paper:      fs.String("paper", "a4", "paper size: a4 or letter"),
+		paper:      newPaperFlag(fs, "paper `size`: a4 or letter"),
 		site:       fs.String("site", "", "company and site name printed in the header"),
 		dateFormat: fs.String("date-format", "", "site date format, e.g. DD-MMM-YYYY (default YYYY-MM-DD)"),
 		logo:       fs.String("logo", "", "PNG or JPEG logo printed in the header"),
@@ -48,15 +47,8 @@ func newPrintFlags(fs *flag.FlagSet) printFlags {
 // printer returns the renderer as the printer of control.Issue with the
 // print settings the register records, or prints a usage error.
 func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, *control.PrintSettings, int) {
-	base := render.Options{Site: *p.site, DateFormat: *p.dateFormat}
-	paper := strings.ToLower(*p.paper)
-	switch paper {
-	case "a4":
-	case "letter":
-		base.Paper = render.Letter
-	default:
-		return nil, nil, usageError(e.stderr, fs, "--paper %q: use a4 or letter", *p.paper)
-	}
+	base := render.Options{Site: *p.site, DateFormat: *p.dateFormat, Paper: p.paper.render()}
+	paper := p.paper.String()
 	if *p.logo != "" {
 		b, err := boundedread.ReadFile(*p.logo, render.LogoLimit())
 		if err != nil {
@@ -66,58 +58,7 @@ func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, *control
 		base.Logo = b
 	}
 	set := &control.PrintSettings{Paper: paper, Site: base.Site, DateFormat: base.DateFormat, LogoSHA256: sha256Hex(base.Logo)}
-	return renderPrinter(base), set, exitOK
-}
-
-// renderPrinter prints controlled copies (Issued mode) and reference
-// prints (Reference mode) with the renderer.
-func renderPrinter(base render.Options) control.Printer {
-	return control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
-		if p := c.Print; p != nil && p.LogoSHA256 != sha256Hex(base.Logo) {
-			if p.LogoSHA256 == "" {
-				return 0, fmt.Errorf("copy %s is laid out without a logo, as the register records: leave out --logo", c.Serial)
-			}
-			return 0, fmt.Errorf("copy %s is laid out with the logo whose SHA-256 is %.12s…, as the register records: give that file with --logo", c.Serial, p.LogoSHA256)
-		}
-		o := printOptions(base, c)
-		var lay *render.Layout
-		var err error
-		if c.Fillable {
-			lay, err = render.RenderFillable(w, t, o)
-		} else {
-			lay, err = render.Render(w, t, o)
-		}
-		if err != nil {
-			return 0, err
-		}
-		return lay.Pages, nil
-	})
-}
-
-// printOptions are the render options of a copy: the site's print
-// settings (base) with what the register says about the copy.
-func printOptions(base render.Options, c *control.IssuedCopy) render.Options {
-	o := base
-	if p := c.Print; p != nil {
-		// The copy is laid out as the register says it was.
-		o.Site, o.DateFormat, o.Paper = p.Site, p.DateFormat, render.A4
-		if p.Paper == "letter" {
-			o.Paper = render.Letter
-		}
-		if p.LogoSHA256 == "" {
-			o.Logo = nil
-		}
-	}
-	o.Approvals, o.Policy, o.EffectiveFrom = c.Approvals, &c.Policy, c.EffectiveFrom
-	if c.Type == control.Uncontrolled {
-		o.Mode = render.Reference
-		o.Reference = &render.ReferencePrint{ValidUntil: c.ValidUntil, PrintedBy: c.By.Name, PrintedAt: c.Time}
-	} else {
-		o.Mode = render.Issued
-		o.Issue = &render.Issue{Batch: c.Batch, Serial: c.Serial, Copy: c.Copy, Copies: c.Copies,
-			IssuedBy: c.By.Name, IssuedByID: c.By.UserID, Purpose: c.Purpose, IssuedAt: c.Time}
-	}
-	return o
+	return formprint.Printer(base), set, exitOK
 }
 
 // outDir creates the output directory.
@@ -173,13 +114,9 @@ func runIssue(e *env, args []string) int {
 	if p == nil {
 		return code
 	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	signer, ok := by.actor(e, fs, l)
-	if !ok {
-		return exitFail
+	l, signer, code := openAs(e, fs, pos[0], by)
+	if l == nil {
+		return code
 	}
 	if !outDir(e, fs.Name(), *out) {
 		return exitFail
@@ -226,7 +163,7 @@ func runIssue(e *env, args []string) int {
 }
 
 func runReissue(e *env, args []string) int {
-	fs := newFlags(e, "reissue", "LIB SERIAL --reason TEXT [--user ID] [--key FILE] [--by NAME] [--role ROLE] [-o DIR] [--paper …]")
+	fs := newFlags(e, "reissue", "LIB SERIAL --reason TEXT [--user ID] [--key FILE] [--as NAME] [--role ROLE] [-o DIR] [--paper …]")
 	by := newActorFlags(fs, "re-issues")
 	pf := newPrintFlags(fs)
 	reason := fs.String("reason", "", "why the copy is replaced, e.g. water damage (required)")
@@ -248,13 +185,9 @@ func runReissue(e *env, args []string) int {
 	if p == nil {
 		return code
 	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	signer, ok := by.actor(e, fs, l)
-	if !ok {
-		return exitFail
+	l, signer, code := openAs(e, fs, pos[0], by)
+	if l == nil {
+		return code
 	}
 	if !outDir(e, fs.Name(), *out) {
 		return exitFail

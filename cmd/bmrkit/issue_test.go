@@ -16,7 +16,8 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/bmrkit/bmrkit/control"
-	"github.com/bmrkit/bmrkit/render"
+	"github.com/bmrkit/bmrkit/internal/testtool"
+	"github.com/bmrkit/bmrkit/pagecode"
 )
 
 const (
@@ -247,9 +248,7 @@ func TestIssueProgress(t *testing.T) {
 // would, decodes its QR code and looks the payload up: the register finds
 // the copy and the page.
 func TestQRLookup(t *testing.T) {
-	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm (poppler-utils) is not installed")
-	}
+	testtool.Need(t, "pdftoppm", "poppler-utils")
 	dir := copyLibrary(t)
 	out := t.TempDir()
 	code, _, stderr := runCLIAt(t, clock("2026-03-05T08:15:00+01:00"), append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B26-0412", "--copies", "2", "--reason", "copies for the test", "-o", out}, ida...)...)
@@ -282,7 +281,7 @@ func TestQRLookup(t *testing.T) {
 		t.Fatalf("no QR code on page 7: %v", err)
 	}
 	payload := res.GetText()
-	q, err := render.ParseQRPayload(payload)
+	q, err := pagecode.Parse(payload)
 	if err != nil || q.Serial != c2 || q.Page != 7 || q.Pages != n {
 		t.Fatalf("payload %q: %+v %v", payload, q, err)
 	}

@@ -34,6 +34,21 @@ func (id identity) actor(e *env, fs *flag.FlagSet, l *control.Library) (control.
 	return e.actor(l, fs.Name(), *id.name, *id.user, *id.role, *id.key)
 }
 
+// openAs opens the library at loc and resolves who acts on it (the
+// runner of every signing library command), or prints why not and
+// returns a nil library and the exit status.
+func openAs(e *env, fs *flag.FlagSet, loc string, id identity) (*control.Library, control.Actor, int) {
+	l, err := control.Open(loc)
+	if err != nil {
+		return nil, control.Actor{}, fail(e, fs.Name(), err)
+	}
+	a, ok := id.actor(e, fs, l)
+	if !ok {
+		return nil, control.Actor{}, exitFail
+	}
+	return l, a, exitOK
+}
+
 // fail prints a library error: a refusal as its sentence (with the
 // template's diagnostics), anything else as is. It returns exitFail.
 func fail(e *env, cmd string, err error) int {
@@ -42,7 +57,7 @@ func fail(e *env, cmd string, err error) int {
 		if len(re.Diagnostics) > 0 {
 			printDiagnostics(e, re.Diagnostics, nil, re.Diagnostics[0].Pos.File)
 		}
-		fmt.Fprintf(e.stderr, "bmrkit %s: refused: %s\n", cmd, re.Message)
+		fmt.Fprintf(e.stderr, "bmrkit %s: refused: %s%s\n", cmd, re.Message, hint(re))
 		return exitFail
 	}
 	fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", cmd, cliErr(err))
@@ -252,13 +267,9 @@ func runLibraryAdd(e *env, args []string) int {
 		return usageError(e.stderr, fs, "give the library directory and one template file")
 	}
 	at := e.clock()
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	by, ok := id.actor(e, fs, l)
-	if !ok {
-		return exitFail
+	l, by, code := openAs(e, fs, pos[0], id)
+	if l == nil {
+		return code
 	}
 	src, err := boundedread.ReadFile(pos[1], bmr.SourceLimit())
 	if err != nil {
@@ -313,13 +324,9 @@ func runTranscribe(e *env, args []string) int {
 		return usageError(e.stderr, fs, "--signed: %q is not an RFC 3339 time with its offset, e.g. 2026-02-20T10:00:00+01:00 (where the paper gives only a date, write its start in the site's zone and say so in --source)", *signed)
 	}
 	at := e.clock()
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	by, ok := id.actor(e, fs, l)
-	if !ok {
-		return exitFail
+	l, by, code := openAs(e, fs, pos[0], id)
+	if l == nil {
+		return code
 	}
 	p := &control.PaperSignature{Name: *name, UserID: *uid, Role: *role, Signed: when, Source: *source}
 	if err := l.Approve(control.Approval{Document: pos[1], Revision: rev, Meaning: *meaning, By: by, Time: at, Paper: p}); err != nil {

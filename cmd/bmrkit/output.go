@@ -44,9 +44,9 @@ func refuseStdoutDir(e *env, fs *flag.FlagSet, why string) int {
 
 // cliErr is err as the CLI prints it after "bmrkit COMMAND: ": without
 // the name of the package that made it ("render: …"), which the command
-// already says.
+// already says; with the command that is the next step (hint).
 func cliErr(err error) string {
-	s := err.Error()
+	s := err.Error() + hint(err)
 	for _, p := range []string{"render: ", "xlsx: ", "bmr: ", "control: ", "journal: ", "scan: ", "pgstore: ", "dirstore: "} {
 		if rest, ok := strings.CutPrefix(s, p); ok {
 			return rest

@@ -28,6 +28,7 @@ import (
 // the step); the true copy never says DRAFT and shows the checker's
 // initials; every copy prints the date the revision came in force.
 func TestWholePath(t *testing.T) {
+	t.Parallel()
 	pdftk := need(t, "pdftk")
 	need(t, "pdftotext")
 	for _, c := range []struct{ file, doc, effectiveFrom string }{

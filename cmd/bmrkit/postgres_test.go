@@ -70,7 +70,7 @@ func TestPostgresLibrary(t *testing.T) {
 	}
 	// A database without a library says so.
 	empty := pgtest.Database(t)
-	if out := run(exitFail, "status", empty); !strings.Contains(out, "holds no bmrkit library: it has no bmrkit_schema table (create one with \"bmrkit library init "+redacted(empty)+"\")") {
+	if out := run(exitFail, "status", empty); !strings.Contains(out, "holds no bmrkit library: it has no bmrkit_schema table (run \"bmrkit library init "+redacted(empty)+"\")") {
 		t.Errorf("status of an empty database: %s", out)
 	}
 	if out := run(exitOK, "library", "init", "--migrate", empty); !strings.Contains(out, "bmrkit schema migrated from version 0 to 2") {

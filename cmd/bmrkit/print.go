@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/bmrkit/bmrkit/control"
 	"github.com/bmrkit/bmrkit/render"
@@ -19,7 +18,7 @@ const libraryPrintArgs = "LIB DOC [REV] -o OUT.pdf [--paper a4|letter] [--site N
 func runLibraryPrint(e *env, args []string) int {
 	fs := newFlags(e, "library print", libraryPrintArgs)
 	out := fs.String("o", "", "write the PDF to this file; - writes it to stdout")
-	paper := fs.String("paper", "a4", "paper size: a4 or letter")
+	paper := newPaperFlag(fs, "paper `size`: a4 or letter")
 	site := fs.String("site", "", "company and site name printed in the header")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
@@ -31,14 +30,7 @@ func runLibraryPrint(e *env, args []string) int {
 	if *out == "" {
 		return usageError(e.stderr, fs, "no output file: give -o OUT.pdf")
 	}
-	o := render.Options{Mode: render.Master, Site: *site}
-	switch strings.ToLower(*paper) {
-	case "a4":
-	case "letter":
-		o.Paper = render.Letter
-	default:
-		return usageError(e.stderr, fs, "--paper %q: use a4 or letter", *paper)
-	}
+	o := render.Options{Mode: render.Master, Site: *site, Paper: paper.render()}
 	l, err := control.Open(pos[0])
 	if err != nil {
 		return fail(e, fs.Name(), err)

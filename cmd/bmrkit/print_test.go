@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 func TestLibraryPrint(t *testing.T) {
@@ -18,9 +20,7 @@ func TestLibraryPrint(t *testing.T) {
 	if !strings.HasPrefix(stderr, out+": MBR-PCM-500 revision 3, master print (approved), ") || !strings.Contains(stderr, "3 signature(s), 12 change(s)") {
 		t.Errorf("stderr = %q", stderr)
 	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	txt, err := exec.Command("pdftotext", "-f", "1", "-l", "2", out, "-").Output()
 	if err != nil {
 		t.Fatal(err)

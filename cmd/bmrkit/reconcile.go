@@ -6,7 +6,7 @@ import (
 	"github.com/bmrkit/bmrkit/control"
 )
 
-const reconcileArgs = "LIB SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] [--json] | --void | --destroyed | --lost) [--reason TEXT] [--user ID] [--key FILE] [--by NAME] [--role ROLE]"
+const reconcileArgs = "LIB SERIAL (--returned --pages N [--added K] | --scan FILE… --added K [--dry-run] [--json] | --void | --destroyed | --lost) [--reason TEXT] [--user ID] [--key FILE] [--as NAME] [--role ROLE]"
 
 func runReconcile(e *env, args []string) int {
 	fs := newFlags(e, "reconcile", reconcileArgs)
@@ -45,16 +45,13 @@ func runReconcile(e *env, args []string) int {
 	if !*returned && (*pages != 0 || *added != 0) {
 		return usageError(e.stderr, fs, "--pages and --added go with --returned")
 	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	signer, ok := by.actor(e, fs, l)
-	if !ok {
-		return exitFail
+	l, signer, code := openAs(e, fs, pos[0], by)
+	if l == nil {
+		return code
 	}
 	r := control.Reconciliation{By: signer, Time: e.clock(), Reason: *reason, Pages: *pages, AddedPages: *added}
 	var c *control.CopyState
+	var err error
 	switch {
 	case *returned:
 		c, err = l.Return(pos[1], r)

@@ -53,7 +53,7 @@ type scanReturn struct {
 
 // run reconciles a returned copy from its scan: the library reads every
 // page's code and checks it against the copy as issued.
-func (sf *scanFlags) run(e *env, fs *flag.FlagSet, by actorFlags, r scanReturn) int {
+func (sf *scanFlags) run(e *env, fs *flag.FlagSet, by identity, r scanReturn) int {
 	switch {
 	case len(sf.files) == 0:
 		return usageError(e.stderr, fs, "--dry-run and --json go with --scan FILE")

@@ -5,8 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/formprint"
 	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/render"
 )
@@ -35,7 +36,7 @@ type recordInputs struct {
 	window  *time.Duration
 	library *string
 	signers *string
-	paper   *string
+	paper   *paperFlag
 	site    *string
 	dateFmt *string
 	logo    *string
@@ -44,6 +45,7 @@ type recordInputs struct {
 func addCheckFlags(fs interface {
 	Duration(string, time.Duration, string) *time.Duration
 	String(string, string, string) *string
+	Var(flag.Value, string, string)
 }, layout bool) recordInputs {
 	in := recordInputs{
 		window:  fs.Duration("window", bmr.DefaultWindow, "contemporaneity window: entries made longer than this after their step was signed are late"),
@@ -51,7 +53,7 @@ func addCheckFlags(fs interface {
 		signers: fs.String("signers", "", "list of authorised signers (TOML, docs/records.md): sign-offs by anyone else, in another role or outside their dates are findings"),
 	}
 	if layout {
-		in.paper = fs.String("paper", "a4", "paper size of the form: a4 or letter")
+		in.paper = newPaperFlag(fs, "paper `size` of the form: a4 or letter")
 		in.site = fs.String("site", "", "company and site name printed in the header")
 		in.dateFmt = fs.String("date-format", "", "site date format, e.g. DD-MMM-YYYY (default YYYY-MM-DD)")
 		in.logo = fs.String("logo", "", "the PNG or JPEG logo `FILE` the copy was issued with (with --library, the register says whether it had one)")
@@ -64,13 +66,7 @@ func addCheckFlags(fs interface {
 func (in recordInputs) formOptions() (render.Options, error) {
 	var o render.Options
 	if in.paper != nil {
-		switch strings.ToLower(*in.paper) {
-		case "a4":
-		case "letter":
-			o.Paper = render.Letter
-		default:
-			return o, fmt.Errorf("--paper %q: use a4 or letter", *in.paper)
-		}
+		o.Paper = in.paper.render()
 		o.Site, o.DateFormat = *in.site, *in.dateFmt
 	}
 	if in.logo != nil && *in.logo != "" {
@@ -115,7 +111,7 @@ func loadRecord(e *env, name string, in recordInputs, form *render.Options, tmpl
 			*form = o
 		}
 	}
-	lay, err := render.Render(io.Discard, t, *form)
+	lay, err := render.LayoutOf(t, *form)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", name, cliErr(err))
 		return nil, nil, nil, exitFail
@@ -331,7 +327,7 @@ func asIssued(e *env, name string, lib *control.Library, t *bmr.Template, r *bmr
 	if c.Type != control.Controlled || c.Document != t.Document.Number || c.Revision != t.Document.Revision || bmr.Fingerprint(tp) != bmr.Fingerprint(t) {
 		return base, false // record check reports the mismatch (REC017, REC029)
 	}
-	o := printOptions(base, c)
+	o := formprint.Options(base, c)
 	if p := c.Print; p != nil && p.LogoSHA256 != "" && sha256Hex(base.Logo) != p.LogoSHA256 {
 		fmt.Fprintf(e.stderr, "bmrkit %s: note: copy %s was issued with a logo (SHA-256 %.12s…): give that file with --logo, or page layout may differ\n", name, c.Serial, p.LogoSHA256)
 		warn = false

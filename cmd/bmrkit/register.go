@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
@@ -59,39 +57,11 @@ func runRegisterList(e *env, args []string) int {
 		w = max(w, len(c.Serial))
 	}
 	for _, c := range cs {
-		fmt.Fprintf(e.stdout, "%-*s  %s\n", w, c.Serial, describe(&c))
+		fmt.Fprintf(e.stdout, "%-*s  %s\n", w, c.Serial, c.Describe())
 		fmt.Fprintf(e.stdout, "%-*s  %s\n", w, "", c.Explain())
 	}
 	fmt.Fprintf(e.stdout, "%s\n", pluralize(len(cs), "copy", "copies"))
 	return exitOK
-}
-
-// describe says what a copy is: "copy 1 of 3, batch B26-0412, revision 3,
-// 36 pages, issued 2026-03-05 08:15 +01:00 by Ida Issuer (iissuer)".
-func describe(c *control.CopyState) string {
-	var b strings.Builder
-	if c.Type == control.Uncontrolled {
-		fmt.Fprintf(&b, "reference print of revision %d of %s", c.Revision, c.Document)
-	} else {
-		fmt.Fprintf(&b, "copy %d of %d, batch %s, revision %d of %s", c.Copy, c.Copies, c.Batch, c.Revision, c.Document)
-	}
-	if c.Pages > 0 {
-		fmt.Fprintf(&b, ", %s", plural(c.Pages, "page"))
-	}
-	if c.Fillable {
-		b.WriteString(", fillable PDF form")
-	}
-	fmt.Fprintf(&b, ", issued %s by %s", c.IssuedAt.Format(timeLayout), c.IssuedBy)
-	if c.Purpose != "" && c.Purpose != "Re-issue of "+c.ReissueOf {
-		fmt.Fprintf(&b, " for %s", c.Purpose)
-	}
-	if c.ReissueOf != "" {
-		fmt.Fprintf(&b, "; replaces %s: %s", c.ReissueOf, c.ReissueReason)
-	}
-	if c.ReissuedAs != "" {
-		fmt.Fprintf(&b, "; replaced by %s", c.ReissuedAs)
-	}
-	return b.String()
 }
 
 func runRegisterReport(e *env, args []string) int {
@@ -122,131 +92,13 @@ func runRegisterReport(e *env, args []string) int {
 		writeJSON(e.stdout, r)
 		return exitOK
 	}
-	printReport(e.stdout, r, *days, pos[0])
+	if err := r.WriteText(e.stdout); err != nil {
+		return fail(e, fs.Name(), err)
+	}
+	if len(r.Unfinished) > 0 {
+		fmt.Fprintf(e.stdout, "void each reservation: bmrkit reconcile %s SERIAL --void --reason …\n", pos[0])
+	}
 	return exitOK
-}
-
-// tallyLine says what became of the copies of a tally.
-func tallyLine(t control.Tally) string {
-	parts := []string{fmt.Sprintf("%d issued", t.Issued)}
-	add := func(n int, s string) {
-		if n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, s))
-		}
-	}
-	if t.Outstanding > 0 {
-		s := fmt.Sprintf("%d outstanding", t.Outstanding)
-		if t.Overdue > 0 {
-			s += fmt.Sprintf(" (%d overdue)", t.Overdue)
-		}
-		parts = append(parts, s)
-	}
-	if t.Returned > 0 {
-		s := fmt.Sprintf("%d returned", t.Returned)
-		var notes []string
-		if t.Mismatches > 0 {
-			notes = append(notes, pluralize(t.Mismatches, "page-count mismatch", "page-count mismatches"))
-		}
-		if t.Discrepancies > 0 {
-			notes = append(notes, fmt.Sprintf("%d with discrepancy", t.Discrepancies))
-		}
-		if len(notes) > 0 {
-			s += " (" + strings.Join(notes, ", ") + ")"
-		}
-		parts = append(parts, s)
-	}
-	add(t.Voided, "voided")
-	add(t.Destroyed, "destroyed")
-	add(t.Lost, "lost")
-	s := strings.Join(parts, ", ")
-	if t.Unfinished > 0 {
-		s += fmt.Sprintf("; %d never issued (void them)", t.Unfinished)
-	}
-	if t.Cancelled > 0 {
-		s += fmt.Sprintf("; %d voided before issue", t.Cancelled)
-	}
-	return s
-}
-
-func printReport(w io.Writer, r *control.ReconciliationReport, days int, dir string) {
-	fmt.Fprintf(w, "reconciliation on %s (overdue after %d days)\n", r.At.Format(timeLayout), days)
-	if len(r.Masters) == 0 {
-		fmt.Fprintln(w, "\nno controlled copies")
-	}
-	for _, m := range r.Masters {
-		fmt.Fprintf(w, "\n%s: %s\n", m.Document, tallyLine(m))
-		for _, b := range r.Batches {
-			if b.Document == m.Document {
-				fmt.Fprintf(w, "  batch %s: %s\n", b.Batch, tallyLine(b))
-			}
-		}
-	}
-	section := func(title string, n int) bool {
-		if n > 0 {
-			fmt.Fprintf(w, "\n%s: %d\n", title, n)
-		}
-		return n > 0
-	}
-	if section("outstanding copies", len(r.Outstanding)) {
-		for _, c := range r.Outstanding {
-			age := int(r.At.Sub(c.IssuedAt).Hours() / 24)
-			late := ""
-			if r.At.Sub(c.IssuedAt) > r.Overdue {
-				late = "  OVERDUE"
-			}
-			fmt.Fprintf(w, "  %s  batch %s, copy %d of %d, issued %s by %s, %s ago%s\n", c.Serial, c.Batch, c.Copy, c.Copies, c.IssuedAt.Format(timeLayout), c.IssuedBy, plural(age, "day"), late)
-		}
-	}
-	if section("page-count mismatches", len(r.Mismatches)) {
-		for _, c := range r.Mismatches {
-			fmt.Fprintf(w, "  %s  %s\n", c.Serial, c.Explain())
-		}
-	}
-	if section("returned with discrepancy (from the scan)", len(r.Discrepancies)) {
-		for _, c := range r.Discrepancies {
-			fmt.Fprintf(w, "  %s  %s\n", c.Serial, c.Explain())
-			for _, f := range c.Closed.Scan.Findings {
-				if f.Kind.Discrepancy() {
-					fmt.Fprintf(w, "      %s\n", f.Message)
-				}
-			}
-		}
-	}
-	if section("re-issue chains", len(r.Chains)) {
-		for _, ch := range r.Chains {
-			var parts []string
-			for _, c := range ch {
-				parts = append(parts, fmt.Sprintf("%s (%s)", c.Serial, c.Status))
-			}
-			fmt.Fprintf(w, "  %s\n", strings.Join(parts, " → "))
-			for _, c := range ch[1:] {
-				fmt.Fprintf(w, "      %s replaces %s: %s\n", c.Serial, c.ReissueOf, c.ReissueReason)
-			}
-		}
-	}
-	if section("reserved but never issued (an interrupted issue; void each)", len(r.Unfinished)) {
-		for _, c := range r.Unfinished {
-			fmt.Fprintf(w, "  %s  reserved %s by %s: bmrkit reconcile %s %s --void --reason …\n", c.Serial, c.IssuedAt.Format(timeLayout), c.IssuedBy, dir, c.Serial)
-		}
-	}
-	if section("reference prints", len(r.References)) {
-		for _, c := range r.References {
-			valid := "valid until"
-			if bmr.DateOf(r.At).Compare(c.ValidUntil) > 0 {
-				valid = "expired after"
-			}
-			fmt.Fprintf(w, "  %s  printed %s by %s, %s %s\n", c.Serial, c.IssuedAt.Format(timeLayout), c.IssuedBy, valid, c.ValidUntil)
-		}
-	}
-	if r.Reconciled() {
-		fmt.Fprintln(w, "\nevery controlled copy is accounted for")
-	} else {
-		why := "copies are outstanding, never issued, or came back with the wrong page count"
-		if len(r.Discrepancies) > 0 {
-			why = "copies are outstanding, never issued, came back with the wrong page count, or were returned with discrepancy"
-		}
-		fmt.Fprintln(w, "\nnot reconciled: "+why)
-	}
 }
 
 func runRegisterVerify(e *env, args []string) int {
@@ -384,7 +236,7 @@ func runRegisterLookup(e *env, args []string) int {
 	}
 	c := &pl.Copy
 	fmt.Fprintf(e.stdout, "page %d of %d of %s\n", pl.Page, pl.Pages, c.Serial)
-	fmt.Fprintf(e.stdout, "  %s\n", describe(c))
+	fmt.Fprintf(e.stdout, "  %s\n", c.Describe())
 	fmt.Fprintf(e.stdout, "  %s\n", c.Explain())
 	for _, p := range pl.Problems {
 		fmt.Fprintf(e.stdout, "  PROBLEM: %s\n", p)

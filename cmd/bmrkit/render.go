@@ -19,7 +19,7 @@ func runRender(e *env, args []string) int {
 	fs := newFlags(e, "render", renderArgs)
 	out := fs.String("o", "", "write the PDF to this file; - writes it to stdout")
 	mode := fs.String("mode", "master", "print mode: master (review and approval), specimen (a sample for training and validation: SPECIMEN — NOT FOR EXECUTION, no serial), reference (uncontrolled, of an approved master) or fillable (a fillable PDF form of the specimen). Controlled copies come from \"bmrkit issue\"")
-	paper := fs.String("paper", "a4", "paper size: a4 or letter")
+	paper := newPaperFlag(fs, "paper `size`: a4 or letter")
 	site := fs.String("site", "", "company and site name printed in the header")
 	logo := fs.String("logo", "", "PNG or JPEG logo printed in the header")
 	dateFormat := fs.String("date-format", "", "site date format, e.g. DD-MMM-YYYY (default YYYY-MM-DD)")
@@ -41,14 +41,7 @@ func runRender(e *env, args []string) int {
 		return usageError(e.stderr, fs, "%s", notIssued)
 	}
 	var o render.Options
-	switch strings.ToLower(*paper) {
-	case "a4":
-		o.Paper = render.A4
-	case "letter":
-		o.Paper = render.Letter
-	default:
-		return usageError(e.stderr, fs, "--paper %q: use a4 or letter", *paper)
-	}
+	o.Paper = paper.render()
 	// A reference print carries the time it was made; there is no flag
 	// to print another.
 	when := e.clock()

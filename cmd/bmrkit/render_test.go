@@ -6,6 +6,7 @@ import (
 	"os/exec"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/testtool"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,7 +136,7 @@ func TestRenderUsageErrors(t *testing.T) {
 		{[]string{"render", shippedTablet}, "no output file"},
 		{[]string{"render", "-o", "x.pdf"}, "exactly one template"},
 		{[]string{"render", shippedTablet, "-o", "x.pdf", "--mode", "draft"}, `--mode "draft"`},
-		{[]string{"render", shippedTablet, "-o", "x.pdf", "--paper", "a3"}, `--paper "a3"`},
+		{[]string{"render", shippedTablet, "-o", "x.pdf", "--paper", "a3"}, `invalid value "a3" for flag -paper: use a4 or letter`},
 		{[]string{"render", shippedTablet, "-o", "x.pdf", "--mode", "reference", "--by", "R"}, "--valid-until"},
 		{[]string{"render", shippedTablet, "-o", "x.pdf", "--valid-until", "tomorrow", "--mode", "reference", "--by", "R"}, "--valid-until"},
 	}
@@ -177,9 +178,7 @@ func TestRenderBadLogo(t *testing.T) {
 // without poppler-utils (CI installs it).
 func pdfText(t *testing.T, path string) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	b, err := exec.Command("pdftotext", path, "-").Output()
 	if err != nil {
 		t.Fatal(err)

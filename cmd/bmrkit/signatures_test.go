@@ -56,6 +56,7 @@ func exampleKey(t *testing.T, dir, user string) string {
 // off a review, and check every signature of the library with the real
 // ssh-keygen -Y verify on the exported statements.
 func TestSignaturesEndToEnd(t *testing.T) {
+	t.Parallel()
 	keygen := need(t, "ssh-keygen")
 	dir := copyLibrary(t)
 	keys := t.TempDir()

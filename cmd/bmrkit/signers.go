@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,6 +44,21 @@ func documentControl(e *env, cmd string, l *control.Library, user, key string) (
 	return control.Actor{UserID: u, Role: control.RoleDocumentControl, Key: k}, true
 }
 
+// openDocumentControl opens the library at loc and resolves the
+// document-control signer of a signer change, or prints why not and
+// returns a nil library and the exit status.
+func openDocumentControl(e *env, fs *flag.FlagSet, loc, user, key string) (*control.Library, control.Actor, int) {
+	l, err := control.Open(loc)
+	if err != nil {
+		return nil, control.Actor{}, fail(e, fs.Name(), err)
+	}
+	by, ok := documentControl(e, fs.Name(), l, user, key)
+	if !ok {
+		return nil, control.Actor{}, exitFail
+	}
+	return l, by, exitOK
+}
+
 func runSignerAdd(e *env, args []string) int {
 	fs := newFlags(e, "library signer add", signerAddArgs)
 	subject := fs.String("signer", "", "user `ID` of the signer to register (required)")
@@ -81,13 +97,9 @@ func runSignerAdd(e *env, args []string) int {
 	if !vb.IsZero() && *before != "" && len(*before) == 10 {
 		vb = vb.Add(24*time.Hour - time.Second) // the whole last day
 	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	by, ok := documentControl(e, fs.Name(), l, *user, *key)
-	if !ok {
-		return exitFail
+	l, by, code := openDocumentControl(e, fs, pos[0], *user, *key)
+	if l == nil {
+		return code
 	}
 	s, err := l.AddSigner(control.NewSigner{By: by, Time: e.clock(), UserID: *subject, Name: *name, Roles: splitList(*roles), Key: pk, ValidAfter: va, ValidBefore: vb, Reason: *reason})
 	if err != nil {
@@ -112,13 +124,9 @@ func runSignerChange(e *env, args []string) int {
 	if len(pos) != 1 || *subject == "" {
 		return usageError(e.stderr, fs, "give the library directory and --signer")
 	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	by, ok := documentControl(e, fs.Name(), l, *user, *key)
-	if !ok {
-		return exitFail
+	l, by, code := openDocumentControl(e, fs, pos[0], *user, *key)
+	if l == nil {
+		return code
 	}
 	var rs []string
 	if *roles != "" {
@@ -145,13 +153,9 @@ func runSignerRevoke(e *env, args []string) int {
 	if len(pos) != 1 || *subject == "" || *fp == "" {
 		return usageError(e.stderr, fs, "give the library directory, --signer and --fingerprint")
 	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
-	}
-	by, ok := documentControl(e, fs.Name(), l, *user, *key)
-	if !ok {
-		return exitFail
+	l, by, code := openDocumentControl(e, fs, pos[0], *user, *key)
+	if l == nil {
+		return code
 	}
 	at := e.clock()
 	if err := l.RevokeSigner(control.Revocation{By: by, Time: at, UserID: *subject, Fingerprint: *fp, Reason: *reason}); err != nil {

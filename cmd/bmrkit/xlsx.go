@@ -19,7 +19,7 @@ import (
 func runXlsxForm(e *env, args []string) int {
 	fs := newFlags(e, "xlsx form", "TEMPLATE -o FORM.xlsx [--paper a4|letter] [--batch B] [--serial S]")
 	out := fs.String("o", "", "write the form to this .xlsx file (required); - writes it to stdout")
-	paper := fs.String("paper", "a4", "paper size of the print setup: a4 or letter")
+	paper := newPaperFlag(fs, "paper `size` of the print setup: a4 or letter")
 	batch := fs.String("batch", "", "batch number written into the form (locked); empty: an input cell")
 	serial := fs.String("serial", "", "issue serial of a controlled copy, printed on every page")
 	pos, ok := parseFlags(fs, args)
@@ -32,14 +32,7 @@ func runXlsxForm(e *env, args []string) int {
 	if *out == "" {
 		return usageError(e.stderr, fs, "-o FORM.xlsx is required")
 	}
-	opts := xlsx.FormOptions{Batch: *batch, Serial: *serial}
-	switch strings.ToLower(*paper) {
-	case "a4":
-	case "letter":
-		opts.Paper = xlsx.Letter
-	default:
-		return usageError(e.stderr, fs, "--paper is a4 or letter, not %q", *paper)
-	}
+	opts := xlsx.FormOptions{Batch: *batch, Serial: *serial, Paper: paper.xlsx()}
 	t, code := loadTemplate(e, pos[0])
 	if t == nil {
 		return code
@@ -215,7 +208,7 @@ func runXlsxRecord(e *env, args []string) int {
 	fs := newFlags(e, "xlsx record", "RECORD.json -o OUT.xlsx [--template T] [--paper a4|letter]")
 	out := fs.String("o", "", "write the record workbook to this .xlsx file (required); - writes it to stdout")
 	tmpl := fs.String("template", "", "the record's master template (default: the shipped template with the record's fingerprint)")
-	paper := fs.String("paper", "a4", "paper size: a4 or letter")
+	paper := newPaperFlag(fs, "paper `size`: a4 or letter")
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -226,14 +219,7 @@ func runXlsxRecord(e *env, args []string) int {
 	if *out == "" {
 		return usageError(e.stderr, fs, "-o OUT.xlsx is required")
 	}
-	opts := xlsx.RecordOptions{}
-	switch strings.ToLower(*paper) {
-	case "a4":
-	case "letter":
-		opts.Paper = xlsx.Letter
-	default:
-		return usageError(e.stderr, fs, "--paper is a4 or letter, not %q", *paper)
-	}
+	opts := xlsx.RecordOptions{Paper: paper.xlsx()}
 	src, err := boundedread.ReadFile(pos[0], bmr.RecordLimit())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit xlsx record: %s\n", cliErr(err))

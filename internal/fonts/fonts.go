@@ -17,6 +17,8 @@ import (
 	"github.com/go-fonts/dejavu/dejavusans"
 	"github.com/go-fonts/dejavu/dejavusansbold"
 	"golang.org/x/image/font/sfnt"
+
+	"github.com/bmrkit/bmrkit/internal/glyphs"
 )
 
 // Family is the font family name the renderer registers.
@@ -67,31 +69,13 @@ func Covers(r rune) bool {
 }
 
 // Missing returns the characters of s that the fonts cannot print, each
-// once, in order of first appearance, with its byte offset in s.
-func Missing(s string) []Glyph {
-	var out []Glyph
-	for i, r := range s {
-		if r >= 0x20 && r < 0x7f || Covers(r) {
-			continue // printable ASCII is always covered
-		}
-		dup := false
-		for _, g := range out {
-			dup = dup || g.Rune == r
-		}
-		if !dup {
-			out = append(out, Glyph{Rune: r, Offset: i})
-		}
-	}
-	return out
-}
+// once, in order of first appearance, with its byte offset in s (from the
+// generated table of internal/glyphs, which TestCoverageTable keeps equal
+// to Covers).
+func Missing(s string) []Glyph { return glyphs.Missing(s) }
 
 // Glyph is a character and where it was found.
-type Glyph struct {
-	// Rune is the character.
-	Rune rune
-	// Offset is the byte offset of its first occurrence.
-	Offset int
-}
+type Glyph = glyphs.Glyph
 
 var errFont = errors.New("fonts: malformed TrueType data")
 

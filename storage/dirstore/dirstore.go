@@ -180,7 +180,7 @@ func (s *Store) Revisions(doc string) ([]int, error) {
 		if !e.Type().IsRegular() {
 			// Never left out in silence: a link could put any file in
 			// the library under a revision's name.
-			return nil, fmt.Errorf("%s is not a regular file (a symbolic link, a directory or a device): a revision is a file of the library itself; replace it with the file, or remove it and run \"bmrkit audit verify\"", filepath.Join(s.dir, doc, e.Name()))
+			return nil, fmt.Errorf("%s is not a regular file (a symbolic link, a directory or a device): a revision is a file of the library itself; replace it with the file, or remove it and verify the audit trail", filepath.Join(s.dir, doc, e.Name()))
 		}
 		revs = append(revs, n)
 	}

@@ -98,7 +98,10 @@ func TestSchema(t *testing.T) {
 	url := pgtest.Database(t)
 	s := mustOpen(t, url)
 	_, err := s.ReadSettings()
-	wantError(t, err, "holds no bmrkit library", "bmrkit library init")
+	wantError(t, err, "holds no bmrkit library")
+	if !errors.Is(err, ErrNoLibrary) {
+		t.Errorf("%v is not ErrNoLibrary", err)
+	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("%v is not ErrNotExist", err)
 	}
@@ -115,7 +118,7 @@ func TestSchema(t *testing.T) {
 	wantError(t, err, "has a bmrkit schema but no library")
 	pgtest.Exec(t, url, `INSERT INTO bmrkit_schema (version, name) VALUES (99, '0099_future.sql')`)
 	_, err = mustOpen(t, url).ReadSettings()
-	wantError(t, err, "schema version 99, newer than this bmrkit knows (2): use a newer bmrkit")
+	wantError(t, err, "schema version 99, newer than this version knows (2): use a newer version")
 	_, _, err = mustOpen(t, url).Migrate()
 	wantError(t, err, "version 99, newer than this bmrkit knows")
 }
@@ -208,7 +211,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	pgtest.Exec(t, url, `DROP TABLE bmrkit_witness; DELETE FROM bmrkit_schema WHERE version = 2`)
 	old := mustOpen(t, url)
 	_, err := old.ReadSettings()
-	wantError(t, err, "has bmrkit schema version 1 and this bmrkit uses version 2: migrate it with \"bmrkit library init --migrate")
+	wantError(t, err, "has schema version 1 and this version uses version 2: it must be migrated (or used with the matching version)")
 	if from, to, err := old.Migrate(); err != nil || from != 1 || to != 2 {
 		t.Fatalf("Migrate = %d, %d, %v", from, to, err)
 	}

@@ -243,13 +243,13 @@ func (s *Store) checkSchema(ctx context.Context) error {
 	var pe *pgconn.PgError
 	switch {
 	case errors.As(err, &pe) && pe.Code == "42P01": // undefined_table
-		return notFound("%s holds no bmrkit library: it has no bmrkit_schema table (create one with \"bmrkit library init %s\")", s.location, s.location)
+		return &notFoundError{fmt.Sprintf("%s holds no bmrkit library: it has no bmrkit_schema table", s.location), ErrNoLibrary}
 	case err != nil:
 		return s.explain(err, "reading the schema version")
 	case v > SchemaVersion():
-		return fmt.Errorf("%s has bmrkit schema version %d, newer than this bmrkit knows (%d): use a newer bmrkit", s.location, v, SchemaVersion())
+		return fmt.Errorf("%s has schema version %d, newer than this version knows (%d): use a newer version", s.location, v, SchemaVersion())
 	case v != SchemaVersion():
-		return fmt.Errorf("%s has bmrkit schema version %d and this bmrkit uses version %d: migrate it with \"bmrkit library init --migrate %s\" (or use the matching bmrkit)", s.location, v, SchemaVersion(), s.location)
+		return fmt.Errorf("%s has schema version %d and this version uses version %d: it must be migrated (or used with the matching version)%w", s.location, v, SchemaVersion(), quiet{ErrOldSchema})
 	}
 	s.schemaOK.Store(true)
 	return nil
@@ -265,7 +265,7 @@ func (s *Store) ReadSettings() ([]byte, error) {
 	var b []byte
 	err := s.pool.QueryRow(ctx, `SELECT content FROM bmrkit_settings WHERE id = 1`).Scan(&b)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, notFound("%s has a bmrkit schema but no library in it (create one with \"bmrkit library init %s\")", s.location, s.location)
+		return nil, &notFoundError{fmt.Sprintf("%s has a bmrkit schema but no library in it", s.location), ErrNoLibrary}
 	}
 	if err != nil {
 		return nil, s.explain(err, "reading the settings")
@@ -379,13 +379,26 @@ func (s *Store) ReadFile(name string) ([]byte, error) {
 
 // notFoundError is a library, revision or file the database does not
 // hold: errors.Is(err, fs.ErrNotExist), worded without "file".
-type notFoundError struct{ msg string }
+type notFoundError struct {
+	msg  string
+	kind error // a sentinel it also is, or nil
+}
 
-func (e *notFoundError) Error() string        { return e.msg }
-func (e *notFoundError) Is(target error) bool { return target == fs.ErrNotExist }
+func (e *notFoundError) Error() string { return e.msg }
+func (e *notFoundError) Is(target error) bool {
+	return target == fs.ErrNotExist || (e.kind != nil && target == e.kind)
+}
+
+// ErrNoLibrary is what the errors of a database that holds no library
+// are (errors.Is): create one with Store.Migrate and control.InitStore.
+var ErrNoLibrary = errors.New("pgstore: no library")
+
+// ErrOldSchema is what the error of a database made at an older schema
+// version is (errors.Is): Store.Migrate migrates it.
+var ErrOldSchema = errors.New("pgstore: older schema version")
 
 func notFound(format string, args ...any) error {
-	return &notFoundError{fmt.Sprintf(format, args...)}
+	return &notFoundError{msg: fmt.Sprintf(format, args...)}
 }
 
 // tx runs fn in a transaction and commits it, trying again (at most
@@ -477,7 +490,7 @@ func (s *Store) explain(err error, doing string) error {
 		case pe.Code == "42501":
 			return fmt.Errorf("%s: %s was refused: the database role lacks the privilege (see grants.sql): %w", s.location, doing, err)
 		case pe.Code == "42P01":
-			return fmt.Errorf("%s holds no bmrkit library, or not in this schema (create one with \"bmrkit library init %s\"): %w", s.location, s.location, err)
+			return fmt.Errorf("%s holds no bmrkit library, or not in this schema: %w%w", s.location, err, quiet{ErrNoLibrary})
 		case strings.HasPrefix(pe.Code, "57P") || strings.HasPrefix(pe.Code, "08"):
 			return fmt.Errorf("%s: the server ended the session while %s (an administrator or a restart); nothing was written: %w", s.location, doing, err)
 		case strings.HasPrefix(pe.Code, "28"):
@@ -504,3 +517,10 @@ func (s *Store) timeout() time.Duration {
 	}
 	return DefaultTimeout
 }
+
+// quiet wraps an error so that it adds nothing to a message but is
+// still found by errors.Is.
+type quiet struct{ err error }
+
+func (q quiet) Error() string { return "" }
+func (q quiet) Unwrap() error { return q.err }
