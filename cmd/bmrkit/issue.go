@@ -72,7 +72,7 @@ func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, *control
 // renderPrinter prints controlled copies (Issued mode) and reference
 // prints (Reference mode) with the renderer.
 func renderPrinter(base render.Options) control.Printer {
-	return control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
+	return checkedPrinter{control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
 		if p := c.Print; p != nil && p.LogoSHA256 != sha256Hex(base.Logo) {
 			if p.LogoSHA256 == "" {
 				return 0, fmt.Errorf("copy %s is laid out without a logo, as the register records: leave out --logo", c.Serial)
@@ -91,8 +91,14 @@ func renderPrinter(base render.Options) control.Printer {
 			return 0, err
 		}
 		return lay.Pages, nil
-	})
+	})}
 }
+
+// checkedPrinter tells control, before a serial is reserved, what the
+// renderer cannot print (control.TextChecker).
+type checkedPrinter struct{ control.PrinterFunc }
+
+func (checkedPrinter) CheckText(what, s string) error { return render.CheckPrintable(what, s) }
 
 // printOptions are the render options of a copy: the site's print
 // settings (base) with what the register says about the copy.
