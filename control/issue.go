@@ -48,6 +48,32 @@ type Printer interface {
 	Print(w io.Writer, t *bmr.Template, c *IssuedCopy) (pages int, err error)
 }
 
+// TextChecker is implemented by a Printer that can tell, before anything
+// is written, whether it can print a text. Issue, Reference and Reissue
+// ask it about what is printed on a copy (the issuer's printed name and
+// user id, the purpose) before a serial is reserved, so that a text the printer cannot print
+// (a character its fonts lack) is refused without using up a serial.
+type TextChecker interface {
+	// CheckText returns an error saying why s, the what of the copy (for
+	// example "printed name"), cannot be printed; nil when it can.
+	CheckText(what, s string) error
+}
+
+// checkPrintable asks p, when it is a TextChecker, whether it can print
+// each text.
+func checkPrintable(p Printer, texts ...string) error {
+	c, ok := p.(TextChecker)
+	if !ok {
+		return nil
+	}
+	for i := 0; i+1 < len(texts); i += 2 {
+		if err := c.CheckText(texts[i], texts[i+1]); err != nil {
+			return refuse(RuleText, "the %s cannot be printed on the copy, so no serial was reserved: %v", texts[i], err)
+		}
+	}
+	return nil
+}
+
 // PrinterFunc adapts a function to a Printer.
 type PrinterFunc func(w io.Writer, t *bmr.Template, c *IssuedCopy) (int, error)
 
@@ -272,6 +298,9 @@ func (l *Library) Issue(req IssueRequest, p Printer) ([]IssuedCopy, error) {
 	var out []IssuedCopy
 	var tpl *bmr.Template
 	_, err := l.registerUpdate(req.By, req.Time, func(evs []RegisterEvent, who Person) ([]RegisterEvent, error) {
+		if err := checkPrintable(p, "printed name", who.Name, "user id", who.UserID, "purpose", req.Purpose); err != nil {
+			return nil, err
+		}
 		b, err := newBook(evs)
 		if err != nil {
 			return nil, err
@@ -338,6 +367,9 @@ func (l *Library) Reference(req ReferenceRequest, p Printer) (*IssuedCopy, error
 	var out []IssuedCopy
 	var tpl *bmr.Template
 	_, err := l.registerUpdate(req.By, req.Time, func(evs []RegisterEvent, who Person) ([]RegisterEvent, error) {
+		if err := checkPrintable(p, "printed name", who.Name); err != nil {
+			return nil, err
+		}
 		b, err := newBook(evs)
 		if err != nil {
 			return nil, err
@@ -388,6 +420,9 @@ func (l *Library) Reissue(req ReissueRequest, p Printer) (*IssuedCopy, error) {
 	var out []IssuedCopy
 	var tpl *bmr.Template
 	_, err := l.registerUpdate(req.By, req.Time, func(evs []RegisterEvent, who Person) ([]RegisterEvent, error) {
+		if err := checkPrintable(p, "printed name", who.Name, "user id", who.UserID); err != nil {
+			return nil, err
+		}
 		b, err := newBook(evs)
 		if err != nil {
 			return nil, err

@@ -24,9 +24,11 @@ import (
 // site's print settings (site, date format, paper, logo); a copy whose
 // print settings the register records is laid out as recorded (Options),
 // and a copy recorded with another logo than base's is refused
-// (*LogoError).
+// (*LogoError). The printer is also a control.TextChecker: the issuer's
+// name, user id and purpose are checked with render.CheckPrintable before a
+// serial is reserved, so that text the fonts cannot print never uses one up.
 func Printer(base render.Options) control.Printer {
-	return control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
+	return checkedPrinter{control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
 		if err := CheckLogo(base, c); err != nil {
 			return 0, err
 		}
@@ -42,8 +44,14 @@ func Printer(base render.Options) control.Printer {
 			return 0, err
 		}
 		return lay.Pages, nil
-	})
+	})}
 }
+
+// checkedPrinter tells control, before a serial is reserved, what the
+// renderer cannot print (control.TextChecker).
+type checkedPrinter struct{ control.PrinterFunc }
+
+func (checkedPrinter) CheckText(what, s string) error { return render.CheckPrintable(what, s) }
 
 // Options returns the render options of a copy: the site's print settings
 // (base) with what the register says about the copy: its recorded print

@@ -422,3 +422,9 @@ func (s *settings) effective(t *bmr.Template) bmr.Date {
 	}
 	return s.EffectiveFrom
 }
+
+// CheckPrintable returns the error Render would return for text s, the
+// what of a copy (such as "issuer"), when the PDF fonts cannot print it
+// or it is too long; nil when it can be printed. A caller that records
+// something before printing (an issue serial) checks first.
+func CheckPrintable(what, s string) error { return printable(what, s) }

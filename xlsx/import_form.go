@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -103,30 +104,61 @@ type formImport struct {
 	want  map[string]map[int]bool    // sheet → cells to keep
 	cells map[string]map[int]rawCell // sheet → kept cells
 	count map[ref]int                // names per cell (shared N/A reasons)
+	bad   map[string]bool            // defined names reported as not read
 }
 
 func key2(col, row int) int { return row<<15 | col }
 
-// names reads the workbook's defined names.
+// names reads the workbook's defined names. A form that was altered so
+// that a name cannot be trusted is reported, never read in silence: a name
+// defined twice (names are case-insensitive), a name scoped to one sheet,
+// a name that refers to no cell or to a sheet the workbook does not have,
+// and a value or date cell that more than one name refers to (only N/A
+// reason cells are shared by design). Such a name is not read; when it is
+// one of the form's identification names the import is refused.
 func (fi *formImport) names() error {
 	fi.want = map[string]map[int]bool{}
 	fi.count = map[ref]int{}
-	for _, dn := range fi.b.f.GetDefinedName() {
-		if dn.Scope != "" && dn.Scope != "Workbook" {
-			continue
-		}
+	fi.bad = map[string]bool{}
+	sheets := map[string]bool{}
+	for _, s := range fi.b.f.GetSheetList() {
+		sheets[s] = true
+	}
+	all := fi.b.f.GetDefinedName()
+	defs := map[string][]string{} // name (lower case) → what it refers to, in workbook order
+	for _, dn := range all {
 		name := strings.ToLower(dn.Name)
 		if !strings.HasPrefix(name, "bmr") {
 			continue
 		}
+		if dn.Scope != "" && dn.Scope != "Workbook" {
+			fi.badName(name, "", "the defined name %s is scoped to sheet %q, not to the workbook as bmrkit writes it: the form was altered; it is not read", dn.Name, dn.Scope)
+			continue
+		}
+		defs[name] = append(defs[name], dn.RefersTo)
+	}
+	for _, dn := range all {
+		name := strings.ToLower(dn.Name)
+		if !strings.HasPrefix(name, "bmr") || (dn.Scope != "" && dn.Scope != "Workbook") || fi.bad[name] {
+			continue
+		}
+		if d := defs[name]; len(d) > 1 {
+			fi.badName(name, "", "the defined name %s is defined %d times (%s): the form was altered; none of them is read", name, len(d), strings.Join(d, ", "))
+			continue
+		}
 		sheet, cell, ok := parseRef(dn.RefersTo)
 		if !ok {
-			fi.rep.misfit("", "", dn.RefersTo, "the defined name %s no longer refers to a cell (%s): its cell was deleted", dn.Name, dn.RefersTo)
+			fi.badName(name, dn.RefersTo, "the defined name %s no longer refers to a cell (%s): its cell was deleted", dn.Name, dn.RefersTo)
 			continue
 		}
 		cell = strings.ToUpper(cell)
 		c, r, err := cellCoords(cell)
 		if err != nil {
+			fi.badName(name, dn.RefersTo, "the defined name %s refers to %s, which is not a cell: the form was altered; it is not read", dn.Name, dn.RefersTo)
+			continue
+		}
+		if !sheets[sheet] {
+			fi.badName(name, dn.RefersTo, "the defined name %s refers to sheet %q, which the workbook does not have: the form was altered; it is not read", dn.Name, sheet)
 			continue
 		}
 		rf := ref{sheet, cell}
@@ -137,10 +169,60 @@ func (fi *formImport) names() error {
 		}
 		fi.want[sheet][key2(c, r)] = true
 	}
+	fi.shared()
+	for name := range fi.bad {
+		if strings.HasPrefix(name, "bmrkit_") {
+			return fmt.Errorf("%s: %w: its identification was altered (the defined name %s cannot be read; see the report)", fi.opts.Name, ErrNotForm, name)
+		}
+	}
 	if _, ok := fi.refs[nameFinger]; !ok {
 		return fmt.Errorf("%s: %w: it has no bmrkit identification (the defined name %s of the Form info sheet); to import a workbook bmrkit did not write, use a mapping (ImportLegacy)", fi.opts.Name, ErrNotForm, nameFinger)
 	}
 	return nil
+}
+
+// shared reports the cells that more than one defined name refers to,
+// unless all of them are N/A reason names: one typed value cannot be the
+// entry of two slots. None of those names is read.
+func (fi *formImport) shared() {
+	byCell := map[ref][]string{}
+	for name, rf := range fi.refs {
+		byCell[rf] = append(byCell[rf], name)
+	}
+	var cells []ref
+	for rf, names := range byCell {
+		if len(names) < 2 {
+			continue
+		}
+		na := true
+		for _, n := range names {
+			na = na && strings.HasPrefix(n, prefixNA)
+		}
+		if !na {
+			cells = append(cells, rf)
+		}
+	}
+	sort.Slice(cells, func(i, j int) bool { return cells[i].String() < cells[j].String() })
+	for _, rf := range cells {
+		names := byCell[rf]
+		sort.Strings(names)
+		fi.rep.misfit("", rf.String(), "", "the cell %s is the input cell of %d defined names (%s): the form was altered; none of them is read", rf, len(names), strings.Join(names, ", "))
+		for _, n := range names {
+			fi.bad[n] = true
+			delete(fi.refs, n)
+		}
+	}
+}
+
+// badName reports a defined name that is not read and remembers it, so
+// that its slot is not reported a second time as missing.
+func (fi *formImport) badName(name, cell, format string, args ...any) {
+	key, _ := decodeKey(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(name, prefixNA), prefixAt), prefixValue))
+	if strings.HasPrefix(name, "bmrkit_") {
+		key = ""
+	}
+	fi.rep.misfit(key, cell, "", format, args...)
+	fi.bad[name] = true
 }
 
 func cellCoords(cell string) (int, int, error) {
@@ -234,6 +316,9 @@ func (fi *formImport) record() *bmr.Record {
 func (fi *formImport) slot(rec *bmr.Record, ctx *readCtx, sl *bmr.Slot) {
 	rep := fi.rep
 	c, rf, ok := fi.raw(prefixValue + encodeKey(sl.Key))
+	if !ok && fi.bad[prefixValue+encodeKey(sl.Key)] {
+		return
+	}
 	if !ok {
 		rep.misfit(sl.Key, "", "", "the input cell of %s is missing (no defined name %s): the form was altered", sl.Key, prefixValue+encodeKey(sl.Key))
 		return

@@ -82,35 +82,58 @@ func parseFlags(fs *flag.FlagSet, args []string) (pos []string, ok bool) {
 	}
 }
 
-// outputIsNotInput refuses, with a message, an -o that names an existing
-// file the command also reads (an argument or another flag's value, by
-// the same name or another): "xlsx import F.xlsx -o F.xlsx" would replace
-// the original with what was read from it. Another existing file is
-// replaced, as documented in the README.
+// outputFlags are the flags that name a file a command writes.
+var outputFlags = []string{"o", "report", "report-json"}
+
+// outputIsNotInput refuses, with a message, an output (-o, --report,
+// --report-json) that names an existing file the command also reads (an
+// argument or another flag's value, by the same name or another): "xlsx
+// import F.xlsx -o F.xlsx" would replace the original with what was read
+// from it. An output that names an existing directory, where the flag
+// names a file, is refused too. Another existing file is replaced
+// atomically (a temporary file renamed over it), as documented in the
+// README.
 func outputIsNotInput(fs *flag.FlagSet, pos []string) bool {
-	o := fs.Lookup("o")
-	if o == nil || o.Value.String() == "" || o.Value.String() == "-" {
-		return true
-	}
-	out := o.Value.String()
-	oi, err := os.Stat(out)
-	if err != nil || !oi.Mode().IsRegular() {
-		return true
+	isOut := map[string]bool{}
+	for _, n := range outputFlags {
+		isOut[n] = true
 	}
 	inputs := append([]string(nil), pos...)
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name != "o" {
+		if !isOut[f.Name] {
 			inputs = append(inputs, f.Value.String())
 		}
 	})
-	for _, in := range inputs {
-		if ii, err := os.Stat(in); err == nil && os.SameFile(oi, ii) {
-			what := fmt.Sprintf("the input %s", in)
-			if in == out {
-				what = "an input of this command"
-			}
-			fmt.Fprintf(fs.Output(), "bmrkit %s: -o %s is %s: writing it would replace what is read; write to another file\n", fs.Name(), out, what)
+	for _, name := range outputFlags {
+		o := fs.Lookup(name)
+		if o == nil || o.Value.String() == "" || o.Value.String() == "-" {
+			continue
+		}
+		dash := "-"
+		if len(name) > 1 {
+			dash = "--"
+		}
+		out := o.Value.String()
+		oi, err := os.Stat(out)
+		if err != nil {
+			continue
+		}
+		if oi.IsDir() && !strings.Contains(o.Usage, "`DIR`") {
+			fmt.Fprintf(fs.Output(), "bmrkit %s: %s%s %s is a directory: give the name of the file to write\n", fs.Name(), dash, name, out)
 			return false
+		}
+		if !oi.Mode().IsRegular() {
+			continue
+		}
+		for _, in := range inputs {
+			if ii, err := os.Stat(in); err == nil && os.SameFile(oi, ii) {
+				what := fmt.Sprintf("the input %s", in)
+				if in == out {
+					what = "an input of this command"
+				}
+				fmt.Fprintf(fs.Output(), "bmrkit %s: %s%s %s is %s: writing it would replace what is read; write to another file\n", fs.Name(), dash, name, out, what)
+				return false
+			}
 		}
 	}
 	return true

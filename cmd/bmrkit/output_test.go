@@ -52,3 +52,45 @@ func TestOutputNeverReplacesAnInput(t *testing.T) {
 		t.Errorf("the old output was not replaced: %.20q", got)
 	}
 }
+
+// TestReportNeverReplacesAnInput: --report and --report-json are outputs
+// too, and an output flag that names a file refuses an existing
+// directory, before anything is read (issue 21, item 8).
+func TestReportNeverReplacesAnInput(t *testing.T) {
+	dir := t.TempDir()
+	tpl := filepath.Join(dir, "t.toml")
+	src, err := os.ReadFile("../../templates/pbs-buffer-1000l.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(tpl, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	book := filepath.Join(dir, "f.xlsx")
+	if err := os.WriteFile(book, []byte("not read"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"xlsx", "import", book, "--template", tpl, "--by", "O", "-o", filepath.Join(dir, "r.json"), "--report", book},
+			"bmrkit xlsx import: --report " + book + " is an input of this command: writing it would replace what is read; write to another file\n"},
+		{[]string{"xlsx", "import", book, "--template", tpl, "--by", "O", "-o", filepath.Join(dir, "r.json"), "--report-json", tpl},
+			"bmrkit xlsx import: --report-json " + tpl + " is an input of this command: writing it would replace what is read; write to another file\n"},
+		{[]string{"render", tpl, "-o", sub},
+			"bmrkit render: -o " + sub + " is a directory: give the name of the file to write\n"},
+	} {
+		code, stdout, stderr := runCLI(t, c.args...)
+		if code != exitUsage || stdout != "" || stderr != c.want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q\nwant %q", c.args, code, stdout, stderr, c.want)
+		}
+	}
+	if got, _ := os.ReadFile(book); string(got) != "not read" {
+		t.Error("the workbook was changed")
+	}
+}

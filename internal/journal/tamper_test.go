@@ -175,6 +175,25 @@ func TestTamper(t *testing.T) {
 			want: "audit.anchor: the anchor file is missing: no interrupted write removes it, and without it records cut off the end of the log (after record 4) cannot be ruled out; investigate and restore the anchor from a copy [anchor-missing]\n",
 		},
 		{
+			// Issue 21: the anchor's size was never checked.
+			name: "change the anchor's size",
+			edit: func(t *testing.T, j *Journal, ls [][]byte) [][]byte {
+				b := readFile(t, j.AnchorPath())
+				size := len(bytes.Join(ls, nil))
+				writeFile(t, j.AnchorPath(), bytes.Replace(b, []byte(fmt.Sprintf(`"size":%d`, size)), []byte(fmt.Sprintf(`"size":%d`, size+7)), 1))
+				return ls
+			},
+			want: "audit.jsonl:5: the anchor records the log as 937 bytes up to record 5, but record 5 (line 5) ends at byte 930: the log was rewritten [anchor-size]\n",
+		},
+		{
+			name: "a torn line after the anchor keeps its size check quiet",
+			edit: func(t *testing.T, j *Journal, ls [][]byte) [][]byte {
+				return append(ls, []byte(`{"seq":6,"prev":"`))
+			},
+			want:       "audit.jsonl:6: the last line is incomplete (17 bytes without a line end): an append was interrupted (repair removes it) [torn]\n",
+			repairable: true,
+		},
+		{
 			name: "edit the anchor",
 			edit: func(t *testing.T, j *Journal, ls [][]byte) [][]byte {
 				b := readFile(t, j.AnchorPath())

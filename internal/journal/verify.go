@@ -31,6 +31,7 @@ const (
 	KindAnchorBehind   Kind = "anchor-behind"   // complete records after the anchored head
 	KindAnchorAhead    Kind = "anchor-ahead"    // the anchor names records the log does not have: truncated
 	KindAnchorMismatch Kind = "anchor-mismatch" // the anchored record is not the one in the log
+	KindAnchorSize     Kind = "anchor-size"     // the log's size after the anchored record is not the size the anchor records
 )
 
 // Finding is one problem Verify found.
@@ -138,27 +139,30 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 	type entry struct {
 		rec    Record
 		selfOK bool
+		end    int64 // byte offset after the record's line end
 	}
 	var entries []entry
 	lineNo := 0
+	var end int64
 	for len(body) > 0 {
 		i := bytes.IndexByte(body, '\n')
 		line := body[:i]
 		body = body[i+1:]
 		lineNo++
+		end += int64(i + 1)
 		if r, ok := parseLine(line); ok {
 			r.Line = lineNo
 			good := HashRecord(r.Seq, r.Prev, r.Data) == r.Hash
 			if !good {
 				add(KindEdited, lineNo, r.Seq, "record %d was edited: its content does not match its hash", r.Seq)
 			}
-			entries = append(entries, entry{r, good})
+			entries = append(entries, entry{r, good, end})
 			continue
 		}
 		if r, ok := looseRecord(line); ok {
 			r.Line = lineNo
 			add(KindEdited, lineNo, r.Seq, "record %d was rewritten: the line is not in the form the journal writes", r.Seq)
-			entries = append(entries, entry{r, false})
+			entries = append(entries, entry{r, false, end})
 			continue
 		}
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -173,7 +177,7 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 			r.Line = lineNo
 			st.tailRec = &r
 			add(KindTorn, lineNo, r.Seq, "record %d has no line end: an append was interrupted after writing it (repair keeps it)", r.Seq)
-			entries = append(entries, entry{r, true})
+			entries = append(entries, entry{r, true, int64(len(log))})
 		} else {
 			add(KindTorn, lineNo, 0, "the last line is incomplete (%d bytes without a line end): an append was interrupted (repair removes it)", len(st.tail))
 		}
@@ -268,6 +272,13 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 		}
 		rep.Findings = append(rep.Findings, Finding{Kind: k, Line: line, Seq: seq, Message: fmt.Sprintf(format, args...), file: file})
 	}
+	// The size is a cross-check of a log that otherwise reads clean (a torn
+	// last line does not move the records before it): where lines were
+	// added, removed or rewritten, those findings already say so.
+	sizeCheck := true
+	for _, f := range rep.Findings {
+		sizeCheck = sizeCheck && f.Kind == KindTorn
+	}
 	if !haveAnchor {
 		if len(entries) > 0 {
 			anchorFinding(KindAnchorMissing, 0, 0, "the anchor file is missing: no interrupted write removes it, and without it records cut off the end of the log (after record %d) cannot be ruled out; investigate and restore the anchor from a copy", maxSeq)
@@ -296,8 +307,13 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 		// record a.Count is missing or edited: already reported
 	case entries[k].rec.Hash != a.Head:
 		anchorFinding(KindAnchorMismatch, entries[k].rec.Line, a.Count, "record %d (line %d) is not the record the anchor names: the log was rewritten", a.Count, entries[k].rec.Line)
+	case sizeCheck && entries[k].end != a.Size:
+		anchorFinding(KindAnchorSize, entries[k].rec.Line, a.Count, "the anchor records the log as %d bytes up to record %d, but record %d (line %d) ends at byte %d: the log was rewritten", a.Size, a.Count, a.Count, entries[k].rec.Line, entries[k].end)
 	case a.Count < maxSeq:
 		anchorFinding(KindAnchorBehind, entries[k].rec.Line+1, a.Count+1, "the anchor ends at record %d, but the log holds records up to %d: an append was interrupted before the anchor was updated (repair moves the anchor)", a.Count, maxSeq)
+	}
+	if sizeCheck && a.Count == 0 && a.Size != 0 {
+		anchorFinding(KindAnchorSize, 0, 0, "the anchor is at the start but records the log as %d bytes: it was written by hand", a.Size)
 	}
 	return st
 }
