@@ -2,6 +2,7 @@ package bmr_test
 
 import (
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -201,4 +202,55 @@ func TestCheckDispensedAndQS(t *testing.T) {
 		"major REC008 granule_theoretical: calculation Theoretical mass of granules differs from the recomputed result | written 115.6, recomputed 115.7 from dispensed.api + material.pvp\n")
 	setValue(r, "granule_theoretical", "115.7")
 	checkLines(t, tpl, r, bmr.CheckOptions{}, "")
+}
+
+// TestShippedTabletHoldTimes: the paracetamol master (revision 4)
+// calculates its binder and final-blend hold times and its drying time
+// from the recorded times; record check recomputes them, and a hold time
+// past its limit is a critical finding.
+func TestShippedTabletHoldTimes(t *testing.T) {
+	src, err := os.ReadFile("../templates/paracetamol-500mg-tablets.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, diags := bmr.Parse("paracetamol-500mg-tablets.toml", src)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	r := recordgen.Clean(tpl, "B26-0412", "", start)
+	for _, slot := range []string{"binder_hold", "blend_hold", "drying_time"} {
+		if len(r.Entry(slot)) != 1 {
+			t.Fatalf("no entry for %s", slot)
+		}
+	}
+	// The binder solution was completed 30 h 30 min before its addition
+	// started; the operator wrote the hold time as calculated.
+	done := entryOf(r, "binder_done").Value
+	at, err := time.Parse("2006-01-02 15:04", done)
+	if err != nil {
+		t.Fatalf("binder_done %q: %v", done, err)
+	}
+	setValue(r, "binder_use_start", at.Add(30*time.Hour+30*time.Minute).Format("2006-01-02 15:04"))
+	setValue(r, "binder_hold", "30.5")
+	// The drying time written wrongly.
+	setValue(r, "drying_time", "999")
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"critical REC007 binder_hold: Binder solution hold time is outside its limits | value 30.5 h, limits ≤ 24.0 h\n"+
+			"critical REC008 drying_time: calculation Total drying time (for information) differs from the recomputed result | written 999, recomputed "+recomputedDrying(t, r)+" from minutes(drying_start, drying_end)\n")
+}
+
+// recomputedDrying is the whole minutes from drying_start to drying_end of
+// r, times of day that wrap past midnight.
+func recomputedDrying(t *testing.T, r *bmr.Record) string {
+	t.Helper()
+	a, err1 := time.Parse("15:04", entryOf(r, "drying_start").Value)
+	b, err2 := time.Parse("15:04", entryOf(r, "drying_end").Value)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("drying times: %v %v", err1, err2)
+	}
+	m := int(b.Sub(a).Minutes())
+	if m < 0 {
+		m += 24 * 60
+	}
+	return strconv.Itoa(m)
 }

@@ -1,7 +1,6 @@
 package control_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -52,8 +51,8 @@ func (t *timedRegister) Update(fn func([]control.RegisterEvent) ([]control.Regis
 	return t.Register.Update(fn, seal)
 }
 
-// BenchmarkIssue100 issues 100 copies of the largest shipped template
-// (MBR-PCM-500 revision 3 of the example library, which is
+// BenchmarkIssue100 issues 100 copies of the largest master of the
+// example library (MBR-PCM-500 revision 3, the revision before
 // templates/paracetamol-500mg-tablets.toml) with the real renderer, and
 // reports copies/s and the share of the time spent rendering, in the
 // register (including the status check under its lock) and writing the
@@ -62,13 +61,6 @@ func (t *timedRegister) Update(fn func([]control.RegisterEvent) ([]control.Regis
 //
 //	go test ./control -run '^$' -bench Issue100 -benchtime 1x
 func BenchmarkIssue100(b *testing.B) {
-	shipped, err := os.ReadFile("../templates/paracetamol-500mg-tablets.toml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if ex, _ := os.ReadFile("../examples/library/MBR-PCM-500/rev-003.toml"); !bytes.Equal(ex, shipped) {
-		b.Fatal("the example library's revision 3 is no longer the shipped template")
-	}
 	b.Run("directory", func(b *testing.B) {
 		dir := filepath.Join(b.TempDir(), "library")
 		if err := os.CopyFS(dir, os.DirFS("../examples/library")); err != nil {

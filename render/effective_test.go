@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
 )
@@ -12,7 +13,16 @@ import (
 // file's effective date prints the date it came in force, on the cover
 // and in every page header; an earlier EffectiveFrom changes nothing.
 func TestEffectiveFromIsPrinted(t *testing.T) {
-	tp := loadShipped(t, shipped[0]) // effective 2026-03-01
+	tp := loadShipped(t, shipped[0])
+	eff := tp.Document.Effective
+	if eff.IsZero() {
+		t.Fatal("the shipped template has no effective date")
+	}
+	shift := func(days int) bmr.Date {
+		d := time.Date(eff.Year, eff.Month, eff.Day+days, 0, 0, 0, 0, time.UTC)
+		return bmr.Date{Year: d.Year(), Month: d.Month(), Day: d.Day()}
+	}
+	later, earlier := shift(3), shift(-30)
 	render := func(from bmr.Date) []string {
 		o := issued(tp)
 		o.EffectiveFrom = from
@@ -22,18 +32,18 @@ func TestEffectiveFromIsPrinted(t *testing.T) {
 		}
 		return pageTexts(t, buf.Bytes())
 	}
-	later := render(bmr.Date{Year: 2026, Month: 3, Day: 4})
-	if !strings.Contains(later[0], "Effective 2026-03-04") {
-		t.Errorf("cover lacks \"Effective 2026-03-04\":\n%s", later[0])
+	pages := render(later)
+	if !strings.Contains(pages[0], "Effective "+later.String()) {
+		t.Errorf("cover lacks \"Effective %s\":\n%s", later, pages[0])
 	}
-	for i, p := range later {
-		if !strings.Contains(p, "2026-03-04") || strings.Contains(p, "2026-03-01") {
-			t.Errorf("page %d does not print 2026-03-04 as the effective date (or still prints 2026-03-01):\n%s", i+1, p)
+	for i, p := range pages {
+		if !strings.Contains(p, later.String()) || strings.Contains(p, eff.String()) {
+			t.Errorf("page %d does not print %s as the effective date (or still prints %s):\n%s", i+1, later, eff, p)
 			break
 		}
 	}
-	earlier := render(bmr.Date{Year: 2026, Month: 2, Day: 1})
-	if !strings.Contains(earlier[0], "Effective 2026-03-01") || strings.Contains(strings.Join(earlier, ""), "2026-02-01") {
-		t.Errorf("an earlier EffectiveFrom changed the printed date:\n%s", earlier[0])
+	pages = render(earlier)
+	if !strings.Contains(pages[0], "Effective "+eff.String()) || strings.Contains(strings.Join(pages, ""), earlier.String()) {
+		t.Errorf("an earlier EffectiveFrom changed the printed date:\n%s", pages[0])
 	}
 }

@@ -14,7 +14,7 @@ import (
 // sampleRecord is a small executed record with an N/A entry, a value
 // corrected twice and a deviation.
 func sampleRecord(t testing.TB, tpl *bmr.Template) *bmr.Record {
-	rec := bmr.NewRecord(tpl, "B26-0412", "MBR-PCM-500-R03-B26-0412-0001")
+	rec := bmr.NewRecord(tpl, "B26-0412", "MBR-PCM-500-R04-B26-0412-0001")
 	at := time.Date(2026, 4, 12, 10, 42, 0, 0, time.FixedZone("", 2*3600))
 	qa := bmr.Person{Name: "Quinn QA", UserID: "qqa"}
 	rec.Entries = append(rec.Entries,

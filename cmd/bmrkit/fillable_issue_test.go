@@ -30,17 +30,17 @@ func TestIssueFillable(t *testing.T) {
 	if _, list, _ := runCLIAt(t, when, "register", "list", lib); !strings.Contains(list, serial+"  copy 1 of 1, batch B26-0601, revision 3 of MBR-PCM-500, 37 pages, fillable PDF form, issued") {
 		t.Errorf("register list:\n%s", list)
 	}
-	tp := parse(t, shippedTablet)
+	tp := parse(t, libraryTablet)
 	form := filepath.Join(out, serial+".pdf")
 	filled := filepath.Join(t.TempDir(), "filled.pdf")
 	fillForm(t, tp, form, filled, recordgen.Clean(tp, "B26-0601", serial, time.Date(2026, 6, 2, 7, 0, 0, 0, time.UTC)))
 	rec := filepath.Join(t.TempDir(), "record.json")
-	code, _, stderr = runCLI(t, "record", "from-pdf", shippedTablet, filled, "--by", "Omar Operator", "--user", "oop", "--at", "2026-06-03T09:00:00+02:00", "-o", rec)
+	code, _, stderr = runCLI(t, "record", "from-pdf", libraryTablet, filled, "--by", "Omar Operator", "--user", "oop", "--at", "2026-06-03T09:00:00+02:00", "-o", rec)
 	if code != exitOK || !strings.Contains(stderr, "batch B26-0601") {
 		t.Fatalf("from-pdf: exit %d %s", code, stderr)
 	}
 	check := func(record string) (int, string) {
-		code, stdout, stderr := runCLI(t, "record", "check", shippedTablet, record, "--library", lib)
+		code, stdout, stderr := runCLI(t, "record", "check", libraryTablet, record, "--library", lib)
 		return code, stdout + stderr
 	}
 	if _, got := check(rec); strings.Contains(got, "REC017") || strings.Contains(got, "REC029") {
@@ -67,7 +67,7 @@ func TestIssueFillable(t *testing.T) {
 	// approvals, no DRAFT; the form re-created is the PDF the register
 	// recorded, byte for byte (no note).
 	truecopy := filepath.Join(t.TempDir(), "truecopy.pdf")
-	code, _, stderr = runCLI(t, "record", "render", shippedTablet, rec, "--library", lib, "--by", "Rita Reviewer", "-o", truecopy)
+	code, _, stderr = runCLI(t, "record", "render", libraryTablet, rec, "--library", lib, "--by", "Rita Reviewer", "-o", truecopy)
 	if code != exitOK || strings.Contains(stderr, "note:") {
 		t.Fatalf("record render --library: exit %d %s", code, stderr)
 	}
@@ -83,15 +83,15 @@ func TestIssueFillable(t *testing.T) {
 	// record new starts an empty record of the copy, checked against the
 	// register.
 	empty := filepath.Join(t.TempDir(), "new.json")
-	if code, _, stderr := runCLI(t, "record", "new", shippedTablet, "--batch", "B26-0601", "--serial", serial, "--library", lib, "-o", empty); code != exitOK ||
+	if code, _, stderr := runCLI(t, "record", "new", libraryTablet, "--batch", "B26-0601", "--serial", serial, "--library", lib, "-o", empty); code != exitOK ||
 		stderr != empty+": an empty record of batch B26-0601 on copy "+serial+" of MBR-PCM-500 revision 3\n" {
 		t.Errorf("record new: exit %d %q", code, stderr)
 	}
-	if code, _, stderr := runCLI(t, "record", "new", shippedTablet, "--batch", "B26-0999", "--serial", serial, "--library", lib, "-o", empty); code != exitFail ||
+	if code, _, stderr := runCLI(t, "record", "new", libraryTablet, "--batch", "B26-0999", "--serial", serial, "--library", lib, "-o", empty); code != exitFail ||
 		stderr != "bmrkit record new: refused: the record does not match copy "+serial+" as issued: it was issued for batch B26-0601, the record says B26-0999\n" {
 		t.Errorf("record new for another batch: exit %d %q", code, stderr)
 	}
-	if code, _, stderr := runCLI(t, "record", "new", shippedTablet, "--batch", "B26-0601", "--serial", "X-1", "--library", lib, "-o", empty); code != exitFail ||
+	if code, _, stderr := runCLI(t, "record", "new", libraryTablet, "--batch", "B26-0601", "--serial", "X-1", "--library", lib, "-o", empty); code != exitFail ||
 		!strings.Contains(stderr, "which is not in the issuance register") {
 		t.Errorf("record new of an unknown serial: exit %d %q", code, stderr)
 	}

@@ -32,7 +32,7 @@ func TestWholePath(t *testing.T) {
 	pdftk := need(t, "pdftk")
 	need(t, "pdftotext")
 	for _, c := range []struct{ file, doc, effectiveFrom string }{
-		{"../../templates/paracetamol-500mg-tablets.toml", "MBR-PCM-500", "01-Mar-2026"},
+		{"../../templates/paracetamol-500mg-tablets.toml", "MBR-PCM-500", "01-May-2026"},
 		{"../../templates/blister-packaging.toml", "PKG-PCM-500-B10", "01-Apr-2026"},
 		{"../../templates/pbs-buffer-1000l.toml", "BUF-PBS-1000", "20-Apr-2026"},
 	} {

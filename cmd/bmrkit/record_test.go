@@ -238,7 +238,7 @@ func TestRecordRenderAndReview(t *testing.T) {
 		out := filepath.Join(dir, cmd+".pdf")
 		code, stdout, stderr := runCLIAt(t, at, "record", cmd, shippedTablet, rec, "-o", out, "--by", "Quinn Quality", "--site", "Acme Pharma")
 		what := map[string]string{"render": "true copy", "review": "review report"}[cmd]
-		if code != exitOK || stdout != "" || !strings.HasPrefix(stderr, out+": "+what+" of batch B26-0412 (MBR-PCM-500 revision 3): ") {
+		if code != exitOK || stdout != "" || !strings.HasPrefix(stderr, out+": "+what+" of batch B26-0412 (MBR-PCM-500 revision 4): ") {
 			t.Fatalf("record %s: exit %d, stderr %q", cmd, code, stderr)
 		}
 		b, err := os.ReadFile(out)

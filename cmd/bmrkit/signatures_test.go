@@ -116,10 +116,10 @@ func TestSignaturesEndToEnd(t *testing.T) {
 	}
 
 	// QA signs off the review of the record executed on the first copy.
-	tp := parse(t, shippedTablet)
+	tp := parse(t, libraryTablet)
 	rec := writeRecord(t, recordgen.Clean(tp, "B26-0412", serial, recStart))
 	report := filepath.Join(t.TempDir(), "review.pdf")
-	code, _, stderr = runEnv(t, time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC), nil, nil, "record", "review", shippedTablet, rec, "-o", report,
+	code, _, stderr = runEnv(t, time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC), nil, nil, "record", "review", libraryTablet, rec, "-o", report,
 		"--by", "Quinn QA", "--library", dir, "--sign", "--key", exampleKey(t, keys, "qqa"))
 	if code != exitOK {
 		t.Fatalf("record review --sign: %d %s", code, stderr)

@@ -16,7 +16,7 @@ func TestXlsxFormImportRecord(t *testing.T) {
 	dir := t.TempDir()
 	form := filepath.Join(dir, "form.xlsx")
 	code, _, stderr := runCLI(t, "xlsx", "form", pcmTemplate, "-o", form, "--batch", "B26-0412", "--paper", "letter")
-	if code != exitOK || !strings.Contains(stderr, "spreadsheet form of MBR-PCM-500 revision 3") {
+	if code != exitOK || !strings.Contains(stderr, "spreadsheet form of MBR-PCM-500 revision 4") {
 		t.Fatalf("form: exit %d\n%s", code, stderr)
 	}
 	// An empty form imports cleanly: nothing recorded, every slot missing.
@@ -44,7 +44,7 @@ func TestXlsxFormImportRecord(t *testing.T) {
 	}
 	out := filepath.Join(dir, "rec.xlsx")
 	code, _, stderr = runCLI(t, "xlsx", "record", rec, "-o", out)
-	if code != exitOK || !strings.Contains(stderr, "record of batch B26-0412 on MBR-PCM-500 revision 3") {
+	if code != exitOK || !strings.Contains(stderr, "record of batch B26-0412 on MBR-PCM-500 revision 4") {
 		t.Fatalf("record: exit %d\n%s", code, stderr)
 	}
 	if info, err := os.Stat(out); err != nil || info.Size() == 0 {
