@@ -254,3 +254,22 @@ func recomputedDrying(t *testing.T, r *bmr.Record) string {
 	}
 	return strconv.Itoa(m)
 }
+
+// TestCheckRunningTotal: a running total (cumulative() of a column) is
+// recomputed on each row from the rows above it and its own; the total
+// below the table from all rows.
+func TestCheckRunningTotal(t *testing.T) {
+	tpl := constructsTpl(t)
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	for i, w := range [][2]string{{"21.50", "20.50"}, {"20.25", "19.25"}, {"22.00", "21.00"}} {
+		setValue(r, bmr.FieldKey("cont_gross", i+1, 3), w[0])
+		setValue(r, bmr.FieldKey("cont_tare", i+1, 3), "1.00")
+		setValue(r, bmr.FieldKey("cont_net", i+1, 3), w[1])
+	}
+	setValue(r, "cont_running#1", "20.50")
+	setValue(r, "cont_running#2", "39.75")
+	setValue(r, "cont_running#3", "61.00") // 60.75
+	setValue(r, "cont_total", "60.75")
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC008 cont_running#3: calculation Running total differs from the recomputed result | written 61.00, recomputed 60.75 from cumulative(cont_net)\n")
+}

@@ -130,11 +130,12 @@ func Slots(t *Template) []Slot {
 		}
 		for j := range s.Steps {
 			st := &s.Steps[j]
-			for k := range st.Fields {
-				out = appendFieldSlots(out, &st.Fields[k], s, st, mats, eqs)
-			}
-			for k := range st.Tables {
-				tb := &st.Tables[k]
+			for _, p := range st.Parts() {
+				if p.Field != nil {
+					out = appendFieldSlots(out, p.Field, s, st, mats, eqs)
+					continue
+				}
+				tb := p.Table
 				for row := 1; row <= tb.Rows; row++ {
 					for l := range tb.Columns {
 						sl := fieldSlot(&tb.Columns[l], row, s, st, mats, eqs)

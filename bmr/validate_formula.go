@@ -139,10 +139,33 @@ func (c *checker) repeats(r fieldRef, e formula.Expr, inAggregate bool) {
 		c.repeats(r, n.X, false)
 		c.repeats(r, n.Y, false)
 	case *formula.Call:
+		if n.Func == formula.Cumulative && !c.runningColumn(r, n) {
+			return
+		}
 		for _, a := range n.Args {
 			c.repeats(r, a, formula.Aggregate(n.Func))
 		}
 	}
+}
+
+// runningColumn checks cumulative(col): it is written in a formula of a
+// table column, and col is a column of the same table.
+func (c *checker) runningColumn(r fieldRef, n *formula.Call) bool {
+	at := func(format string, args ...any) bool {
+		c.addAt(r.path+".formula", n.Offset, CodeRepeatRef, format, args...)
+		return false
+	}
+	if r.table == nil {
+		return at("cumulative() is the running total of a table column: %s is not a column of a table (for a total, write sum() of the column)", r.f.ID)
+	}
+	ref, ok := n.Args[0].(*formula.Ref)
+	if !ok || ref.Index != 0 {
+		return at("cumulative() takes a column of table %s, such as cumulative(%s)", r.table.ID, r.table.Columns[0].ID)
+	}
+	if fr, ok := c.fields[ref.Name]; !ok || fr.table != r.table {
+		return at("cumulative(%s): %s is not a column of table %s; the running total is of a column of the formula's own table", ref.Name, ref.Name, r.table.ID)
+	}
+	return true
 }
 
 // formulaUnit infers the unit of a formula and compares it with the field's.

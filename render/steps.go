@@ -181,17 +181,18 @@ func (d *doc) step(st *bmr.Step) {
 		}
 		add(d.para(tx, tw, "Equipment: "+strings.Join(es, "; "), fSmall, darkGray)...)
 	}
-	for k := range st.Fields {
-		f := &st.Fields[k]
+	for _, p := range st.Parts() {
+		f := p.Field
+		if f == nil {
+			add(d.tableBlock(p.Table, tx)...)
+			continue
+		}
 		n := f.Entries()
 		if n == 1 {
 			add(d.fieldRows(d.slot(f.ID), f.Label)...)
 			continue
 		}
 		add(d.repeatRows(f, func(i int) string { return bmr.FieldKey(f.ID, i, n) }, n)...)
-	}
-	for k := range st.Tables {
-		add(d.tableBlock(&st.Tables[k], tx)...)
 	}
 	var keys []string
 	for _, m := range st.Signoff {

@@ -73,8 +73,12 @@ func (fw *formWriter) step(s *sheetW, st *bmr.Step) {
 	if len(st.Equipment) > 0 {
 		s.textRow("", "Equipment: "+fw.equipmentList(st.Equipment), stNote)
 	}
-	for k := range st.Fields {
-		f := &st.Fields[k]
+	for _, p := range st.Parts() {
+		f := p.Field
+		if f == nil {
+			fw.table(s, st, p.Table)
+			continue
+		}
 		n := f.Entries()
 		for e := 1; e <= n; e++ {
 			sl := fw.slots[bmr.FieldKey(f.ID, e, n)]
@@ -89,9 +93,6 @@ func (fw *formWriter) step(s *sheetW, st *bmr.Step) {
 		if f.Note != "" {
 			s.textRow("", f.Note, stNote)
 		}
-	}
-	for k := range st.Tables {
-		fw.table(s, st, &st.Tables[k])
 	}
 	for _, m := range st.Signoff {
 		if sl := fw.slots[bmr.KeySignoff+st.ID+":"+m]; sl != nil {

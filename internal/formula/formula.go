@@ -11,12 +11,16 @@
 //	ref     = name { "." name } [ "[" integer "]" ]
 //	call    = func "(" expr { "," expr } ")"
 //	func    = "round" | "min" | "max" | "sum" | "mean" | "abs"
+//	        | "hours" | "minutes" | "cumulative"
 //
 // "×", "·" and "÷", "−" may be written for "*", "/" and "-". A reference
 // names a field (granule_mass), one entry of a repeated field (weight[3]),
 // a material's standard quantity (material.paracetamol) or a product figure
 // (product.batch_size, product.theoretical_yield). In sum, mean, min and
-// max a repeated field stands for all of its entries.
+// max a repeated field stands for all of its entries. In a formula of a
+// table column, cumulative(col) is the running total of column col of the
+// same table: the sum of its cells from the first row to the formula's own
+// row (Rowwise).
 //
 // Evaluation is exact: every intermediate value is a rational number, and
 // only round() and the caller's final rounding to the field's decimals lose
@@ -120,7 +124,7 @@ func (e *Error) Error() string { return fmt.Sprintf("at character %d: %s", e.Off
 
 // Funcs lists the functions of the language with their argument counts
 // (-1: one or more).
-var Funcs = map[string]int{"round": 2, "min": -1, "max": -1, "sum": -1, "mean": -1, "abs": 1, "hours": 2, "minutes": 2}
+var Funcs = map[string]int{"round": 2, "min": -1, "max": -1, "sum": -1, "mean": -1, "abs": 1, "hours": 2, "minutes": 2, "cumulative": 1}
 
 // Elapsed reports whether f is an elapsed-time function: hours(a, b) and
 // minutes(a, b) give the time from entry a to entry b, two time or
@@ -136,7 +140,16 @@ type Clock interface {
 }
 
 // Aggregate reports whether f accepts repeated fields as a list of values.
-func Aggregate(f string) bool { return f == "min" || f == "max" || f == "sum" || f == "mean" }
+// cumulative(col) takes a table column as a list of values too.
+func Aggregate(f string) bool {
+	return f == "min" || f == "max" || f == "sum" || f == "mean" || f == Cumulative
+}
+
+// Cumulative is the running-total function: cumulative(col) in a formula
+// of a table column is the sum of column col from row 1 to the formula's
+// own row. Rowwise rewrites it into that sum; it cannot be evaluated
+// outside a row.
+const Cumulative = "cumulative"
 
 type token struct {
 	kind byte // 'n' number, 'i' identifier, 'e' end, or the operator/punctuation byte
@@ -322,7 +335,7 @@ func (p *parser) primary() (Expr, error) {
 func (p *parser) call(name token) (Expr, error) {
 	n, ok := Funcs[name.text]
 	if !ok {
-		msg := fmt.Sprintf("unknown function %q (known: abs, hours, max, mean, min, minutes, round, sum)", name.text)
+		msg := fmt.Sprintf("unknown function %q (known: abs, cumulative, hours, max, mean, min, minutes, round, sum)", name.text)
 		if lower := strings.ToLower(name.text); Funcs[lower] != 0 {
 			msg = fmt.Sprintf("unknown function %q; did you mean %q?", name.text, lower)
 		}
@@ -440,6 +453,14 @@ func Rowwise(e Expr, inRow func(name string) bool, row int) Expr {
 		c.X, c.Y = Rowwise(n.X, inRow, row), Rowwise(n.Y, inRow, row)
 		return &c
 	case *Call:
+		if r, ok := runningColumn(n, inRow); ok && row > 0 {
+			// cumulative(col) on row 3: sum(col[1], col[2], col[3]).
+			sum := &Call{Func: "sum", Offset: n.Offset, Args: make([]Expr, row)}
+			for i := range sum.Args {
+				sum.Args[i] = &Ref{Name: r.Name, Index: i + 1, Offset: r.Offset}
+			}
+			return sum
+		}
 		c := *n
 		c.Args = make([]Expr, len(n.Args))
 		for i, a := range n.Args {
@@ -452,6 +473,19 @@ func Rowwise(e Expr, inRow func(name string) bool, row int) Expr {
 		return &c
 	}
 	return e
+}
+
+// runningColumn returns the column of cumulative(col) when col is a
+// column of the row's table (inRow).
+func runningColumn(n *Call, inRow func(string) bool) (*Ref, bool) {
+	if n.Func != Cumulative || len(n.Args) != 1 {
+		return nil, false
+	}
+	r, ok := n.Args[0].(*Ref)
+	if !ok || r.Index != 0 || !inRow(r.Name) {
+		return nil, false
+	}
+	return r, true
 }
 
 // Refs returns the references of e in the order they are written.
@@ -602,6 +636,9 @@ func evalCall(n *Call, env Env) ([]*big.Rat, error) {
 		places, _ := n.Args[1].(*Num).Value.Int64()
 		d := decimal.FromRat(x, int32(places), decimal.HalfUp)
 		return []*big.Rat{d.Rat()}, nil
+	}
+	if n.Func == Cumulative {
+		return nil, &Error{Offset: n.Offset, Msg: "cumulative() is the running total of a table column: it is written in a formula of a column of the same table"}
 	}
 	if Elapsed(n.Func) {
 		clock, ok := env.(Clock)

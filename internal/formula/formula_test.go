@@ -83,7 +83,7 @@ func TestParseErrors(t *testing.T) {
 		{"a +", "at character 4: expected a number, a field name or \"(\", found end of formula"},
 		{"(a + b", "at character 7: expected \")\" to close the \"(\" at character 1, found end of formula"},
 		{"a b", "at character 3: unexpected name \"b\" after the end of the expression"},
-		{"sqrt(a)", "at character 1: unknown function \"sqrt\" (known: abs, hours, max, mean, min, minutes, round, sum)"},
+		{"sqrt(a)", "at character 1: unknown function \"sqrt\" (known: abs, cumulative, hours, max, mean, min, minutes, round, sum)"},
 		{"SUM(a)", "at character 1: unknown function \"SUM\"; did you mean \"sum\"?"},
 		{"round(a)", "at character 1: round() takes 2 argument(s), not 1"},
 		{"round(a, b)", "at character 10: the second argument of round() must be a whole number of decimals from 0 to 12"},
@@ -171,4 +171,26 @@ func FuzzParse(f *testing.F) {
 		}
 		_, _ = Eval(e, anyEnv{})
 	})
+}
+
+// TestRowwiseCumulative: in a table column's formula, cumulative(col) on
+// row 3 is the sum of the column's rows 1 to 3; the row's own cells are
+// indexed; a name that is not a column of the row is left alone, and
+// cumulative() outside a row is an error that says where it belongs.
+func TestRowwiseCumulative(t *testing.T) {
+	e, err := Parse("cumulative(net) + gross - tare + total")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inRow := func(name string) bool { return name == "net" || name == "gross" || name == "tare" }
+	if got, want := Format(Rowwise(e, inRow, 3)), "sum(net[1], net[2], net[3]) + gross[3] − tare[3] + total"; got != want {
+		t.Errorf("row 3: %s, want %s", got, want)
+	}
+	if got, want := Format(Rowwise(e, inRow, 1)), "sum(net[1]) + gross[1] − tare[1] + total"; got != want {
+		t.Errorf("row 1: %s, want %s", got, want)
+	}
+	c, _ := Parse("cumulative(net)")
+	if _, err := Eval(c, noRefs{}); err == nil || err.Error() != "at character 1: cumulative() is the running total of a table column: it is written in a formula of a column of the same table" {
+		t.Errorf("outside a row: %v", err)
+	}
 }
