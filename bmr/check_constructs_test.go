@@ -273,3 +273,13 @@ func TestCheckRunningTotal(t *testing.T) {
 	checkLines(t, tpl, r, bmr.CheckOptions{},
 		"major REC008 cont_running#3: calculation Running total differs from the recomputed result | written 61.00, recomputed 60.75 from cumulative(cont_net)\n")
 }
+
+// TestCheckSpecLimits: a field that references a specification and gives
+// no limits of its own is checked against the specification's.
+func TestCheckSpecLimits(t *testing.T) {
+	tpl := constructsTpl(t)
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	setValue(r, "lod_result", "2.40")
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC007 lod_result: Loss on drying is outside its limits | value 2.40 %, limits 0.80 – 2.00 %\n")
+}

@@ -55,6 +55,7 @@ func Parse(file string, src []byte) (*Template, Diagnostics) {
 		diags = append(diags, fromProblem(file, p))
 	}
 	normalize(t)
+	applySpecs(t)
 	clearCoveredSignoffs(t)
 	if too := checkTotals(t); len(too) > 0 {
 		// Checking more than a template may hold is the work the bound

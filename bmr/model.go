@@ -36,6 +36,8 @@ type Template struct {
 	Materials []Material `toml:"materials" maxitems:"1000" bound:"bmr.MaxMaterials" doc:"Bill of materials: every component with code and quantity for one batch."`
 	// Major equipment used, by tag.
 	Equipment []Equipment `toml:"equipment" maxitems:"1000" bound:"bmr.MaxEquipment" doc:"Major equipment used, by tag."`
+	// Specifications that in-process and incoming checks reference.
+	Specifications []Specification `toml:"specifications" maxitems:"500" bound:"bmr.MaxSpecifications" doc:"Specifications (test, method, acceptance criteria) that in-process and incoming checks reference by id (a field's spec)."`
 	// Manufacturing instructions, in order.
 	Sections []Section `toml:"sections" maxitems:"500" bound:"bmr.MaxSections" bmr:"required" doc:"Manufacturing instructions, in order."`
 	// Lint settings. Not part of the fingerprinted content.
@@ -398,6 +400,8 @@ type Field struct {
 	Lines int `toml:"lines" min:"1" max:"10" doc:"Lines of space for a text field. Default 1."`
 	// Guidance printed under the entry.
 	Note string `toml:"note" doc:"Guidance printed under the entry."`
+	// Id of the specification the entry is tested against.
+	Spec string `toml:"spec" doc:"Id of the specification the entry is tested against: printed with the entry; its unit and limits apply when the field gives none."`
 }
 
 // Within is a limit relative to another entry of the record: the value

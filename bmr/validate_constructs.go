@@ -47,6 +47,7 @@ func (c *checker) constructs() {
 			}
 		}
 	}
+	c.specs()
 	for _, id := range c.fieldIDs {
 		r := c.fields[id]
 		c.tiers(r)

@@ -57,12 +57,25 @@ func (d *doc) labelLines(sl *bmr.Slot, label string) []line {
 			out = append(out, line{"Round half up to " + decimalsText(*f.Decimals) + ".", fCaption, midGray})
 		}
 	}
+	if sp := d.specOf(f); sp != nil {
+		for _, s := range d.m.wrap(sp.Text(), lw, fCaption) {
+			out = append(out, line{s, fCaption, darkGray})
+		}
+	}
 	if f != nil && f.Note != "" {
 		for _, s := range d.m.wrap(f.Note, lw, fCaption) {
 			out = append(out, line{s, fCaption, midGray})
 		}
 	}
 	return out
+}
+
+// specOf is the specification f references, or nil.
+func (d *doc) specOf(f *bmr.Field) *bmr.Specification {
+	if f == nil || f.Spec == "" {
+		return nil
+	}
+	return d.t.Spec(f.Spec)
 }
 
 func decimalsText(n int) string {

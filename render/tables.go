@@ -181,6 +181,9 @@ func (d *doc) tablePart(tb *bmr.Table, idx []int, x, aw float64) []*row {
 			}
 			legend = append(legend, f.Label+" — options: "+strings.Join(opts, "; "))
 		}
+		if sp := d.specOf(f); sp != nil {
+			legend = append(legend, f.Label+" — "+sp.Text())
+		}
 		if len(d.m.wrap(title, w-2, font{true, 5.5})) > 5 {
 			ref := "(" + strconv.Itoa(n+1) + ")"
 			legend = append(legend, ref+" "+title)
