@@ -50,6 +50,8 @@ func Diff(old, new *Template) []Change {
 		ids(new.Materials, func(m *Material) string { return m.ID }), d.material)
 	d.list("equipment list", ids(old.Equipment, func(e *Equipment) string { return e.ID }),
 		ids(new.Equipment, func(e *Equipment) string { return e.ID }), d.equipment)
+	d.list("specifications", ids(old.Specifications, func(s *Specification) string { return s.ID }),
+		ids(new.Specifications, func(s *Specification) string { return s.ID }), d.specification)
 	d.list("sections", ids(old.Sections, func(s *Section) string { return s.ID }),
 		ids(new.Sections, func(s *Section) string { return s.ID }), d.section)
 	return d.out
@@ -147,6 +149,7 @@ func (l loc) String() string {
 type tplIndex struct {
 	materials map[string]*Material
 	equipment map[string]*Equipment
+	specs     map[string]*Specification
 	sections  map[string]*Section
 	steps     map[string]*Step
 	tables    map[string]*Table
@@ -156,7 +159,7 @@ type tplIndex struct {
 }
 
 func indexTemplate(t *Template) *tplIndex {
-	ix := &tplIndex{materials: map[string]*Material{}, equipment: map[string]*Equipment{}, sections: map[string]*Section{},
+	ix := &tplIndex{materials: map[string]*Material{}, equipment: map[string]*Equipment{}, specs: map[string]*Specification{}, sections: map[string]*Section{},
 		steps: map[string]*Step{}, tables: map[string]*Table{}, fields: map[string]*Field{}, loc: map[string]loc{},
 		children: map[string][]string{}}
 	put := func(key string, l loc) bool {
@@ -177,6 +180,12 @@ func indexTemplate(t *Template) *tplIndex {
 		e := &t.Equipment[i]
 		if put("equipment:"+e.ID, loc{parent: "equipment list", item: "equipment " + e.ID, pos: i}) {
 			ix.equipment[e.ID] = e
+		}
+	}
+	for i := range t.Specifications {
+		s := &t.Specifications[i]
+		if put("spec:"+s.ID, loc{parent: "specifications", item: "specification " + s.ID, pos: i}) {
+			ix.specs[s.ID] = s
 		}
 	}
 	for i := range t.Sections {
@@ -280,6 +289,8 @@ func kindOf(container string) string {
 		return "material:"
 	case container == "equipment list":
 		return "equipment:"
+	case container == "specifications":
+		return "spec:"
 	case container == "sections":
 		return "section:"
 	case strings.HasPrefix(container, "section:"):
@@ -305,6 +316,8 @@ func describe(ix *tplIndex, key string) string {
 	case "equipment":
 		e := ix.equipment[id]
 		return fmt.Sprintf("%s (%s)", e.Name, e.Tag)
+	case "spec":
+		return ix.specs[id].Text()
 	case "section":
 		return ix.sections[id].Title
 	case "step":
@@ -343,6 +356,16 @@ func (d *differ) equipment(key string, isNew bool) {
 	_, n := d.common(key, d.moved(key))
 	id := strings.TrimPrefix(key, "equipment:")
 	d.attrs(n.item, reflect.ValueOf(*d.oldIx.equipment[id]), reflect.ValueOf(*d.newIx.equipment[id]), "", nil)
+}
+
+func (d *differ) specification(key string, isNew bool) {
+	if isNew {
+		d.add(Change{Kind: Added, Item: d.newIx.loc[key].item, New: describe(d.newIx, key)})
+		return
+	}
+	_, n := d.common(key, d.moved(key))
+	id := strings.TrimPrefix(key, "spec:")
+	d.attrs(n.item, reflect.ValueOf(*d.oldIx.specs[id]), reflect.ValueOf(*d.newIx.specs[id]), "", nil)
 }
 
 func (d *differ) section(key string, isNew bool) {

@@ -505,3 +505,37 @@ func TestDiffNeverPanics(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffSpecifications: a specification changed, renamed or added is a
+// change of the specifications list, and a field's spec is an attribute
+// of the field.
+func TestDiffSpecifications(t *testing.T) {
+	src, err := os.ReadFile("testdata/valid/constructs.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parse := func(s string) *Template {
+		t.Helper()
+		tpl, diags := Parse("constructs.toml", []byte(s))
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		return tpl
+	}
+	old := parse(string(src))
+	r := strings.NewReplacer(`method = "Ph. Eur. 2.2.32, halogen analyser, 5.0 g at 105 °C"`, `method = "Ph. Eur. 2.2.32, oven, 105 °C"`,
+		`id = "appearance"`, `id = "appear"`, `spec = "appearance"`, `spec = "appear"`)
+	var got []string
+	for _, c := range Diff(old, parse(r.Replace(string(src)))) {
+		got = append(got, fmt.Sprintf("%s %s %s: %q → %q", c.Kind, c.Item, c.Attr, c.Old, c.New))
+	}
+	want := []string{
+		`changed specification lod method: "Ph. Eur. 2.2.32, halogen analyser, 5.0 g at 105 °C" → "Ph. Eur. 2.2.32, oven, 105 °C"`,
+		`removed specification appearance : "Spec: Appearance (SPEC-PG-003 §4.1): White to off-white, free-flowing granules" → ""`,
+		`added specification appear : "" → "Spec: Appearance (SPEC-PG-003 §4.1): White to off-white, free-flowing granules"`,
+		`changed step 3.3 › field appearance_ok spec: "appearance" → "appear"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
