@@ -14,12 +14,9 @@ func runApprove(e *env, args []string) int {
 	id := identityFlags(fs)
 	meaning := fs.String("meaning", "", "meaning of the signature: authored, reviewed or approved (required)")
 	fp := fs.String("fingerprint", "", "the content `FINGERPRINT` you reviewed (bmrkit fingerprint FILE; the 12-digit short form will do); the signature is refused if the file has changed since")
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 3, "give the library directory, the document number and the revision")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 3 {
-		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
 	}
 	if *meaning == "" {
 		return usageError(e.stderr, fs, "say what the signature means with --meaning authored, reviewed or approved")
@@ -94,12 +91,9 @@ func runRetire(e *env, args []string) int {
 	id := identityFlags(fs)
 	reason := fs.String("reason", "", "why the revision is withdrawn (required)")
 	onFlag := fs.String("on", "", "`DATE` (YYYY-MM-DD) from which it is retired; default today")
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 3, "give the library directory, the document number and the revision")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 3 {
-		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
 	}
 	rev, ok := parseRev(e, fs, pos[2])
 	if !ok {

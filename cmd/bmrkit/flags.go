@@ -82,6 +82,18 @@ func parseFlags(fs *flag.FlagSet, args []string) (pos []string, ok bool) {
 	}
 }
 
+// parseArgs parses flags and positional arguments as parseFlags does, and
+// refuses, with the usage error want, any number of positional arguments
+// but n. On ok=false the command returns exitUsage.
+func parseArgs(e *env, fs *flag.FlagSet, args []string, n int, want string) (pos []string, ok bool) {
+	pos, ok = parseFlags(fs, args)
+	if ok && len(pos) != n {
+		usageError(e.stderr, fs, "%s", want)
+		return nil, false
+	}
+	return pos, ok
+}
+
 // outputFlags are the flags that name a file a command writes.
 var outputFlags = []string{"o", "report", "report-json"}
 

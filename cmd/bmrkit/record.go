@@ -139,12 +139,9 @@ func runRecordCheck(e *env, args []string) int {
 	fs := newFlags(e, "record check", recordCheckArgs)
 	asJSON := fs.Bool("json", false, "print the findings as JSON")
 	in := addCheckFlags(fs, false)
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 2, "give a template and a record file")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 2 {
-		return usageError(e.stderr, fs, "give a template and a record file")
 	}
 	if *in.window <= 0 {
 		return usageError(e.stderr, fs, "--window must be positive")

@@ -27,12 +27,9 @@ func runRender(e *env, args []string) int {
 	serial := fs.String("serial", "", "refused: controlled copies come from \"bmrkit issue\"")
 	by := fs.String("by", "", "reference: name of who prints")
 	validUntil := fs.String("valid-until", "", "reference: last date the print is valid, YYYY-MM-DD")
-	files, ok := parseFlags(fs, args)
+	files, ok := parseArgs(e, fs, args, 1, "give exactly one template file")
 	if !ok {
 		return exitUsage
-	}
-	if len(files) != 1 {
-		return usageError(e.stderr, fs, "give exactly one template file")
 	}
 	if *out == "" {
 		return usageError(e.stderr, fs, "no output file: give -o OUT.pdf, or -o - for stdout")

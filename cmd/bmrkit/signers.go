@@ -168,11 +168,7 @@ func runSignerRevoke(e *env, args []string) int {
 func runSignerList(e *env, args []string) int {
 	fs := newFlags(e, "library signer list", "LIB [--json]")
 	asJSON := fs.Bool("json", false, "print the signers as JSON")
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	l, code := openLibrary(e, fs, pos)
+	l, _, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
 	}
@@ -214,11 +210,7 @@ func runRequireSignatures(e *env, args []string) int {
 	roles := fs.String("roles", "", "your `ROLES` besides Document Control, when you become the first signer")
 	reason := fs.String("reason", "", "why, e.g. the change control reference")
 	key := keyFlag(fs)
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	l, code := openLibrary(e, fs, pos)
+	l, loc, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
 	}
@@ -245,7 +237,7 @@ func runRequireSignatures(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	fmt.Fprintf(e.stdout, "%s requires signatures from now on: every record is signed, and only verified signatures count; earlier records stay unsigned (audit verify lists them)\n", pos[0])
+	fmt.Fprintf(e.stdout, "%s requires signatures from now on: every record is signed, and only verified signatures count; earlier records stay unsigned (audit verify lists them)\n", loc)
 	return exitOK
 }
 
