@@ -44,6 +44,12 @@ func clock(s string) time.Time {
 // pagesOf returns the page count the register recorded for a copy.
 func pagesOf(t *testing.T, dir, serial string) int {
 	t.Helper()
+	return copyOf(t, dir, serial).Pages
+}
+
+// copyOf returns what the register of the library in dir says of a copy.
+func copyOf(t *testing.T, dir, serial string) *control.CopyState {
+	t.Helper()
 	l, err := control.Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +58,7 @@ func pagesOf(t *testing.T, dir, serial string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.Pages
+	return c
 }
 
 // TestIssueWorkflow issues copies of the example library's effective
@@ -75,13 +81,7 @@ func TestIssueWorkflow(t *testing.T) {
 			t.Errorf("%s.pdf: %v", s, err)
 		}
 	}
-	steps := []struct {
-		now    string
-		args   []string
-		code   int
-		stdout string
-		stderr string
-	}{
+	steps := []cliStep{
 		// Lifecycle refusals: nothing effective yet, a superseded revision.
 		{"2023-04-30T09:00:00+02:00", append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B23-0001", "-o", out}, ida...), exitFail, "",
 			"bmrkit issue: refused: MBR-PCM-500 cannot be issued on 2023-04-30: it has no effective revision: revision 1 is not approved: author signature missing; QA approval missing\n"},

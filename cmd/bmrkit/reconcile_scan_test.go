@@ -100,14 +100,7 @@ func TestReconcileScanCLI(t *testing.T) {
 	checkGolden(t, "testdata/reconcile-scan.golden", got)
 
 	// The register holds the scan's SHA-256 and what was read on each page.
-	l, err := control.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := l.Copy(c1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := copyOf(t, dir, c1)
 	if s := c.Closed.Scan; s == nil || len(s.Files) != 1 || s.Files[0].Name != "RETURNED.pdf" || len(s.Pages) != len(pages) || !c.Discrepancy() {
 		t.Fatalf("recorded %+v", c.Closed)
 	}
