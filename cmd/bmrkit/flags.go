@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/bmrkit/bmrkit/bmr"
 )
 
 // newFlags returns a flag set for a command that reports usage errors to
@@ -92,6 +94,21 @@ func parseArgs(e *env, fs *flag.FlagSet, args []string, n int, want string) (pos
 		return nil, false
 	}
 	return pos, ok
+}
+
+// parseDateFlag reads the DATE (YYYY-MM-DD) given to the flag name; ""
+// is the zero date. A bad date is a usage error: it prints it and returns
+// false, and the command returns exitUsage.
+func parseDateFlag(e *env, fs *flag.FlagSet, name, s string) (bmr.Date, bool) {
+	if s == "" {
+		return bmr.Date{}, true
+	}
+	d, err := bmr.ParseDate(s)
+	if err != nil {
+		usageError(e.stderr, fs, "--%s: %v", name, err)
+		return bmr.Date{}, false
+	}
+	return d, true
 }
 
 // outputFlags are the flags that name a file a command writes.

@@ -126,11 +126,9 @@ func runIssue(e *env, args []string) int {
 	case *reference && *batch != "":
 		return usageError(e.stderr, fs, "a reference print belongs to no batch: leave out --batch")
 	case *reference:
-		d, err := bmr.ParseDate(*validUntil)
-		if err != nil {
-			return usageError(e.stderr, fs, "--valid-until: %v", err)
+		if until, ok = parseDateFlag(e, fs, "valid-until", *validUntil); !ok {
+			return exitUsage
 		}
-		until = d
 	case *batch == "":
 		return usageError(e.stderr, fs, "say which batch the copies are for with --batch")
 	}

@@ -64,6 +64,18 @@ func fail(e *env, cmd string, err error) int {
 	return exitFail
 }
 
+// parseRevisionArgs parses the flags and the arguments LIB DOC REV of a
+// command on one revision, or prints the usage error and returns false:
+// the command then returns exitUsage.
+func parseRevisionArgs(e *env, fs *flag.FlagSet, args []string) (pos []string, rev int, ok bool) {
+	pos, ok = parseArgs(e, fs, args, 3, "give the library directory, the document number and the revision")
+	if !ok {
+		return nil, 0, false
+	}
+	rev, ok = parseRev(e, fs, pos[2])
+	return pos, rev, ok
+}
+
 // parseRev reads a revision number argument.
 func parseRev(e *env, fs *flag.FlagSet, s string) (int, bool) {
 	var n int
@@ -292,16 +304,12 @@ func runTranscribe(e *env, args []string) int {
 	role := fs.String("signer-role", "", "the `ROLE` the paper signer signed in, e.g. QA (required)")
 	signed := fs.String("signed", "", "the date and `TIME` written by the paper signature, RFC 3339 with its offset, e.g. 2026-02-20T10:00:00+01:00 (required)")
 	source := fs.String("source", "", "the paper `DOCUMENT` that holds the signature, e.g. \"MBR-PCM-500 rev 3 signature page, QA archive binder 12\" (required)")
-	pos, ok := parseArgs(e, fs, args, 3, "give the library directory, the document number and the revision")
+	pos, rev, ok := parseRevisionArgs(e, fs, args)
 	if !ok {
 		return exitUsage
 	}
 	if *meaning == "" || *name == "" || *uid == "" || *role == "" || *signed == "" || *source == "" {
 		return usageError(e.stderr, fs, "give --meaning, --signer-name, --signer-id, --signer-role, --signed and --source: the paper signature as the paper shows it, and where it is")
-	}
-	rev, ok := parseRev(e, fs, pos[2])
-	if !ok {
-		return exitUsage
 	}
 	when, err := time.Parse(time.RFC3339, *signed)
 	if err != nil {

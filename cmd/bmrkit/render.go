@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/render"
 )
@@ -53,9 +52,9 @@ func runRender(e *env, args []string) int {
 		if *validUntil == "" || *by == "" {
 			return usageError(e.stderr, fs, "a reference print needs --valid-until and --by")
 		}
-		d, err := bmr.ParseDate(*validUntil)
-		if err != nil {
-			return usageError(e.stderr, fs, "--valid-until: %v", err)
+		d, ok := parseDateFlag(e, fs, "valid-until", *validUntil)
+		if !ok {
+			return exitUsage
 		}
 		o.Reference = &render.ReferencePrint{ValidUntil: d, PrintedBy: *by, PrintedAt: when}
 	default:
