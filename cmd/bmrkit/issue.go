@@ -57,7 +57,7 @@ func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, *control
 		}
 		base.Logo = b
 	}
-	set := &control.PrintSettings{Paper: paper, Site: base.Site, DateFormat: base.DateFormat, LogoSHA256: sha256Hex(base.Logo)}
+	set := &control.PrintSettings{Paper: paper, Site: base.Site, DateFormat: base.DateFormat, LogoSHA256: formprint.LogoSHA256(base.Logo)}
 	return formprint.Printer(base), set, exitOK
 }
 
