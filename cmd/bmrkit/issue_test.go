@@ -200,6 +200,26 @@ func TestRegisterVerifyAndRepair(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "reserved but never issued (an interrupted issue; void each): 1\n  MBR-PCM-500-R03-B2-0001  reserved 2026-03-05 08:15 +01:00 by Ida Issuer (iissuer)") {
 		t.Errorf("report after repair:\n%s", stdout)
 	}
+	// The whole report: the command that voids the reservations is named
+	// once, at the end, with this library.
+	want = `reconciliation on 2026-03-06 08:00 +01:00 (overdue after 30 days)
+
+MBR-PCM-500: 1 issued, 1 outstanding; 1 never issued (void them)
+  batch B1: 1 issued, 1 outstanding
+  batch B2: 0 issued; 1 never issued (void them)
+
+outstanding copies: 1
+  MBR-PCM-500-R03-B1-0001  batch B1, copy 1 of 1, issued 2026-03-05 08:15 +01:00 by Ida Issuer (iissuer), 0 days ago
+
+reserved but never issued (an interrupted issue; void each): 1
+  MBR-PCM-500-R03-B2-0001  reserved 2026-03-05 08:15 +01:00 by Ida Issuer (iissuer)
+
+not reconciled: copies are outstanding, never issued, or came back with the wrong page count
+void each reservation: bmrkit reconcile ` + dir + ` SERIAL --void --reason …
+`
+	if stdout != want {
+		t.Errorf("report after repair:\n%s\nwant\n%s", stdout, want)
+	}
 	code, stdout, _ = runCLI(t, "register", "repair", dir)
 	if code != exitOK || stdout != "the issuance register verifies; nothing to repair\n" {
 		t.Errorf("second repair: %s", stdout)
