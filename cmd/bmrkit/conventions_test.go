@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 // TestOutputToStdout: every command that writes a file takes "-o -" and
@@ -160,7 +162,7 @@ func TestCompletion(t *testing.T) {
 	if code, _, stderr := runCLI(t, "completion", "tcsh"); code != exitUsage || !strings.Contains(stderr, `no completion for "tcsh"`) {
 		t.Errorf("tcsh: exit %d %q", code, stderr)
 	}
-	bash := need(t, "bash")
+	bash := testtool.Need(t, "bash", "bash")
 	_, script, _ := runCLI(t, "completion", "bash")
 	f := filepath.Join(t.TempDir(), "c.bash")
 	os.WriteFile(f, []byte(script), 0o644)
