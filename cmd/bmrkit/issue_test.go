@@ -16,8 +16,8 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 	"github.com/bmrkit/bmrkit/internal/testtool"
-	"github.com/bmrkit/bmrkit/pagecode"
 )
 
 const (

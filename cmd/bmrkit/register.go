@@ -7,7 +7,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
-	"github.com/bmrkit/bmrkit/pagecode"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 )
 
 const timeLayout = "2006-01-02 15:04 -07:00"
