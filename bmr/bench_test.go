@@ -17,7 +17,9 @@ func loadBench(b *testing.B, path string) []byte {
 	return src
 }
 
-func loadStress(b *testing.B) []byte { return loadBench(b, "../testdata/stress/stress-1000.toml") }
+func loadStress(b *testing.B) []byte {
+	return loadBench(b, "../internal/stress/testdata/stress-1000.toml")
+}
 
 // BenchmarkParseStress parses and checks the 1,000-field stress template:
 // encoding and nesting checks, BurntSushi/toml, positions, strict decoding,

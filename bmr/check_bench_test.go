@@ -9,11 +9,11 @@ import (
 )
 
 // BenchmarkCheckStress checks a clean record of the 1,000-field stress
-// template (testdata/stress/stress-1000.toml). Run:
+// template (internal/stress/testdata/stress-1000.toml). Run:
 //
 //	go test ./bmr -run '^$' -bench CheckStress -benchmem
 func BenchmarkCheckStress(b *testing.B) {
-	t, diags, err := bmr.ParseFile(filepath.Join("..", "testdata", "stress", "stress-1000.toml"))
+	t, diags, err := bmr.ParseFile(filepath.Join("..", "internal", "stress", "testdata", "stress-1000.toml"))
 	if err != nil || diags.HasErrors() {
 		b.Fatal(err, diags)
 	}
@@ -37,7 +37,7 @@ func BenchmarkCheckStress(b *testing.B) {
 //
 //	go test ./bmr -run '^$' -bench 'CheckStress' -benchmem
 func BenchmarkCheckStressRules(b *testing.B) {
-	t, diags, err := bmr.ParseFile(filepath.Join("..", "testdata", "stress", "stress-1000.toml"))
+	t, diags, err := bmr.ParseFile(filepath.Join("..", "internal", "stress", "testdata", "stress-1000.toml"))
 	if err != nil || diags.HasErrors() {
 		b.Fatal(err, diags)
 	}

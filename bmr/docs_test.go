@@ -151,19 +151,43 @@ func checkDocSection(t *testing.T, path, begin, end, content string) {
 }
 
 // TestFindingCodesReference keeps the table of record-check codes in
-// docs/records.md in step with FindingCodes, and requires a section
+// docs/records.md in step with FindingCodes(), and requires a section
 // explaining each code.
 func TestFindingCodesReference(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("\n| code | finding |\n|---|---|\n")
-	for _, c := range FindingCodes {
+	for _, c := range FindingCodes() {
 		fmt.Fprintf(&b, "| %s | %s |\n", c.Code, c.Title)
 	}
 	checkDocSection(t, "../docs/records.md", "<!-- findings:begin -->", "<!-- findings:end -->", b.String())
 	doc, _ := os.ReadFile("../docs/records.md")
-	for _, c := range FindingCodes {
+	for _, c := range FindingCodes() {
 		if !bytes.Contains(doc, []byte("### "+c.Code)) {
 			t.Errorf("docs/records.md does not explain %s", c.Code)
 		}
+	}
+}
+
+// TestCodeTablesAreCopies: changing what Codes or FindingCodes returned
+// leaves the tables, and so the next caller's copy, as they were.
+func TestCodeTablesAreCopies(t *testing.T) {
+	c := Codes()
+	c[0].Title = "changed"
+	if got := Codes()[0].Title; got == "changed" {
+		t.Errorf("Codes()[0].Title = %q after changing an earlier copy", got)
+	}
+	f := FindingCodes()
+	f[0].Title = "changed"
+	if got := FindingCodes()[0].Title; got != "entry for a slot the master does not have" {
+		t.Errorf("FindingCodes()[0].Title = %q after changing an earlier copy", got)
+	}
+	seen := map[string]bool{}
+	prev := ""
+	for _, c := range FindingCodes() {
+		if seen[c.Code] || c.Code <= prev {
+			t.Errorf("finding code %s out of order or repeated", c.Code)
+		}
+		seen[c.Code] = true
+		prev = c.Code
 	}
 }

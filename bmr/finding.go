@@ -81,8 +81,22 @@ const (
 	RecAdvisory      = "REC034"
 )
 
-// FindingCodes lists the record-check codes with a title each.
-var FindingCodes = []struct{ Code, Title string }{
+// FindingCode describes one record-check code. Like diagnostic codes,
+// finding codes are stable: a code is never reused for another finding.
+type FindingCode struct {
+	// Code is the stable code, e.g. "REC001".
+	Code string
+	// Title says in a few words what the finding is.
+	Title string
+}
+
+// FindingCodes returns every record-check code with a short title, in
+// code order: a copy, which the caller may change. docs/records.md
+// explains each one.
+func FindingCodes() []FindingCode { return append([]FindingCode(nil), findingCodes...) }
+
+// findingCodes is the table behind FindingCodes; never changed.
+var findingCodes = []FindingCode{
 	{RecUnknownSlot, "entry for a slot the master does not have"},
 	{RecMissing, "required entry missing"},
 	{RecNoSignoff, "sign-off missing"},
@@ -122,7 +136,7 @@ var FindingCodes = []struct{ Code, Title string }{
 type Finding struct {
 	// Tier is how serious the finding is for the review.
 	Tier Tier `json:"tier"`
-	// Code is the stable finding code, e.g. "REC001"; see FindingCodes.
+	// Code is the stable finding code, e.g. "REC001"; see FindingCodes().
 	Code string `json:"code"`
 	// Slot is the key of the slot concerned, "" for the record as a whole.
 	Slot    string `json:"slot,omitempty"`

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
-	"github.com/bmrkit/bmrkit/pagecode"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 )
 
 const s1, s2, s3 = "MBR-T-1-R01-B26-0412-0001", "MBR-T-1-R01-B26-0412-0002", "MBR-T-1-R01-B26-0412-0003"

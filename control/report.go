@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
-	"github.com/bmrkit/bmrkit/pagecode"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 )
 
 // DefaultOverdue is how long a copy may stay outstanding before the

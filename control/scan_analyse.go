@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/bmrkit/bmrkit/bmr"
-	"github.com/bmrkit/bmrkit/pagecode"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 )
 
 // analyseScan checks the pages of scan s against copy c as issued, with

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/bmrkit/bmrkit/bmr"
-	"github.com/bmrkit/bmrkit/pagecode"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 )
 
 // sixPages prints a stub copy of 6 pages.

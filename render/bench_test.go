@@ -26,7 +26,7 @@ import (
 func benchTemplates(b *testing.B) map[string]*bmr.Template {
 	return map[string]*bmr.Template{
 		"tablets":    loadShipped(b, "paracetamol-500mg-tablets"),
-		"stress1000": load(b, filepath.Join("..", "testdata", "stress", "stress-1000.toml")),
+		"stress1000": load(b, filepath.Join("..", "internal", "stress", "testdata", "stress-1000.toml")),
 	}
 }
 

@@ -34,7 +34,7 @@ func allTemplates(t testing.TB) map[string]*bmr.Template {
 // share a name.
 func TestFieldNames(t *testing.T) {
 	tps := allTemplates(t)
-	tps["stress"] = load(t, filepath.Join("..", "testdata", "stress", "stress-1000.toml"))
+	tps["stress"] = load(t, filepath.Join("..", "internal", "stress", "testdata", "stress-1000.toml"))
 	for name, tp := range tps {
 		_, lay := render(t, tp, Options{})
 		slots := slotMap(tp)

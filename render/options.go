@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/internal/fonts"
-	"github.com/bmrkit/bmrkit/pagecode"
 )
 
 // Mode is the kind of print.

@@ -7,7 +7,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
-	"github.com/bmrkit/bmrkit/pagecode"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 )
 
 // qrQuietModules is the quiet zone around a QR code, in modules.

@@ -12,8 +12,8 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 	"github.com/bmrkit/bmrkit/internal/testtool"
-	"github.com/bmrkit/bmrkit/pagecode"
 )
 
 // TestQRScans rasterises pages of an issued copy as a printer would and

@@ -6,7 +6,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
-	"github.com/bmrkit/bmrkit/pagecode"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 	"github.com/bmrkit/bmrkit/scan"
 )
 

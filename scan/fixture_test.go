@@ -17,6 +17,8 @@ import (
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
 	"github.com/bmrkit/bmrkit/render"
+
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 // The scans of these tests are made at test time from copies issued by a
@@ -27,14 +29,9 @@ import (
 // needTools skips the test when a tool is missing, unless CI=true.
 func needTools(t testing.TB) {
 	t.Helper()
-	for _, tool := range []string{"pdftoppm", "convert", "img2pdf"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed (CI installs poppler-utils, imagemagick and img2pdf)", tool)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
+	testtool.Need(t, "pdftoppm", "poppler-utils")
+	testtool.Need(t, "convert", "imagemagick")
+	testtool.Need(t, "img2pdf", "img2pdf")
 }
 
 var (

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bmrkit/bmrkit/pagecode"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 )
 
 const fp = "1c07d8b403db"

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/bmrkit/bmrkit/control"
-	"github.com/bmrkit/bmrkit/pagecode"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 	"github.com/bmrkit/bmrkit/scan"
 )
 

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,19 +16,43 @@ import (
 	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
-// soffice converts files with LibreOffice headless, in a private profile,
-// and returns the output directory. The test is skipped only when
+// office is the LibreOffice profile (and HOME) that every soffice run of
+// this package's tests shares, made once by TestMain: only the first run
+// pays for creating a profile. A profile serves one soffice at a time, so
+// runs take turns.
+var office struct {
+	sync.Mutex
+	dir string
+}
+
+// TestMain makes the shared LibreOffice profile directory, and removes it
+// after the tests.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "bmrkit-xlsx-soffice-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	office.dir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// soffice converts files with LibreOffice headless, in the package's
+// profile, and returns the output directory. The test is skipped only when
 // LibreOffice is not installed (CI installs libreoffice-calc-nogui).
 func soffice(t *testing.T, format string, files ...string) string {
 	t.Helper()
 	bin := testtool.Need(t, "soffice", "libreoffice-calc-nogui")
-	dir := t.TempDir()
-	out := filepath.Join(dir, "out")
-	args := []string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless", "--norestore", "--convert-to", format, "--outdir", out}
+	out := filepath.Join(t.TempDir(), "out")
+	office.Lock()
+	defer office.Unlock()
+	args := []string{"-env:UserInstallation=file://" + filepath.Join(office.dir, "profile"), "--headless", "--norestore", "--convert-to", format, "--outdir", out}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, append(args, files...)...)
-	cmd.Env = append(os.Environ(), "HOME="+dir)
+	cmd.Env = append(os.Environ(), "HOME="+office.dir)
 	b, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("soffice: %v\n%s", err, b)

@@ -14,19 +14,12 @@ func runApprove(e *env, args []string) int {
 	id := identityFlags(fs)
 	meaning := fs.String("meaning", "", "meaning of the signature: authored, reviewed or approved (required)")
 	fp := fs.String("fingerprint", "", "the content `FINGERPRINT` you reviewed (bmrkit fingerprint FILE; the 12-digit short form will do); the signature is refused if the file has changed since")
-	pos, ok := parseFlags(fs, args)
+	pos, rev, ok := parseRevisionArgs(e, fs, args)
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 3 {
-		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
 	}
 	if *meaning == "" {
 		return usageError(e.stderr, fs, "say what the signature means with --meaning authored, reviewed or approved")
-	}
-	rev, ok := parseRev(e, fs, pos[2])
-	if !ok {
-		return exitUsage
 	}
 	at := e.clock()
 	l, by, code := openAs(e, fs, pos[0], id)
@@ -94,24 +87,13 @@ func runRetire(e *env, args []string) int {
 	id := identityFlags(fs)
 	reason := fs.String("reason", "", "why the revision is withdrawn (required)")
 	onFlag := fs.String("on", "", "`DATE` (YYYY-MM-DD) from which it is retired; default today")
-	pos, ok := parseFlags(fs, args)
+	pos, rev, ok := parseRevisionArgs(e, fs, args)
 	if !ok {
 		return exitUsage
 	}
-	if len(pos) != 3 {
-		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
-	}
-	rev, ok := parseRev(e, fs, pos[2])
+	on, ok := parseDateFlag(e, fs, "on", *onFlag)
 	if !ok {
 		return exitUsage
-	}
-	var on bmr.Date
-	if *onFlag != "" {
-		d, err := bmr.ParseDate(*onFlag)
-		if err != nil {
-			return usageError(e.stderr, fs, "--on: %v", err)
-		}
-		on = d
 	}
 	at := e.clock()
 	l, by, code := openAs(e, fs, pos[0], id)
@@ -144,16 +126,12 @@ func runStatus(e *env, args []string) int {
 	if len(pos) < 1 || len(pos) > 2 {
 		return usageError(e.stderr, fs, "give the library directory and, optionally, a document number")
 	}
-	var on bmr.Date
-	if *onFlag != "" {
-		d, err := bmr.ParseDate(*onFlag)
-		if err != nil {
-			return usageError(e.stderr, fs, "--on: %v", err)
-		}
-		on = d
-	} else {
-		at := e.clock()
-		on = bmr.DateOf(at)
+	on, ok := parseDateFlag(e, fs, "on", *onFlag)
+	if !ok {
+		return exitUsage
+	}
+	if on.IsZero() {
+		on = bmr.DateOf(e.clock())
 	}
 	l, err := control.Open(pos[0])
 	if err != nil {

@@ -11,11 +11,7 @@ import (
 func runAuditVerify(e *env, args []string) int {
 	fs := newFlags(e, "audit verify", "LIB [--json]")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	l, code := openLibrary(e, fs, pos)
+	l, loc, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
 	}
@@ -40,7 +36,7 @@ func runAuditVerify(e *env, args []string) int {
 			fmt.Fprintf(e.stdout, "  %s\n", f)
 		}
 		if j.Repairable() {
-			fmt.Fprintf(e.stdout, "an append was interrupted (a crash or a killed process); \"bmrkit audit repair %s\" restores the last complete record\n", pos[0])
+			fmt.Fprintf(e.stdout, "an append was interrupted (a crash or a killed process); \"bmrkit audit repair %s\" restores the last complete record\n", loc)
 		} else {
 			fmt.Fprintln(e.stdout, "the audit trail was changed outside bmrkit: investigate, and restore it from a copy")
 		}
@@ -66,11 +62,7 @@ func runAuditVerify(e *env, args []string) int {
 
 func runAuditRepair(e *env, args []string) int {
 	fs := newFlags(e, "audit repair", "LIB")
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	l, code := openLibrary(e, fs, pos)
+	l, _, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
 	}
@@ -85,11 +77,7 @@ func runAuditRepair(e *env, args []string) int {
 func runAuditLog(e *env, args []string) int {
 	fs := newFlags(e, "audit log", "LIB [--json]")
 	asJSON := fs.Bool("json", false, "print the events as JSON")
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	l, code := openLibrary(e, fs, pos)
+	l, _, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
 	}
@@ -121,6 +109,36 @@ func openLibrary(e *env, fs *flag.FlagSet, pos []string) (*control.Library, int)
 	if len(pos) != 1 {
 		return nil, usageError(e.stderr, fs, "give the library directory")
 	}
+	return openPos(e, fs, pos)
+}
+
+// parseLibrary is the start of a command on one library that takes nothing
+// else: it parses the flags and opens LIB. When it returns a nil library
+// it has printed why; the command returns the exit status.
+func parseLibrary(e *env, fs *flag.FlagSet, args []string) (*control.Library, string, int) {
+	l, pos, code := parseLibraryArgs(e, fs, args, 1, "give the library directory")
+	if l == nil {
+		return nil, "", code
+	}
+	return l, pos[0], exitOK
+}
+
+// parseLibraryArgs is the start of a command whose n arguments begin with
+// a library: it parses the flags, refuses another number of arguments
+// with the usage error want, and opens the library. It returns the
+// arguments, or a nil library after printing why, and the exit status.
+func parseLibraryArgs(e *env, fs *flag.FlagSet, args []string, n int, want string) (*control.Library, []string, int) {
+	pos, ok := parseArgs(e, fs, args, n, want)
+	if !ok {
+		return nil, nil, exitUsage
+	}
+	l, code := openPos(e, fs, pos)
+	return l, pos, code
+}
+
+// openPos opens the library named by the first argument, or prints why
+// not and returns nil with the exit status.
+func openPos(e *env, fs *flag.FlagSet, pos []string) (*control.Library, int) {
 	l, err := control.Open(pos[0])
 	if err != nil {
 		return nil, fail(e, fs.Name(), err)

@@ -77,12 +77,9 @@ func runFingerprint(e *env, args []string) int {
 	fs := newFlags(e, "fingerprint", "FILE [--short] [--json]")
 	short := fs.Bool("short", false, "print the 12-digit short form printed on page footers")
 	asJSON := fs.Bool("json", false, "print the fingerprint, its short form, the document and revision as JSON")
-	files, ok := parseFlags(fs, args)
+	files, ok := parseArgs(e, fs, args, 1, "give exactly one template file")
 	if !ok {
 		return exitUsage
-	}
-	if len(files) != 1 {
-		return usageError(e.stderr, fs, "give exactly one template file")
 	}
 	t, code := loadTemplate(e, files[0])
 	if t == nil {

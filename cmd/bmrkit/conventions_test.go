@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 // TestOutputToStdout: every command that writes a file takes "-o -" and
@@ -85,24 +87,11 @@ func TestOutputToStdout(t *testing.T) {
 	}
 }
 
+// copyLibraryFrom copies the library in src into a temporary directory.
 func copyLibraryFrom(t *testing.T, src string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "library")
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
 		t.Fatal(err)
 	}
 	return dst
@@ -173,7 +162,7 @@ func TestCompletion(t *testing.T) {
 	if code, _, stderr := runCLI(t, "completion", "tcsh"); code != exitUsage || !strings.Contains(stderr, `no completion for "tcsh"`) {
 		t.Errorf("tcsh: exit %d %q", code, stderr)
 	}
-	bash := need(t, "bash")
+	bash := testtool.Need(t, "bash", "bash")
 	_, script, _ := runCLI(t, "completion", "bash")
 	f := filepath.Join(t.TempDir(), "c.bash")
 	os.WriteFile(f, []byte(script), 0o644)

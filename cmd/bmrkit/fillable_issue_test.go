@@ -16,10 +16,7 @@ import (
 // the record against the register. A record moved to another batch, or
 // naming a serial the register does not know, is found.
 func TestIssueFillable(t *testing.T) {
-	lib := filepath.Join(t.TempDir(), "lib")
-	if err := os.CopyFS(lib, os.DirFS("../../examples/library")); err != nil {
-		t.Fatal(err)
-	}
+	lib := copyLibrary(t)
 	out := t.TempDir()
 	when := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
 	code, stdout, stderr := runCLIAt(t, when, "issue", lib, "MBR-PCM-500", "--batch", "B26-0601", "--copies", "1", "--fillable", "--key", "../../examples/library/test-keys/iissuer", "-o", out)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/bmrkit/bmrkit/bmr"
 )
 
 // newFlags returns a flag set for a command that reports usage errors to
@@ -80,6 +82,33 @@ func parseFlags(fs *flag.FlagSet, args []string) (pos []string, ok bool) {
 		}
 		args = rest[i:]
 	}
+}
+
+// parseArgs parses flags and positional arguments as parseFlags does, and
+// refuses, with the usage error want, any number of positional arguments
+// but n. On ok=false the command returns exitUsage.
+func parseArgs(e *env, fs *flag.FlagSet, args []string, n int, want string) (pos []string, ok bool) {
+	pos, ok = parseFlags(fs, args)
+	if ok && len(pos) != n {
+		usageError(e.stderr, fs, "%s", want)
+		return nil, false
+	}
+	return pos, ok
+}
+
+// parseDateFlag reads the DATE (YYYY-MM-DD) given to the flag name; ""
+// is the zero date. A bad date is a usage error: it prints it and returns
+// false, and the command returns exitUsage.
+func parseDateFlag(e *env, fs *flag.FlagSet, name, s string) (bmr.Date, bool) {
+	if s == "" {
+		return bmr.Date{}, true
+	}
+	d, err := bmr.ParseDate(s)
+	if err != nil {
+		usageError(e.stderr, fs, "--%s: %v", name, err)
+		return bmr.Date{}, false
+	}
+	return d, true
 }
 
 // outputFlags are the flags that name a file a command writes.

@@ -57,8 +57,35 @@ func (p printFlags) printer(e *env, fs *flag.FlagSet) (control.Printer, *control
 		}
 		base.Logo = b
 	}
-	set := &control.PrintSettings{Paper: paper, Site: base.Site, DateFormat: base.DateFormat, LogoSHA256: sha256Hex(base.Logo)}
+	set := &control.PrintSettings{Paper: paper, Site: base.Site, DateFormat: base.DateFormat, LogoSHA256: formprint.LogoSHA256(base.Logo)}
 	return formprint.Printer(base), set, exitOK
+}
+
+// issuing is what an issue or a re-issue prints with and where.
+type issuing struct {
+	lib      *control.Library
+	signer   control.Actor // who issues
+	printer  control.Printer
+	settings *control.PrintSettings // as the register records them
+}
+
+// open prepares an issue or a re-issue: the printer of the print flags,
+// the library at loc with who issues (the identity flags by), and the
+// output directory out. When it returns nil it has printed why; the
+// command returns the exit status.
+func (p printFlags) open(e *env, fs *flag.FlagSet, loc string, by identity, out string) (*issuing, int) {
+	pr, set, code := p.printer(e, fs)
+	if pr == nil {
+		return nil, code
+	}
+	l, signer, code := openAs(e, fs, loc, by)
+	if l == nil {
+		return nil, code
+	}
+	if !outDir(e, fs.Name(), out) {
+		return nil, exitFail
+	}
+	return &issuing{lib: l, signer: signer, printer: pr, settings: set}, exitOK
 }
 
 // outDir creates the output directory.
@@ -83,12 +110,9 @@ func runIssue(e *env, args []string) int {
 	reference := fs.Bool("reference", false, "print an UNCONTROLLED reference print instead of controlled copies")
 	fillable := fs.Bool("fillable", false, "issue the copies as fillable PDF forms (a field on every entry box) for execution on screen; read them back with \"bmrkit record from-pdf\"")
 	validUntil := fs.String("valid-until", "", "reference: last `DATE` (YYYY-MM-DD) the print is valid, at most 30 days on")
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 2, "give the library directory and the document number")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 2 {
-		return usageError(e.stderr, fs, "give the library directory and the document number")
 	}
 	if *out == "-" {
 		return refuseStdoutDir(e, fs, "the copies are PDF files named by their serials")
@@ -102,29 +126,20 @@ func runIssue(e *env, args []string) int {
 	case *reference && *batch != "":
 		return usageError(e.stderr, fs, "a reference print belongs to no batch: leave out --batch")
 	case *reference:
-		d, err := bmr.ParseDate(*validUntil)
-		if err != nil {
-			return usageError(e.stderr, fs, "--valid-until: %v", err)
+		if until, ok = parseDateFlag(e, fs, "valid-until", *validUntil); !ok {
+			return exitUsage
 		}
-		until = d
 	case *batch == "":
 		return usageError(e.stderr, fs, "say which batch the copies are for with --batch")
 	}
-	p, set, code := pf.printer(e, fs)
-	if p == nil {
+	is, code := pf.open(e, fs, pos[0], by, *out)
+	if is == nil {
 		return code
-	}
-	l, signer, code := openAs(e, fs, pos[0], by)
-	if l == nil {
-		return code
-	}
-	if !outDir(e, fs.Name(), *out) {
-		return exitFail
 	}
 	at := e.clock()
 	if *reference {
-		c, err := l.Reference(control.ReferenceRequest{Document: pos[1], Revision: *rev, By: signer, Time: at,
-			ValidUntil: until, Purpose: *purpose, OutDir: *out, Print: set}, p)
+		c, err := is.lib.Reference(control.ReferenceRequest{Document: pos[1], Revision: *rev, By: is.signer, Time: at,
+			ValidUntil: until, Purpose: *purpose, OutDir: *out, Print: is.settings}, is.printer)
 		if err != nil {
 			return fail(e, fs.Name(), err)
 		}
@@ -133,11 +148,11 @@ func runIssue(e *env, args []string) int {
 			c.Revision, c.Document, c.ValidUntil, c.Path, plural(c.Pages, "page"))
 		return exitOK
 	}
-	req := control.IssueRequest{Document: pos[1], Revision: *rev, Batch: *batch, Copies: *copies, By: signer,
-		Purpose: *purpose, Time: at, OutDir: *out, Fillable: *fillable, Reason: *reason, Print: set}
+	req := control.IssueRequest{Document: pos[1], Revision: *rev, Batch: *batch, Copies: *copies, By: is.signer,
+		Purpose: *purpose, Time: at, OutDir: *out, Fillable: *fillable, Reason: *reason, Print: is.settings}
 	bar := newProgress(e, fmt.Sprintf("issuing %s for batch %s", pos[1], *batch))
 	req.Progress = bar.update
-	cs, err := l.Issue(req, p)
+	cs, err := is.lib.Issue(req, is.printer)
 	bar.done()
 	for _, c := range cs {
 		fmt.Fprintln(e.stdout, c.Serial)
@@ -168,12 +183,9 @@ func runReissue(e *env, args []string) int {
 	pf := newPrintFlags(fs)
 	reason := fs.String("reason", "", "why the copy is replaced, e.g. water damage (required)")
 	out := fs.String("o", ".", "write the PDF, <serial>.pdf, into this `DIR` (created if needed)")
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 2, "give the library directory and the serial of the copy to replace")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 2 {
-		return usageError(e.stderr, fs, "give the library directory and the serial of the copy to replace")
 	}
 	if *out == "-" {
 		return refuseStdoutDir(e, fs, "the copy is a PDF file named by its serial")
@@ -181,18 +193,11 @@ func runReissue(e *env, args []string) int {
 	if strings.TrimSpace(*reason) == "" {
 		return usageError(e.stderr, fs, "say why the copy is replaced with --reason")
 	}
-	p, set, code := pf.printer(e, fs)
-	if p == nil {
+	is, code := pf.open(e, fs, pos[0], by, *out)
+	if is == nil {
 		return code
 	}
-	l, signer, code := openAs(e, fs, pos[0], by)
-	if l == nil {
-		return code
-	}
-	if !outDir(e, fs.Name(), *out) {
-		return exitFail
-	}
-	c, err := l.Reissue(control.ReissueRequest{Serial: pos[1], Reason: *reason, By: signer, Time: e.clock(), OutDir: *out, Print: set}, p)
+	c, err := is.lib.Reissue(control.ReissueRequest{Serial: pos[1], Reason: *reason, By: is.signer, Time: e.clock(), OutDir: *out, Print: is.settings}, is.printer)
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}

@@ -16,8 +16,8 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/bmrkit/bmrkit/control"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 	"github.com/bmrkit/bmrkit/internal/testtool"
-	"github.com/bmrkit/bmrkit/pagecode"
 )
 
 const (
@@ -44,6 +44,12 @@ func clock(s string) time.Time {
 // pagesOf returns the page count the register recorded for a copy.
 func pagesOf(t *testing.T, dir, serial string) int {
 	t.Helper()
+	return copyOf(t, dir, serial).Pages
+}
+
+// copyOf returns what the register of the library in dir says of a copy.
+func copyOf(t *testing.T, dir, serial string) *control.CopyState {
+	t.Helper()
 	l, err := control.Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +58,7 @@ func pagesOf(t *testing.T, dir, serial string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.Pages
+	return c
 }
 
 // TestIssueWorkflow issues copies of the example library's effective
@@ -75,13 +81,7 @@ func TestIssueWorkflow(t *testing.T) {
 			t.Errorf("%s.pdf: %v", s, err)
 		}
 	}
-	steps := []struct {
-		now    string
-		args   []string
-		code   int
-		stdout string
-		stderr string
-	}{
+	steps := []cliStep{
 		// Lifecycle refusals: nothing effective yet, a superseded revision.
 		{"2023-04-30T09:00:00+02:00", append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B23-0001", "-o", out}, ida...), exitFail, "",
 			"bmrkit issue: refused: MBR-PCM-500 cannot be issued on 2023-04-30: it has no effective revision: revision 1 is not approved: author signature missing; QA approval missing\n"},
@@ -199,6 +199,26 @@ func TestRegisterVerifyAndRepair(t *testing.T) {
 	code, stdout, _ = runCLIAt(t, clock("2026-03-06T08:00:00+01:00"), "register", "report", dir)
 	if code != exitOK || !strings.Contains(stdout, "reserved but never issued (an interrupted issue; void each): 1\n  MBR-PCM-500-R03-B2-0001  reserved 2026-03-05 08:15 +01:00 by Ida Issuer (iissuer)") {
 		t.Errorf("report after repair:\n%s", stdout)
+	}
+	// The whole report: the command that voids the reservations is named
+	// once, at the end, with this library.
+	want = `reconciliation on 2026-03-06 08:00 +01:00 (overdue after 30 days)
+
+MBR-PCM-500: 1 issued, 1 outstanding; 1 never issued (void them)
+  batch B1: 1 issued, 1 outstanding
+  batch B2: 0 issued; 1 never issued (void them)
+
+outstanding copies: 1
+  MBR-PCM-500-R03-B1-0001  batch B1, copy 1 of 1, issued 2026-03-05 08:15 +01:00 by Ida Issuer (iissuer), 0 days ago
+
+reserved but never issued (an interrupted issue; void each): 1
+  MBR-PCM-500-R03-B2-0001  reserved 2026-03-05 08:15 +01:00 by Ida Issuer (iissuer)
+
+not reconciled: copies are outstanding, never issued, or came back with the wrong page count
+void each reservation: bmrkit reconcile ` + dir + ` SERIAL --void --reason …
+`
+	if stdout != want {
+		t.Errorf("report after repair:\n%s\nwant\n%s", stdout, want)
 	}
 	code, stdout, _ = runCLI(t, "register", "repair", dir)
 	if code != exitOK || stdout != "the issuance register verifies; nothing to repair\n" {

@@ -64,6 +64,18 @@ func fail(e *env, cmd string, err error) int {
 	return exitFail
 }
 
+// parseRevisionArgs parses the flags and the arguments LIB DOC REV of a
+// command on one revision, or prints the usage error and returns false:
+// the command then returns exitUsage.
+func parseRevisionArgs(e *env, fs *flag.FlagSet, args []string) (pos []string, rev int, ok bool) {
+	pos, ok = parseArgs(e, fs, args, 3, "give the library directory, the document number and the revision")
+	if !ok {
+		return nil, 0, false
+	}
+	rev, ok = parseRev(e, fs, pos[2])
+	return pos, rev, ok
+}
+
 // parseRev reads a revision number argument.
 func parseRev(e *env, fs *flag.FlagSet, s string) (int, bool) {
 	var n int
@@ -84,12 +96,9 @@ func runLibraryInit(e *env, args []string) int {
 	key := keyFlag(fs)
 	unsigned := fs.Bool("unsigned", false, "create a library WITHOUT signatures, for demonstrations and tests only: its records are not electronic signatures")
 	migrate := fs.Bool("migrate", false, "only bring the bmrkit schema of the PostgreSQL database at URL to this bmrkit's version")
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 1, "give the library: a directory or a postgres:// URL")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give the library: a directory or a postgres:// URL")
 	}
 	if *migrate {
 		return migrateSchema(e, fs, pos[0])
@@ -159,12 +168,9 @@ const libraryCopyArgs = "SRC DST"
 // runLibraryCopy is "library copy SRC DST".
 func runLibraryCopy(e *env, args []string) int {
 	fs := newFlags(e, "library copy", libraryCopyArgs)
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 2, "give the library to copy and the empty store to copy it into (directories or postgres:// URLs)")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 2 {
-		return usageError(e.stderr, fs, "give the library to copy and the empty store to copy it into (directories or postgres:// URLs)")
 	}
 	src, err := control.OpenStore(pos[0])
 	if err != nil {
@@ -211,11 +217,7 @@ func policyText(p bmr.Policy) string {
 func runLibraryList(e *env, args []string) int {
 	fs := newFlags(e, "library list", "LIB [--json]")
 	asJSON := fs.Bool("json", false, "print the masters as JSON: document, revisions and title of the latest")
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	l, code := openLibrary(e, fs, pos)
+	l, loc, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
 	}
@@ -241,7 +243,7 @@ func runLibraryList(e *env, args []string) int {
 		return exitOK
 	}
 	if len(ms) == 0 {
-		fmt.Fprintf(e.stdout, "%s holds no masters yet (add one with \"bmrkit library add %s FILE\")\n", pos[0], pos[0])
+		fmt.Fprintf(e.stdout, "%s holds no masters yet (add one with \"bmrkit library add %s FILE\")\n", loc, loc)
 		return exitOK
 	}
 	for _, m := range list {
@@ -259,12 +261,9 @@ func runLibraryAdd(e *env, args []string) int {
 	id := identityFlags(fs)
 	reason := fs.String("reason", "", "why the revision is added, e.g. the change control reference")
 	migrate := fs.String("migrate", "", "bring in an existing master at its own revision: `FROM` names the system or document it comes from, e.g. \"paper master, QA archive binder 12\"; its [[document.history]] must list every earlier revision")
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 2, "give the library directory and one template file")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 2 {
-		return usageError(e.stderr, fs, "give the library directory and one template file")
 	}
 	at := e.clock()
 	l, by, code := openAs(e, fs, pos[0], id)
@@ -305,19 +304,12 @@ func runTranscribe(e *env, args []string) int {
 	role := fs.String("signer-role", "", "the `ROLE` the paper signer signed in, e.g. QA (required)")
 	signed := fs.String("signed", "", "the date and `TIME` written by the paper signature, RFC 3339 with its offset, e.g. 2026-02-20T10:00:00+01:00 (required)")
 	source := fs.String("source", "", "the paper `DOCUMENT` that holds the signature, e.g. \"MBR-PCM-500 rev 3 signature page, QA archive binder 12\" (required)")
-	pos, ok := parseFlags(fs, args)
+	pos, rev, ok := parseRevisionArgs(e, fs, args)
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 3 {
-		return usageError(e.stderr, fs, "give the library directory, the document number and the revision")
 	}
 	if *meaning == "" || *name == "" || *uid == "" || *role == "" || *signed == "" || *source == "" {
 		return usageError(e.stderr, fs, "give --meaning, --signer-name, --signer-id, --signer-role, --signed and --source: the paper signature as the paper shows it, and where it is")
-	}
-	rev, ok := parseRev(e, fs, pos[2])
-	if !ok {
-		return exitUsage
 	}
 	when, err := time.Parse(time.RFC3339, *signed)
 	if err != nil {

@@ -14,28 +14,20 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
+// cliStep is one command of a scripted session: when it runs, its
+// arguments, and the exit status and output expected.
+type cliStep struct {
+	now    string
+	args   []string
+	code   int
+	stdout string
+	stderr string
+}
+
 // copyLibrary copies the example library into a temporary directory.
 func copyLibrary(t *testing.T) string {
 	t.Helper()
-	dst := filepath.Join(t.TempDir(), "library")
-	err := filepath.WalkDir("../../examples/library", func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel("../../examples/library", p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return copyLibraryFrom(t, "../../examples/library")
 }
 
 func TestStatusOfExampleLibrary(t *testing.T) {
@@ -110,13 +102,7 @@ func TestLibraryWorkflow(t *testing.T) {
 	dana := []string{"--key", danaKey}
 	ann := []string{"--key", annKey}
 	quinn := []string{"--key", quinnKey}
-	steps := []struct {
-		now    string
-		args   []string
-		code   int
-		stdout string
-		stderr string
-	}{
+	steps := []cliStep{
 		{"2023-04-20T09:00:00+02:00", append([]string{"library", "init", dir, "--as", "Dana Doc", "--user", "ddoc"}, dana...), exitOK,
 			"created template library " + dir + "\napprovals required: authored, approved (QA), each by a different person\nedit library.toml to change them\nsignatures required; first signer: Dana Doc (ddoc), Document Control, key SHA256:", ""},
 		{"2023-04-20T09:00:00+02:00", []string{"library", "init", dir}, exitUsage, "",

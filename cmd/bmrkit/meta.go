@@ -13,12 +13,9 @@ import (
 func runVersion(e *env, args []string) int {
 	fs := newFlags(e, "version", "[--json]")
 	asJSON := fs.Bool("json", false, "print the version as JSON")
-	pos, ok := parseFlags(fs, args)
+	_, ok := parseArgs(e, fs, args, 0, "version takes no arguments")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 0 {
-		return usageError(e.stderr, fs, "version takes no arguments")
 	}
 	v := buildVersion(debug.ReadBuildInfo())
 	if *asJSON {
@@ -79,12 +76,9 @@ func buildVersion(bi *debug.BuildInfo, ok bool) versionInfo {
 // from the command registry and each command's flags.
 func runCompletion(e *env, args []string) int {
 	fs := newFlags(e, "completion", "bash|zsh|fish")
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 1, "name the shell: bash, zsh or fish")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "name the shell: bash, zsh or fish")
 	}
 	switch pos[0] {
 	case "bash":

@@ -14,6 +14,8 @@ import (
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/recordgen"
 	"github.com/bmrkit/bmrkit/render"
+
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 // TestWholePath walks the controlled path on each shipped template, as a
@@ -29,8 +31,8 @@ import (
 // initials; every copy prints the date the revision came in force.
 func TestWholePath(t *testing.T) {
 	t.Parallel()
-	pdftk := need(t, "pdftk")
-	need(t, "pdftotext")
+	pdftk := testtool.Need(t, "pdftk", "pdftk")
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	for _, c := range []struct{ file, doc, effectiveFrom string }{
 		{"../../templates/paracetamol-500mg-tablets.toml", "MBR-PCM-500", "01-May-2026"},
 		{"../../templates/blister-packaging.toml", "PKG-PCM-500-B10", "01-Apr-2026"},

@@ -19,12 +19,9 @@ func runReconcile(e *env, args []string) int {
 	added := fs.Int("added", 0, "returned: number of pages added during execution (the added-pages log)")
 	reason := fs.String("reason", "", "why the copy is voided, destroyed or lost; a note on return")
 	sf := newScanFlags(fs)
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 2, "give the library directory and the serial of the copy")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 2 {
-		return usageError(e.stderr, fs, "give the library directory and the serial of the copy")
 	}
 	if sf.given() {
 		return sf.run(e, fs, by, scanReturn{other: *void || *destroyed || *lost, pages: *pages, added: *added,

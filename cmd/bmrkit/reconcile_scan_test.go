@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -11,20 +10,17 @@ import (
 	"testing"
 
 	"github.com/bmrkit/bmrkit/control"
+
+	"github.com/bmrkit/bmrkit/internal/testtool"
 )
 
 // needScanTools skips a test when a tool that makes scans is missing,
 // unless CI=true.
 func needScanTools(t *testing.T) {
 	t.Helper()
-	for _, tool := range []string{"pdftoppm", "img2pdf", "convert"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed", tool)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
+	testtool.Need(t, "pdftoppm", "poppler-utils")
+	testtool.Need(t, "img2pdf", "img2pdf")
+	testtool.Need(t, "convert", "imagemagick")
 }
 
 func runTool(t *testing.T, name string, args ...string) {
@@ -100,14 +96,7 @@ func TestReconcileScanCLI(t *testing.T) {
 	checkGolden(t, "testdata/reconcile-scan.golden", got)
 
 	// The register holds the scan's SHA-256 and what was read on each page.
-	l, err := control.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := l.Copy(c1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := copyOf(t, dir, c1)
 	if s := c.Closed.Scan; s == nil || len(s.Files) != 1 || s.Files[0].Name != "RETURNED.pdf" || len(s.Pages) != len(pages) || !c.Discrepancy() {
 		t.Fatalf("recorded %+v", c.Closed)
 	}

@@ -139,12 +139,9 @@ func runRecordCheck(e *env, args []string) int {
 	fs := newFlags(e, "record check", recordCheckArgs)
 	asJSON := fs.Bool("json", false, "print the findings as JSON")
 	in := addCheckFlags(fs, false)
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 2, "give a template and a record file")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 2 {
-		return usageError(e.stderr, fs, "give a template and a record file")
 	}
 	if *in.window <= 0 {
 		return usageError(e.stderr, fs, "--window must be positive")
@@ -328,7 +325,7 @@ func asIssued(e *env, name string, lib *control.Library, t *bmr.Template, r *bmr
 		return base, false // record check reports the mismatch (REC017, REC029)
 	}
 	o := formprint.Options(base, c)
-	if p := c.Print; p != nil && p.LogoSHA256 != "" && sha256Hex(base.Logo) != p.LogoSHA256 {
+	if p := c.Print; p != nil && p.LogoSHA256 != "" && formprint.LogoSHA256(base.Logo) != p.LogoSHA256 {
 		fmt.Fprintf(e.stderr, "bmrkit %s: note: copy %s was issued with a logo (SHA-256 %.12s…): give that file with --logo, or page layout may differ\n", name, c.Serial, p.LogoSHA256)
 		warn = false
 	}
@@ -343,7 +340,7 @@ func asIssued(e *env, name string, lib *control.Library, t *bmr.Template, r *bmr
 		fmt.Fprintf(e.stderr, "bmrkit %s: note: laid out on the master print: copy %s cannot be re-created: %s\n", name, c.Serial, cliErr(err2))
 		return base, false
 	}
-	if warn && sha256Hex(buf.Bytes()) != c.PDFSHA256 {
+	if sum := sha256.Sum256(buf.Bytes()); warn && hex.EncodeToString(sum[:]) != c.PDFSHA256 {
 		if c.Print != nil {
 			fmt.Fprintf(e.stderr, "bmrkit %s: note: the form re-created for copy %s with the print settings the register recorded is not the PDF it recorded (SHA-256 %.12s…): was the copy issued by another bmrkit version? Page numbers may differ\n", name, c.Serial, c.PDFSHA256)
 		} else {
@@ -512,13 +509,4 @@ func runRecordNew(e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stderr, "%s: an empty record of batch %s on copy %s of %s revision %d\n", outputName(*out), *batch, *serial, t.Document.Number, t.Document.Revision)
 	return exitOK
-}
-
-// sha256Hex is the hex SHA-256 of b, "" for no bytes.
-func sha256Hex(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }

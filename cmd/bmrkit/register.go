@@ -7,7 +7,7 @@ import (
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
-	"github.com/bmrkit/bmrkit/pagecode"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 )
 
 const timeLayout = "2006-01-02 15:04 -07:00"
@@ -26,11 +26,7 @@ func runRegisterList(e *env, args []string) int {
 	batch := fs.String("batch", "", "list only the copies of this batch")
 	doc := fs.String("doc", "", "list only the copies of this master")
 	asJSON := fs.Bool("json", false, "print the copies as JSON")
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	l, code := openLibrary(e, fs, pos)
+	l, _, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
 	}
@@ -70,12 +66,9 @@ func runRegisterReport(e *env, args []string) int {
 	batch := fs.String("batch", "", "report only on this batch")
 	doc := fs.String("doc", "", "report only on this master")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 1, "give the library directory")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give the library directory")
 	}
 	if *days < 1 {
 		return usageError(e.stderr, fs, "--overdue must be at least 1 day")
@@ -105,11 +98,7 @@ func runRegisterVerify(e *env, args []string) int {
 	fs := newFlags(e, "register verify", registerVerifyArgs)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	files := fs.String("files", "", "also compare the PDFs in `DIR` (where the copies were issued) with the SHA-256 the register recorded")
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	l, code := openLibrary(e, fs, pos)
+	l, loc, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
 	}
@@ -170,7 +159,7 @@ func runRegisterVerify(e *env, args []string) int {
 			fmt.Fprintf(e.stdout, "  %s\n", f)
 		}
 		if j.Repairable() {
-			fmt.Fprintf(e.stdout, "an append was interrupted (a crash or a killed process); \"bmrkit register repair %s\" restores the last complete record\n", pos[0])
+			fmt.Fprintf(e.stdout, "an append was interrupted (a crash or a killed process); \"bmrkit register repair %s\" restores the last complete record\n", loc)
 		} else {
 			fmt.Fprintln(e.stdout, "the register was changed outside bmrkit: investigate, and restore it from a copy")
 		}
@@ -180,11 +169,7 @@ func runRegisterVerify(e *env, args []string) int {
 
 func runRegisterRepair(e *env, args []string) int {
 	fs := newFlags(e, "register repair", "LIB")
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	l, code := openLibrary(e, fs, pos)
+	l, loc, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
 	}
@@ -195,23 +180,16 @@ func runRegisterRepair(e *env, args []string) int {
 	if !printRepair(e, "issuance register", rr) {
 		return exitOK
 	}
-	fmt.Fprintf(e.stdout, "copies reserved by the interrupted issue are listed by \"bmrkit register report %s\": void them\n", pos[0])
+	fmt.Fprintf(e.stdout, "copies reserved by the interrupted issue are listed by \"bmrkit register report %s\": void them\n", loc)
 	return exitOK
 }
 
 func runRegisterLookup(e *env, args []string) int {
 	fs := newFlags(e, "register lookup", "LIB QRPAYLOAD [--json]")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	if len(pos) != 2 {
-		return usageError(e.stderr, fs, "give the library directory and the text of a page's QR code")
-	}
-	l, err := control.Open(pos[0])
-	if err != nil {
-		return fail(e, fs.Name(), err)
+	l, pos, code := parseLibraryArgs(e, fs, args, 2, "give the library directory and the text of a page's QR code")
+	if l == nil {
+		return code
 	}
 	pl, err := l.Lookup(pos[1])
 	if errors.Is(err, pagecode.ErrCode) {

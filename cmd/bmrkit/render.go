@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/internal/boundedread"
 	"github.com/bmrkit/bmrkit/render"
 )
@@ -27,12 +26,9 @@ func runRender(e *env, args []string) int {
 	serial := fs.String("serial", "", "refused: controlled copies come from \"bmrkit issue\"")
 	by := fs.String("by", "", "reference: name of who prints")
 	validUntil := fs.String("valid-until", "", "reference: last date the print is valid, YYYY-MM-DD")
-	files, ok := parseFlags(fs, args)
+	files, ok := parseArgs(e, fs, args, 1, "give exactly one template file")
 	if !ok {
 		return exitUsage
-	}
-	if len(files) != 1 {
-		return usageError(e.stderr, fs, "give exactly one template file")
 	}
 	if *out == "" {
 		return usageError(e.stderr, fs, "no output file: give -o OUT.pdf, or -o - for stdout")
@@ -56,9 +52,9 @@ func runRender(e *env, args []string) int {
 		if *validUntil == "" || *by == "" {
 			return usageError(e.stderr, fs, "a reference print needs --valid-until and --by")
 		}
-		d, err := bmr.ParseDate(*validUntil)
-		if err != nil {
-			return usageError(e.stderr, fs, "--valid-until: %v", err)
+		d, ok := parseDateFlag(e, fs, "valid-until", *validUntil)
+		if !ok {
+			return exitUsage
 		}
 		o.Reference = &render.ReferencePrint{ValidUntil: d, PrintedBy: *by, PrintedAt: when}
 	default:

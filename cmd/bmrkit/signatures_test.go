@@ -10,21 +10,9 @@ import (
 	"time"
 
 	"github.com/bmrkit/bmrkit/internal/recordgen"
-)
 
-// need returns the path of an external program; it skips the test when
-// the program is missing outside CI, and fails under CI=true.
-func need(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required under CI: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
+	"github.com/bmrkit/bmrkit/internal/testtool"
+)
 
 // runEnv runs bmrkit in-process with a fixed clock and environment.
 func runEnv(t *testing.T, now time.Time, environ map[string]string, pass func(string) ([]byte, error), args ...string) (int, string, string) {
@@ -57,7 +45,7 @@ func exampleKey(t *testing.T, dir, user string) string {
 // ssh-keygen -Y verify on the exported statements.
 func TestSignaturesEndToEnd(t *testing.T) {
 	t.Parallel()
-	keygen := need(t, "ssh-keygen")
+	keygen := testtool.Need(t, "ssh-keygen", "openssh-client")
 	dir := copyLibrary(t)
 	keys := t.TempDir()
 	out := filepath.Join(t.TempDir(), "issued")
@@ -71,7 +59,7 @@ func TestSignaturesEndToEnd(t *testing.T) {
 	serial := strings.Fields(stdout)[0]
 
 	// Reconcile through a real ssh-agent holding Rolf's key; no --key.
-	agentPath := need(t, "ssh-agent")
+	agentPath := testtool.Need(t, "ssh-agent", "openssh-client")
 	sock := filepath.Join(t.TempDir(), "agent.sock")
 	agent := exec.Command(agentPath, "-D", "-a", sock)
 	if err := agent.Start(); err != nil {
@@ -84,7 +72,7 @@ func TestSignaturesEndToEnd(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	add := exec.Command(need(t, "ssh-add"), exampleKey(t, keys, "rrecon"))
+	add := exec.Command(testtool.Need(t, "ssh-add", "openssh-client"), exampleKey(t, keys, "rrecon"))
 	add.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
 	if b, err := add.CombinedOutput(); err != nil {
 		t.Fatalf("ssh-add: %v %s", err, b)

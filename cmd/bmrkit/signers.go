@@ -33,30 +33,28 @@ func parseDay(s string) (time.Time, error) {
 	return time.Parse(time.RFC3339, s)
 }
 
-// documentControl returns the document-control signer acting, or prints
-// why not.
-func documentControl(e *env, cmd string, l *control.Library, user, key string) (control.Actor, bool) {
-	k, u, err := e.signingKey(l, user, key)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", cmd, cliErr(err))
-		return control.Actor{}, false
-	}
-	return control.Actor{UserID: u, Role: control.RoleDocumentControl, Key: k}, true
+// documentControl holds the --user and --key flags of a command that
+// document control signs.
+type documentControl struct{ user, key *string }
+
+func documentControlFlags(fs *flag.FlagSet) documentControl {
+	return documentControl{user: fs.String("user", "", "your user `ID` (document control)"), key: keyFlag(fs)}
 }
 
-// openDocumentControl opens the library at loc and resolves the
-// document-control signer of a signer change, or prints why not and
-// returns a nil library and the exit status.
-func openDocumentControl(e *env, fs *flag.FlagSet, loc, user, key string) (*control.Library, control.Actor, int) {
-	l, err := control.Open(loc)
-	if err != nil {
-		return nil, control.Actor{}, fail(e, fs.Name(), err)
+// open opens the library at loc and resolves the document-control signer
+// acting, or prints why not and returns a nil library and the exit
+// status.
+func (dc documentControl) open(e *env, fs *flag.FlagSet, loc string) (*control.Library, control.Actor, int) {
+	l, code := openPos(e, fs, []string{loc})
+	if l == nil {
+		return nil, control.Actor{}, code
 	}
-	by, ok := documentControl(e, fs.Name(), l, user, key)
-	if !ok {
+	k, u, err := e.signingKey(l, *dc.user, *dc.key)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bmrkit %s: %s\n", fs.Name(), cliErr(err))
 		return nil, control.Actor{}, exitFail
 	}
-	return l, by, exitOK
+	return l, control.Actor{UserID: u, Role: control.RoleDocumentControl, Key: k}, exitOK
 }
 
 func runSignerAdd(e *env, args []string) int {
@@ -68,8 +66,7 @@ func runSignerAdd(e *env, args []string) int {
 	after := fs.String("valid-after", "", "first `DATE` (YYYY-MM-DD, UTC) the key signs for")
 	before := fs.String("valid-before", "", "last `DATE` (YYYY-MM-DD, UTC) the key signs for")
 	reason := fs.String("reason", "", "why, e.g. the training record")
-	user := fs.String("user", "", "your user `ID` (document control)")
-	key := keyFlag(fs)
+	dc := documentControlFlags(fs)
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -97,7 +94,7 @@ func runSignerAdd(e *env, args []string) int {
 	if !vb.IsZero() && *before != "" && len(*before) == 10 {
 		vb = vb.Add(24*time.Hour - time.Second) // the whole last day
 	}
-	l, by, code := openDocumentControl(e, fs, pos[0], *user, *key)
+	l, by, code := dc.open(e, fs, pos[0])
 	if l == nil {
 		return code
 	}
@@ -115,8 +112,7 @@ func runSignerChange(e *env, args []string) int {
 	name := fs.String("name", "", "new printed `NAME`")
 	roles := fs.String("roles", "", "new `ROLES`, comma-separated (they replace the old ones)")
 	reason := fs.String("reason", "", "why")
-	user := fs.String("user", "", "your user `ID` (document control)")
-	key := keyFlag(fs)
+	dc := documentControlFlags(fs)
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -124,7 +120,7 @@ func runSignerChange(e *env, args []string) int {
 	if len(pos) != 1 || *subject == "" {
 		return usageError(e.stderr, fs, "give the library directory and --signer")
 	}
-	l, by, code := openDocumentControl(e, fs, pos[0], *user, *key)
+	l, by, code := dc.open(e, fs, pos[0])
 	if l == nil {
 		return code
 	}
@@ -144,8 +140,7 @@ func runSignerRevoke(e *env, args []string) int {
 	subject := fs.String("signer", "", "user `ID` of the signer (required)")
 	fp := fs.String("fingerprint", "", "the key's `FINGERPRINT`, SHA256:… (library signer list shows it; required)")
 	reason := fs.String("reason", "", "why the key is revoked (required)")
-	user := fs.String("user", "", "your user `ID` (document control)")
-	key := keyFlag(fs)
+	dc := documentControlFlags(fs)
 	pos, ok := parseFlags(fs, args)
 	if !ok {
 		return exitUsage
@@ -153,7 +148,7 @@ func runSignerRevoke(e *env, args []string) int {
 	if len(pos) != 1 || *subject == "" || *fp == "" {
 		return usageError(e.stderr, fs, "give the library directory, --signer and --fingerprint")
 	}
-	l, by, code := openDocumentControl(e, fs, pos[0], *user, *key)
+	l, by, code := dc.open(e, fs, pos[0])
 	if l == nil {
 		return code
 	}
@@ -168,11 +163,7 @@ func runSignerRevoke(e *env, args []string) int {
 func runSignerList(e *env, args []string) int {
 	fs := newFlags(e, "library signer list", "LIB [--json]")
 	asJSON := fs.Bool("json", false, "print the signers as JSON")
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	l, code := openLibrary(e, fs, pos)
+	l, _, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
 	}
@@ -214,11 +205,7 @@ func runRequireSignatures(e *env, args []string) int {
 	roles := fs.String("roles", "", "your `ROLES` besides Document Control, when you become the first signer")
 	reason := fs.String("reason", "", "why, e.g. the change control reference")
 	key := keyFlag(fs)
-	pos, ok := parseFlags(fs, args)
-	if !ok {
-		return exitUsage
-	}
-	l, code := openLibrary(e, fs, pos)
+	l, loc, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
 	}
@@ -245,7 +232,7 @@ func runRequireSignatures(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	fmt.Fprintf(e.stdout, "%s requires signatures from now on: every record is signed, and only verified signatures count; earlier records stay unsigned (audit verify lists them)\n", pos[0])
+	fmt.Fprintf(e.stdout, "%s requires signatures from now on: every record is signed, and only verified signatures count; earlier records stay unsigned (audit verify lists them)\n", loc)
 	return exitOK
 }
 

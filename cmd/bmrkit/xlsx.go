@@ -22,12 +22,9 @@ func runXlsxForm(e *env, args []string) int {
 	paper := newPaperFlag(fs, "paper `size` of the print setup: a4 or letter")
 	batch := fs.String("batch", "", "batch number written into the form (locked); empty: an input cell")
 	serial := fs.String("serial", "", "issue serial of a controlled copy, printed on every page")
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 1, "give exactly one template file")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give exactly one template file")
 	}
 	if *out == "" {
 		return usageError(e.stderr, fs, "-o FORM.xlsx is required")
@@ -209,12 +206,9 @@ func runXlsxRecord(e *env, args []string) int {
 	out := fs.String("o", "", "write the record workbook to this .xlsx file (required); - writes it to stdout")
 	tmpl := fs.String("template", "", "the record's master template (default: the shipped template with the record's fingerprint)")
 	paper := newPaperFlag(fs, "paper `size`: a4 or letter")
-	pos, ok := parseFlags(fs, args)
+	pos, ok := parseArgs(e, fs, args, 1, "give exactly one record file")
 	if !ok {
 		return exitUsage
-	}
-	if len(pos) != 1 {
-		return usageError(e.stderr, fs, "give exactly one record file")
 	}
 	if *out == "" {
 		return usageError(e.stderr, fs, "-o OUT.xlsx is required")

@@ -19,21 +19,9 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
-)
 
-// tool returns the path of an external program, skipping the test when
-// it is missing outside CI and failing under CI=true.
-func tool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required under CI: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
+	"github.com/bmrkit/bmrkit/internal/testtool"
+)
 
 func signers(t *testing.T) map[string]ssh.Signer {
 	t.Helper()
@@ -156,7 +144,7 @@ func writeKey(t *testing.T, dir string, s ssh.Signer, priv any) string {
 // TestSSHKeygenInterop proves both directions with the real ssh-keygen:
 // it verifies our signatures, and we verify its signatures.
 func TestSSHKeygenInterop(t *testing.T) {
-	keygen := tool(t, "ssh-keygen")
+	keygen := testtool.Need(t, "ssh-keygen", "openssh-client")
 	dir := t.TempDir()
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	s, _ := ssh.NewSignerFromKey(priv)

@@ -9,12 +9,12 @@
 // entries and tables of hourly checks. The output depends only on n, and
 // it parses without a single error or warning.
 //
-// testdata/stress/stress-1000.toml holds Template(1000); regenerate it with
+// This package's testdata/stress-1000.toml holds Template(1000); regenerate it with
 //
 //	go generate ./internal/stress
 package stress
 
-//go:generate go run ./gen -n 1000 -o ../../testdata/stress/stress-1000.toml
+//go:generate go run ./gen -n 1000 -o testdata/stress-1000.toml
 
 import (
 	"fmt"

@@ -13,7 +13,7 @@ import (
 )
 
 // golden is the committed Template(1000), relative to this package.
-var golden = filepath.Join("..", "..", "testdata", "stress", "stress-1000.toml")
+var golden = filepath.Join("testdata", "stress-1000.toml")
 
 // countFields returns the number of fields of t, counting each table
 // column once, and the number of distinct field types used.

@@ -1,7 +1,7 @@
 // Command gen writes a generated stress template (see package stress) to a
-// file. go generate runs it to refresh testdata/stress/stress-1000.toml:
+// file. go generate runs it to refresh internal/stress/testdata/stress-1000.toml:
 //
-//	go run ./internal/stress/gen -n 1000 -o testdata/stress/stress-1000.toml
+//	go run ./internal/stress/gen -n 1000 -o internal/stress/testdata/stress-1000.toml
 package main
 
 import (

@@ -3,7 +3,7 @@ package pagecode_test
 import (
 	"fmt"
 
-	"github.com/bmrkit/bmrkit/pagecode"
+	"github.com/bmrkit/bmrkit/control/pagecode"
 )
 
 // The QR code on every page of an issued copy names the copy and the page.
