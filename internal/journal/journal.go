@@ -128,6 +128,29 @@ type Journal struct {
 	// failAnchor, when set (by tests), makes the anchor write after an
 	// append fail with it.
 	failAnchor error
+	// fault, when set (SetFault), is called before every write, fsync,
+	// rename and truncation of the journal's files.
+	fault func(point string) error
+}
+
+// ErrKilled is what a fault function returns to stand for the process
+// being killed at that point: the journal then leaves the files as they
+// are (no clean-up, no undo), as a killed process would.
+var ErrKilled = errors.New("journal: killed (injected fault)")
+
+// SetFault makes the journal call fn before every write, fsync, rename and
+// truncation of its files (and of the witnessing journal's anchor), with
+// the name of the step ("log write", "anchor rename", …); an error from fn
+// is that step's error. It is for crash-point tests, which return ErrKilled
+// from a chosen step on; nil removes it. Set it before the journal is used.
+func (j *Journal) SetFault(fn func(point string) error) { j.fault = fn }
+
+// at reports the fault injected at point, if any.
+func (j *Journal) at(point string) error {
+	if j.fault == nil {
+		return nil
+	}
+	return j.fault(point)
 }
 
 // Open returns the journal NAME in directory dir. It does no I/O: a
@@ -187,7 +210,7 @@ func (j *Journal) Init() error {
 	defer unlock()
 	if _, err := os.Stat(j.AnchorPath()); errors.Is(err, os.ErrNotExist) {
 		if _, err := os.Stat(j.Path()); errors.Is(err, os.ErrNotExist) {
-			return writeAnchor(j.AnchorPath(), anchor{Journal: Version, Head: ZeroHash})
+			return j.writeAnchor(anchor{Journal: Version, Head: ZeroHash})
 		}
 	}
 	return nil
@@ -342,29 +365,34 @@ func (j *Journal) transact(fn func(recs []Record) ([]json.RawMessage, error), se
 	if err != nil {
 		return nil, err
 	}
+	// The intent: the anchor announces the append before its records are
+	// written, so that records past the anchor are repaired only when they
+	// are exactly the append it announced (one command's), never records
+	// appended behind bmrkit's back.
+	pre := anchor{Journal: Version, Head: ZeroHash}
 	if st.anchor != nil {
+		pre = *st.anchor
 		a.Witness = st.anchor.Witness // the heads of others this anchor witnesses
 	}
-	if st.anchor == nil && len(st.records) == 0 {
-		// The first append: the anchor exists before the log does, so
-		// that a crash leaves records beyond it (repaired), never a log
-		// without its anchor (which may have been cut short).
-		if err := writeAnchor(j.AnchorPath(), anchor{Journal: Version, Head: ZeroHash}); err != nil {
-			return nil, err
-		}
+	pre.Intent = &intent{Count: next.Count, Head: next.Hash, Size: next.Size, Seal: a.Seal}
+	if err := j.writeAnchor(pre); err != nil {
+		return nil, err
 	}
-	if err := appendFile(j.Path(), st.size, lines); err != nil {
+	if err := j.appendFile(st.size, lines); err != nil {
 		return nil, err
 	}
 	werr := j.failAnchor
 	if werr == nil {
-		werr = writeAnchor(j.AnchorPath(), a)
+		werr = j.writeAnchor(a)
 	}
 	if err := werr; err != nil {
+		if errors.Is(err, ErrKilled) {
+			return nil, err
+		}
 		// Undo the append, so that a change reported as failed never
 		// takes effect later; only when that fails too do the records
 		// stay, and the error says they count once repaired.
-		if terr := truncateFile(j.Path(), st.size); terr != nil {
+		if terr := j.truncateFile(st.size); terr != nil {
 			return nil, fmt.Errorf("journal: records %d–%d are written but the anchor is not, and they could not be taken back (%v): they take effect when the journal is repaired: %w", out[0].Seq, next.Count, terr, err)
 		}
 		return nil, fmt.Errorf("journal: the anchor could not be written, so the append was undone and nothing changed: %w", err)
@@ -377,10 +405,11 @@ func (j *Journal) transact(fn func(recs []Record) ([]json.RawMessage, error), se
 	return out, nil
 }
 
-// appendFile writes b at the end of the file at path, whose current size is
-// size, and fsyncs it. A failed write is cut back off so that it leaves no
-// torn line behind.
-func appendFile(path string, size int64, b []byte) error {
+// appendFile writes b at the end of the log, whose current size is size,
+// and fsyncs it. A failed write is cut back off so that it leaves no torn
+// line behind.
+func (j *Journal) appendFile(size int64, b []byte) error {
+	path := j.Path()
 	created := false
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		created = true
@@ -389,11 +418,26 @@ func appendFile(path string, size int64, b []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(b); err != nil {
-		_ = f.Truncate(size)
-		_ = f.Sync()
+	err = j.at("log write")
+	if errors.Is(err, ErrKilled) && len(b) > 1 {
+		_, _ = f.Write(b[:len(b)/2]) // killed in the middle of the write: a torn line
+		f.Close()
+		return err
+	}
+	if err == nil {
+		_, err = f.Write(b)
+	}
+	if err != nil {
+		if !errors.Is(err, ErrKilled) {
+			_ = f.Truncate(size)
+			_ = f.Sync()
+		}
 		f.Close()
 		return fmt.Errorf("journal: append: %w", err)
+	}
+	if err := j.at("log fsync"); err != nil {
+		f.Close()
+		return fmt.Errorf("journal: fsync: %w", err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
@@ -403,6 +447,9 @@ func appendFile(path string, size int64, b []byte) error {
 		return err
 	}
 	if created {
+		if err := j.at("log directory fsync"); err != nil {
+			return err
+		}
 		return syncDir(filepath.Dir(path))
 	}
 	return nil

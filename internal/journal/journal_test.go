@@ -207,15 +207,17 @@ func TestSeal(t *testing.T) {
 	if rep, _ := j.Verify(); rep.Records != 2 || !rep.OK() {
 		t.Fatalf("a failed seal wrote: %+v", rep)
 	}
-	// An interrupted append: records beyond the anchor. Repair moves the
-	// anchor and drops the seal.
-	f, _ := os.OpenFile(j.Path(), os.O_APPEND|os.O_WRONLY, 0)
-	f.Write(encodeLine(Record{Seq: 3, Prev: recs[1].Hash, Data: []byte(`{"a":3}`), Hash: HashRecord(3, recs[1].Hash, []byte(`{"a":3}`))}))
-	f.Close()
+	// An interrupted sealed append: records beyond the anchor. Repair
+	// moves the anchor to the announced head, with the seal computed for it.
+	killAt(j, "anchor create", 2)
+	j.UpdateSealed(func([]Record) ([]json.RawMessage, error) {
+		return []json.RawMessage{json.RawMessage(`{"a":3}`)}, nil
+	}, func(Head, []Record) (json.RawMessage, error) { return json.RawMessage(`{"by":"rra"}`), nil })
+	j.SetFault(nil)
 	if _, err := j.Repair(); err != nil {
 		t.Fatal(err)
 	}
-	if rep, _ := j.Verify(); !rep.OK() || rep.Seal != nil || rep.Records != 3 {
+	if rep, _ := j.Verify(); !rep.OK() || string(rep.Seal) != `{"by":"rra"}` || rep.Records != 3 {
 		t.Fatalf("after repair: %+v", rep)
 	}
 }

@@ -58,12 +58,12 @@ func (j *Journal) Repair() (*RepairReport, error) {
 		line := st.report.Records + 1
 		if st.tailRec != nil {
 			line = st.tailRec.Line
-			if err := appendFile(j.Path(), st.size+int64(len(st.tail)), []byte("\n")); err != nil {
+			if err := j.appendFile(st.size+int64(len(st.tail)), []byte("\n")); err != nil {
 				return rr, err
 			}
 			rr.Actions = append(rr.Actions, fmt.Sprintf("added the missing line end to record %d (line %d)", st.tailRec.Seq, line))
 		} else {
-			if err := truncateFile(j.Path(), st.size); err != nil {
+			if err := j.truncateFile(st.size); err != nil {
 				return rr, err
 			}
 			rr.Actions = append(rr.Actions, fmt.Sprintf("removed the incomplete last line %d (%d bytes of an interrupted append)", line, len(st.tail)))
@@ -84,13 +84,16 @@ func (j *Journal) Repair() (*RepairReport, error) {
 		if n > 0 {
 			a.Count, a.Head = st.records[n-1].Seq, st.records[n-1].Hash
 		}
-		if err := writeAnchor(j.AnchorPath(), a); err != nil {
+		if st.anchor != nil && st.anchor.Intent != nil {
+			a.Seal = st.anchor.Intent.Seal // the seal the append computed for this head
+		}
+		if err := j.writeAnchor(a); err != nil {
 			return rr, err
 		}
 		if st.anchor == nil {
 			rr.Actions = append(rr.Actions, fmt.Sprintf("re-created the anchor at record %d", a.Count))
 		} else {
-			rr.Actions = append(rr.Actions, fmt.Sprintf("moved the anchor from record %d to record %d", st.anchor.Count, a.Count))
+			rr.Actions = append(rr.Actions, fmt.Sprintf("moved the anchor from record %d to record %d, the end of the append it announced", st.anchor.Count, a.Count))
 		}
 		if st, err = j.load(); err != nil {
 			return rr, err
@@ -100,8 +103,11 @@ func (j *Journal) Repair() (*RepairReport, error) {
 	return rr, nil
 }
 
-func truncateFile(path string, size int64) error {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+func (j *Journal) truncateFile(size int64) error {
+	if err := j.at("log truncate"); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(j.Path(), os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}

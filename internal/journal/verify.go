@@ -14,7 +14,9 @@ import (
 type Kind string
 
 // Finding kinds. Only KindTorn and KindAnchorBehind can be left by a
-// crash; Repair fixes those and nothing else. A missing anchor is not one:
+// crash (KindAnchorBehind only up to the head the anchor's intent
+// announced; records past the anchor that no intent announced are
+// KindUnannounced); Repair fixes those and nothing else. A missing anchor is not one:
 // the first append writes the anchor (at the start) before the log, and
 // every later one replaces it atomically, so no interrupted write removes
 // it, and a log without its anchor may have been cut short.
@@ -32,6 +34,7 @@ const (
 	KindAnchorAhead    Kind = "anchor-ahead"    // the anchor names records the log does not have: truncated
 	KindAnchorMismatch Kind = "anchor-mismatch" // the anchored record is not the one in the log
 	KindAnchorSize     Kind = "anchor-size"     // the log's size after the anchored record is not the size the anchor records
+	KindUnannounced    Kind = "unannounced"     // complete records after the anchored head that no append announced: appended outside bmrkit
 )
 
 // Finding is one problem Verify found.
@@ -301,6 +304,8 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 			verb = "was"
 		}
 		anchorFinding(KindAnchorAhead, 0, a.Count, "the anchor names record %d, but the log ends at record %d: %s %s removed from the end of the log", a.Count, maxAny, span(maxAny+1, a.Count), verb)
+	case a.Count == 0 && !announced(a, entries[len(entries)-1].rec, entries[len(entries)-1].end, st.tailRec != nil):
+		anchorFinding(KindUnannounced, 0, 1, "the anchor is at the start, but the log holds %s that %s: no interrupted write leaves them; they were appended behind bmrkit's back", span(1, maxSeq), unannounced(a))
 	case a.Count == 0:
 		anchorFinding(KindAnchorBehind, 0, 1, "the anchor is at the start, but the log holds %s written after it: an append was interrupted before the anchor was updated (repair moves the anchor)", span(1, maxSeq))
 	case !ok || !entries[k].selfOK:
@@ -309,6 +314,8 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 		anchorFinding(KindAnchorMismatch, entries[k].rec.Line, a.Count, "record %d (line %d) is not the record the anchor names: the log was rewritten", a.Count, entries[k].rec.Line)
 	case sizeCheck && entries[k].end != a.Size:
 		anchorFinding(KindAnchorSize, entries[k].rec.Line, a.Count, "the anchor records the log as %d bytes up to record %d, but record %d (line %d) ends at byte %d: the log was rewritten", a.Size, a.Count, a.Count, entries[k].rec.Line, entries[k].end)
+	case a.Count < maxSeq && !announced(a, entries[len(entries)-1].rec, entries[len(entries)-1].end, st.tailRec != nil):
+		anchorFinding(KindUnannounced, entries[k].rec.Line+1, a.Count+1, "the anchor ends at record %d, but the log holds %s after it that %s: no interrupted write leaves them; they were appended behind bmrkit's back", a.Count, span(a.Count+1, maxSeq), unannounced(a))
 	case a.Count < maxSeq:
 		anchorFinding(KindAnchorBehind, entries[k].rec.Line+1, a.Count+1, "the anchor ends at record %d, but the log holds records up to %d: an append was interrupted before the anchor was updated (repair moves the anchor)", a.Count, maxSeq)
 	}
@@ -316,6 +323,27 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 		anchorFinding(KindAnchorSize, 0, 0, "the anchor is at the start but records the log as %d bytes: it was written by hand", a.Size)
 	}
 	return st
+}
+
+// announced reports whether the log's last record, ending at byte end
+// (one byte short when torn, its line end missing), is the head the
+// anchor's intent announced: records past the anchor are then the one
+// append that was interrupted.
+func announced(a anchor, last Record, end int64, torn bool) bool {
+	if torn {
+		end++
+	}
+	i := a.Intent
+	return i != nil && i.Count == last.Seq && i.Head == last.Hash && i.Size == end
+}
+
+// unannounced says why records past the anchor are not the announced
+// append.
+func unannounced(a anchor) string {
+	if a.Intent == nil {
+		return "no append announced (bmrkit announces every append in the anchor before writing it)"
+	}
+	return fmt.Sprintf("the append it announced does not explain (it was to end at record %d)", a.Intent.Count)
 }
 
 func sortFindings(fs []Finding) {
