@@ -379,23 +379,22 @@ func (j *Journal) transact(fn func(recs []Record) ([]json.RawMessage, error), se
 		return nil, err
 	}
 	if err := j.appendFile(st.size, lines); err != nil {
-		return nil, err
+		return nil, j.undo(st.size, out[0].Seq, next.Count, "the append failed", err)
 	}
 	werr := j.failAnchor
 	if werr == nil {
 		werr = j.writeAnchor(a)
 	}
-	if err := werr; err != nil {
-		if errors.Is(err, ErrKilled) {
-			return nil, err
+	if werr != nil {
+		var rn *renamedError
+		if errors.As(werr, &rn) && !errors.Is(werr, ErrKilled) {
+			// The new anchor is in place but not durable: put the one
+			// before back, then take the records back.
+			if perr := j.writeAnchor(pre); perr != nil {
+				return nil, &RecordsStayError{fmt.Sprintf("journal: records %d–%d are written and anchored, but the anchor could not be made durable (%v) nor put back (%v): they take effect as written", out[0].Seq, next.Count, werr, perr), werr}
+			}
 		}
-		// Undo the append, so that a change reported as failed never
-		// takes effect later; only when that fails too do the records
-		// stay, and the error says they count once repaired.
-		if terr := j.truncateFile(st.size); terr != nil {
-			return nil, fmt.Errorf("journal: records %d–%d are written but the anchor is not, and they could not be taken back (%v): they take effect when the journal is repaired: %w", out[0].Seq, next.Count, terr, err)
-		}
-		return nil, fmt.Errorf("journal: the anchor could not be written, so the append was undone and nothing changed: %w", err)
+		return nil, j.undo(st.size, out[0].Seq, next.Count, "the anchor could not be written", werr)
 	}
 	if commit != nil {
 		if err := commit(); err != nil {
@@ -403,6 +402,37 @@ func (j *Journal) transact(fn func(recs []Record) ([]json.RawMessage, error), se
 		}
 	}
 	return out, nil
+}
+
+// RecordsStayError is the error of an append whose records are in the
+// log but whose anchor is not, and that could not be taken back: the
+// records take effect when the journal is repaired (which moves the
+// anchor to the head the append announced). A caller keeps whatever the
+// records need (a pending revision file) for that.
+type RecordsStayError struct {
+	msg string
+	err error
+}
+
+// Error says which records stay and that repair makes them count.
+func (e *RecordsStayError) Error() string { return e.msg }
+
+// Unwrap returns the write's error.
+func (e *RecordsStayError) Unwrap() error { return e.err }
+
+// undo takes back an append that failed (what), so that a change
+// reported as failed never takes effect later: the log is cut back to
+// size. Only when that fails too do the records stay, and the error (a
+// *RecordsStayError) says they count once repaired. A kill (ErrKilled)
+// leaves everything as it is.
+func (j *Journal) undo(size, from, to int64, what string, err error) error {
+	if errors.Is(err, ErrKilled) {
+		return err
+	}
+	if terr := j.truncateFile(size); terr != nil {
+		return &RecordsStayError{fmt.Sprintf("journal: records %d–%d are written but the anchor is not, and they could not be taken back (%v): they take effect when the journal is repaired: %v", from, to, terr, err), err}
+	}
+	return fmt.Errorf("journal: %s, so the append was undone and nothing changed: %w", what, err)
 }
 
 // appendFile writes b at the end of the log, whose current size is size,

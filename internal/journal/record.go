@@ -249,7 +249,17 @@ func (j *Journal) writeAnchorBytes(b []byte) error {
 		return err
 	}
 	if err := j.at("anchor directory fsync"); err != nil {
-		return err
+		return &renamedError{err}
 	}
-	return syncDir(dir)
+	if err := syncDir(dir); err != nil {
+		return &renamedError{err}
+	}
+	return nil
 }
+
+// renamedError is a failure of writeAnchorBytes after the new anchor was
+// renamed into place: it is the anchor, but may not be durable.
+type renamedError struct{ err error }
+
+func (e *renamedError) Error() string { return e.err.Error() }
+func (e *renamedError) Unwrap() error { return e.err }

@@ -54,6 +54,15 @@ func (j *Journal) Repair() (*RepairReport, error) {
 	if !st.report.Repairable() {
 		return rr, &VerifyError{Report: st.report}
 	}
+	if st.partial {
+		if err := j.truncateFile(st.anchor.Size); err != nil {
+			return rr, err
+		}
+		rr.Actions = append(rr.Actions, fmt.Sprintf("removed the %d bytes past record %d that an interrupted append left (it was to end at record %d): the append is undone", st.size+int64(len(st.tail))-st.anchor.Size, st.anchor.Count, st.anchor.Intent.Count))
+		if st, err = j.load(); err != nil {
+			return rr, err
+		}
+	}
 	if len(st.tail) > 0 {
 		line := st.report.Records + 1
 		if st.tailRec != nil {

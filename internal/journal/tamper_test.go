@@ -278,8 +278,8 @@ func TestCrash(t *testing.T) {
 				killAt(j, "log write", 1)
 				j.Append(json.RawMessage(`{"event":"e6"}`))
 			},
-			want:    "audit.jsonl:6: the last line is incomplete (90 bytes without a line end): an append was interrupted (repair removes it) [torn]\n",
-			actions: "removed the incomplete last line 6 (90 bytes of an interrupted append)\n",
+			want:    "audit.anchor: the log holds 90 bytes past record 5 that are the start of the append the anchor announced (to end at record 6, byte 1110), cut short: an append was interrupted before it was written in full (repair removes them, so the append never takes effect) [partial]\n",
+			actions: "removed the 90 bytes past record 5 that an interrupted append left (it was to end at record 6): the append is undone\n",
 			records: 5,
 		},
 		{
@@ -300,10 +300,11 @@ func TestCrash(t *testing.T) {
 				b := readFile(t, j.Path())
 				writeFile(t, j.Path(), b[:len(b)-1])
 			},
-			want: "audit.jsonl:6: record 6 has no line end: an append was interrupted after writing it (repair keeps it) [torn]\n" +
-				"audit.jsonl:6: the anchor ends at record 5, but the log holds records up to 6: an append was interrupted before the anchor was updated (repair moves the anchor) [anchor-behind]\n",
-			actions: "added the missing line end to record 6 (line 6)\nmoved the anchor from record 5 to record 6, the end of the append it announced\n",
-			records: 6,
+			// One byte short of the announced append: undone like any
+			// append cut short (it was never acknowledged).
+			want:    "audit.anchor: the log holds 179 bytes past record 5 that are the start of the append the anchor announced (to end at record 6, byte 1110), cut short: an append was interrupted before it was written in full (repair removes them, so the append never takes effect) [partial]\n",
+			actions: "removed the 179 bytes past record 5 that an interrupted append left (it was to end at record 6): the append is undone\n",
+			records: 5,
 		},
 		{
 			// The first append announces itself in an anchor at the
@@ -331,6 +332,30 @@ func TestCrash(t *testing.T) {
 				})
 				j.Append(json.RawMessage(`{"event":"e6"}`))
 			},
+			records: 5,
+		},
+		{
+			// Two records announced, killed after the first line (half the
+			// bytes of two lines of one length: exactly the first line).
+			name: "the first of two records",
+			crash: func(t *testing.T, j *Journal) {
+				killAt(j, "log write", 1)
+				j.Append(json.RawMessage(`{"event":"e6"}`), json.RawMessage(`{"event":"e7"}`))
+			},
+			want:    "audit.anchor: the log holds 180 bytes past record 5 that are the start of the append the anchor announced (to end at record 7, byte 1290), cut short: an append was interrupted before it was written in full (repair removes them, so the append never takes effect) [partial]\n",
+			actions: "removed the 180 bytes past record 5 that an interrupted append left (it was to end at record 7): the append is undone\n",
+			records: 5,
+		},
+		{
+			// Bytes without an intent: removing them changes nothing
+			// anchored, so an incomplete line stays repairable.
+			name: "torn line, no intent",
+			crash: func(t *testing.T, j *Journal) {
+				line := nextLine(t, j, `{"event":"e6"}`)
+				appendRaw(t, j, line[:len(line)/2])
+			},
+			want:    "audit.jsonl:6: the last line is incomplete (90 bytes without a line end): an append was interrupted (repair removes it) [torn]\n",
+			actions: "removed the incomplete last line 6 (90 bytes of an interrupted append)\n",
 			records: 5,
 		},
 		{

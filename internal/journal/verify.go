@@ -35,6 +35,7 @@ const (
 	KindAnchorMismatch Kind = "anchor-mismatch" // the anchored record is not the one in the log
 	KindAnchorSize     Kind = "anchor-size"     // the log's size after the anchored record is not the size the anchor records
 	KindUnannounced    Kind = "unannounced"     // complete records after the anchored head that no append announced: appended outside bmrkit
+	KindPartial        Kind = "partial"         // the start of the announced append, cut short: an interrupted append, undone by repair
 )
 
 // Finding is one problem Verify found.
@@ -92,7 +93,7 @@ func (r *Report) Repairable() bool {
 		return false
 	}
 	for _, f := range r.Findings {
-		if f.Kind != KindTorn && f.Kind != KindAnchorBehind {
+		if f.Kind != KindTorn && f.Kind != KindAnchorBehind && f.Kind != KindPartial {
 			return false
 		}
 	}
@@ -107,6 +108,7 @@ type state struct {
 	tail    []byte
 	tailRec *Record // the torn last line, when it is a complete valid record
 	anchor  *anchor
+	partial bool // the log past the anchor is a strict start of the announced append
 }
 
 // load reads the log and the anchor and verifies them. The caller holds
@@ -125,6 +127,13 @@ func (j *Journal) load() (*state, error) {
 	return st, nil
 }
 
+// entry is a record analyze read.
+type entry struct {
+	rec    Record
+	selfOK bool
+	end    int64 // byte offset after the record's line end
+}
+
 // analyze verifies log content against the anchor content. It never
 // panics, whatever the bytes.
 func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor bool) *state {
@@ -139,11 +148,6 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 	}
 	st.size = int64(len(body))
 
-	type entry struct {
-		rec    Record
-		selfOK bool
-		end    int64 // byte offset after the record's line end
-	}
 	var entries []entry
 	lineNo := 0
 	var end int64
@@ -296,6 +300,21 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 	st.anchor = &a
 	rep.Seal = a.Seal
 	rep.Anchor = &Head{Count: a.Count, Hash: a.Head, Size: a.Size}
+	if partialAppend(a, entries, first, int64(len(log)), sizeCheck) {
+		// A strict start of the announced append (whole records and a
+		// torn line, or whole records only): the append was cut short and
+		// never acknowledged. Repair undoes it.
+		kept := rep.Findings[:0]
+		for _, f := range rep.Findings {
+			if f.Kind != KindTorn {
+				kept = append(kept, f)
+			}
+		}
+		rep.Findings = kept
+		st.partial = true
+		anchorFinding(KindPartial, 0, a.Count+1, "the log holds %d bytes past record %d that are the start of the append the anchor announced (to end at record %d, byte %d), cut short: an append was interrupted before it was written in full (repair removes them, so the append never takes effect)", int64(len(log))-a.Size, a.Count, a.Intent.Count, a.Intent.Size)
+		return st
+	}
 	switch k, ok := first[a.Count]; {
 	case a.Count == 0 && maxSeq == 0:
 	case a.Count > maxAny:
@@ -335,6 +354,31 @@ func announced(a anchor, last Record, end int64, torn bool) bool {
 	}
 	i := a.Intent
 	return i != nil && i.Count == last.Seq && i.Head == last.Hash && i.Size == end
+}
+
+// partialAppend reports whether the log past the anchored head (whose
+// record must be the one the anchor names, ending where it says) is a
+// strict start of the append the anchor announced: longer than the
+// anchored size, shorter than the announced one, and no record numbered
+// past the announced count. clean says the log has no finding but a torn
+// last line.
+func partialAppend(a anchor, entries []entry, first map[int64]int, size int64, clean bool) bool {
+	i := a.Intent
+	if i == nil || !clean || size <= a.Size || size >= i.Size {
+		return false
+	}
+	if a.Count > 0 {
+		k, ok := first[a.Count]
+		if !ok || entries[k].rec.Hash != a.Head || entries[k].end != a.Size {
+			return false
+		}
+	}
+	for _, e := range entries {
+		if e.rec.Seq > i.Count || e.end > a.Size && e.rec.Seq <= a.Count {
+			return false
+		}
+	}
+	return true
 }
 
 // unannounced says why records past the anchor are not the announced

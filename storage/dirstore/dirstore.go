@@ -233,7 +233,11 @@ func (l *log) Restore(r []storage.Record, s json.RawMessage) error { return l.j.
 func (l *log) UpdateSealed(fn func(storage.Tx, []storage.Record) ([]json.RawMessage, error), seal func(storage.Head, []storage.Record) (json.RawMessage, error)) ([]storage.Record, error) {
 	tx := &fileTx{dir: l.dir}
 	recs, err := l.j.Transact(func(recs []journal.Record) ([]json.RawMessage, error) { return fn(tx, recs) }, seal, tx.commit)
-	if err != nil && !tx.committing {
+	// The pending contents go with a change that failed, but not with
+	// records that stay (repair puts their contents in place), nor when
+	// the process is taken to be killed (crash-point tests).
+	var stay *journal.RecordsStayError
+	if err != nil && !tx.committing && !errors.As(err, &stay) && !errors.Is(err, journal.ErrKilled) {
 		tx.abort()
 	}
 	return recs, err
