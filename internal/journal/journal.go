@@ -60,8 +60,8 @@
 //	{"journal":"bmrkit-journal/1","count":N,"head":"…","size":B,"seal":{…}}
 //
 // and returned by Verify in Report.Seal for the caller to check. The
-// journal does not interpret it. Repair, which moves the anchor, drops
-// the seal: the next sealed append seals the head again.
+// journal does not interpret it. Repair, which moves the anchor to the
+// head an interrupted append announced, keeps the seal announced with it.
 //
 // # Concurrency and crashes
 //
@@ -69,19 +69,26 @@
 // verify the log, let the caller decide, append, fsync, update the anchor"
 // (see Update), so processes and goroutines appending at once never lose a
 // record and a caller can allocate the next serial number safely. Readers
-// hold a shared lock. An append writes all its lines with one write and
-// fsyncs before the anchor is updated. A crash can therefore leave only
+// hold a shared lock. An append first announces itself: the anchor is
+// replaced by one that also holds "intent":{"count":N,"head":"…","size":B,
+// "seal":…}, the head after the append. Then all its lines are written
+// with one write and fsynced, and the anchor is replaced by one at the new
+// head. An append whose step fails is taken back (log cut, anchor put
+// back) before the error is returned. A crash can therefore leave only
 //
-//   - a torn last line (the write was cut short), or
-//   - complete records beyond the anchor (the anchor was not yet updated).
+//   - a leftover temporary anchor file,
+//   - the start of the announced append, cut short (KindPartial), or
+//   - the whole announced append beyond the anchor (KindAnchorBehind).
 //
-// (The first append writes an anchor at the start before it writes the
-// log, so a crash never leaves a log without an anchor.) Verify reports
-// both, and Repair fixes both without dropping a complete record: it cuts
-// the torn line and moves the anchor to the last record. It refuses to
-// "fix" anything a crash cannot cause, a missing anchor included: a log
-// that ends on a complete record but has no anchor may have lost records
-// from its end, and re-creating the anchor there would hide the loss.
+// Verify reports them, and Repair fixes them without dropping a record of
+// an append written in full: it removes a cut-short append and moves the
+// anchor to the announced head (with the announced seal). Records beyond
+// the anchor that no append announced (KindUnannounced) are not a crash's,
+// and Repair refuses them, like anything else a crash cannot cause, a
+// missing anchor included: a log that ends on a complete record but has no
+// anchor may have lost records from its end, and re-creating the anchor
+// there would hide the loss. SetFault lets tests kill or fail an append at
+// each step.
 //
 // The package never reads the clock: times belong in the caller's data.
 package journal

@@ -18,16 +18,18 @@ type RepairReport struct {
 }
 
 // Repair brings a journal that an interrupted append left behind back to
-// its last complete record: it removes a torn last line (or adds the line
-// end a complete last record lacks), moves the anchor to the last record
-// when complete records were written after it, and removes leftover
-// temporary anchor files. It never removes a complete, valid record, and
-// never anchors a log it cannot prove was only interrupted.
+// a head it can prove: it removes the start of an announced append that
+// was cut short (the append never takes effect), or a torn last line
+// that no append announced; moves the anchor to the head the anchor's
+// intent announced when that append was written in full (keeping its
+// seal); and removes leftover temporary anchor files. It never removes a
+// record of an append written in full, and never anchors records that no
+// append announced.
 //
 // When Verify finds anything a crash cannot cause (an edited, missing or
-// reordered record, an anchor ahead of the log, a missing anchor), Repair changes nothing and
-// returns a *VerifyError: that is for people to investigate, not for a
-// tool to paper over.
+// reordered record, unannounced records, an anchor ahead of the log, a
+// missing anchor), Repair changes nothing and returns a *VerifyError:
+// that is for people to investigate, not for a tool to paper over.
 func (j *Journal) Repair() (*RepairReport, error) {
 	unlock, err := lockFile(j.LockPath(), true)
 	if err != nil {
