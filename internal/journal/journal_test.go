@@ -248,3 +248,68 @@ func TestAnchorFailureUndoes(t *testing.T) {
 		t.Fatalf("repair found something to do: %+v, %v", rr, err)
 	}
 }
+
+// TestFailedStepUndoes: whichever step of an append fails, the append is
+// taken back before the error is returned, so that it never takes effect
+// after a repair; only when taking it back fails too do the records stay,
+// and the error says so (issue 21, item 3).
+func TestFailedStepUndoes(t *testing.T) {
+	full := errors.New("no space left on device")
+	for _, c := range []struct {
+		point string
+		nth   int
+		want  string
+	}{
+		{"log write", 1, "journal: the append failed, so the append was undone and nothing changed: journal: append: no space left on device"},
+		{"log fsync", 1, "journal: the append failed, so the append was undone and nothing changed: journal: fsync: no space left on device"},
+		{"anchor rename", 2, "journal: the anchor could not be written, so the append was undone and nothing changed: no space left on device"},
+		// The new anchor was renamed into place but is not durable: the
+		// one before is put back.
+		{"anchor directory fsync", 2, "journal: the anchor could not be written, so the append was undone and nothing changed: no space left on device"},
+	} {
+		t.Run(c.point, func(t *testing.T) {
+			j := newJournal(t)
+			appendN(t, j, 2)
+			seen := 0
+			j.SetFault(func(p string) error {
+				if p == c.point {
+					if seen++; seen == c.nth {
+						return full
+					}
+				}
+				return nil
+			})
+			_, err := j.Append(json.RawMessage(`{"n":3}`))
+			if err == nil || err.Error() != c.want {
+				t.Fatalf("error %v\nwant %s", err, c.want)
+			}
+			j.SetFault(nil)
+			rep, err := j.Verify()
+			if err != nil || !rep.OK() || rep.Records != 2 {
+				t.Fatalf("after the failure: %s %v", findings(rep), err)
+			}
+		})
+	}
+	// Taking back fails too: the records stay, and the error says so.
+	j := newJournal(t)
+	appendN(t, j, 2)
+	renames := 0
+	j.SetFault(func(p string) error {
+		if p == "anchor rename" {
+			renames++
+		}
+		if renames > 1 && p == "anchor rename" || p == "log truncate" {
+			return full
+		}
+		return nil
+	})
+	_, err := j.Append(json.RawMessage(`{"n":3}`))
+	var stay *RecordsStayError
+	if !errors.As(err, &stay) || err.Error() != "journal: records 3–3 are written but the anchor is not, and they could not be taken back (no space left on device): they take effect when the journal is repaired: no space left on device" {
+		t.Fatalf("error %v", err)
+	}
+	j.SetFault(nil)
+	if rr, err := j.Repair(); err != nil || rr.After.Records != 3 {
+		t.Fatalf("repair: %+v %v", rr, err)
+	}
+}
