@@ -152,6 +152,12 @@ var ErrKilled = errors.New("journal: killed (injected fault)")
 // from a chosen step on; nil removes it. Set it before the journal is used.
 func (j *Journal) SetFault(fn func(point string) error) { j.fault = fn }
 
+// Fault reports the fault SetFault injects at point, nil when none: a
+// store that writes files of its own within a transaction (revision
+// files) asks it before each, so that crash-point tests reach those
+// steps too.
+func (j *Journal) Fault(point string) error { return j.at(point) }
+
 // at reports the fault injected at point, if any.
 func (j *Journal) at(point string) error {
 	if j.fault == nil {
