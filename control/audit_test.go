@@ -2,6 +2,7 @@ package control
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,10 +62,11 @@ func TestAuditTamper(t *testing.T) {
 func TestAuditCrash(t *testing.T) {
 	l := newLib(t)
 	mustAdd(t, l, doc, 1, "2026-03-01", at(1, 10, 9))
-	anchor := filepath.Join(l.Dir(), "audit.anchor")
-	old := readFile(t, anchor)
-	mustApprove(t, l, doc, 1, sign(ann, bmr.MeaningAuthored, at(1, 11, 9)))
-	writeFile(t, anchor, old) // as if the process died before the anchor was renamed
+	killAt(auditFile(l), "anchor create", 2) // killed once the record is durable, before the anchor is replaced
+	if err := l.Approve(of(doc, 1, sign(ann, bmr.MeaningAuthored, at(1, 11, 9)))); !errors.Is(err, journal.ErrKilled) {
+		t.Fatalf("approve: %v", err)
+	}
+	auditFile(l).SetFault(nil)
 	rep, _ := l.Verify()
 	if rep.OK() || !rep.Journal.Repairable() {
 		t.Fatalf("findings %v", rep.Journal.Findings)
@@ -75,7 +77,7 @@ func TestAuditCrash(t *testing.T) {
 		t.Fatalf("status: %v", err)
 	}
 	rr, err := l.Repair()
-	if err != nil || len(rr.Actions) != 1 || rr.Actions[0] != "moved the anchor from record 7 to record 8" {
+	if err != nil || len(rr.Actions) != 1 || rr.Actions[0] != "moved the anchor from record 7 to record 8, the end of the append it announced" {
 		t.Fatalf("repair: %+v %v", rr, err)
 	}
 	sts, err := l.Status(doc, date("2026-01-11"))

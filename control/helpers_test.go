@@ -254,6 +254,23 @@ func unrandom(s string) string {
 }
 
 // auditFile returns the journal of a directory library's audit trail.
+// killAt makes j be killed at the nth time (from 1) it reaches point,
+// and at every step after: nothing more is written, as when the process
+// is killed there.
+func killAt(j *journal.Journal, point string, nth int) {
+	seen, dead := 0, false
+	j.SetFault(func(p string) error {
+		if p == point {
+			seen++
+		}
+		dead = dead || seen >= nth
+		if dead {
+			return journal.ErrKilled
+		}
+		return nil
+	})
+}
+
 func auditFile(l *Library) *journal.Journal {
 	return l.store.(*dirstore.Store).Journal(auditName)
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/bmrkit/bmrkit/internal/journal"
+	"github.com/bmrkit/bmrkit/storage/dirstore"
 )
 
 // registerWithReturn issues 3 copies and returns one: 7 records. It
@@ -136,12 +137,12 @@ func TestRegisterTamper(t *testing.T) {
 func TestRegisterAnchorBehind(t *testing.T) {
 	l, _ := issueLib(t)
 	mustIssue(t, l, issueReq("B26-0412", 3, at(3, 5, 8), l.Dir()))
-	anchor := filepath.Join(l.Dir(), "register.anchor")
-	old := readFile(t, anchor)
-	if _, err := l.Return(s1, Reconciliation{By: rolf, Time: at(3, 9, 9), Pages: 3}); err != nil {
-		t.Fatal(err)
+	reg := l.store.(*dirstore.Store).Journal(registerName)
+	killAt(reg, "anchor create", 2)
+	if _, err := l.Return(s1, Reconciliation{By: rolf, Time: at(3, 9, 9), Pages: 3}); !errors.Is(err, journal.ErrKilled) {
+		t.Fatalf("return: %v", err)
 	}
-	writeFile(t, anchor, old)
+	reg.SetFault(nil)
 	rep, _ := l.VerifyRegister()
 	if len(rep.Journal.Findings) != 1 || rep.Journal.Findings[0].String() != "register.jsonl:7: the anchor ends at record 6, but the log holds records up to 7: an append was interrupted before the anchor was updated (repair moves the anchor)" {
 		t.Fatalf("findings %v", rep.Journal.Findings)
@@ -152,7 +153,7 @@ func TestRegisterAnchorBehind(t *testing.T) {
 		t.Errorf("return before repair: %v", err)
 	}
 	rr, err := l.RepairRegister()
-	if err != nil || strings.Join(rr.Actions, "; ") != "moved the anchor from record 6 to record 7" {
+	if err != nil || strings.Join(rr.Actions, "; ") != "moved the anchor from record 6 to record 7, the end of the append it announced" {
 		t.Fatalf("repair %+v %v", rr, err)
 	}
 	if st := states(t, l); st[s1] != CopyReturned {

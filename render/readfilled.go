@@ -95,8 +95,13 @@ type Filled struct {
 	Values int // entries read
 	// Notes tell what the record cannot hold or what was unusual: the
 	// checker's initials beside a calculation, a sign-off date that is
-	// not a date, a field this template does not have.
+	// not a date, a field this template does not have, a form saved more
+	// than once after it was made (incremental updates), JavaScript.
 	Notes []string
+	// Findings tell what makes the form doubtful as a record: an
+	// incremental update after the last signature (bytes the signature
+	// does not cover). The record is read all the same.
+	Findings []string
 }
 
 // ReadFilled reads a filled-in fillable form of template t (made by
@@ -177,7 +182,8 @@ func ReadFilled(r io.Reader, t *bmr.Template, opts ReadOptions) (f *Filled, err 
 	rec.Source = &bmr.RecordSource{File: opts.Name, SHA256: hex.EncodeToString(sum[:]), Kind: "pdf-form"}
 	rd := &formReader{t: t, opts: opts, fields: fields, rec: rec, dateHint: info.get(infoDateFormat), version: info.get(infoForm)}
 	rd.read()
-	return &Filled{Record: rec, Fields: len(fields), Values: len(rec.Entries), Notes: rd.notes}, nil
+	hn, hf := readHistory(b, x).notes(name)
+	return &Filled{Record: rec, Fields: len(fields), Values: len(rec.Entries), Notes: append(rd.notes, hn...), Findings: hf}, nil
 }
 
 // pdfInfo is the document information dictionary of a PDF, decoded.

@@ -36,7 +36,7 @@ func runAuditVerify(e *env, args []string) int {
 			fmt.Fprintf(e.stdout, "  %s\n", f)
 		}
 		if j.Repairable() {
-			fmt.Fprintf(e.stdout, "an append was interrupted (a crash or a killed process); \"bmrkit audit repair %s\" restores the last complete record\n", loc)
+			fmt.Fprintf(e.stdout, "an append was interrupted (a crash or a killed process); \"bmrkit audit repair %s\" settles it: an append cut short is undone, one written in full takes effect\n", loc)
 		} else {
 			fmt.Fprintln(e.stdout, "the audit trail was changed outside bmrkit: investigate, and restore it from a copy")
 		}

@@ -188,7 +188,7 @@ func TestRegisterVerifyAndRepair(t *testing.T) {
 	}
 	code, stdout, _ = runCLI(t, "register", "verify", dir)
 	want = "issuance register: 1 finding\n  register.jsonl:4: the last line is incomplete (" + fmt.Sprint(len(good)-40-sizeOf(good, 3)) + " bytes without a line end): an append was interrupted (repair removes it)\n" +
-		"an append was interrupted (a crash or a killed process); \"bmrkit register repair " + dir + "\" restores the last complete record\n"
+		"an append was interrupted (a crash or a killed process); \"bmrkit register repair " + dir + "\" settles it: an append cut short is undone, one written in full takes effect\n"
 	if code != exitFail || stdout != want {
 		t.Errorf("verify of a torn register: %d\n%s\nwant\n%s", code, stdout, want)
 	}

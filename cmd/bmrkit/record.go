@@ -212,6 +212,9 @@ func runRecordFromPDF(e *env, args []string) int {
 	for _, n := range res.Notes {
 		fmt.Fprintf(e.stderr, "note: %s\n", n)
 	}
+	for _, f := range res.Findings {
+		fmt.Fprintf(e.stderr, "finding: %s\n", f)
+	}
 	var buf bytes.Buffer
 	if err := res.Record.Encode(&buf); err != nil {
 		fmt.Fprintf(e.stderr, "bmrkit record from-pdf: %s\n", cliErr(err))
@@ -230,6 +233,9 @@ func runRecordFromPDF(e *env, args []string) int {
 	c := found.Counts()
 	fmt.Fprintf(e.stderr, "%s: batch %s, %d entries from %d form fields of %s; check: %d critical, %d major, %d minor, %d info (bmrkit record check %s %s)\n",
 		name, res.Record.Batch, res.Values, res.Fields, filepath.Base(pos[1]), c[bmr.Critical], c[bmr.Major], c[bmr.Minor], c[bmr.Info], pos[0], *out)
+	if len(res.Findings) > 0 {
+		return exitFail // the record is written, but the form is doubtful
+	}
 	return exitOK
 }
 

@@ -60,8 +60,8 @@
 //	{"journal":"bmrkit-journal/1","count":N,"head":"…","size":B,"seal":{…}}
 //
 // and returned by Verify in Report.Seal for the caller to check. The
-// journal does not interpret it. Repair, which moves the anchor, drops
-// the seal: the next sealed append seals the head again.
+// journal does not interpret it. Repair, which moves the anchor to the
+// head an interrupted append announced, keeps the seal announced with it.
 //
 // # Concurrency and crashes
 //
@@ -69,19 +69,26 @@
 // verify the log, let the caller decide, append, fsync, update the anchor"
 // (see Update), so processes and goroutines appending at once never lose a
 // record and a caller can allocate the next serial number safely. Readers
-// hold a shared lock. An append writes all its lines with one write and
-// fsyncs before the anchor is updated. A crash can therefore leave only
+// hold a shared lock. An append first announces itself: the anchor is
+// replaced by one that also holds "intent":{"count":N,"head":"…","size":B,
+// "seal":…}, the head after the append. Then all its lines are written
+// with one write and fsynced, and the anchor is replaced by one at the new
+// head. An append whose step fails is taken back (log cut, anchor put
+// back) before the error is returned. A crash can therefore leave only
 //
-//   - a torn last line (the write was cut short), or
-//   - complete records beyond the anchor (the anchor was not yet updated).
+//   - a leftover temporary anchor file,
+//   - the start of the announced append, cut short (KindPartial), or
+//   - the whole announced append beyond the anchor (KindAnchorBehind).
 //
-// (The first append writes an anchor at the start before it writes the
-// log, so a crash never leaves a log without an anchor.) Verify reports
-// both, and Repair fixes both without dropping a complete record: it cuts
-// the torn line and moves the anchor to the last record. It refuses to
-// "fix" anything a crash cannot cause, a missing anchor included: a log
-// that ends on a complete record but has no anchor may have lost records
-// from its end, and re-creating the anchor there would hide the loss.
+// Verify reports them, and Repair fixes them without dropping a record of
+// an append written in full: it removes a cut-short append and moves the
+// anchor to the announced head (with the announced seal). Records beyond
+// the anchor that no append announced (KindUnannounced) are not a crash's,
+// and Repair refuses them, like anything else a crash cannot cause, a
+// missing anchor included: a log that ends on a complete record but has no
+// anchor may have lost records from its end, and re-creating the anchor
+// there would hide the loss. SetFault lets tests kill or fail an append at
+// each step.
 //
 // The package never reads the clock: times belong in the caller's data.
 package journal
@@ -128,6 +135,35 @@ type Journal struct {
 	// failAnchor, when set (by tests), makes the anchor write after an
 	// append fail with it.
 	failAnchor error
+	// fault, when set (SetFault), is called before every write, fsync,
+	// rename and truncation of the journal's files.
+	fault func(point string) error
+}
+
+// ErrKilled is what a fault function returns to stand for the process
+// being killed at that point: the journal then leaves the files as they
+// are (no clean-up, no undo), as a killed process would.
+var ErrKilled = errors.New("journal: killed (injected fault)")
+
+// SetFault makes the journal call fn before every write, fsync, rename and
+// truncation of its files (and of the witnessing journal's anchor), with
+// the name of the step ("log write", "anchor rename", …); an error from fn
+// is that step's error. It is for crash-point tests, which return ErrKilled
+// from a chosen step on; nil removes it. Set it before the journal is used.
+func (j *Journal) SetFault(fn func(point string) error) { j.fault = fn }
+
+// Fault reports the fault SetFault injects at point, nil when none: a
+// store that writes files of its own within a transaction (revision
+// files) asks it before each, so that crash-point tests reach those
+// steps too.
+func (j *Journal) Fault(point string) error { return j.at(point) }
+
+// at reports the fault injected at point, if any.
+func (j *Journal) at(point string) error {
+	if j.fault == nil {
+		return nil
+	}
+	return j.fault(point)
 }
 
 // Open returns the journal NAME in directory dir. It does no I/O: a
@@ -187,7 +223,7 @@ func (j *Journal) Init() error {
 	defer unlock()
 	if _, err := os.Stat(j.AnchorPath()); errors.Is(err, os.ErrNotExist) {
 		if _, err := os.Stat(j.Path()); errors.Is(err, os.ErrNotExist) {
-			return writeAnchor(j.AnchorPath(), anchor{Journal: Version, Head: ZeroHash})
+			return j.writeAnchor(anchor{Journal: Version, Head: ZeroHash})
 		}
 	}
 	return nil
@@ -342,32 +378,36 @@ func (j *Journal) transact(fn func(recs []Record) ([]json.RawMessage, error), se
 	if err != nil {
 		return nil, err
 	}
+	// The intent: the anchor announces the append before its records are
+	// written, so that records past the anchor are repaired only when they
+	// are exactly the append it announced (one command's), never records
+	// appended behind bmrkit's back.
+	pre := anchor{Journal: Version, Head: ZeroHash}
 	if st.anchor != nil {
+		pre = *st.anchor
 		a.Witness = st.anchor.Witness // the heads of others this anchor witnesses
 	}
-	if st.anchor == nil && len(st.records) == 0 {
-		// The first append: the anchor exists before the log does, so
-		// that a crash leaves records beyond it (repaired), never a log
-		// without its anchor (which may have been cut short).
-		if err := writeAnchor(j.AnchorPath(), anchor{Journal: Version, Head: ZeroHash}); err != nil {
-			return nil, err
-		}
-	}
-	if err := appendFile(j.Path(), st.size, lines); err != nil {
+	pre.Intent = &intent{Count: next.Count, Head: next.Hash, Size: next.Size, Seal: a.Seal}
+	if err := j.writeAnchor(pre); err != nil {
 		return nil, err
+	}
+	if err := j.appendFile(st.size, lines); err != nil {
+		return nil, j.undo(st.size, out[0].Seq, next.Count, "the append failed", err)
 	}
 	werr := j.failAnchor
 	if werr == nil {
-		werr = writeAnchor(j.AnchorPath(), a)
+		werr = j.writeAnchor(a)
 	}
-	if err := werr; err != nil {
-		// Undo the append, so that a change reported as failed never
-		// takes effect later; only when that fails too do the records
-		// stay, and the error says they count once repaired.
-		if terr := truncateFile(j.Path(), st.size); terr != nil {
-			return nil, fmt.Errorf("journal: records %d–%d are written but the anchor is not, and they could not be taken back (%v): they take effect when the journal is repaired: %w", out[0].Seq, next.Count, terr, err)
+	if werr != nil {
+		var rn *renamedError
+		if errors.As(werr, &rn) && !errors.Is(werr, ErrKilled) {
+			// The new anchor is in place but not durable: put the one
+			// before back, then take the records back.
+			if perr := j.writeAnchor(pre); perr != nil {
+				return nil, &RecordsStayError{fmt.Sprintf("journal: records %d–%d are written and anchored, but the anchor could not be made durable (%v) nor put back (%v): they take effect as written", out[0].Seq, next.Count, werr, perr), werr}
+			}
 		}
-		return nil, fmt.Errorf("journal: the anchor could not be written, so the append was undone and nothing changed: %w", err)
+		return nil, j.undo(st.size, out[0].Seq, next.Count, "the anchor could not be written", werr)
 	}
 	if commit != nil {
 		if err := commit(); err != nil {
@@ -377,10 +417,42 @@ func (j *Journal) transact(fn func(recs []Record) ([]json.RawMessage, error), se
 	return out, nil
 }
 
-// appendFile writes b at the end of the file at path, whose current size is
-// size, and fsyncs it. A failed write is cut back off so that it leaves no
-// torn line behind.
-func appendFile(path string, size int64, b []byte) error {
+// RecordsStayError is the error of an append whose records are in the
+// log but whose anchor is not, and that could not be taken back: the
+// records take effect when the journal is repaired (which moves the
+// anchor to the head the append announced). A caller keeps whatever the
+// records need (a pending revision file) for that.
+type RecordsStayError struct {
+	msg string
+	err error
+}
+
+// Error says which records stay and that repair makes them count.
+func (e *RecordsStayError) Error() string { return e.msg }
+
+// Unwrap returns the write's error.
+func (e *RecordsStayError) Unwrap() error { return e.err }
+
+// undo takes back an append that failed (what), so that a change
+// reported as failed never takes effect later: the log is cut back to
+// size. Only when that fails too do the records stay, and the error (a
+// *RecordsStayError) says they count once repaired. A kill (ErrKilled)
+// leaves everything as it is.
+func (j *Journal) undo(size, from, to int64, what string, err error) error {
+	if errors.Is(err, ErrKilled) {
+		return err
+	}
+	if terr := j.truncateFile(size); terr != nil {
+		return &RecordsStayError{fmt.Sprintf("journal: records %d–%d are written but the anchor is not, and they could not be taken back (%v): they take effect when the journal is repaired: %v", from, to, terr, err), err}
+	}
+	return fmt.Errorf("journal: %s, so the append was undone and nothing changed: %w", what, err)
+}
+
+// appendFile writes b at the end of the log, whose current size is size,
+// and fsyncs it. A failed write is cut back off so that it leaves no torn
+// line behind.
+func (j *Journal) appendFile(size int64, b []byte) error {
+	path := j.Path()
 	created := false
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		created = true
@@ -389,11 +461,26 @@ func appendFile(path string, size int64, b []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(b); err != nil {
-		_ = f.Truncate(size)
-		_ = f.Sync()
+	err = j.at("log write")
+	if errors.Is(err, ErrKilled) && len(b) > 1 {
+		_, _ = f.Write(b[:len(b)/2]) // killed in the middle of the write: a torn line
+		f.Close()
+		return err
+	}
+	if err == nil {
+		_, err = f.Write(b)
+	}
+	if err != nil {
+		if !errors.Is(err, ErrKilled) {
+			_ = f.Truncate(size)
+			_ = f.Sync()
+		}
 		f.Close()
 		return fmt.Errorf("journal: append: %w", err)
+	}
+	if err := j.at("log fsync"); err != nil {
+		f.Close()
+		return fmt.Errorf("journal: fsync: %w", err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
@@ -403,6 +490,9 @@ func appendFile(path string, size int64, b []byte) error {
 		return err
 	}
 	if created {
+		if err := j.at("log directory fsync"); err != nil {
+			return err
+		}
 		return syncDir(filepath.Dir(path))
 	}
 	return nil

@@ -207,15 +207,17 @@ func TestSeal(t *testing.T) {
 	if rep, _ := j.Verify(); rep.Records != 2 || !rep.OK() {
 		t.Fatalf("a failed seal wrote: %+v", rep)
 	}
-	// An interrupted append: records beyond the anchor. Repair moves the
-	// anchor and drops the seal.
-	f, _ := os.OpenFile(j.Path(), os.O_APPEND|os.O_WRONLY, 0)
-	f.Write(encodeLine(Record{Seq: 3, Prev: recs[1].Hash, Data: []byte(`{"a":3}`), Hash: HashRecord(3, recs[1].Hash, []byte(`{"a":3}`))}))
-	f.Close()
+	// An interrupted sealed append: records beyond the anchor. Repair
+	// moves the anchor to the announced head, with the seal computed for it.
+	killAt(j, "anchor create", 2)
+	j.UpdateSealed(func([]Record) ([]json.RawMessage, error) {
+		return []json.RawMessage{json.RawMessage(`{"a":3}`)}, nil
+	}, func(Head, []Record) (json.RawMessage, error) { return json.RawMessage(`{"by":"rra"}`), nil })
+	j.SetFault(nil)
 	if _, err := j.Repair(); err != nil {
 		t.Fatal(err)
 	}
-	if rep, _ := j.Verify(); !rep.OK() || rep.Seal != nil || rep.Records != 3 {
+	if rep, _ := j.Verify(); !rep.OK() || string(rep.Seal) != `{"by":"rra"}` || rep.Records != 3 {
 		t.Fatalf("after repair: %+v", rep)
 	}
 }
@@ -244,5 +246,70 @@ func TestAnchorFailureUndoes(t *testing.T) {
 	rr, err := j.Repair()
 	if err != nil || len(rr.Actions) != 0 {
 		t.Fatalf("repair found something to do: %+v, %v", rr, err)
+	}
+}
+
+// TestFailedStepUndoes: whichever step of an append fails, the append is
+// taken back before the error is returned, so that it never takes effect
+// after a repair; only when taking it back fails too do the records stay,
+// and the error says so (issue 21, item 3).
+func TestFailedStepUndoes(t *testing.T) {
+	full := errors.New("no space left on device")
+	for _, c := range []struct {
+		point string
+		nth   int
+		want  string
+	}{
+		{"log write", 1, "journal: the append failed, so the append was undone and nothing changed: journal: append: no space left on device"},
+		{"log fsync", 1, "journal: the append failed, so the append was undone and nothing changed: journal: fsync: no space left on device"},
+		{"anchor rename", 2, "journal: the anchor could not be written, so the append was undone and nothing changed: no space left on device"},
+		// The new anchor was renamed into place but is not durable: the
+		// one before is put back.
+		{"anchor directory fsync", 2, "journal: the anchor could not be written, so the append was undone and nothing changed: no space left on device"},
+	} {
+		t.Run(c.point, func(t *testing.T) {
+			j := newJournal(t)
+			appendN(t, j, 2)
+			seen := 0
+			j.SetFault(func(p string) error {
+				if p == c.point {
+					if seen++; seen == c.nth {
+						return full
+					}
+				}
+				return nil
+			})
+			_, err := j.Append(json.RawMessage(`{"n":3}`))
+			if err == nil || err.Error() != c.want {
+				t.Fatalf("error %v\nwant %s", err, c.want)
+			}
+			j.SetFault(nil)
+			rep, err := j.Verify()
+			if err != nil || !rep.OK() || rep.Records != 2 {
+				t.Fatalf("after the failure: %s %v", findings(rep), err)
+			}
+		})
+	}
+	// Taking back fails too: the records stay, and the error says so.
+	j := newJournal(t)
+	appendN(t, j, 2)
+	renames := 0
+	j.SetFault(func(p string) error {
+		if p == "anchor rename" {
+			renames++
+		}
+		if renames > 1 && p == "anchor rename" || p == "log truncate" {
+			return full
+		}
+		return nil
+	})
+	_, err := j.Append(json.RawMessage(`{"n":3}`))
+	var stay *RecordsStayError
+	if !errors.As(err, &stay) || err.Error() != "journal: records 3–3 are written but the anchor is not, and they could not be taken back (no space left on device): they take effect when the journal is repaired: no space left on device" {
+		t.Fatalf("error %v", err)
+	}
+	j.SetFault(nil)
+	if rr, err := j.Repair(); err != nil || rr.After.Records != 3 {
+		t.Fatalf("repair: %+v %v", rr, err)
 	}
 }

@@ -108,11 +108,22 @@ func (j *Journal) Restore(recs []Record, seal json.RawMessage) error {
 		return err
 	}
 	if len(lines) > 0 {
-		if err := appendFile(j.Path(), 0, lines); err != nil {
+		// Announced like an append, so that a crash leaves a state Repair
+		// finishes.
+		pre := anchor{Journal: Version, Head: ZeroHash}
+		if st.anchor != nil {
+			pre = *st.anchor
+		}
+		a, _ := newAnchor(head, seal) // EncodeAnchor accepted it
+		pre.Intent = &intent{Count: head.Count, Head: head.Hash, Size: head.Size, Seal: a.Seal}
+		if err := j.writeAnchor(pre); err != nil {
+			return err
+		}
+		if err := j.appendFile(0, lines); err != nil {
 			return err
 		}
 	}
-	return writeAnchorBytes(j.AnchorPath(), ab)
+	return j.writeAnchorBytes(ab)
 }
 
 // Chain checks that records form a valid chain from record 1 (numbered

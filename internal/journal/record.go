@@ -142,7 +142,18 @@ type anchor struct {
 	Head    string          `json:"head"`
 	Size    int64           `json:"size"`
 	Witness []witnessHead   `json:"witness,omitempty"` // heads of the journals this one witnesses (see WitnessIn)
+	Intent  *intent         `json:"intent,omitempty"`  // the append in progress, written before its records
 	Seal    json.RawMessage `json:"seal,omitempty"`
+}
+
+// intent announces an append before its records are written: the head
+// the log will have after it, and that head's seal. Repair moves the
+// anchor only to an announced head.
+type intent struct {
+	Count int64           `json:"count"`
+	Head  string          `json:"head"`
+	Size  int64           `json:"size"`
+	Seal  json.RawMessage `json:"seal,omitempty"`
 }
 
 func (a anchor) encode() []byte {
@@ -156,6 +167,13 @@ func (a anchor) encode() []byte {
 			b = fmt.Appendf(b, `{"journal":%q,"count":%d,"head":%q}`, w.Journal, w.Count, w.Head)
 		}
 		b = append(b, ']')
+	}
+	if i := a.Intent; i != nil {
+		b = fmt.Appendf(b, `,"intent":{"count":%d,"head":%q,"size":%d`, i.Count, i.Head, i.Size)
+		if len(i.Seal) > 0 {
+			b = append(append(b, `,"seal":`...), i.Seal...)
+		}
+		b = append(b, '}')
 	}
 	if len(a.Seal) > 0 {
 		b = append(append(b, `,"seal":`...), a.Seal...)
@@ -179,6 +197,8 @@ func parseAnchor(b []byte) (anchor, error) {
 		return a, errors.New("head is not a SHA-256 hash")
 	case len(a.Seal) > MaxRecordSize:
 		return a, errors.New("the seal is too large")
+	case a.Intent != nil && (a.Intent.Count <= a.Count || a.Intent.Size <= a.Size || len(a.Intent.Head) != hashLen || !isHex([]byte(a.Intent.Head)) || len(a.Intent.Seal) > MaxRecordSize):
+		return a, errors.New("the announced append is not after the anchored head")
 	case len(a.Witness) > 16:
 		return a, errors.New("too many witnessed journals")
 	case !bytes.Equal(a.encode(), b):
@@ -189,11 +209,15 @@ func parseAnchor(b []byte) (anchor, error) {
 
 // writeAnchor replaces the anchor atomically: temporary file, fsync,
 // rename, fsync of the directory.
-func writeAnchor(path string, a anchor) error { return writeAnchorBytes(path, a.encode()) }
+func (j *Journal) writeAnchor(a anchor) error { return j.writeAnchorBytes(a.encode()) }
 
 // writeAnchorBytes is writeAnchor of an encoded anchor.
-func writeAnchorBytes(path string, b []byte) error {
+func (j *Journal) writeAnchorBytes(b []byte) error {
+	path := j.AnchorPath()
 	dir := filepath.Dir(path)
+	if err := j.at("anchor create"); err != nil {
+		return err
+	}
 	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
@@ -201,20 +225,41 @@ func writeAnchorBytes(path string, b []byte) error {
 	tmp := f.Name()
 	err = f.Chmod(0o644)
 	if err == nil {
-		_, err = f.Write(b)
+		if err = j.at("anchor write"); err == nil {
+			_, err = f.Write(b)
+		}
 	}
 	if err == nil {
-		err = f.Sync()
+		if err = j.at("anchor fsync"); err == nil {
+			err = f.Sync()
+		}
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		if err = j.at("anchor rename"); err == nil {
+			err = os.Rename(tmp, path)
+		}
 	}
 	if err != nil {
-		os.Remove(tmp)
+		if !errors.Is(err, ErrKilled) {
+			os.Remove(tmp)
+		}
 		return err
 	}
-	return syncDir(dir)
+	if err := j.at("anchor directory fsync"); err != nil {
+		return &renamedError{err}
+	}
+	if err := syncDir(dir); err != nil {
+		return &renamedError{err}
+	}
+	return nil
 }
+
+// renamedError is a failure of writeAnchorBytes after the new anchor was
+// renamed into place: it is the anchor, but may not be durable.
+type renamedError struct{ err error }
+
+func (e *renamedError) Error() string { return e.err.Error() }
+func (e *renamedError) Unwrap() error { return e.err }

@@ -3,6 +3,7 @@ package journal
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"testing"
@@ -242,12 +243,29 @@ func TestTamper(t *testing.T) {
 	}
 }
 
-// TestCrash simulates what an interrupted append leaves and checks that
-// Verify explains it and Repair restores the journal without losing a
-// complete record.
+// killAt makes the journal be killed at the nth time (from 1) it reaches
+// point, and at every step after: nothing more is written.
+func killAt(j *Journal, point string, nth int) {
+	seen, dead := 0, false
+	j.SetFault(func(p string) error {
+		if p == point {
+			seen++
+		}
+		dead = dead || seen >= nth
+		if dead {
+			return ErrKilled
+		}
+		return nil
+	})
+}
+
+// TestCrash kills an append at its write, fsync and rename points and
+// checks that Verify explains what is left and Repair restores the
+// journal without losing a complete record.
 func TestCrash(t *testing.T) {
 	cases := []struct {
 		name    string
+		fresh   bool // the append killed is the journal's first
 		crash   func(t *testing.T, j *Journal)
 		want    string
 		actions string
@@ -257,42 +275,87 @@ func TestCrash(t *testing.T) {
 			name: "torn record",
 			crash: func(t *testing.T, j *Journal) {
 				// The sixth record, cut off in the middle of its write.
-				line := nextLine(t, j, `{"event":"e6"}`)
-				appendRaw(t, j, line[:len(line)/2])
+				killAt(j, "log write", 1)
+				j.Append(json.RawMessage(`{"event":"e6"}`))
 			},
-			want:    "audit.jsonl:6: the last line is incomplete (90 bytes without a line end): an append was interrupted (repair removes it) [torn]\n",
-			actions: "removed the incomplete last line 6 (90 bytes of an interrupted append)\n",
+			want:    "audit.anchor: the log holds 90 bytes past record 5 that are the start of the append the anchor announced (to end at record 6, byte 1110), cut short: an append was interrupted before it was written in full (repair removes them, so the append never takes effect) [partial]\n",
+			actions: "removed the 90 bytes past record 5 that an interrupted append left (it was to end at record 6): the append is undone\n",
 			records: 5,
 		},
 		{
 			name: "record written, anchor not updated",
 			crash: func(t *testing.T, j *Journal) {
-				appendRaw(t, j, nextLine(t, j, `{"event":"e6"}`))
+				killAt(j, "anchor create", 2)
+				j.Append(json.RawMessage(`{"event":"e6"}`))
 			},
 			want:    "audit.jsonl:6: the anchor ends at record 5, but the log holds records up to 6: an append was interrupted before the anchor was updated (repair moves the anchor) [anchor-behind]\n",
-			actions: "moved the anchor from record 5 to record 6\n",
+			actions: "moved the anchor from record 5 to record 6, the end of the append it announced\n",
 			records: 6,
 		},
 		{
 			name: "record written without its line end",
 			crash: func(t *testing.T, j *Journal) {
-				line := nextLine(t, j, `{"event":"e6"}`)
-				appendRaw(t, j, line[:len(line)-1])
+				killAt(j, "anchor create", 2)
+				j.Append(json.RawMessage(`{"event":"e6"}`))
+				b := readFile(t, j.Path())
+				writeFile(t, j.Path(), b[:len(b)-1])
 			},
-			want: "audit.jsonl:6: record 6 has no line end: an append was interrupted after writing it (repair keeps it) [torn]\n" +
-				"audit.jsonl:6: the anchor ends at record 5, but the log holds records up to 6: an append was interrupted before the anchor was updated (repair moves the anchor) [anchor-behind]\n",
-			actions: "added the missing line end to record 6 (line 6)\nmoved the anchor from record 5 to record 6\n",
-			records: 6,
+			// One byte short of the announced append: undone like any
+			// append cut short (it was never acknowledged).
+			want:    "audit.anchor: the log holds 179 bytes past record 5 that are the start of the append the anchor announced (to end at record 6, byte 1110), cut short: an append was interrupted before it was written in full (repair removes them, so the append never takes effect) [partial]\n",
+			actions: "removed the 179 bytes past record 5 that an interrupted append left (it was to end at record 6): the append is undone\n",
+			records: 5,
 		},
 		{
-			// The first append writes the anchor at the start before the
-			// log; a crash after the log leaves it there.
-			name: "first append, anchor not updated",
+			// The first append announces itself in an anchor at the
+			// start before it writes the log.
+			name:  "first append, anchor not updated",
+			fresh: true,
 			crash: func(t *testing.T, j *Journal) {
-				writeFile(t, j.AnchorPath(), []byte(`{"journal":"bmrkit-journal/1","count":0,"head":"`+ZeroHash+`","size":0}`+"\n"))
+				killAt(j, "anchor create", 2)
+				j.Append(json.RawMessage(`{"n":1}`), json.RawMessage(`{"n":2}`), json.RawMessage(`{"n":3}`), json.RawMessage(`{"n":4}`), json.RawMessage(`{"n":5}`))
 			},
 			want:    "audit.anchor: the anchor is at the start, but the log holds records 1–5 written after it: an append was interrupted before the anchor was updated (repair moves the anchor) [anchor-behind]\n",
-			actions: "moved the anchor from record 0 to record 5\n",
+			actions: "moved the anchor from record 0 to record 5, the end of the append it announced\n",
+			records: 5,
+		},
+		{
+			// The intent is in place, the log write fails: the journal
+			// still verifies; the next append replaces the intent.
+			name: "announced, nothing written",
+			crash: func(t *testing.T, j *Journal) {
+				j.SetFault(func(p string) error {
+					if p == "log write" {
+						return errors.New("no space left on device")
+					}
+					return nil
+				})
+				j.Append(json.RawMessage(`{"event":"e6"}`))
+			},
+			records: 5,
+		},
+		{
+			// Two records announced, killed after the first line (half the
+			// bytes of two lines of one length: exactly the first line).
+			name: "the first of two records",
+			crash: func(t *testing.T, j *Journal) {
+				killAt(j, "log write", 1)
+				j.Append(json.RawMessage(`{"event":"e6"}`), json.RawMessage(`{"event":"e7"}`))
+			},
+			want:    "audit.anchor: the log holds 180 bytes past record 5 that are the start of the append the anchor announced (to end at record 7, byte 1290), cut short: an append was interrupted before it was written in full (repair removes them, so the append never takes effect) [partial]\n",
+			actions: "removed the 180 bytes past record 5 that an interrupted append left (it was to end at record 7): the append is undone\n",
+			records: 5,
+		},
+		{
+			// Bytes without an intent: removing them changes nothing
+			// anchored, so an incomplete line stays repairable.
+			name: "torn line, no intent",
+			crash: func(t *testing.T, j *Journal) {
+				line := nextLine(t, j, `{"event":"e6"}`)
+				appendRaw(t, j, line[:len(line)/2])
+			},
+			want:    "audit.jsonl:6: the last line is incomplete (90 bytes without a line end): an append was interrupted (repair removes it) [torn]\n",
+			actions: "removed the incomplete last line 6 (90 bytes of an interrupted append)\n",
 			records: 5,
 		},
 		{
@@ -307,8 +370,11 @@ func TestCrash(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			j := newJournal(t)
-			appendN(t, j, 5)
+			if !c.fresh {
+				appendN(t, j, 5)
+			}
 			c.crash(t, j)
+			j.SetFault(nil)
 			rep, err := j.Verify()
 			if err != nil {
 				t.Fatal(err)
@@ -346,10 +412,61 @@ func TestCrash(t *testing.T) {
 	}
 }
 
+// TestUnannounced: complete records past the anchor that no append
+// announced, or more than the append announced, are not what a crash
+// leaves: Verify says so and Repair changes nothing (issue 21, item 1).
+func TestUnannounced(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		crash func(t *testing.T, j *Journal)
+		want  string
+	}{
+		{"one record, no intent", func(t *testing.T, j *Journal) {
+			appendRaw(t, j, nextLine(t, j, `{"event":"e6"}`))
+		}, "audit.jsonl:6: the anchor ends at record 5, but the log holds record 6 after it that no append announced (bmrkit announces every append in the anchor before writing it): no interrupted write leaves them; they were appended behind bmrkit's back [unannounced]\n"},
+		{"a record more than announced", func(t *testing.T, j *Journal) {
+			killAt(j, "anchor create", 2)
+			j.Append(json.RawMessage(`{"event":"e6"}`))
+			j.SetFault(nil)
+			appendRaw(t, j, nextLine(t, j, `{"event":"e7"}`))
+		}, "audit.jsonl:6: the anchor ends at record 5, but the log holds records 6–7 after it that the append it announced does not explain (it was to end at record 6): no interrupted write leaves them; they were appended behind bmrkit's back [unannounced]\n"},
+		{"another record than announced", func(t *testing.T, j *Journal) {
+			killAt(j, "log write", 1)
+			j.Append(json.RawMessage(`{"event":"e6"}`))
+			j.SetFault(nil)
+			b := readFile(t, j.Path())
+			writeFile(t, j.Path(), b[:bytes.LastIndexByte(b, '\n')+1])
+			appendRaw(t, j, nextLine(t, j, `{"event":"forged"}`))
+		}, "audit.jsonl:6: the anchor ends at record 5, but the log holds record 6 after it that the append it announced does not explain (it was to end at record 6): no interrupted write leaves them; they were appended behind bmrkit's back [unannounced]\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			j := newJournal(t)
+			appendN(t, j, 5)
+			c.crash(t, j)
+			rep, err := j.Verify()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := findings(rep); got != c.want {
+				t.Errorf("findings:\n%s\nwant:\n%s", got, c.want)
+			}
+			before := readFile(t, j.AnchorPath())
+			var ve *VerifyError
+			if _, err := j.Repair(); !errors.As(err, &ve) {
+				t.Fatalf("repair: %v", err)
+			}
+			if !bytes.Equal(readFile(t, j.AnchorPath()), before) {
+				t.Error("repair moved the anchor over unannounced records")
+			}
+		})
+	}
+}
+
 // nextLine returns the line the next append of data would write.
 func nextLine(t *testing.T, j *Journal, data string) []byte {
 	recs, err := j.Records()
-	if err != nil {
+	var ve *VerifyError
+	if err != nil && !(errors.As(err, &ve) && len(recs) > 0) {
 		t.Fatal(err)
 	}
 	last := recs[len(recs)-1]

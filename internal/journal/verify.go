@@ -14,7 +14,9 @@ import (
 type Kind string
 
 // Finding kinds. Only KindTorn and KindAnchorBehind can be left by a
-// crash; Repair fixes those and nothing else. A missing anchor is not one:
+// crash (KindAnchorBehind only up to the head the anchor's intent
+// announced; records past the anchor that no intent announced are
+// KindUnannounced); Repair fixes those and nothing else. A missing anchor is not one:
 // the first append writes the anchor (at the start) before the log, and
 // every later one replaces it atomically, so no interrupted write removes
 // it, and a log without its anchor may have been cut short.
@@ -32,6 +34,8 @@ const (
 	KindAnchorAhead    Kind = "anchor-ahead"    // the anchor names records the log does not have: truncated
 	KindAnchorMismatch Kind = "anchor-mismatch" // the anchored record is not the one in the log
 	KindAnchorSize     Kind = "anchor-size"     // the log's size after the anchored record is not the size the anchor records
+	KindUnannounced    Kind = "unannounced"     // complete records after the anchored head that no append announced: appended outside bmrkit
+	KindPartial        Kind = "partial"         // the start of the announced append, cut short: an interrupted append, undone by repair
 )
 
 // Finding is one problem Verify found.
@@ -89,7 +93,7 @@ func (r *Report) Repairable() bool {
 		return false
 	}
 	for _, f := range r.Findings {
-		if f.Kind != KindTorn && f.Kind != KindAnchorBehind {
+		if f.Kind != KindTorn && f.Kind != KindAnchorBehind && f.Kind != KindPartial {
 			return false
 		}
 	}
@@ -104,6 +108,7 @@ type state struct {
 	tail    []byte
 	tailRec *Record // the torn last line, when it is a complete valid record
 	anchor  *anchor
+	partial bool // the log past the anchor is a strict start of the announced append
 }
 
 // load reads the log and the anchor and verifies them. The caller holds
@@ -122,6 +127,13 @@ func (j *Journal) load() (*state, error) {
 	return st, nil
 }
 
+// entry is a record analyze read.
+type entry struct {
+	rec    Record
+	selfOK bool
+	end    int64 // byte offset after the record's line end
+}
+
 // analyze verifies log content against the anchor content. It never
 // panics, whatever the bytes.
 func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor bool) *state {
@@ -136,11 +148,6 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 	}
 	st.size = int64(len(body))
 
-	type entry struct {
-		rec    Record
-		selfOK bool
-		end    int64 // byte offset after the record's line end
-	}
 	var entries []entry
 	lineNo := 0
 	var end int64
@@ -293,6 +300,21 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 	st.anchor = &a
 	rep.Seal = a.Seal
 	rep.Anchor = &Head{Count: a.Count, Hash: a.Head, Size: a.Size}
+	if partialAppend(a, entries, first, int64(len(log)), sizeCheck) {
+		// A strict start of the announced append (whole records and a
+		// torn line, or whole records only): the append was cut short and
+		// never acknowledged. Repair undoes it.
+		kept := rep.Findings[:0]
+		for _, f := range rep.Findings {
+			if f.Kind != KindTorn {
+				kept = append(kept, f)
+			}
+		}
+		rep.Findings = kept
+		st.partial = true
+		anchorFinding(KindPartial, 0, a.Count+1, "the log holds %d bytes past record %d that are the start of the append the anchor announced (to end at record %d, byte %d), cut short: an append was interrupted before it was written in full (repair removes them, so the append never takes effect)", int64(len(log))-a.Size, a.Count, a.Intent.Count, a.Intent.Size)
+		return st
+	}
 	switch k, ok := first[a.Count]; {
 	case a.Count == 0 && maxSeq == 0:
 	case a.Count > maxAny:
@@ -301,6 +323,8 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 			verb = "was"
 		}
 		anchorFinding(KindAnchorAhead, 0, a.Count, "the anchor names record %d, but the log ends at record %d: %s %s removed from the end of the log", a.Count, maxAny, span(maxAny+1, a.Count), verb)
+	case a.Count == 0 && !announced(a, entries[len(entries)-1].rec, entries[len(entries)-1].end, st.tailRec != nil):
+		anchorFinding(KindUnannounced, 0, 1, "the anchor is at the start, but the log holds %s that %s: no interrupted write leaves them; they were appended behind bmrkit's back", span(1, maxSeq), unannounced(a))
 	case a.Count == 0:
 		anchorFinding(KindAnchorBehind, 0, 1, "the anchor is at the start, but the log holds %s written after it: an append was interrupted before the anchor was updated (repair moves the anchor)", span(1, maxSeq))
 	case !ok || !entries[k].selfOK:
@@ -309,6 +333,8 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 		anchorFinding(KindAnchorMismatch, entries[k].rec.Line, a.Count, "record %d (line %d) is not the record the anchor names: the log was rewritten", a.Count, entries[k].rec.Line)
 	case sizeCheck && entries[k].end != a.Size:
 		anchorFinding(KindAnchorSize, entries[k].rec.Line, a.Count, "the anchor records the log as %d bytes up to record %d, but record %d (line %d) ends at byte %d: the log was rewritten", a.Size, a.Count, a.Count, entries[k].rec.Line, entries[k].end)
+	case a.Count < maxSeq && !announced(a, entries[len(entries)-1].rec, entries[len(entries)-1].end, st.tailRec != nil):
+		anchorFinding(KindUnannounced, entries[k].rec.Line+1, a.Count+1, "the anchor ends at record %d, but the log holds %s after it that %s: no interrupted write leaves them; they were appended behind bmrkit's back", a.Count, span(a.Count+1, maxSeq), unannounced(a))
 	case a.Count < maxSeq:
 		anchorFinding(KindAnchorBehind, entries[k].rec.Line+1, a.Count+1, "the anchor ends at record %d, but the log holds records up to %d: an append was interrupted before the anchor was updated (repair moves the anchor)", a.Count, maxSeq)
 	}
@@ -316,6 +342,52 @@ func analyze(logName, anchorName string, log, anchorBytes []byte, haveAnchor boo
 		anchorFinding(KindAnchorSize, 0, 0, "the anchor is at the start but records the log as %d bytes: it was written by hand", a.Size)
 	}
 	return st
+}
+
+// announced reports whether the log's last record, ending at byte end
+// (one byte short when torn, its line end missing), is the head the
+// anchor's intent announced: records past the anchor are then the one
+// append that was interrupted.
+func announced(a anchor, last Record, end int64, torn bool) bool {
+	if torn {
+		end++
+	}
+	i := a.Intent
+	return i != nil && i.Count == last.Seq && i.Head == last.Hash && i.Size == end
+}
+
+// partialAppend reports whether the log past the anchored head (whose
+// record must be the one the anchor names, ending where it says) is a
+// strict start of the append the anchor announced: longer than the
+// anchored size, shorter than the announced one, and no record numbered
+// past the announced count. clean says the log has no finding but a torn
+// last line.
+func partialAppend(a anchor, entries []entry, first map[int64]int, size int64, clean bool) bool {
+	i := a.Intent
+	if i == nil || !clean || size <= a.Size || size >= i.Size {
+		return false
+	}
+	if a.Count > 0 {
+		k, ok := first[a.Count]
+		if !ok || entries[k].rec.Hash != a.Head || entries[k].end != a.Size {
+			return false
+		}
+	}
+	for _, e := range entries {
+		if e.rec.Seq > i.Count || e.end > a.Size && e.rec.Seq <= a.Count {
+			return false
+		}
+	}
+	return true
+}
+
+// unannounced says why records past the anchor are not the announced
+// append.
+func unannounced(a anchor) string {
+	if a.Intent == nil {
+		return "no append announced (bmrkit announces every append in the anchor before writing it)"
+	}
+	return fmt.Sprintf("the append it announced does not explain (it was to end at record %d)", a.Intent.Count)
 }
 
 func sortFindings(fs []Finding) {

@@ -45,7 +45,7 @@ func (j *Journal) WitnessIn(name string) error {
 // effort: the append it follows has succeeded, and a witness left behind
 // is caught up by the next append.
 func (j *Journal) recordWitness(h Head) {
-	w := &Journal{dir: j.dir, name: j.witness}
+	w := &Journal{dir: j.dir, name: j.witness, fault: j.fault}
 	unlock, err := lockFile(w.LockPath(), true)
 	if err != nil {
 		return
@@ -79,7 +79,7 @@ func (j *Journal) recordWitness(h Head) {
 	if !found {
 		a.Witness = append(a.Witness, wh)
 	}
-	_ = writeAnchor(w.AnchorPath(), a)
+	_ = w.writeAnchor(a)
 }
 
 // checkWitness compares the log with the head the witnessing journal's

@@ -231,9 +231,13 @@ func (l *log) Repair() (*storage.RepairReport, error)              { return l.j.
 func (l *log) Restore(r []storage.Record, s json.RawMessage) error { return l.j.Restore(r, s) }
 
 func (l *log) UpdateSealed(fn func(storage.Tx, []storage.Record) ([]json.RawMessage, error), seal func(storage.Head, []storage.Record) (json.RawMessage, error)) ([]storage.Record, error) {
-	tx := &fileTx{dir: l.dir}
+	tx := &fileTx{dir: l.dir, fault: l.j.Fault}
 	recs, err := l.j.Transact(func(recs []journal.Record) ([]json.RawMessage, error) { return fn(tx, recs) }, seal, tx.commit)
-	if err != nil && !tx.committing {
+	// The pending contents go with a change that failed, but not with
+	// records that stay (repair puts their contents in place), nor when
+	// the process is taken to be killed (crash-point tests).
+	var stay *journal.RecordsStayError
+	if err != nil && !tx.committing && !errors.As(err, &stay) && !errors.Is(err, journal.ErrKilled) {
 		tx.abort()
 	}
 	return recs, err
@@ -250,6 +254,7 @@ type fileTx struct {
 	dir        string
 	pending    []pendingRevision
 	committing bool
+	fault      func(point string) error // the journal's injected faults (journal.SetFault)
 }
 
 type pendingRevision struct {
@@ -271,6 +276,16 @@ func (t *fileTx) PutRevision(doc string, rev int, src []byte, replace bool) erro
 			return fmt.Errorf("%s: %w", path, os.ErrExist)
 		}
 	}
+	if err := t.fault("pending write"); err != nil {
+		if errors.Is(err, journal.ErrKilled) {
+			// Killed in the middle of the write: half a pending file.
+			if f, cerr := os.CreateTemp(dir, pendingPrefix+RevisionFile(rev)+"-*"); cerr == nil {
+				f.Write(src[:len(src)/2])
+				f.Close()
+			}
+		}
+		return err
+	}
 	tmp, err := atomicfile.WriteTemp(dir, pendingPrefix+RevisionFile(rev)+"-*", src)
 	if err != nil {
 		return err
@@ -284,7 +299,11 @@ func (t *fileTx) PutRevision(doc string, rev int, src []byte, replace bool) erro
 func (t *fileTx) commit() error {
 	t.committing = true
 	for _, p := range t.pending {
-		if err := atomicfile.Install(p.tmp, p.path, p.replace); err != nil {
+		err := t.fault("revision install")
+		if err == nil {
+			err = atomicfile.Install(p.tmp, p.path, p.replace)
+		}
+		if err != nil {
 			return fmt.Errorf("the audit record is written but %s is not in place (its content waits in %s): run audit repair, which puts it in place: %w", p.path, filepath.Base(p.tmp), err)
 		}
 	}
