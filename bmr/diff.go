@@ -527,6 +527,12 @@ func (d *differ) attrs(item string, ov, nv reflect.Value, prefix string, skip ma
 			d.attrs(item, fo, fn, prefix+name+".", nil)
 			continue
 		}
+		if f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct && !leaf(f.Type.Elem()) {
+			// A table of keys (when, within, sample): compared key by
+			// key, an absent table as one with every key empty.
+			d.attrs(item, elemOrZero(fo), elemOrZero(fn), prefix+name+".", nil)
+			continue
+		}
 		if o, n := printed(name, fo), printed(name, fn); o != n {
 			d.add(Change{Kind: Changed, Item: item, Attr: prefix + name, Old: o, New: n})
 		}
@@ -534,6 +540,14 @@ func (d *differ) attrs(item string, ov, nv reflect.Value, prefix string, skip ma
 }
 
 var typAmount = reflect.TypeOf(Amount{})
+
+// elemOrZero is the struct a pointer points to, or the zero struct.
+func elemOrZero(p reflect.Value) reflect.Value {
+	if p.IsNil() {
+		return reflect.Zero(p.Type().Elem())
+	}
+	return p.Elem()
+}
 
 // textLists are the lists of sentences, printed one per line; other lists
 // (ids, sign-off meanings) are joined with ", ".

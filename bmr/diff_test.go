@@ -524,7 +524,7 @@ func TestDiffSpecifications(t *testing.T) {
 	}
 	old := parse(string(src))
 	r := strings.NewReplacer(`method = "Ph. Eur. 2.2.32, halogen analyser, 5.0 g at 105 °C"`, `method = "Ph. Eur. 2.2.32, oven, 105 °C"`,
-		`id = "appearance"`, `id = "appear"`, `spec = "appearance"`, `spec = "appear"`)
+		`id = "appearance"`, `id = "appear"`, `spec = "appearance"`, `spec = "appear"`, `tests = ["lod", "appearance"]`, `tests = ["lod", "appear"]`)
 	var got []string
 	for _, c := range Diff(old, parse(r.Replace(string(src)))) {
 		got = append(got, fmt.Sprintf("%s %s %s: %q → %q", c.Kind, c.Item, c.Attr, c.Old, c.New))
@@ -533,6 +533,7 @@ func TestDiffSpecifications(t *testing.T) {
 		`changed specification lod method: "Ph. Eur. 2.2.32, halogen analyser, 5.0 g at 105 °C" → "Ph. Eur. 2.2.32, oven, 105 °C"`,
 		`removed specification appearance : "Spec: Appearance (SPEC-PG-003 §4.1): White to off-white, free-flowing granules" → ""`,
 		`added specification appear : "" → "Spec: Appearance (SPEC-PG-003 §4.1): White to off-white, free-flowing granules"`,
+		`changed step 3.3 › field qc_sample sample.tests: "lod, appearance" → "lod, appear"`,
 		`changed step 3.3 › field appearance_ok spec: "appearance" → "appear"`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

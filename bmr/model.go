@@ -400,6 +400,8 @@ type Field struct {
 	Lines int `toml:"lines" min:"1" max:"10" doc:"Lines of space for a text field. Default 1."`
 	// Guidance printed under the entry.
 	Note string `toml:"note" doc:"Guidance printed under the entry."`
+	// Sampling instruction of a text field that records a sample's id.
+	Sample *Sampling `toml:"sample" doc:"Sampling instruction: the field records the id of the sample taken (a text field); printed with the amount, the sampling point, the container and the tests."`
 	// Id of the specification the entry is tested against.
 	Spec string `toml:"spec" doc:"Id of the specification the entry is tested against: printed with the entry; its unit and limits apply when the field gives none."`
 }

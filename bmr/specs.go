@@ -1,5 +1,7 @@
 package bmr
 
+import "strings"
+
 // Specification is a test with its method and acceptance criteria, which
 // in-process and incoming checks reference by id (a field's spec): the
 // field is printed with the specification, and takes its unit and limits
@@ -104,4 +106,38 @@ func applySpecs(t *Template) {
 			}
 		}
 	}
+}
+
+// Sampling is what a sample is, where it is taken and what it is tested
+// for (21 CFR 211.186(b)(9)); the field that carries it records the
+// sample's id (the QC request or label number).
+type Sampling struct {
+	// Amount taken, e.g. "20.0 g" or "2 × 50 tablets".
+	Amount string `toml:"amount" bmr:"required" doc:"Amount taken, e.g. \"20.0 g\" or \"2 × 50 tablets\"."`
+	// Where the sample is taken, e.g. "middle of the first container".
+	Point string `toml:"point" bmr:"required" doc:"Where the sample is taken, e.g. \"middle of the first container\"."`
+	// Container and label, e.g. "amber glass jar, QC sample label".
+	Container string `toml:"container" doc:"Container and label, e.g. \"amber glass jar, QC sample label\"."`
+	// Ids of the specifications the sample is tested against.
+	Tests []string `toml:"tests" maxitems:"200" bound:"bmr.MaxListItems" doc:"Ids of the specifications the sample is tested against."`
+}
+
+// Text is the sampling instruction as printed beside the sample-id entry:
+// "Sample 20.0 g from the middle of the first container, in an amber jar;
+// tests: Loss on drying, Appearance".
+func (s *Sampling) Text(t *Template) string {
+	out := "Sample " + s.Amount + " from " + s.Point
+	if s.Container != "" {
+		out += ", in " + s.Container
+	}
+	var tests []string
+	for _, id := range s.Tests {
+		if sp := t.Spec(id); sp != nil {
+			tests = append(tests, sp.Test)
+		}
+	}
+	if len(tests) > 0 {
+		out += "; tests: " + strings.Join(tests, ", ")
+	}
+	return out
 }

@@ -22,6 +22,7 @@ func (c *checker) specs() {
 	}
 	for _, id := range c.fieldIDs {
 		r := c.fields[id]
+		c.sampling(r, ids)
 		if r.f.Spec == "" {
 			continue
 		}
@@ -54,4 +55,22 @@ func wider(f *Field, s *Specification) bool {
 		return true
 	}
 	return s.Max != nil && (f.Max == nil || f.Max.Cmp(*s.Max) > 0)
+}
+
+// sampling checks a field's sampling instruction: the field records the
+// sample's id, and its tests are specifications.
+func (c *checker) sampling(r fieldRef, ids []string) {
+	sm := r.f.Sample
+	if sm == nil {
+		return
+	}
+	if r.f.Type != TypeText {
+		c.add(r.path+".sample", CodeNotApplicable, false, "sample does not apply to a %s field: a sampling instruction belongs to the text field that records the sample's id", r.f.Type)
+	}
+	for i, id := range sm.Tests {
+		if c.t.Spec(id) == nil {
+			d := c.add(index(r.path+".sample.tests", i), CodeUnknownRef, true, "unknown specification %q: it is not in [[specifications]]", id)
+			d.Suggestion = suggest(id, ids)
+		}
+	}
 }

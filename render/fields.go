@@ -57,6 +57,11 @@ func (d *doc) labelLines(sl *bmr.Slot, label string) []line {
 			out = append(out, line{"Round half up to " + decimalsText(*f.Decimals) + ".", fCaption, midGray})
 		}
 	}
+	if f != nil && f.Sample != nil {
+		for _, s := range d.m.wrap(f.Sample.Text(d.t), lw, fCaption) {
+			out = append(out, line{s, fCaption, darkGray})
+		}
+	}
 	if sp := d.specOf(f); sp != nil {
 		for _, s := range d.m.wrap(sp.Text(), lw, fCaption) {
 			out = append(out, line{s, fCaption, darkGray})

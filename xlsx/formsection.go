@@ -90,6 +90,9 @@ func (fw *formWriter) step(s *sheetW, st *bmr.Step) {
 		if f.Type == bmr.TypeCalc {
 			s.textRow("", fmt.Sprintf("Calculate: %s = %s, rounded half up to %d decimal(s).", f.ID, f.FormulaText(), derefInt(f.Decimals)), stNote)
 		}
+		if f.Sample != nil {
+			s.textRow("", f.Sample.Text(fw.t), stNote)
+		}
 		if sp := fw.t.Spec(f.Spec); f.Spec != "" && sp != nil {
 			s.textRow("", sp.Text(), stNote)
 		}
