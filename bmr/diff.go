@@ -338,34 +338,29 @@ func (d *differ) common(key string, moved bool) (o, n loc) {
 	return o, n
 }
 
-func (d *differ) material(key string, isNew bool) {
+// flat compares an item of a flat list (a material, an equipment item, a
+// specification): added, or moved and its changed attributes; of gives the
+// item of an index by id.
+func (d *differ) flat(key string, isNew bool, of func(ix *tplIndex, id string) any) {
 	if isNew {
 		d.add(Change{Kind: Added, Item: d.newIx.loc[key].item, New: describe(d.newIx, key)})
 		return
 	}
 	_, n := d.common(key, d.moved(key))
-	id := strings.TrimPrefix(key, "material:")
-	d.attrs(n.item, reflect.ValueOf(*d.oldIx.materials[id]), reflect.ValueOf(*d.newIx.materials[id]), "", nil)
+	_, id, _ := strings.Cut(key, ":")
+	d.attrs(n.item, reflect.ValueOf(of(d.oldIx, id)).Elem(), reflect.ValueOf(of(d.newIx, id)).Elem(), "", nil)
+}
+
+func (d *differ) material(key string, isNew bool) {
+	d.flat(key, isNew, func(ix *tplIndex, id string) any { return ix.materials[id] })
 }
 
 func (d *differ) equipment(key string, isNew bool) {
-	if isNew {
-		d.add(Change{Kind: Added, Item: d.newIx.loc[key].item, New: describe(d.newIx, key)})
-		return
-	}
-	_, n := d.common(key, d.moved(key))
-	id := strings.TrimPrefix(key, "equipment:")
-	d.attrs(n.item, reflect.ValueOf(*d.oldIx.equipment[id]), reflect.ValueOf(*d.newIx.equipment[id]), "", nil)
+	d.flat(key, isNew, func(ix *tplIndex, id string) any { return ix.equipment[id] })
 }
 
 func (d *differ) specification(key string, isNew bool) {
-	if isNew {
-		d.add(Change{Kind: Added, Item: d.newIx.loc[key].item, New: describe(d.newIx, key)})
-		return
-	}
-	_, n := d.common(key, d.moved(key))
-	id := strings.TrimPrefix(key, "spec:")
-	d.attrs(n.item, reflect.ValueOf(*d.oldIx.specs[id]), reflect.ValueOf(*d.newIx.specs[id]), "", nil)
+	d.flat(key, isNew, func(ix *tplIndex, id string) any { return ix.specs[id] })
 }
 
 func (d *differ) section(key string, isNew bool) {
