@@ -435,17 +435,8 @@ func (c *recordChecker) limits(s *Slot, e *Entry, d Decimal) {
 }
 
 func limitText(lo, hi *Decimal, unit string) string {
-	u := ""
-	if unit != "" {
-		u = " " + unit
-	}
-	switch {
-	case lo != nil && hi != nil:
-		return fmt.Sprintf("%s – %s%s", lo, hi, u)
-	case lo != nil:
-		return fmt.Sprintf("≥ %s%s", lo, u)
-	case hi != nil:
-		return fmt.Sprintf("≤ %s%s", hi, u)
+	if t := LimitsText(lo, hi, unit); t != "" {
+		return t
 	}
 	return "none"
 }

@@ -46,7 +46,7 @@ func (s *Specification) Text() string {
 	if s.Reference != "" {
 		out += " (" + s.Reference + ")"
 	}
-	switch lim := limitsText(s.Min, s.Max, s.Unit); {
+	switch lim := LimitsText(s.Min, s.Max, s.Unit); {
 	case lim != "" && s.Criteria != "":
 		out += ": " + lim + "; " + s.Criteria
 	case lim != "":
@@ -57,8 +57,10 @@ func (s *Specification) Text() string {
 	return out
 }
 
-// limitsText prints a range ("0.80 – 2.00 %"), a bound ("≥ 0.80 %") or "".
-func limitsText(lo, hi *Decimal, unit string) string {
+// LimitsText prints limits as the operator checks them: a range
+// ("0.80 – 2.00 %"), a bound ("≥ 98.0 %", "≤ 0.10 %"), or "" when there
+// are none.
+func LimitsText(lo, hi *Decimal, unit string) string {
 	u := ""
 	if unit != "" {
 		u = " " + unit

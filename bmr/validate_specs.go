@@ -39,7 +39,7 @@ func (c *checker) specs() {
 		case numeric && s.Unit != r.f.Unit:
 			c.add(r.path+".unit", CodeUnitMismatch, r.f.Unit != "", "%s is recorded in %q, but specification %s is in %q", r.f.ID, r.f.Unit, s.ID, s.Unit)
 		case numeric && wider(r.f, s):
-			c.add(r.path+".spec", CodeImpossibleLimit, true, "the limits of %s (%s) are wider than specification %s (%s): a result the specification rejects would pass", r.f.ID, limitsText(r.f.Min, r.f.Max, r.f.Unit), s.ID, limitsText(s.Min, s.Max, s.Unit))
+			c.add(r.path+".spec", CodeImpossibleLimit, true, "the limits of %s (%s) are wider than specification %s (%s): a result the specification rejects would pass", r.f.ID, LimitsText(r.f.Min, r.f.Max, r.f.Unit), s.ID, LimitsText(s.Min, s.Max, s.Unit))
 		}
 	}
 }

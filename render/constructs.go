@@ -66,10 +66,10 @@ func tierText(sl *bmr.Slot) string {
 	if len(strict) > 0 {
 		parts = append(parts, strings.Join(strict, " and ")+u)
 	}
-	if t := limitsText(f.AlertMin, f.AlertMax, sl.Unit); t != "" {
+	if t := bmr.LimitsText(f.AlertMin, f.AlertMax, sl.Unit); t != "" {
 		parts = append(parts, "alert "+t)
 	}
-	if t := limitsText(f.AdvisoryMin, f.AdvisoryMax, sl.Unit); t != "" {
+	if t := bmr.LimitsText(f.AdvisoryMin, f.AdvisoryMax, sl.Unit); t != "" {
 		parts = append(parts, "recommended "+t)
 	}
 	if len(f.Results) > 0 {

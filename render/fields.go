@@ -93,24 +93,6 @@ func decimalsText(n int) string {
 	return strconv.Itoa(n) + " decimals"
 }
 
-// limitsText prints an entry's limits as the operator checks them, e.g.
-// "55.0 – 65.0 °C", "≥ 98.0 %"; "" when it has none.
-func limitsText(low, high *bmr.Decimal, unit string) string {
-	u := ""
-	if unit != "" {
-		u = " " + unit
-	}
-	switch {
-	case low != nil && high != nil:
-		return low.String() + " – " + high.String() + u
-	case low != nil:
-		return "≥ " + low.String() + u
-	case high != nil:
-		return "≤ " + high.String() + u
-	}
-	return ""
-}
-
 // targetText is "target 60.0 ± 5.0" for a field with target and tolerance.
 func targetText(f *bmr.Field, unit string) string {
 	if f == nil || f.Target == nil || f.Tolerance == nil {
@@ -270,7 +252,7 @@ func (d *doc) numberEntry(r *row, sl *bmr.Slot, x, y, w, bw float64, checker str
 		r.caption(right+14, y, "Initials")
 	}
 	h := BoxHeight
-	lim := limitsText(sl.Low, sl.High, sl.Unit)
+	lim := bmr.LimitsText(sl.Low, sl.High, sl.Unit)
 	if t := targetText(sl.Field, sl.Unit); t != "" {
 		lim += " (" + t + ")"
 	}
@@ -413,7 +395,7 @@ func (d *doc) repeatRows(f *bmr.Field, key func(i int) string, n int) []*row {
 	if first.Unit != "" {
 		info = append(info, "Unit: "+first.Unit)
 	}
-	if lim := limitsText(first.Low, first.High, first.Unit); lim != "" {
+	if lim := bmr.LimitsText(first.Low, first.High, first.Unit); lim != "" {
 		info = append(info, "Limits for each entry: "+lim)
 	}
 	if first.Decimals >= 0 && first.Type.Numeric() {

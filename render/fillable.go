@@ -377,7 +377,7 @@ func (fb *formBuilder) tooltip(sl *bmr.Slot, part string) string {
 	if sl.Unit != "" && sl.Type.Numeric() {
 		s += " [" + sl.Unit + "]"
 	}
-	if lim := limitsText(sl.Low, sl.High, sl.Unit); lim != "" {
+	if lim := bmr.LimitsText(sl.Low, sl.High, sl.Unit); lim != "" {
 		s += ", limits " + lim
 	}
 	if sl.Field != nil && sl.Field.Within != nil {

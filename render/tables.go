@@ -65,7 +65,7 @@ func (d *doc) colWidth(f *bmr.Field) float64 {
 func columnTitle(f *bmr.Field, sl *bmr.Slot) string {
 	t := f.Label
 	var extra []string
-	if lim := limitsText(sl.Low, sl.High, sl.Unit); lim != "" {
+	if lim := bmr.LimitsText(sl.Low, sl.High, sl.Unit); lim != "" {
 		extra = append(extra, lim)
 	} else if sl.Unit != "" {
 		extra = append(extra, "("+sl.Unit+")")
