@@ -97,14 +97,8 @@ func applySpecs(t *Template) {
 	}
 	for i := range t.Sections {
 		for j := range t.Sections[i].Steps {
-			st := &t.Sections[i].Steps[j]
-			for k := range st.Fields {
-				apply(&st.Fields[k])
-			}
-			for k := range st.Tables {
-				for l := range st.Tables[k].Columns {
-					apply(&st.Tables[k].Columns[l])
-				}
+			for _, f := range stepFields(&t.Sections[i].Steps[j]) {
+				apply(f)
 			}
 		}
 	}
