@@ -28,6 +28,7 @@ func runAuditVerify(e *env, args []string) int {
 		return status
 	}
 	j := rep.Journal
+	defer printAnchorLeftovers(e, "audit", loc, j)
 	if j.OK() {
 		fmt.Fprintf(e.stdout, "audit trail: %d records, head %s: every record, the hash chain and the anchor verify\n", j.Records, bmr.ShortFingerprint(j.Head))
 	} else {
@@ -144,6 +145,14 @@ func openPos(e *env, fs *flag.FlagSet, pos []string) (*control.Library, int) {
 		return nil, fail(e, fs.Name(), err)
 	}
 	return l, exitOK
+}
+
+// printAnchorLeftovers prints the temporary anchor files an interrupted
+// anchor write left beside a journal, which "bmrkit CMD repair" removes.
+func printAnchorLeftovers(e *env, cmd, loc string, j *control.JournalReport) {
+	for _, n := range j.Leftovers {
+		fmt.Fprintf(e.stdout, "leftover: %s, the temporary file of an anchor write that was interrupted (the anchor in place is whole); \"bmrkit %s repair %s\" removes it\n", n, cmd, loc)
+	}
 }
 
 // printRepair prints what a repair of a log did; it reports whether

@@ -326,3 +326,42 @@ func TestQRLookup(t *testing.T) {
 		t.Errorf("not a payload: %s", stderr)
 	}
 }
+
+// TestRegisterLeftovers: the temporary files an interrupted issue or an
+// interrupted anchor write leaves are listed by register verify (--files
+// for the issued PDFs) and removed by register repair (--files).
+func TestRegisterLeftovers(t *testing.T) {
+	dir := copyLibrary(t)
+	out := t.TempDir()
+	if code, _, stderr := runCLIAt(t, clock("2026-03-05T08:15:00+01:00"), append([]string{"issue", dir, "MBR-PCM-500", "--batch", "B1", "-o", out}, ida...)...); code != exitOK {
+		t.Fatal(stderr)
+	}
+	os.WriteFile(filepath.Join(out, ".issue-111.tmp"), []byte("%PDF-1.7 half"), 0o644)
+	os.WriteFile(filepath.Join(dir, "register.anchor.tmp-42"), []byte(`{"journal"`), 0o644)
+	code, stdout, _ := runCLI(t, "register", "verify", dir, "--files", out)
+	lines := strings.Split(stdout, "\n")
+	if len(lines) < 3 {
+		t.Fatalf("verify: %s", stdout)
+	}
+	want := "leftover: register.anchor.tmp-42, the temporary file of an anchor write that was interrupted (the anchor in place is whole); \"bmrkit register repair " + dir + "\" removes it\n" +
+		"issued files in " + out + ": every PDF is the one the register recorded\n" +
+		"leftovers in " + out + ": 1 temporary file of interrupted issues\n" +
+		"  .issue-111.tmp: the PDF of an interrupted issue, never put in place; the register holds no reserved copy, so no issue is still writing it\n" +
+		"\"bmrkit register repair " + dir + " --files " + out + "\" removes the ones no issue can still be writing\n"
+	if code != exitFail || strings.Join(lines[2:], "\n") != want {
+		t.Errorf("verify --files: exit %d\n%s\nwant after the first two lines (register, signatures):\n%s", code, stdout, want)
+	}
+	code, stdout, _ = runCLI(t, "register", "repair", dir, "--files", out)
+	want = "repaired: removed the leftover temporary file register.anchor.tmp-42\n"
+	if code != exitOK || !strings.HasPrefix(stdout, want) ||
+		!strings.Contains(stdout, "\nremoved: .issue-111.tmp: the PDF of an interrupted issue, never put in place;") {
+		t.Errorf("repair --files: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "register", "verify", dir, "--files", out)
+	if code != exitOK || strings.Contains(stdout, "leftover") {
+		t.Errorf("verify after repair: exit %d\n%s", code, stdout)
+	}
+	if _, err := os.Stat(filepath.Join(out, ".issue-111.tmp")); !os.IsNotExist(err) {
+		t.Errorf("the leftover PDF is still there: %v", err)
+	}
+}

@@ -103,7 +103,7 @@ func commands() []command {
 		{"register list", "LIB [--outstanding] [--batch B] [--doc DOC] [--json]", "list the copies of the issuance register", runRegisterList},
 		{"register report", "LIB [--overdue DAYS] [--batch B] [--doc DOC] [--json]", "reconciliation report: outstanding, overdue, mismatches, re-issues", runRegisterReport},
 		{"register verify", registerVerifyArgs, "verify the issuance register's records, hash chain and anchor", runRegisterVerify},
-		{"register repair", "LIB", "repair an issuance register left by an interrupted write", runRegisterRepair},
+		{"register repair", registerRepairArgs, "repair an issuance register left by an interrupted write (--files: and remove the temporary PDFs of interrupted issues)", runRegisterRepair},
 		{"register lookup", "LIB QRPAYLOAD [--json]", "find the copy and page of a scanned page code", runRegisterLookup},
 		{"version", "[--json]", "print the module version and VCS revision of this build", runVersion},
 		{"completion", "bash|zsh|fish", "print a shell completion script", runCompletion},

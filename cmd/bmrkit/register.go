@@ -111,11 +111,15 @@ func runRegisterVerify(e *env, args []string) int {
 		status = exitFail
 	}
 	var ffs []control.FileFinding
+	var lefts []control.Leftover
 	if *files != "" {
 		if ffs, err = l.VerifyIssuedFiles(*files); err != nil {
 			return fail(e, fs.Name(), err)
 		}
-		if len(ffs) > 0 {
+		if lefts, err = l.IssueLeftovers(*files); err != nil {
+			return fail(e, fs.Name(), err)
+		}
+		if len(ffs) > 0 || len(lefts) > 0 {
 			status = exitFail
 		}
 	}
@@ -123,8 +127,9 @@ func runRegisterVerify(e *env, args []string) int {
 		if *files != "" {
 			writeJSON(e.stdout, struct {
 				*control.RegisterReport
-				Files []control.FileFinding `json:"files"`
-			}{rep, append([]control.FileFinding{}, ffs...)})
+				Files     []control.FileFinding `json:"files"`
+				Leftovers []control.Leftover    `json:"leftovers"`
+			}{rep, append([]control.FileFinding{}, ffs...), append([]control.Leftover{}, lefts...)})
 			return status
 		}
 		writeJSON(e.stdout, rep)
@@ -134,15 +139,17 @@ func runRegisterVerify(e *env, args []string) int {
 		defer func() {
 			if len(ffs) == 0 {
 				fmt.Fprintf(e.stdout, "issued files in %s: every PDF is the one the register recorded\n", *files)
-				return
+			} else {
+				fmt.Fprintf(e.stdout, "issued files in %s: %s\n", *files, plural(len(ffs), "finding"))
+				for _, f := range ffs {
+					fmt.Fprintf(e.stdout, "  %s\n", f)
+				}
 			}
-			fmt.Fprintf(e.stdout, "issued files in %s: %s\n", *files, plural(len(ffs), "finding"))
-			for _, f := range ffs {
-				fmt.Fprintf(e.stdout, "  %s\n", f)
-			}
+			printIssueLeftovers(e, *files, loc, lefts)
 		}()
 	}
 	j := rep.Journal
+	defer printAnchorLeftovers(e, "register", loc, j)
 	defer printSignatures(e, rep.Signatures)
 	switch {
 	case j.OK() && len(rep.Problems) == 0:
@@ -167,8 +174,27 @@ func runRegisterVerify(e *env, args []string) int {
 	return status
 }
 
+// printIssueLeftovers prints the temporary PDFs interrupted issues left
+// in the folder dir copies were issued into.
+func printIssueLeftovers(e *env, dir, loc string, lefts []control.Leftover) {
+	if len(lefts) == 0 {
+		return
+	}
+	fmt.Fprintf(e.stdout, "leftovers in %s: %s of interrupted issues\n", dir, pluralize(len(lefts), "temporary file", "temporary files"))
+	for _, f := range lefts {
+		fmt.Fprintf(e.stdout, "  %s\n", f)
+	}
+	for _, f := range lefts {
+		if f.Removable {
+			fmt.Fprintf(e.stdout, "\"bmrkit register repair %s --files %s\" removes the ones no issue can still be writing\n", loc, dir)
+			break
+		}
+	}
+}
+
 func runRegisterRepair(e *env, args []string) int {
-	fs := newFlags(e, "register repair", "LIB")
+	fs := newFlags(e, "register repair", registerRepairArgs)
+	files := fs.String("files", "", "also remove the temporary PDFs interrupted issues left in `DIR` (where the copies were issued), when no issue can still be writing them")
 	l, loc, code := parseLibrary(e, fs, args)
 	if l == nil {
 		return code
@@ -177,12 +203,30 @@ func runRegisterRepair(e *env, args []string) int {
 	if err != nil {
 		return fail(e, fs.Name(), err)
 	}
-	if !printRepair(e, "issuance register", rr) {
-		return exitOK
+	repaired := printRepair(e, "issuance register", rr)
+	if *files != "" {
+		lefts, err := l.RemoveIssueLeftovers(*files)
+		if err != nil {
+			return fail(e, fs.Name(), err)
+		}
+		for _, f := range lefts {
+			if f.Removable {
+				fmt.Fprintf(e.stdout, "removed: %s\n", f)
+			} else {
+				fmt.Fprintf(e.stdout, "kept: %s\n", f)
+			}
+		}
+		if len(lefts) == 0 {
+			fmt.Fprintf(e.stdout, "issued files in %s: no temporary files of interrupted issues\n", *files)
+		}
 	}
-	fmt.Fprintf(e.stdout, "copies reserved by the interrupted issue are listed by \"bmrkit register report %s\": void them\n", loc)
+	if repaired {
+		fmt.Fprintf(e.stdout, "copies reserved by the interrupted issue are listed by \"bmrkit register report %s\": void them\n", loc)
+	}
 	return exitOK
 }
+
+const registerRepairArgs = "LIB [--files DIR]"
 
 func runRegisterLookup(e *env, args []string) int {
 	fs := newFlags(e, "register lookup", "LIB QRPAYLOAD [--json]")

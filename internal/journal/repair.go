@@ -41,16 +41,16 @@ func (j *Journal) Repair() (*RepairReport, error) {
 		return nil, err
 	}
 	rr := &RepairReport{Before: st.report}
-	if tmps, _ := filepath.Glob(filepath.Join(j.dir, j.name+".anchor.tmp-*")); len(tmps) > 0 {
-		for _, t := range tmps {
-			if err := os.Remove(t); err != nil {
-				return rr, err
-			}
-			rr.Actions = append(rr.Actions, fmt.Sprintf("removed the leftover temporary file %s", filepath.Base(t)))
+	for _, t := range st.report.Leftovers {
+		if err := os.Remove(filepath.Join(j.dir, t)); err != nil {
+			return rr, err
 		}
+		rr.Actions = append(rr.Actions, fmt.Sprintf("removed the leftover temporary file %s", t))
 	}
 	if st.report.OK() {
-		rr.After = st.report
+		after := *st.report
+		after.Leftovers = nil
+		rr.After = &after
 		return rr, nil
 	}
 	if !st.report.Repairable() {

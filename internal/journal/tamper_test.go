@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -270,6 +271,8 @@ func TestCrash(t *testing.T) {
 		want    string
 		actions string
 		records int
+		// leftovers are the temporary anchor files Verify lists.
+		leftovers string
 	}{
 		{
 			name: "torn record",
@@ -363,8 +366,9 @@ func TestCrash(t *testing.T) {
 			crash: func(t *testing.T, j *Journal) {
 				writeFile(t, j.AnchorPath()+".tmp-123", []byte(`{"journal"`))
 			},
-			actions: "removed the leftover temporary file audit.anchor.tmp-123\n",
-			records: 5,
+			actions:   "removed the leftover temporary file audit.anchor.tmp-123\n",
+			records:   5,
+			leftovers: "audit.anchor.tmp-123",
 		},
 	}
 	for _, c := range cases {
@@ -382,6 +386,9 @@ func TestCrash(t *testing.T) {
 			if got := findings(rep); got != c.want {
 				t.Errorf("findings:\n%s\nwant:\n%s", got, c.want)
 			}
+			if got := strings.Join(rep.Leftovers, " "); got != c.leftovers {
+				t.Errorf("leftovers %q, want %q", got, c.leftovers)
+			}
 			if !rep.OK() && !rep.Repairable() {
 				t.Error("a crash must be repairable")
 			}
@@ -396,7 +403,7 @@ func TestCrash(t *testing.T) {
 			if acts.String() != c.actions {
 				t.Errorf("actions:\n%s\nwant:\n%s", acts.String(), c.actions)
 			}
-			if !rr.After.OK() || rr.After.Records != c.records {
+			if !rr.After.OK() || rr.After.Records != c.records || len(rr.After.Leftovers) > 0 {
 				t.Errorf("after repair: %d records\n%s", rr.After.Records, findings(rr.After))
 			}
 			// The journal is usable again, and repairing twice does nothing.

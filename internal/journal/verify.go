@@ -81,6 +81,11 @@ type Report struct {
 	// database): no crash leaves a torn record or an anchor behind there,
 	// so nothing they find is repairable.
 	Transactional bool `json:"transactional,omitempty"`
+	// Leftovers names the temporary files (NAME.anchor.tmp-*) an anchor
+	// write interrupted by a crash left beside the anchor. They are not
+	// findings: the anchor is written to a temporary file and renamed over
+	// the old one, so the anchor in place is whole. Repair removes them.
+	Leftovers []string `json:"leftovers,omitempty"`
 }
 
 // OK reports whether the journal verifies.
@@ -124,7 +129,20 @@ func (j *Journal) load() (*state, error) {
 	}
 	st := analyze(filepath.Base(j.Path()), filepath.Base(j.AnchorPath()), log, ab, aerr == nil)
 	j.checkWitness(st)
+	st.report.Leftovers = j.anchorLeftovers()
 	return st, nil
+}
+
+// anchorLeftovers lists the names of the temporary anchor files an
+// interrupted anchor write left, sorted.
+func (j *Journal) anchorLeftovers() []string {
+	tmps, _ := filepath.Glob(filepath.Join(j.dir, j.name+".anchor.tmp-*"))
+	var out []string
+	for _, t := range tmps {
+		out = append(out, filepath.Base(t))
+	}
+	sort.Strings(out)
+	return out
 }
 
 // entry is a record analyze read.
