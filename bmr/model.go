@@ -58,7 +58,7 @@ type Template struct {
 type Document struct {
 	// Document number, unique per master, e.g. MBR-PCM-500. Letters,
 	// digits, '.', '_' and '-'.
-	Number string `toml:"number" bmr:"required" pattern:"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" doc:"Document number, unique per master, e.g. MBR-PCM-500. Letters, digits, '.', '_' and '-'."`
+	Number string `toml:"number" bmr:"required" pattern:"^[A-Za-z0-9](?:[A-Za-z0-9._-]| [A-Za-z0-9._-])*$" maxlen:"64" doc:"Document number, unique per master, e.g. MBR-PCM-500 or MBR PCM 500. Letters, digits, '.', '_', '-' and single spaces between them, at most 64. In file names and issue serials each space is written '+'."`
 	// Revision number; each approved change increments it.
 	Revision int `toml:"revision" bmr:"required" min:"1" doc:"Revision number; each approved change increments it."`
 	// Document title as printed on every page.

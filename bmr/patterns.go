@@ -2,6 +2,10 @@ package bmr
 
 // DocumentNumberPattern is what a document number may look like (the
 // pattern of the template key document.number, a regular expression):
-// letters, digits, '.', '_' and '-', at most 64, starting with a letter
-// or digit. A library keeps each master in a folder of that name.
-const DocumentNumberPattern = `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`
+// letters, digits, '.', '_' and '-', and single spaces between them,
+// starting with a letter or digit, e.g. "MBR-PCM-500" or "MBR PCM 500".
+// A document number has at most MaxDocumentNumber characters.
+const DocumentNumberPattern = `^[A-Za-z0-9](?:[A-Za-z0-9._-]| [A-Za-z0-9._-])*$`
+
+// MaxDocumentNumber is the most characters a document number may have.
+const MaxDocumentNumber = 64

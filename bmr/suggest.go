@@ -9,7 +9,7 @@ func suggest(s string, candidates []string) string { return tomldecode.Suggest(s
 func patternHelp(pattern string) string {
 	switch pattern {
 	case DocumentNumberPattern:
-		return "document number: use letters, digits, '.', '_' and '-' (at most 64), starting with a letter or digit"
+		return "document number: use letters, digits, '.', '_', '-' and single spaces between them (at most 64), starting with a letter or digit"
 	case `^[a-z][a-z0-9_]*$`:
 		return "id: ids are lower-case letters, digits and '_', starting with a letter"
 	case `^[0-9A-Za-z][0-9A-Za-z.]*$`:

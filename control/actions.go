@@ -157,6 +157,11 @@ func (l *Library) Add(a Addition) (*Revision, error) {
 		if n := len(nums); n > 0 {
 			last = nums[n-1]
 		}
+		if last == 0 {
+			if err := caseClash(evs, doc); err != nil {
+				return Event{}, err
+			}
+		}
 		replace := false
 		if migrate {
 			if err := migratable(evs, doc, rev, nums); err != nil {
@@ -617,4 +622,16 @@ func (l *Library) Retire(doc string, rev int, r Retirement) error {
 		return ev, nil
 	})
 	return err
+}
+
+// caseClash refuses a new master whose document number differs from that
+// of a master of the library only in upper and lower case: the folders of
+// the two would be one on Windows and macOS, and people read them as one.
+func caseClash(evs []Event, doc string) error {
+	for i := range evs {
+		if e := &evs[i]; e.Action == ActionAdd && e.Document != doc && strings.EqualFold(e.Document, doc) {
+			return refuse(RuleDocumentNumber, "document number %q differs from the master %s only in upper and lower case: the two would share a folder on Windows and macOS, and readers take them for one; add the revision to %s, or choose a number that differs in more than case", doc, e.Document, e.Document)
+		}
+	}
+	return nil
 }

@@ -19,12 +19,14 @@
 //	DIR/allowed_signers           the signers' keys (ssh-keygen ALLOWED SIGNERS), written from the trail
 //	DIR/signers.toml              the roles table, written from the trail
 //
-// Each master has a folder named after its document number; each revision
-// is a file rev-NNN.toml (three digits at least) whose [document] number
-// and revision match the folder and file name. Document numbers are
-// checked before any path is built: letters, digits, '.', '_' and '-',
-// starting with a letter or digit, one path element (so "../../etc" and
-// "a/b" are refused). Names that are not revision files (a README, .git)
+// Each master has a folder named after its document number, with each
+// space written '+' (storage.DocumentFileName: "MBR PCM 500" is the folder
+// MBR+PCM+500); each revision is a file rev-NNN.toml (three digits at
+// least) whose [document] number and revision match the folder and file
+// name. Document numbers are checked before any path is built: letters,
+// digits, '.', '_', '-' and single spaces between them, starting with a
+// letter or digit, at most 64, one path element (so "../../etc" and "a/b"
+// are refused). Names that are not revision files (a README, .git)
 // are ignored.
 //
 // library.toml says which approvals make a revision approved:

@@ -154,7 +154,7 @@ func TestIssueInputRefusals(t *testing.T) {
 		{func(r *IssueRequest) { r.Batch = "ref" }, RuleBatchNumber, `batch number "ref" is reserved: serials of reference prints carry REF in place of a batch number`},
 		{func(r *IssueRequest) { r.Batch = "" }, RuleBatchNumber, `batch number "" is not valid: use 1 to 32 letters, digits, '.', '_' and '-', starting with a letter or digit`},
 		{func(r *IssueRequest) { r.Batch = long + "C" }, RuleBatchNumber, `batch number "` + long + `C" is not valid: use 1 to 32 letters, digits, '.', '_' and '-', starting with a letter or digit`},
-		{func(r *IssueRequest) { r.Document = "../etc" }, RuleDocumentNumber, `document number "../etc" is not valid: use 1 to 64 letters, digits, '.', '_' and '-', starting with a letter or digit`},
+		{func(r *IssueRequest) { r.Document = "../etc" }, RuleDocumentNumber, `document number "../etc" is not valid: use 1 to 64 letters, digits, '.', '_', '-' and single spaces between them, starting with a letter or digit`},
 		{func(r *IssueRequest) { r.Copies = 0 }, RuleCopies, "the number of copies must be from 1 to 1000, not 0"},
 		{func(r *IssueRequest) { r.Copies = 1001 }, RuleCopies, "the number of copies must be from 1 to 1000, not 1001"},
 		{func(r *IssueRequest) { r.By.UserID = "qqa" }, RuleSignature, "the key " + idaKey + " is registered for iissuer, not for qqa"},

@@ -404,10 +404,17 @@ func (l *Library) Policy() bmr.Policy { return l.policy }
 var docPattern = regexp.MustCompile(bmr.DocumentNumberPattern)
 
 // CheckDocumentNumber returns a *RefusalError unless doc is a valid
-// document number that names a single folder of the library.
+// document number (bmr.DocumentNumberPattern, at most
+// bmr.MaxDocumentNumber characters). Its file name form
+// (storage.DocumentFileName: spaces as '+') names a single folder of a
+// library directory.
 func CheckDocumentNumber(doc string) error {
-	if !docPattern.MatchString(doc) || doc == "." || doc == ".." || filepath.Base(doc) != doc || strings.ContainsAny(doc, `/\:`) {
-		return refuse(RuleDocumentNumber, "document number %q is not valid: use 1 to 64 letters, digits, '.', '_' and '-', starting with a letter or digit", doc)
+	if !docPattern.MatchString(doc) || len(doc) > bmr.MaxDocumentNumber || doc == "." || doc == ".." || filepath.Base(doc) != doc || strings.ContainsAny(doc, `/\:`) {
+		r := refuse(RuleDocumentNumber, "document number %q is not valid: use 1 to 64 letters, digits, '.', '_', '-' and single spaces between them, starting with a letter or digit", doc)
+		if n := storage.DocumentFromFileName(doc); strings.Contains(doc, "+") && docPattern.MatchString(n) {
+			r.Message += fmt.Sprintf(" (a '+' stands for a space only in folder names and serials: the document number is %q)", n)
+		}
+		return r
 	}
 	return nil
 }

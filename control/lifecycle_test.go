@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -224,18 +225,18 @@ func TestNeverTwoEffective(t *testing.T) {
 }
 
 func TestPathsAreChecked(t *testing.T) {
-	for _, d := range []string{"../../etc", "..", ".", "a/b", `a\b`, "", "-x", ".git", "C:x", strings.Repeat("a", 65)} {
-		wantRefusal(t, CheckDocumentNumber(d), RuleDocumentNumber, "document number "+quote(d)+" is not valid: use 1 to 64 letters, digits, '.', '_' and '-', starting with a letter or digit")
+	for _, d := range []string{"../../etc", "..", ".", "a/b", `a\b`, "", "-x", ".git", "C:x", strings.Repeat("a", 65), " a", "a ", "a  b", "a\tb", strings.Repeat("a ", 32) + "b"} {
+		wantRefusal(t, CheckDocumentNumber(d), RuleDocumentNumber, "document number "+quote(d)+" is not valid: use 1 to 64 letters, digits, '.', '_', '-' and single spaces between them, starting with a letter or digit")
 	}
-	for _, d := range []string{"MBR-PCM-500", "a", "A.b_c-9", strings.Repeat("a", 64)} {
+	for _, d := range []string{"MBR-PCM-500", "a", "A.b_c-9", strings.Repeat("a", 64), "MBR PCM 500", strings.Repeat("a ", 31) + "bc"} {
 		if err := CheckDocumentNumber(d); err != nil {
 			t.Errorf("%q refused: %v", d, err)
 		}
 	}
 	l := newLib(t)
 	_, err := l.Get("../../etc", 1)
-	wantRefusal(t, err, RuleDocumentNumber, `document number "../../etc" is not valid: use 1 to 64 letters, digits, '.', '_' and '-', starting with a letter or digit`)
-	wantRefusal(t, l.Approve(of("../lib", 1, sign(ann, bmr.MeaningAuthored, at(1, 2, 9)))), RuleDocumentNumber, `document number "../lib" is not valid: use 1 to 64 letters, digits, '.', '_' and '-', starting with a letter or digit`)
+	wantRefusal(t, err, RuleDocumentNumber, `document number "../../etc" is not valid: use 1 to 64 letters, digits, '.', '_', '-' and single spaces between them, starting with a letter or digit`)
+	wantRefusal(t, l.Approve(of("../lib", 1, sign(ann, bmr.MeaningAuthored, at(1, 2, 9)))), RuleDocumentNumber, `document number "../lib" is not valid: use 1 to 64 letters, digits, '.', '_', '-' and single spaces between them, starting with a letter or digit`)
 	// A template whose number is a path never parses cleanly.
 	_, err = l.Add(Addition{File: "evil.toml", Source: tpl("../../etc", 1, "2026-03-01", "12"), By: ann, Time: at(1, 2, 9)})
 	var re *RefusalError
@@ -256,4 +257,4 @@ func TestPathsAreChecked(t *testing.T) {
 	}
 }
 
-func quote(s string) string { return `"` + strings.ReplaceAll(s, `\`, `\\`) + `"` }
+func quote(s string) string { return strconv.Quote(s) }

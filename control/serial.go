@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/bmrkit/bmrkit/storage"
 )
 
 // MaxSerialLen is the longest issue serial: the serial is printed on every
@@ -47,19 +49,23 @@ type Serial struct {
 
 // String returns the serial: <document>-R<revision>-<batch>-<sequence>,
 // the revision with at least 2 digits and the sequence with at least 4,
-// e.g. "MBR-PCM-500-R03-B26-0412-0001".
+// e.g. "MBR-PCM-500-R03-B26-0412-0001". The document number is in its file
+// name form (storage.DocumentFileName): a serial, which names the copy's file
+// and is typed in commands, has no spaces, so the master "MBR PCM 500"
+// issues MBR+PCM+500-R01-B26-0412-0001.
 func (s Serial) String() string {
-	return fmt.Sprintf("%s-R%02d-%s-%04d", s.Document, s.Revision, s.Batch, s.Sequence)
+	return fmt.Sprintf("%s-R%02d-%s-%04d", storage.DocumentFileName(s.Document), s.Revision, s.Batch, s.Sequence)
 }
 
 // Reference reports whether the serial is that of a reference print.
 func (s Serial) Reference() bool { return s.Batch == ReferenceBatch }
 
-var serialPattern = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*?)-R([0-9]{2,5})-([A-Za-z0-9][A-Za-z0-9._-]*)-([0-9]{4,9})$`)
+var serialPattern = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._+-]*?)-R([0-9]{2,5})-([A-Za-z0-9][A-Za-z0-9._-]*)-([0-9]{4,9})$`)
 
 // ParseSerial takes a serial written by Serial.String apart. The document
 // number is the shortest prefix followed by -R<digits>-, and the sequence
-// is the number after the last '-'. Only a document number that itself
+// is the number after the last '-'; a '+' in the document part is a space
+// of the document number (see String). Only a document number that itself
 // contains -R<digits>- (e.g. "QC-R12-7") reads back wrongly; Issue refuses
 // to issue it, so every issued serial parses to what was issued.
 func ParseSerial(s string) (Serial, error) {
@@ -69,7 +75,7 @@ func ParseSerial(s string) (Serial, error) {
 	}
 	rev, _ := strconv.Atoi(m[2])
 	seq, _ := strconv.Atoi(m[4])
-	return Serial{Document: m[1], Revision: rev, Batch: m[3], Sequence: seq}, nil
+	return Serial{Document: storage.DocumentFromFileName(m[1]), Revision: rev, Batch: m[3], Sequence: seq}, nil
 }
 
 // checkSerial refuses a serial that is too long or does not read back.

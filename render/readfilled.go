@@ -216,7 +216,7 @@ func (in pdfInfo) get(k string) string { return strings.TrimSpace(in[k]) }
 
 var (
 	kwFingerprint = regexp.MustCompile(`fingerprint ([0-9a-f]{64})`)
-	kwDocument    = regexp.MustCompile(`document ([A-Za-z0-9._-]+); revision ([0-9]+)`)
+	kwDocument    = regexp.MustCompile(`document ([A-Za-z0-9._ -]+?); revision ([0-9]+)`)
 )
 
 // forTemplate refuses a PDF that is not a form of t.

@@ -18,6 +18,7 @@ package storage
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/bmrkit/bmrkit/internal/journal"
 )
@@ -35,6 +36,18 @@ type Report = journal.Report
 
 // RepairReport says what a repair of a log found and did.
 type RepairReport = journal.RepairReport
+
+// DocumentFileName is the form of a document number used where it names a
+// file or folder, or is part of an issue serial: each space becomes '+'.
+// '+' is not allowed in document numbers, so the form is reversible
+// (DocumentFromFileName) and no two document numbers share it:
+// "MBR PCM 500" is MBR+PCM+500, distinct from MBR_PCM_500 and MBR-PCM-500.
+// A number without spaces is its own file name.
+func DocumentFileName(number string) string { return strings.ReplaceAll(number, " ", "+") }
+
+// DocumentFromFileName returns the document number whose DocumentFileName
+// is name.
+func DocumentFromFileName(name string) string { return strings.ReplaceAll(name, "+", " ") }
 
 // RevisionFile is the name of revision rev of a master: rev-003.toml.
 func RevisionFile(rev int) string { return fmt.Sprintf("rev-%03d.toml", rev) }

@@ -46,7 +46,7 @@ func Format(serial string, page, pages int, fingerprint string) string {
 // SerialPattern is what an issue serial may look like, as a regular
 // expression without anchors: it is carried in the page code, whose
 // fields are separated by ';'. The renderer refuses other serials.
-const SerialPattern = `[A-Za-z0-9][A-Za-z0-9._/-]{0,63}`
+const SerialPattern = `[A-Za-z0-9][A-Za-z0-9._/+-]{0,63}`
 
 var pattern = regexp.MustCompile(`^BMR1;S=(` + SerialPattern + `);P=([1-9][0-9]{0,5})/([1-9][0-9]{0,5});F=([0-9a-f]{12})$`)
 

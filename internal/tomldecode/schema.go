@@ -105,6 +105,9 @@ func (g *schemaGen) typeSchema(t reflect.Type, tag reflect.StructTag) map[string
 		if p := tag.Get("pattern"); p != "" {
 			s["pattern"] = p
 		}
+		if v, err := strconv.Atoi(tag.Get("maxlen")); err == nil {
+			s["maxLength"] = v
+		}
 		return s
 	case reflect.Int:
 		s := map[string]any{"type": "integer"}

@@ -17,6 +17,7 @@
 //	bmr:"required"     the key must be present
 //	enum:"a,b,c"       the values a string (or each string of a list) may take
 //	pattern:"^…$"      a regular expression a string must match
+//	maxlen:"64"        the most characters a string may have
 //	min:"1" max:"200"  bounds of an integer
 //	maxitems:"1000"    the most elements an array may have; a longer array
 //	                   is refused (CodeTooMany) before its elements are

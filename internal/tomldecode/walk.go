@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bmrkit/bmrkit/internal/tomlpos"
 )
@@ -141,6 +142,7 @@ type keySpec struct {
 	required   bool
 	enum       []string
 	pattern    string
+	maxLen     int // 0: no bound; the maxlen tag, in characters
 	min, max   *int
 	maxItems   int    // 0: no bound
 	bound      string // the name of the constant that sets maxItems, for messages
@@ -183,6 +185,9 @@ func specsOf(t reflect.Type) []keySpec {
 		}
 		if v, err := strconv.Atoi(f.Tag.Get("max")); err == nil {
 			ks.max = &v
+		}
+		if v, err := strconv.Atoi(f.Tag.Get("maxlen")); err == nil {
+			ks.maxLen = v
 		}
 		if v, err := strconv.Atoi(f.Tag.Get("maxitems")); err == nil {
 			ks.maxItems = v
@@ -484,6 +489,10 @@ func (d *decoder) checkString(path, str string, s keySpec) bool {
 			help = "value: it must match " + s.pattern
 		}
 		d.add(path, CodeBadValue, true, "%q is not a valid %s", str, help)
+		return false
+	}
+	if n := utf8.RuneCountInString(str); s.maxLen > 0 && n > s.maxLen {
+		d.add(path, CodeBadValue, true, "%q is too long: %d characters; %s has at most %d", str, n, stripIndex(path), s.maxLen)
 		return false
 	}
 	return true

@@ -139,7 +139,10 @@ func (s *Store) Journal(name string) *journal.Journal {
 	return nil
 }
 
-// Documents implements storage.Store: the subdirectories.
+// Documents implements storage.Store: the subdirectories, each named
+// with the file name form of its document number (storage.DocumentFileName:
+// a space is written '+'). A subdirectory whose name has a space is no
+// document's folder and is left out.
 func (s *Store) Documents() ([]string, error) {
 	ents, err := os.ReadDir(s.dir)
 	if err != nil {
@@ -148,7 +151,9 @@ func (s *Store) Documents() ([]string, error) {
 	var out []string
 	for _, e := range ents {
 		if e.IsDir() {
-			out = append(out, e.Name())
+			if !strings.Contains(e.Name(), " ") {
+				out = append(out, storage.DocumentFromFileName(e.Name()))
+			}
 		} else if e.Type()&fs.ModeSymlink != 0 {
 			if st, err := os.Stat(filepath.Join(s.dir, e.Name())); err == nil && st.IsDir() {
 				return nil, fmt.Errorf("%s is a symbolic link to a directory: a master's revisions are kept in the library itself; replace the link with the directory", filepath.Join(s.dir, e.Name()))
@@ -164,7 +169,7 @@ func (s *Store) Revisions(doc string) ([]int, error) {
 	if !plainName(doc) {
 		return nil, nil
 	}
-	ents, err := os.ReadDir(filepath.Join(s.dir, doc))
+	ents, err := os.ReadDir(s.docDir(doc))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -180,7 +185,7 @@ func (s *Store) Revisions(doc string) ([]int, error) {
 		if !e.Type().IsRegular() {
 			// Never left out in silence: a link could put any file in
 			// the library under a revision's name.
-			return nil, fmt.Errorf("%s is not a regular file (a symbolic link, a directory or a device): a revision is a file of the library itself; replace it with the file, or remove it and verify the audit trail", filepath.Join(s.dir, doc, e.Name()))
+			return nil, fmt.Errorf("%s is not a regular file (a symbolic link, a directory or a device): a revision is a file of the library itself; replace it with the file, or remove it and verify the audit trail", filepath.Join(s.docDir(doc), e.Name()))
 		}
 		revs = append(revs, n)
 	}
@@ -198,7 +203,13 @@ func (s *Store) ReadRevision(doc string, rev int) ([]byte, error) {
 
 // RevisionName implements storage.Store: the file's path.
 func (s *Store) RevisionName(doc string, rev int) string {
-	return filepath.Join(s.dir, doc, RevisionFile(rev))
+	return filepath.Join(s.docDir(doc), RevisionFile(rev))
+}
+
+// docDir is the folder of a document's revisions: its document number in
+// file name form (storage.DocumentFileName), so "MBR PCM 500" is MBR+PCM+500.
+func (s *Store) docDir(doc string) string {
+	return filepath.Join(s.dir, storage.DocumentFileName(doc))
 }
 
 // ReadFile implements storage.Store.
@@ -266,7 +277,7 @@ func (t *fileTx) PutRevision(doc string, rev int, src []byte, replace bool) erro
 	if !plainName(doc) || rev < 1 {
 		return fmt.Errorf("dirstore: invalid revision %q %d", doc, rev)
 	}
-	dir := filepath.Join(t.dir, doc)
+	dir := filepath.Join(t.dir, storage.DocumentFileName(doc))
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return err
 	}
@@ -357,7 +368,8 @@ func (s *Store) Pending() ([]Pending, error) {
 	}
 	var out []Pending
 	for _, d := range docs {
-		ents, err := os.ReadDir(filepath.Join(s.dir, d))
+		dn := storage.DocumentFileName(d)
+		ents, err := os.ReadDir(filepath.Join(s.dir, dn))
 		if err != nil {
 			return nil, err
 		}
@@ -374,12 +386,12 @@ func (s *Store) Pending() ([]Pending, error) {
 			if rev == 0 {
 				continue
 			}
-			b, err := boundedread.ReadFile(filepath.Join(s.dir, d, e.Name()), boundedread.Limit{Kind: "revisions", Bytes: storage.MaxContentSize, Name: "storage.MaxContentSize"})
+			b, err := boundedread.ReadFile(filepath.Join(s.dir, dn, e.Name()), boundedread.Limit{Kind: "revisions", Bytes: storage.MaxContentSize, Name: "storage.MaxContentSize"})
 			if err != nil {
 				return nil, err
 			}
 			sum := sha256.Sum256(b)
-			out = append(out, Pending{Path: d + "/" + e.Name(), Document: d, Revision: rev, SHA256: hex.EncodeToString(sum[:])})
+			out = append(out, Pending{Path: dn + "/" + e.Name(), Document: d, Revision: rev, SHA256: hex.EncodeToString(sum[:])})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
@@ -400,12 +412,12 @@ func (s *Store) RepairPending(keep func(p Pending) bool) ([]string, error) {
 		}
 		for _, p := range ps {
 			tmp := filepath.Join(s.dir, filepath.FromSlash(p.Path))
-			target := filepath.Join(s.dir, p.Document, RevisionFile(p.Revision))
+			target := s.RevisionName(p.Document, p.Revision)
 			if keep(p) {
 				if err := atomicfile.Install(tmp, target, true); err != nil {
 					return nil, err
 				}
-				actions = append(actions, fmt.Sprintf("put %s in place from %s: the audit trail records its content (SHA-256 %s…); the add was interrupted after its record", p.Document+"/"+RevisionFile(p.Revision), p.Path, p.SHA256[:12]))
+				actions = append(actions, fmt.Sprintf("put %s in place from %s: the audit trail records its content (SHA-256 %s…); the add was interrupted after its record", storage.DocumentFileName(p.Document)+"/"+RevisionFile(p.Revision), p.Path, p.SHA256[:12]))
 				continue
 			}
 			if err := os.Remove(tmp); err != nil {
