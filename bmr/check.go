@@ -291,9 +291,14 @@ func (c *recordChecker) slot(s *Slot) {
 		return
 	}
 	if len(es) > 1 {
-		vals := make([]string, len(es))
-		for i, e := range es {
-			vals[i] = strings.TrimPrefix(shownValue(e), "value ") + " by " + e.By.Name + " at " + stamp(e.At)
+		// The evidence names the first few entries: a record may hold
+		// thousands of one slot, and the finding is printed at its box.
+		vals := make([]string, 0, min(len(es), maxDuplicateEvidence)+1)
+		for _, e := range es[:min(len(es), maxDuplicateEvidence)] {
+			vals = append(vals, strings.TrimPrefix(shownValue(e), "value ")+" by "+e.By.Name+" at "+stamp(e.At))
+		}
+		if more := len(es) - maxDuplicateEvidence; more > 0 {
+			vals = append(vals, fmt.Sprintf("and %d more", more))
 		}
 		c.add(tier(Major, s), RecDuplicate, s, s.Key, strings.Join(vals, "; "),
 			"%s was entered %d times; a change must be a correction of the first entry", s.Key, len(es))
@@ -315,6 +320,10 @@ func (c *recordChecker) slot(s *Slot) {
 	}
 	c.value(s, e)
 }
+
+// maxDuplicateEvidence is how many of a slot's duplicate entries the
+// evidence of its REC005 finding names.
+const maxDuplicateEvidence = 5
 
 func describeSlot(s *Slot) string {
 	if s.Step != nil {

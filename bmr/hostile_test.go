@@ -1,6 +1,7 @@
 package bmr
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -261,4 +262,34 @@ func TestSchemaBounds(t *testing.T) {
 	if got := s.Properties["sections"].MaxItems; got != MaxSections {
 		t.Errorf("sections maxItems %d, want %d", got, MaxSections)
 	}
+}
+
+// TestDuplicateEvidenceBounded: a slot entered thousands of times gives one
+// REC005 finding whose evidence names the first entries and counts the
+// rest (issue 20: the evidence of 25,000 entries was 1.2 MB, printed at
+// the box of the true copy).
+func TestDuplicateEvidenceBounded(t *testing.T) {
+	tmpl, diags := Parse("t.toml", stress.Steps(1))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	rec, err := DecodeRecord(bytes.NewReader(stress.Record(Fingerprint(tmpl), 12, 0)), tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := Check(tmpl, rec, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := `"AB" by A at 2026-03-04 08:00 +00:00`
+	want := strings.TrimSuffix(strings.Repeat(one+"; ", 5), "; ") + "; and 7 more"
+	for _, f := range found {
+		if f.Code == RecDuplicate {
+			if f.Message != "signoff:1:performed was entered 12 times; a change must be a correction of the first entry" || f.Evidence != want {
+				t.Fatalf("got %s | %s\nwant evidence %s", f.Message, f.Evidence, want)
+			}
+			return
+		}
+	}
+	t.Fatalf("no REC005 finding in %v", found)
 }

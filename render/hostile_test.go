@@ -2,54 +2,15 @@ package render
 
 import (
 	"bytes"
-	"compress/zlib"
-	"encoding/binary"
-	"fmt"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bmrkit/bmrkit/bmr"
+	"github.com/bmrkit/bmrkit/internal/stress"
 )
-
-// objStmBomb returns a small PDF whose document information dictionary
-// is in an object stream that decodes to more than mb MiB.
-func objStmBomb(t *testing.T, mb int) []byte {
-	var z bytes.Buffer
-	w, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
-	w.Write([]byte("2 0 "))
-	chunk := bytes.Repeat([]byte(" "), 1<<20)
-	for range mb {
-		w.Write(chunk)
-	}
-	w.Write([]byte("<< /Producer (x) >>"))
-	w.Close()
-	var out bytes.Buffer
-	out.WriteString("%PDF-1.7\n")
-	offs := map[int]int{}
-	add := func(n int, body string) {
-		offs[n] = out.Len()
-		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", n, body)
-	}
-	add(1, "<< /Type /Catalog /Pages 3 0 R >>")
-	add(3, "<< /Type /Pages /Kids [] /Count 0 >>")
-	add(4, fmt.Sprintf("<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", z.Len(), z.Bytes()))
-	xref := out.Len()
-	var rows bytes.Buffer
-	row := func(typ byte, a uint32, b uint16) {
-		rows.WriteByte(typ)
-		binary.Write(&rows, binary.BigEndian, a)
-		binary.Write(&rows, binary.BigEndian, b)
-	}
-	row(0, 0, 65535)
-	row(1, uint32(offs[1]), 0)
-	row(2, 4, 0) // object 2: the first object of object stream 4
-	row(1, uint32(offs[3]), 0)
-	row(1, uint32(offs[4]), 0)
-	row(1, uint32(xref), 0)
-	fmt.Fprintf(&out, "5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Info 2 0 R /Length %d >>\nstream\n%s\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", rows.Len(), rows.Bytes(), xref)
-	return out.Bytes()
-}
 
 // TestReadFilledObjStmBomb: an object stream that decodes to more than
 // MaxFormStreamBytes is refused with the bound named (issue 20: a 0.5 MB
@@ -59,7 +20,7 @@ func TestReadFilledObjStmBomb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf := objStmBomb(t, MaxFormStreamBytes>>20+1)
+	pdf := stress.ObjStmBomb(MaxFormStreamBytes>>20 + 1)
 	if len(pdf) > 64<<10 {
 		t.Fatalf("the bomb is %d bytes", len(pdf))
 	}
@@ -69,8 +30,42 @@ func TestReadFilledObjStmBomb(t *testing.T) {
 		t.Fatalf("got %v\nwant %s", err, want)
 	}
 	// Below the bound the same PDF is read, and is simply not a form.
-	_, err = ReadFilled(bytes.NewReader(objStmBomb(t, 1)), tmpl, ReadOptions{By: bmr.Person{Name: "Ann Operator"}, At: time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC), Name: "small.pdf"})
+	_, err = ReadFilled(bytes.NewReader(stress.ObjStmBomb(1)), tmpl, ReadOptions{By: bmr.Person{Name: "Ann Operator"}, At: time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC), Name: "small.pdf"})
 	if err == nil || !strings.Contains(err.Error(), "is not a form made by bmrkit") {
 		t.Fatalf("small: %v", err)
+	}
+}
+
+// TestTrueCopyManyEntriesLinear: the true copy of a record whose one slot
+// was entered n times costs memory in proportion to n (issue 20: 25,000
+// entries of one sign-off took 92 s and 16 GB, as every box note was
+// numbered by counting the page's notes and every set of marker tags
+// was tried). Twice the entries may cost at most 2.5 times the memory.
+func TestTrueCopyManyEntriesLinear(t *testing.T) {
+	tmpl, diags := bmr.Parse("t.toml", stress.Steps(1))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	cost := func(n int) uint64 {
+		rec, err := bmr.DecodeRecord(bytes.NewReader(stress.Record(bmr.Fingerprint(tmpl), n, 0)), tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, err := bmr.Check(tmpl, rec, bmr.CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if _, err := TrueCopy(io.Discard, tmpl, rec, found, CopyOptions{PrintedBy: "Tester", PrintedAt: time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	small, large := cost(1000), cost(2000)
+	if ratio := float64(large) / float64(small); ratio > 2.5 {
+		t.Errorf("1,000 entries: %d bytes, 2,000 entries: %d bytes (%.1f×): not linear", small, large, ratio)
 	}
 }

@@ -160,6 +160,9 @@ type trueCopy struct {
 	// notes and overlays per form page (0-based)
 	notes [][]copyNote
 	ops   [][]op
+	// numbered counts the notes of each kind ("C", "F", "N") per form
+	// page, the number of the next note of that kind less one.
+	numbered []map[string]int
 	// loose are the findings that point at no box; orphans the entries of
 	// slots the master does not have.
 	loose   bmr.Findings
@@ -181,7 +184,8 @@ type copyNote struct {
 
 func newTrueCopy(d *doc, t *bmr.Template, r *bmr.Record, findings bmr.Findings, lay *Layout, opts CopyOptions) *trueCopy {
 	tc := &trueCopy{d: d, t: t, r: r, findings: findings, lay: lay, opts: opts, slots: slotMap(t),
-		boxes: map[string][]Box{}, notes: make([][]copyNote, lay.Pages), ops: make([][]op, lay.Pages)}
+		boxes: map[string][]Box{}, notes: make([][]copyNote, lay.Pages), ops: make([][]op, lay.Pages),
+		numbered: make([]map[string]int, lay.Pages)}
 	for _, b := range lay.Boxes {
 		tc.boxes[b.Slot] = append(tc.boxes[b.Slot], b)
 	}

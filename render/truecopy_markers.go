@@ -122,9 +122,19 @@ func (tc *trueCopy) markers(pages []*page) {
 			}
 			return true
 		}
-		// The sets of tags to try, from all of them to a single "+n".
+		// The sets of tags to try, from all of them to a single "+n". A
+		// set of more tags than the box holds at the narrowest tag's width
+		// cannot fit and is not tried: a box may carry thousands of notes
+		// (a slot entered thousands of times), and trying every set would
+		// take time and memory in their square.
+		narrowest := width("+1")
+		for _, t := range ts {
+			narrowest = min(narrowest, width(t.label))
+		}
+		perRow := int((b.W-2*markerPad+0.4+0.01)/(narrowest+0.4)) + 1
+		rowsFit := int((b.H-2*markerPad+0.3+0.01)/(markerHeight+0.3)) + 1
 		var sets [][]tag
-		for shown := len(ts); shown >= 0; shown-- {
+		for shown := min(len(ts), perRow*rowsFit); shown >= 0; shown-- {
 			set := append([]tag(nil), ts[:shown]...)
 			if rest := len(ts) - shown; rest > 0 {
 				if shown == 0 && len(ts) == 1 {

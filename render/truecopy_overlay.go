@@ -474,14 +474,12 @@ func (tc *trueCopy) valueNote(b Box, v, what string) {
 // addNote adds a numbered note to the page of box b and remembers its
 // marker for the box.
 func (tc *trueCopy) addNote(b Box, kind string, c rgb, tier, text string) {
-	ns := tc.notes[b.Page-1]
-	n := 1
-	for _, x := range ns {
-		if strings.HasPrefix(x.mark, kind) {
-			n++
-		}
+	if tc.numbered[b.Page-1] == nil {
+		tc.numbered[b.Page-1] = map[string]int{}
 	}
-	tc.notes[b.Page-1] = append(ns, copyNote{mark: fmt.Sprintf("%s%d", kind, n), slot: b.Slot, text: text, color: c, tier: tier})
+	tc.numbered[b.Page-1][kind]++
+	n := tc.numbered[b.Page-1][kind]
+	tc.notes[b.Page-1] = append(tc.notes[b.Page-1], copyNote{mark: fmt.Sprintf("%s%d", kind, n), slot: b.Slot, text: text, color: c, tier: tier})
 	tc.marks = append(tc.marks, boxMark{b, len(tc.notes[b.Page-1]) - 1})
 }
 

@@ -3,11 +3,12 @@ package xlsx
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/bmrkit/bmrkit/internal/stress"
 )
 
 // BenchmarkImportLegacyRows imports a 1,000,000-row copy of the example
@@ -76,80 +77,13 @@ func BenchmarkImportLegacyRows(b *testing.B) {
 }
 
 // writeBufferRows writes the example legacy workbook with its Log sheet
-// grown to rows rows: the example's rows 1 to 7, then times (hh:mm), hold
-// temperatures (0.0) and initials in the example's styles.
+// grown to rows rows (stress.LogRows).
 func writeBufferRows(b *testing.B, path string, rows int) {
-	f, err := excelize.OpenFile(bufferFixture)
+	data, err := stress.LogRows(bufferFixture, rows)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
-	head, err := f.GetRows("Log")
-	if err != nil {
-		b.Fatal(err)
-	}
-	tst, _ := f.GetCellStyle("Log", "A3")
-	dst, _ := f.GetCellStyle("Log", "B3")
-	raw, _ := f.GetCellValue("Log", "F1", excelize.Options{RawCellValue: true})
-	date, err := strconv.ParseFloat(raw, 64)
-	if err != nil {
-		b.Fatal(err)
-	}
-	fst, _ := f.GetCellStyle("Log", "F1")
-	sw, err := f.NewStreamWriter("Log")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for r := 1; r <= 2; r++ {
-		var cells []any
-		for _, v := range head[r-1] {
-			cells = append(cells, v)
-		}
-		if r == 1 {
-			cells = []any{head[0][0], nil, nil, nil, head[0][4], excelize.Cell{StyleID: fst, Value: date}}
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, r)
-		if err := sw.SetRow(cell, cells); err != nil {
-			b.Fatal(err)
-		}
-	}
-	// Rows 3 to 7 as in the example (row 6 empty: the mapped hold table
-	// ends there), then the grown log.
-	for r := 3; r <= 7; r++ {
-		var cells []any
-		for c := 1; c <= 4; c++ {
-			name, _ := excelize.CoordinatesToCellName(c, r)
-			v, _ := f.GetCellValue("Log", name, excelize.Options{RawCellValue: true})
-			st, _ := f.GetCellStyle("Log", name)
-			if n, err := strconv.ParseFloat(v, 64); err == nil {
-				cells = append(cells, excelize.Cell{StyleID: st, Value: n})
-			} else if v != "" {
-				cells = append(cells, v)
-			} else {
-				cells = append(cells, nil)
-			}
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, r)
-		if err := sw.SetRow(cell, cells); err != nil {
-			b.Fatal(err)
-		}
-	}
-	initials := []string{"OO", "VV"}
-	for r := 8; r <= rows; r++ {
-		cell, _ := excelize.CoordinatesToCellName(1, r)
-		row := []any{
-			excelize.Cell{StyleID: tst, Value: float64(r%96) / 96},
-			excelize.Cell{StyleID: dst, Value: 20 + float64(r%50)/10},
-			initials[r%2],
-		}
-		if err := sw.SetRow(cell, row); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.SaveAs(path); err != nil {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		b.Fatal(err)
 	}
 }
