@@ -64,11 +64,44 @@ func TestCheckBranches(t *testing.T) {
 	setValue(r, "binder_source", "Prepare now")
 	entryOf(r, "binder_lot").Value, entryOf(r, "binder_lot").NA, entryOf(r, "binder_lot").Reason = "", true, "solution prepared"
 	r.Entries = without(r.Entries, "signoff:1.2:performed")
+	// The purified water is used only in step 1.3: its dispensing is
+	// required too.
 	checkLines(t, tpl, r, bmr.CheckOptions{},
-		"major REC003 stir_start: no entry for step 1.3 stir_start (Stirring started) | \n"+
+		"major REC003 dispense:water:lot: no entry for dispense:water:lot (Lot number of Purified water) | \n"+
+			"major REC003 dispense:water:quantity: no entry for dispense:water:quantity (Actual quantity of Purified water) | \n"+
+			"major REC003 dispense:water:by: no entry for dispense:water:by (Dispensed by) | \n"+
+			"major REC003 dispense:water:checked: no entry for dispense:water:checked (Checked by) | \n"+
+			"major REC003 stir_start: no entry for step 1.3 stir_start (Stirring started) | \n"+
 			"major REC003 stir_end: no entry for step 1.3 stir_end (Stirring ended) | \n"+
 			"major REC003 stir_minutes: no entry for step 1.3 stir_minutes (Stirring time) | \n"+
 			"major REC004 signoff:1.3:performed: step 1.3 is not signed (Performed by) | \n")
+}
+
+// TestDispensingInBranches: the dispensing of a material used only in a
+// branch applies only when the branch is taken (the purified water, used
+// only in step 1.3 "Prepare now"); a material used in a branch and outside
+// it (the povidone: step 1.3 and the formula of granule_theoretical) is
+// always dispensed.
+func TestDispensingInBranches(t *testing.T) {
+	tpl := constructsTpl(t)
+	conds := map[string]string{}
+	for _, s := range bmr.Slots(tpl) {
+		if s.Material != nil && s.Key == bmr.KeyDispense+s.Material.ID+":lot" {
+			for _, c := range s.Conditions {
+				conds[s.Material.ID] += c.Field + "=" + c.Is
+			}
+		}
+	}
+	if want := map[string]string{"water": "binder_source=Prepare now"}; len(conds) != 1 || conds["water"] != want["water"] {
+		t.Fatalf("conditions of the dispensing slots: %v, want %v", conds, want)
+	}
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	if len(r.Entry("dispense:water:lot")) != 0 {
+		t.Fatal("the generator dispensed the water of a branch not taken")
+	}
+	r.Entries = without(r.Entries, "dispense:pvp:lot")
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC003 dispense:pvp:lot: no entry for dispense:pvp:lot (Lot number of Povidone K30) | \n")
 }
 
 func without(es []bmr.Entry, slot string) []bmr.Entry {
@@ -99,15 +132,31 @@ func TestCheckElapsed(t *testing.T) {
 	setValue(r, "gran_end", "2026-04-14 09:00")
 	setValue(r, "hold_hours", "24.0")
 	setValue(r, "dry_hours", "4.5")
+	prepareNow(r, "23:50", "00:20", "30", "30.0")
+	checkLines(t, tpl, r, bmr.CheckOptions{}, "")
+}
+
+// prepareNow makes the branch "Prepare now" of the constructs master the
+// one taken in a clean record (answered "Use released solution"): step
+// 1.2 has no entries, step 1.3 its stirring times and sign-off, and the
+// purified water, used only in step 1.3, is dispensed.
+func prepareNow(r *bmr.Record, start, end, minutes, water string) {
 	setValue(r, "binder_source", "Prepare now")
 	r.Entries = without(r.Entries, "binder_lot")
 	r.Entries = without(r.Entries, "signoff:1.2:performed")
 	at := entryOf(r, "signoff:1.1:performed").At.Add(30 * time.Second)
-	for _, e := range [][2]string{{"stir_start", "23:50"}, {"stir_end", "00:20"}, {"stir_minutes", "30"}, {"signoff:1.3:performed", "Omar Operator"}} {
+	for _, e := range [][2]string{{"stir_start", start}, {"stir_end", end}, {"stir_minutes", minutes}, {"signoff:1.3:performed", "Omar Operator"}} {
 		r.Entries = append(r.Entries, bmr.Entry{Slot: e[0], Value: e[1], By: recordgen.Operator, At: at})
 	}
 	entryOf(r, "stir_minutes").Checked = &bmr.CheckedBy{By: recordgen.Verifier, At: at.Add(time.Minute)}
-	checkLines(t, tpl, r, bmr.CheckOptions{}, "")
+	dispensed := entryOf(r, "dispense:api:lot").At
+	for _, e := range [][2]string{{"dispense:water:lot", "PW-260411"}, {"dispense:water:quantity", water}, {"dispense:water:by", "OO"}, {"dispense:water:checked", "VV"}} {
+		by := recordgen.Operator
+		if e[0] == "dispense:water:checked" {
+			by = recordgen.Verifier
+		}
+		r.Entries = append(r.Entries, bmr.Entry{Slot: e[0], Value: e[1], By: by, At: dispensed})
+	}
 }
 
 // TestCheckTiers: alert limits are minor, advisory ranges info, strict
@@ -196,8 +245,8 @@ func TestGroupedSignoff(t *testing.T) {
 func TestCheckDispensedAndQS(t *testing.T) {
 	tpl := constructsTpl(t)
 	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	prepareNow(r, "09:00", "09:30", "30", "41.7")
 	setValue(r, "dispense:api:quantity", "112.1")
-	setValue(r, "dispense:water:quantity", "41.7")
 	checkLines(t, tpl, r, bmr.CheckOptions{},
 		"major REC008 granule_theoretical: calculation Theoretical mass of granules differs from the recomputed result | written 115.6, recomputed 115.7 from dispensed.api + material.pvp\n")
 	setValue(r, "granule_theoretical", "115.7")

@@ -2,8 +2,10 @@ package bmr
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/bmrkit/bmrkit/decimal"
+	"github.com/bmrkit/bmrkit/internal/formula"
 )
 
 // Slot is one place on a form where one entry is made: an entry of a
@@ -92,6 +94,7 @@ func FieldKey(id string, index, n int) string {
 func Slots(t *Template) []Slot {
 	out := make([]Slot, 0, slotCount(t))
 	mats := map[string]*Material{}
+	branch := materialConditions(t)
 	for i := range t.Materials {
 		m := &t.Materials[i]
 		mats[m.ID] = m
@@ -103,11 +106,12 @@ func Slots(t *Template) []Slot {
 			lo, hi, _ := m.Tolerance.Range(m.Quantity)
 			q.Low, q.High = &lo, &hi
 		}
+		q.Conditions = branch[m.ID]
 		out = append(out,
-			Slot{Key: KeyDispense + m.ID + ":lot", Type: TypeLot, Label: "Lot number of " + m.Name, Material: m, Decimals: -1},
+			Slot{Key: KeyDispense + m.ID + ":lot", Type: TypeLot, Label: "Lot number of " + m.Name, Material: m, Decimals: -1, Conditions: branch[m.ID]},
 			q,
-			Slot{Key: KeyDispense + m.ID + ":by", Type: TypeInitials, Label: "Dispensed by", Material: m, Meaning: SignPerformed, Decimals: -1},
-			Slot{Key: KeyDispense + m.ID + ":checked", Type: TypeInitials, Label: "Checked by", Material: m, Meaning: SignChecked, Decimals: -1},
+			Slot{Key: KeyDispense + m.ID + ":by", Type: TypeInitials, Label: "Dispensed by", Material: m, Meaning: SignPerformed, Decimals: -1, Conditions: branch[m.ID]},
+			Slot{Key: KeyDispense + m.ID + ":checked", Type: TypeInitials, Label: "Checked by", Material: m, Meaning: SignChecked, Decimals: -1, Conditions: branch[m.ID]},
 		)
 	}
 	eqs := map[string]*Equipment{}
@@ -239,6 +243,72 @@ func fieldSlot(f *Field, idx int, s *Section, st *Step, mats map[string]*Materia
 		}
 	}
 	return sl
+}
+
+// materialConditions returns, for each material that is used only in
+// branches, the conditions every one of its uses shares: its dispensing
+// applies only when they hold. A use is a step that lists the material, a
+// lot or quantity field of it, or a formula that reads material.ID or
+// dispensed.ID. A material used anywhere outside a branch, or in branches
+// with no condition in common (prepared one way or another), is dispensed
+// whatever the answers: the dispensing is then always required, never
+// waived on a guess.
+
+func materialConditions(t *Template) map[string][]*Condition {
+	common := map[string][]*Condition{}
+	seen := map[string]bool{}
+	use := func(id string, conds []*Condition) {
+		if id == "" {
+			return
+		}
+		if !seen[id] {
+			seen[id] = true
+			common[id] = conds
+			return
+		}
+		var keep []*Condition
+		for _, c := range common[id] {
+			for _, d := range conds {
+				if *c == *d {
+					keep = append(keep, c)
+					break
+				}
+			}
+		}
+		common[id] = keep
+	}
+	for i := range t.Sections {
+		for j := range t.Sections[i].Steps {
+			st := &t.Sections[i].Steps[j]
+			for _, id := range st.Materials {
+				use(id, conditions(st.When))
+			}
+			for _, f := range stepFields(st) {
+				conds := conditions(st.When, f.When)
+				use(f.Material, conds)
+				if f.Formula == "" {
+					continue
+				}
+				e, err := formula.Parse(f.Formula)
+				if err != nil {
+					continue
+				}
+				for _, r := range formula.Refs(e) {
+					if id, ok := strings.CutPrefix(r.Name, "material."); ok {
+						use(id, conds)
+					} else if id, ok := strings.CutPrefix(r.Name, "dispensed."); ok {
+						use(id, conds)
+					}
+				}
+			}
+		}
+	}
+	for id, cs := range common {
+		if len(cs) == 0 {
+			delete(common, id)
+		}
+	}
+	return common
 }
 
 // conditions lists the conditions that are set.

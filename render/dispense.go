@@ -42,6 +42,14 @@ func (d *doc) dispensing() {
 		if m.Note != "" {
 			extra = append(extra, m.Note)
 		}
+		key := bmr.KeyDispense + m.ID
+		if sl := d.slot(key + ":lot"); sl != nil {
+			// A material used only in a branch: dispensed only when it is
+			// taken (bmr.Slots gives its slots the branch's conditions).
+			for _, c := range sl.Conditions {
+				extra = append(extra, d.conditionText(c))
+			}
+		}
 		rng := "No range in the master"
 		if m.QS {
 			rng = "As needed: record the amount added"
@@ -55,7 +63,6 @@ func (d *doc) dispensing() {
 		if m.Tolerance != nil {
 			rng += " (± " + tolText(*m.Tolerance, m.Unit) + ")"
 		}
-		key := bmr.KeyDispense + m.ID
 		cells := []cell{
 			{text: m.Code, font: fSmallB},
 			{text: m.Name, font: fLabel, extra: extra},
