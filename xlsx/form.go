@@ -337,6 +337,11 @@ func (fw *formWriter) dispensing(all []bmr.Slot) {
 		if m.Note != "" {
 			desc += "\n" + m.Note
 		}
+		if sl := fw.slots[bmr.KeyDispense+m.ID+":lot"]; sl != nil {
+			for _, c := range sl.Conditions {
+				desc += "\n" + fw.conditionText(c)
+			}
+		}
 		s.put(1, 1, r, fmt.Sprint(i+1), stTextC)
 		s.put(2, 4, r, desc, stText)
 		qty := m.Quantity.String()

@@ -376,3 +376,40 @@ func TestFormWithinLimit(t *testing.T) {
 		t.Errorf("no cell of the form says %q", want)
 	}
 }
+
+// TestFormBranches: the spreadsheet form says "Only if …; otherwise N/A"
+// under every step and field of a branch and on the dispensing line of a
+// material used only in a branch, as the PDF form does.
+func TestFormBranches(t *testing.T) {
+	tpl := loadTemplate(t, "../bmr/testdata/valid/constructs.toml")
+	f, err := excelize.OpenReader(bytes.NewReader(formBytes(t, tpl, FormOptions{})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var got []string
+	for _, sh := range f.GetSheetList() {
+		rows, err := f.GetRows(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			for _, c := range row {
+				for _, line := range strings.Split(c, "\n") {
+					if strings.HasPrefix(line, "Only if") {
+						got = append(got, sh+": "+line)
+					}
+				}
+			}
+		}
+	}
+	want := []string{
+		"Dispensing: Only if Binder solution = Prepare now; otherwise N/A",
+		"1 Binder solution: Only if Binder solution = Use released solution; otherwise N/A",
+		"1 Binder solution: Only if Binder solution = Prepare now; otherwise N/A",
+		"3 In-process control: Only if Deviation raised = Yes; otherwise N/A",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -56,6 +56,9 @@ func (fw *formWriter) step(s *sheetW, st *bmr.Step) {
 		text = "CRITICAL STEP — " + text
 	}
 	s.textRow(st.ID, text, style)
+	if st.When != nil {
+		s.textRow("", fw.conditionText(st.When), stCaution)
+	}
 	for _, c := range st.Cautions {
 		s.textRow("⚠", "Caution: "+c, stCaution)
 	}
@@ -87,6 +90,9 @@ func (fw *formWriter) step(s *sheetW, st *bmr.Step) {
 			}
 			fw.fieldRow(s, "", sl)
 		}
+		if f.When != nil {
+			s.textRow("", fw.conditionText(f.When), stCaution)
+		}
 		if f.Type == bmr.TypeCalc {
 			s.textRow("", fmt.Sprintf("Calculate: %s = %s, rounded half up to %d decimal(s).", f.ID, f.FormulaText(), derefInt(f.Decimals)), stNote)
 		}
@@ -105,6 +111,16 @@ func (fw *formWriter) step(s *sheetW, st *bmr.Step) {
 			fw.signoffRow(s, sl)
 		}
 	}
+}
+
+// conditionText is the form's "Only if Binder solution = Prepare now;
+// otherwise N/A", with the deciding field's label.
+func (fw *formWriter) conditionText(c *bmr.Condition) string {
+	label := c.Field
+	if sl := fw.slots[c.Field]; sl != nil {
+		label = sl.Label
+	}
+	return c.Text(label)
 }
 
 func derefInt(p *int) int {
