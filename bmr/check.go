@@ -89,11 +89,11 @@ func Check(t *Template, r *Record, opts CheckOptions) (Findings, error) {
 		s := &c.slotList[i]
 		c.order[s.Key] = i
 		c.slots[s.Key] = s
-		if s.Field != nil {
+		// Fields of steps, by id (formulas and within read them); the
+		// dispensing columns are read by no formula.
+		if s.Field != nil && s.Step != nil {
 			c.byField[s.Field.ID] = append(c.byField[s.Field.ID], s)
-			if s.Step != nil {
-				c.byStep[s.Step] = append(c.byStep[s.Step], s)
-			}
+			c.byStep[s.Step] = append(c.byStep[s.Step], s)
 		}
 	}
 	for i := range r.Entries {

@@ -3,6 +3,7 @@ package bmr_test
 import (
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,6 +70,9 @@ func TestCheckBranches(t *testing.T) {
 	checkLines(t, tpl, r, bmr.CheckOptions{},
 		"major REC003 dispense:water:lot: no entry for dispense:water:lot (Lot number of Purified water) | \n"+
 			"major REC003 dispense:water:quantity: no entry for dispense:water:quantity (Actual quantity of Purified water) | \n"+
+			"major REC003 dispense:water:coa: no entry for dispense:water:coa (Purified water: CoA No.) | \n"+
+			"major REC003 dispense:water:retest: no entry for dispense:water:retest (Purified water: Retest date) | \n"+
+			"major REC003 dispense:water:identity: no entry for dispense:water:identity (Purified water: Identity test passed) | \n"+
 			"major REC003 dispense:water:by: no entry for dispense:water:by (Dispensed by) | \n"+
 			"major REC003 dispense:water:checked: no entry for dispense:water:checked (Checked by) | \n"+
 			"major REC003 stir_start: no entry for step 1.3 stir_start (Stirring started) | \n"+
@@ -150,7 +154,7 @@ func prepareNow(r *bmr.Record, start, end, minutes, water string) {
 	}
 	entryOf(r, "stir_minutes").Checked = &bmr.CheckedBy{By: recordgen.Verifier, At: at.Add(time.Minute)}
 	dispensed := entryOf(r, "dispense:api:lot").At
-	for _, e := range [][2]string{{"dispense:water:lot", "PW-260411"}, {"dispense:water:quantity", water}, {"dispense:water:by", "OO"}, {"dispense:water:checked", "VV"}} {
+	for _, e := range [][2]string{{"dispense:water:lot", "PW-260411"}, {"dispense:water:quantity", water}, {"dispense:water:coa", "COA-PW-0411"}, {"dispense:water:retest", "2026-10-11"}, {"dispense:water:identity", "Yes"}, {"dispense:water:by", "OO"}, {"dispense:water:checked", "VV"}} {
 		by := recordgen.Operator
 		if e[0] == "dispense:water:checked" {
 			by = recordgen.Verifier
@@ -331,4 +335,34 @@ func TestCheckSpecLimits(t *testing.T) {
 	setValue(r, "lod_result", "2.40")
 	checkLines(t, tpl, r, bmr.CheckOptions{},
 		"major REC007 lod_result: Loss on drying is outside its limits | value 2.40 %, limits 0.80 – 2.00 %\n")
+}
+
+// TestDispensingColumns: the template's own dispensing columns are slots
+// of every material's line, between the quantity and the initials, and
+// record check reads them as it reads fields: a retest date that is not a
+// date is a finding, an N/A with a reason is allowed where na = true.
+func TestDispensingColumns(t *testing.T) {
+	tpl := constructsTpl(t)
+	var keys []string
+	for _, s := range bmr.Slots(tpl) {
+		if s.Material != nil && s.Material.ID == "api" && s.Step == nil {
+			keys = append(keys, s.Key+" "+string(s.Type)+" "+s.Label)
+		}
+	}
+	want := "dispense:api:lot lot Lot number of Paracetamol, dense powder\n" +
+		"dispense:api:quantity quantity Actual quantity of Paracetamol, dense powder\n" +
+		"dispense:api:coa text Paracetamol, dense powder: CoA No.\n" +
+		"dispense:api:retest date Paracetamol, dense powder: Retest date\n" +
+		"dispense:api:identity check Paracetamol, dense powder: Identity test passed\n" +
+		"dispense:api:by initials Dispensed by\n" +
+		"dispense:api:checked initials Checked by"
+	if got := strings.Join(keys, "\n"); got != want {
+		t.Fatalf("slots of the api's line:\n%s\nwant\n%s", got, want)
+	}
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	setValue(r, "dispense:api:retest", "11/10/2026")
+	e := entryOf(r, "dispense:pvp:identity")
+	e.Value, e.NA, e.Reason = "", true, "tested by the supplier's CoA, site SOP QC-017"
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC006 dispense:api:retest: dispense:api:retest is not a date written YYYY-MM-DD | value \"11/10/2026\"\n")
 }

@@ -48,6 +48,8 @@ func Diff(old, new *Template) []Change {
 	d.attrs("product", reflect.ValueOf(old.Product), reflect.ValueOf(new.Product), "", nil)
 	d.list("bill of materials", ids(old.Materials, func(m *Material) string { return m.ID }),
 		ids(new.Materials, func(m *Material) string { return m.ID }), d.material)
+	d.list("dispensing record", ids(old.Dispensing.Columns, func(f *Field) string { return f.ID }),
+		ids(new.Dispensing.Columns, func(f *Field) string { return f.ID }), d.dispensingColumn)
 	d.list("equipment list", ids(old.Equipment, func(e *Equipment) string { return e.ID }),
 		ids(new.Equipment, func(e *Equipment) string { return e.ID }), d.equipment)
 	d.list("specifications", ids(old.Specifications, func(s *Specification) string { return s.ID }),
@@ -154,13 +156,14 @@ type tplIndex struct {
 	steps     map[string]*Step
 	tables    map[string]*Table
 	fields    map[string]*Field
+	dispcols  map[string]*Field   // the dispensing record's own columns
 	loc       map[string]loc      // by kind-prefixed key: "step:3.4", "field:x", "table:t", "section:s", "material:m", "equipment:e"
 	children  map[string][]string // parent key -> item keys in order
 }
 
 func indexTemplate(t *Template) *tplIndex {
 	ix := &tplIndex{materials: map[string]*Material{}, equipment: map[string]*Equipment{}, specs: map[string]*Specification{}, sections: map[string]*Section{},
-		steps: map[string]*Step{}, tables: map[string]*Table{}, fields: map[string]*Field{}, loc: map[string]loc{},
+		steps: map[string]*Step{}, tables: map[string]*Table{}, fields: map[string]*Field{}, dispcols: map[string]*Field{}, loc: map[string]loc{},
 		children: map[string][]string{}}
 	put := func(key string, l loc) bool {
 		if _, dup := ix.loc[key]; dup {
@@ -174,6 +177,12 @@ func indexTemplate(t *Template) *tplIndex {
 		m := &t.Materials[i]
 		if put("material:"+m.ID, loc{parent: "bill of materials", item: "material " + m.ID, pos: i}) {
 			ix.materials[m.ID] = m
+		}
+	}
+	for i := range t.Dispensing.Columns {
+		f := &t.Dispensing.Columns[i]
+		if put("dispcol:"+f.ID, loc{parent: "dispensing record", item: "dispensing column " + f.ID, pos: i}) {
+			ix.dispcols[f.ID] = f
 		}
 	}
 	for i := range t.Equipment {
@@ -289,6 +298,8 @@ func kindOf(container string) string {
 		return "material:"
 	case container == "equipment list":
 		return "equipment:"
+	case container == "dispensing record":
+		return "dispcol:"
 	case container == "specifications":
 		return "spec:"
 	case container == "sections":
@@ -318,6 +329,9 @@ func describe(ix *tplIndex, key string) string {
 		return fmt.Sprintf("%s (%s)", e.Name, e.Tag)
 	case "spec":
 		return ix.specs[id].Text()
+	case "dispcol":
+		f := ix.dispcols[id]
+		return fmt.Sprintf("%s (%s)", f.Label, f.Type)
 	case "section":
 		return ix.sections[id].Title
 	case "step":
@@ -353,6 +367,10 @@ func (d *differ) flat(key string, isNew bool, of func(ix *tplIndex, id string) a
 
 func (d *differ) material(key string, isNew bool) {
 	d.flat(key, isNew, func(ix *tplIndex, id string) any { return ix.materials[id] })
+}
+
+func (d *differ) dispensingColumn(key string, isNew bool) {
+	d.flat(key, isNew, func(ix *tplIndex, id string) any { return ix.dispcols[id] })
 }
 
 func (d *differ) equipment(key string, isNew bool) {

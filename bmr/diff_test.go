@@ -540,3 +540,34 @@ func TestDiffSpecifications(t *testing.T) {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestDiffDispensingColumns: a dispensing column changed, added or removed
+// is a change of the dispensing record.
+func TestDiffDispensingColumns(t *testing.T) {
+	src, err := os.ReadFile("testdata/valid/constructs.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parse := func(s string) *Template {
+		t.Helper()
+		tpl, diags := Parse("constructs.toml", []byte(s))
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		return tpl
+	}
+	old := parse(string(src))
+	r := strings.NewReplacer(`label = "CoA No."`, `label = "CoA number"`, `id = "retest"`, `id = "expiry"`, `label = "Retest date"`, `label = "Expiry date"`)
+	var got []string
+	for _, c := range Diff(old, parse(r.Replace(string(src)))) {
+		got = append(got, fmt.Sprintf("%s %s %s: %q → %q", c.Kind, c.Item, c.Attr, c.Old, c.New))
+	}
+	want := []string{
+		`changed dispensing column coa label: "CoA No." → "CoA number"`,
+		`removed dispensing column retest : "Retest date (date)" → ""`,
+		`added dispensing column expiry : "" → "Expiry date (date)"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -45,7 +45,9 @@ func keyReference() string {
 			for et.Kind() == reflect.Pointer || et.Kind() == reflect.Slice {
 				et = et.Elem()
 			}
-			if et.Kind() == reflect.Struct && et != typDecimal && et != typTolerance && et != typDate && et != reflect.TypeOf(time.Time{}) {
+			// docsame names the table documented elsewhere with the same
+			// keys (the dispensing record's columns are fields).
+			if f.Tag.Get("docsame") == "" && et.Kind() == reflect.Struct && et != typDecimal && et != typTolerance && et != typDate && et != reflect.TypeOf(time.Time{}) {
 				nested = append(nested, struct {
 					title string
 					t     reflect.Type

@@ -126,7 +126,7 @@ func BenchmarkSnippets(b *testing.B) {
 // TestBoundTags: every maxitems tag of the model names its constant, and
 // agrees with it.
 func TestBoundTags(t *testing.T) {
-	bounds := map[string]int{"bmr.MaxMaterials": MaxMaterials, "bmr.MaxEquipment": MaxEquipment, "bmr.MaxSpecifications": MaxSpecifications, "bmr.MaxSections": MaxSections,
+	bounds := map[string]int{"bmr.MaxMaterials": MaxMaterials, "bmr.MaxEquipment": MaxEquipment, "bmr.MaxDispensingColumns": MaxDispensingColumns, "bmr.MaxSpecifications": MaxSpecifications, "bmr.MaxSections": MaxSections,
 		"bmr.MaxSectionSteps": MaxSectionSteps, "bmr.MaxStepFields": MaxStepFields, "bmr.MaxStepTables": MaxStepTables,
 		"bmr.MaxTableColumns": MaxTableColumns, "bmr.MaxHistory": MaxHistory, "bmr.MaxApprovals": MaxApprovals, "bmr.MaxListItems": MaxListItems,
 		"bmr.MaxTableRows": MaxTableRows, "bmr.MaxResults": MaxResults}

@@ -11,22 +11,23 @@ import "fmt"
 // any validation or rendering. A template over a bound is refused with
 // error BMR019 naming the bound. docs/format.md lists them.
 const (
-	MaxMaterials      = 1000 // materials in the bill of materials
-	MaxEquipment      = 1000 // equipment items
-	MaxSpecifications = 500  // specifications
-	MaxSections       = 500  // sections
-	MaxSectionSteps   = 2000 // steps of one section
-	MaxStepFields     = 500  // fields of one step
-	MaxStepTables     = 50   // tables of one step
-	MaxTableColumns   = 50   // columns of one table
-	MaxHistory        = 1000 // rows of the revision history
-	MaxApprovals      = 100  // approvals recorded in the file
-	MaxListItems      = 200  // elements of a list of text: notes, cautions, options, sign-offs, ids
-	MaxTableRows      = 200  // rows of one table (its rows or row_labels)
-	MaxResults        = 20   // results reportable instead of a number (a field's results)
-	MaxSteps          = 5000 // steps of the whole template
-	MaxFields         = 10000
-	MaxEntrySlots     = 20000 // entries of the whole form (bmr.Slots): fields × repeats, table cells, sign-offs, dispensing, equipment
+	MaxMaterials         = 1000 // materials in the bill of materials
+	MaxEquipment         = 1000 // equipment items
+	MaxDispensingColumns = 10   // columns a template adds to the dispensing record
+	MaxSpecifications    = 500  // specifications
+	MaxSections          = 500  // sections
+	MaxSectionSteps      = 2000 // steps of one section
+	MaxStepFields        = 500  // fields of one step
+	MaxStepTables        = 50   // tables of one step
+	MaxTableColumns      = 50   // columns of one table
+	MaxHistory           = 1000 // rows of the revision history
+	MaxApprovals         = 100  // approvals recorded in the file
+	MaxListItems         = 200  // elements of a list of text: notes, cautions, options, sign-offs, ids
+	MaxTableRows         = 200  // rows of one table (its rows or row_labels)
+	MaxResults           = 20   // results reportable instead of a number (a field's results)
+	MaxSteps             = 5000 // steps of the whole template
+	MaxFields            = 10000
+	MaxEntrySlots        = 20000 // entries of the whole form (bmr.Slots): fields × repeats, table cells, sign-offs, dispensing, equipment
 
 )
 

@@ -40,6 +40,9 @@ type Template struct {
 	Specifications []Specification `toml:"specifications" maxitems:"500" bound:"bmr.MaxSpecifications" doc:"Specifications (test, method, acceptance criteria) that in-process and incoming checks reference by id (a field's spec)."`
 	// Manufacturing instructions, in order.
 	Sections []Section `toml:"sections" maxitems:"500" bound:"bmr.MaxSections" bmr:"required" doc:"Manufacturing instructions, in order."`
+	// Dispensing shapes the dispensing record: columns every material's
+	// line adds to the lot, quantity and initials.
+	Dispensing Dispensing `toml:"dispensing" doc:"The dispensing record: columns every material's line adds to lot number, actual quantity and the two initials (CoA number, retest date, identity test, balance id)."`
 	// Lint settings. Not part of the fingerprinted content.
 	Lint Lint `toml:"lint" doc:"Lint settings. Not part of the fingerprinted content."`
 	// Approvals recorded in the file itself. They are outside the
@@ -52,6 +55,15 @@ type Template struct {
 	Source []byte `toml:"-"`
 
 	index *tomlpos.Index
+}
+
+// Dispensing is what a template adds to its dispensing record.
+type Dispensing struct {
+	// Columns are entries made on every material's line, after the lot
+	// number and the actual quantity, e.g. the CoA number, the retest date
+	// and the identity test. Each is a field of type text, number,
+	// integer, date, check or choice; its slot is dispense:MATERIAL:ID.
+	Columns []Field `toml:"columns" maxitems:"10" bound:"bmr.MaxDispensingColumns" docsame:"sections.steps.fields" doc:"Entries made on every material's line after the lot number and actual quantity, e.g. CoA number, retest date, identity test: fields of type text, number, integer, date, check or choice (no formula, repeat, branch, material or equipment). Each material's entry is slot dispense:MATERIAL:ID; na = true lets a material's entry be N/A with a reason. Keys as in sections.steps.fields."`
 }
 
 // Document identifies the master and this revision of it.

@@ -110,6 +110,11 @@ func Slots(t *Template) []Slot {
 		out = append(out,
 			Slot{Key: KeyDispense + m.ID + ":lot", Type: TypeLot, Label: "Lot number of " + m.Name, Material: m, Decimals: -1, Conditions: branch[m.ID]},
 			q,
+		)
+		for j := range t.Dispensing.Columns {
+			out = append(out, dispensingSlot(&t.Dispensing.Columns[j], m, branch[m.ID]))
+		}
+		out = append(out,
 			Slot{Key: KeyDispense + m.ID + ":by", Type: TypeInitials, Label: "Dispensed by", Material: m, Meaning: SignPerformed, Decimals: -1, Conditions: branch[m.ID]},
 			Slot{Key: KeyDispense + m.ID + ":checked", Type: TypeInitials, Label: "Checked by", Material: m, Meaning: SignChecked, Decimals: -1, Conditions: branch[m.ID]},
 		)
@@ -172,7 +177,7 @@ func Slots(t *Template) []Slot {
 
 // slotCount returns the number of slots Slots will list.
 func slotCount(t *Template) int {
-	n := 4*len(t.Materials) + 3*len(t.Equipment) + 5
+	n := (4+len(t.Dispensing.Columns))*len(t.Materials) + 3*len(t.Equipment) + 5
 	for i := range t.Sections {
 		s := &t.Sections[i]
 		if s.LineClearance {
@@ -221,6 +226,14 @@ func appendFieldSlots(out []Slot, f *Field, s *Section, st *Step, mats map[strin
 		out = append(out, fieldSlot(f, idx, s, st, mats, eqs))
 	}
 	return out
+}
+
+// dispensingSlot is the slot of a dispensing column on a material's line.
+func dispensingSlot(f *Field, m *Material, conds []*Condition) Slot {
+	sl := Slot{Key: KeyDispense + m.ID + ":" + f.ID, Type: f.Type, Label: m.Name + ": " + f.Label, Field: f, Material: m,
+		Unit: f.Unit, Critical: f.Critical, Optional: f.Optional, Decimals: fieldDecimals(f, nil), Conditions: conds}
+	sl.Low, sl.High = f.Limits()
+	return sl
 }
 
 func fieldSlot(f *Field, idx int, s *Section, st *Step, mats map[string]*Material, eqs map[string]*Equipment) Slot {

@@ -104,6 +104,7 @@ func validateSkipping(t *Template, skip map[string]bool, fromSource bool) Diagno
 	for _, id := range c.fieldIDs {
 		c.field(c.fields[id])
 	}
+	c.dispensingColumns()
 	c.constructs()
 	c.formulas()
 	c.unused()

@@ -23,6 +23,14 @@ func (d *doc) dispensing() {
 	cols := scaleColumns([]column{{"Code", 17}, {"Material", 40}, {"Required quantity", 20}, {"Range (min – max)", 26}, {"Lot number", 26}, {"Actual quantity", 23}, {"Dispensed by", 14}, {"Checked by", 14}}, g.width())
 	h := d.headerRow(g.left, cols)
 	d.add(h)
+	heads := []*row{h}
+	// The template's own columns (CoA number, retest date, …) go on further
+	// lines of each material, under header lines of their own.
+	own := d.ownLines(cols[0].w, g.width())
+	for _, l := range own {
+		heads = append(heads, l.head)
+		d.add(l.head)
+	}
 	for i := range t.Materials {
 		m := &t.Materials[i]
 		var extra []string
@@ -73,9 +81,102 @@ func (d *doc) dispensing() {
 			{fill: d.boxCell(key+":by", "")},
 			{fill: d.boxCell(key+":checked", "")},
 		}
-		d.add(d.tableRows(g.left, cols, cells, 10, h)...)
+		rows := d.tableRows(g.left, cols, cells, 10, h)
+		for _, r := range rows {
+			r.cont = heads
+		}
+		for _, l := range own {
+			rows[len(rows)-1].join = true // the material's lines stay together
+			rows = append(rows, d.ownRow(m, l, heads))
+		}
+		d.add(rows...)
 	}
 	d.add(spacer(4))
+}
+
+// ownLine is one further line of every material in the dispensing record:
+// the template's columns idx, in cols after the code column.
+type ownLine struct {
+	idx  []int
+	cols []column
+	head *row
+}
+
+// ownLines packs the template's dispensing columns into lines as wide as
+// the table, after a code column first wide: each column at least its
+// natural width (tick boxes and options never squeezed), the rest of a
+// line shared by its text and number columns.
+func (d *doc) ownLines(first, width float64) []ownLine {
+	own := d.t.Dispensing.Columns
+	avail := width - first
+	var lines []ownLine
+	sum := 0.0
+	for i := range own {
+		w := min(d.colWidth(&own[i]), avail)
+		if len(lines) == 0 || sum+w > avail {
+			lines = append(lines, ownLine{})
+			sum = 0
+		}
+		l := &lines[len(lines)-1]
+		l.idx = append(l.idx, i)
+		sum += w
+	}
+	for k := range lines {
+		l := &lines[k]
+		natural, flexible := 0.0, 0.0
+		for _, i := range l.idx {
+			w := min(d.colWidth(&own[i]), avail)
+			natural += w
+			if own[i].Type != bmr.TypeCheck && own[i].Type != bmr.TypeChoice {
+				flexible += w
+			}
+		}
+		l.cols = []column{{"Code", first}}
+		for _, i := range l.idx {
+			f := &own[i]
+			w := min(d.colWidth(f), avail)
+			switch {
+			case flexible > 0 && f.Type != bmr.TypeCheck && f.Type != bmr.TypeChoice:
+				w += (avail - natural) * w / flexible
+			case flexible == 0:
+				w += (avail - natural) * w / natural
+			}
+			title := f.Label
+			if f.Unit != "" {
+				title += " (" + f.Unit + ")"
+			}
+			if f.Type == bmr.TypeDate {
+				title += " " + d.s.dateHint
+			}
+			l.cols = append(l.cols, column{title, w})
+		}
+		l.head = d.headerRow(d.g.left, l.cols)
+	}
+	return lines
+}
+
+// ownRow is one further line of a material: its code, then a box for each
+// of the line's columns.
+func (d *doc) ownRow(m *bmr.Material, l ownLine, heads []*row) *row {
+	own := d.t.Dispensing.Columns
+	h := BoxHeight + 1
+	labels := make([][]string, len(l.idx))
+	for n, i := range l.idx {
+		labels[n] = own[i].Options
+		h = max(h, d.cellHeight(&own[i], labels[n], l.cols[n+1].w))
+	}
+	r := &row{h: h, cont: heads}
+	x := d.g.left
+	r.rect(x, 0, l.cols[0].w, h, 0.3, black)
+	r.text(x+1, 3.2, m.Code, fSmall, darkGray)
+	x += l.cols[0].w
+	for n, i := range l.idx {
+		if sl := d.slot(bmr.KeyDispense + m.ID + ":" + own[i].ID); sl != nil {
+			d.tableCell(r, sl, &own[i], labels[n], x, l.cols[n+1].w, h)
+		}
+		x += l.cols[n+1].w
+	}
+	return r
 }
 
 // tolText prints a tolerance: "0.5 %" or "0.050 kg".

@@ -366,6 +366,13 @@ func (fw *formWriter) dispensing(all []bmr.Slot) {
 		}
 		s.height(r, max(linesFor(desc, spanWidth(2, 4), fontSize), linesFor(rng, widthGrid, 9)))
 		s.row++
+		// The template's own dispensing columns (CoA number, retest
+		// date, …), one row each under the material.
+		for j := range fw.t.Dispensing.Columns {
+			if sl := fw.slots[bmr.KeyDispense+m.ID+":"+fw.t.Dispensing.Columns[j].ID]; sl != nil {
+				fw.fieldRow(s, "", sl)
+			}
+		}
 	}
 	s.setup(3)
 }
