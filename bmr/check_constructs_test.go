@@ -366,3 +366,24 @@ func TestDispensingColumns(t *testing.T) {
 	checkLines(t, tpl, r, bmr.CheckOptions{},
 		"major REC006 dispense:api:retest: dispense:api:retest is not a date written YYYY-MM-DD | value \"11/10/2026\"\n")
 }
+
+// TestPrefilledColumn: a pre-filled column prints the master's text in each
+// row and takes no entries: its table's slots are the other columns', and
+// an entry made for one of its cells is a slot the master does not have.
+func TestPrefilledColumn(t *testing.T) {
+	tpl := constructsTpl(t)
+	var keys []string
+	for _, s := range bmr.Slots(tpl) {
+		if s.Table != nil && s.Table.ID == "fbd_assembly" {
+			keys = append(keys, s.Key)
+		}
+	}
+	if got := strings.Join(keys, " "); got != "fbd_ok#1 fbd_ok#2 fbd_ok#3" {
+		t.Fatalf("slots of the assembly checklist: %s", got)
+	}
+	r := recordgen.Clean(tpl, "B26-0013", "", start)
+	at := entryOf(r, "fbd_ok#1").At
+	r.Entries = append(r.Entries, bmr.Entry{Slot: "fbd_criterion#1", Value: "Intact", By: recordgen.Operator, At: at})
+	checkLines(t, tpl, r, bmr.CheckOptions{},
+		"major REC002 fbd_criterion#1: entry for \"fbd_criterion#1\", which this master does not have | value \"Intact\"\n")
+}

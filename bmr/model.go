@@ -300,6 +300,10 @@ type Table struct {
 	Columns []Field `toml:"columns" maxitems:"50" bound:"bmr.MaxTableColumns" bmr:"required" doc:"Columns; each is a field entered once per row."`
 }
 
+// Prefilled reports whether f is a pre-filled column: its cells are
+// printed from the template and take no entries.
+func (f *Field) Prefilled() bool { return len(f.Values) > 0 }
+
 // HasColumn reports whether id is one of the table's columns.
 func (tb *Table) HasColumn(id string) bool {
 	for i := range tb.Columns {
@@ -410,6 +414,9 @@ type Field struct {
 	RecordOnly bool `toml:"record_only" doc:"The value is recorded for information and has no acceptance limits by design (not reported by BMR102)."`
 	// Lines of space for a text field. Default 1.
 	Lines int `toml:"lines" min:"1" max:"10" doc:"Lines of space for a text field. Default 1."`
+	// Values pre-fills a text column of a table: the text printed in each
+	// row's cell, one per row; the column then takes no entries.
+	Values []string `toml:"values" maxitems:"200" bound:"bmr.MaxTableRows" doc:"Only for a text column of a table: the text printed in each row's cell, one per row (e.g. the component or check of each row); the column then takes no entries."`
 	// Guidance printed under the entry.
 	Note string `toml:"note" doc:"Guidance printed under the entry."`
 	// Sampling instruction of a text field that records a sample's id.

@@ -147,6 +147,9 @@ func Slots(t *Template) []Slot {
 				tb := p.Table
 				for row := 1; row <= tb.Rows; row++ {
 					for l := range tb.Columns {
+						if tb.Columns[l].Prefilled() {
+							continue // printed, not entered
+						}
 						sl := fieldSlot(&tb.Columns[l], row, s, st, mats, eqs)
 						sl.Table = tb
 						out = append(out, sl)
@@ -190,7 +193,11 @@ func slotCount(t *Template) int {
 				n += st.Fields[k].Entries()
 			}
 			for k := range st.Tables {
-				n += st.Tables[k].Rows * len(st.Tables[k].Columns)
+				for l := range st.Tables[k].Columns {
+					if !st.Tables[k].Columns[l].Prefilled() {
+						n += st.Tables[k].Rows
+					}
+				}
 			}
 		}
 	}

@@ -368,6 +368,11 @@ func (c *checker) section(i int) {
 		if st.Critical && !second {
 			c.add(p, LintNoSecondSign, false, "step %s is critical but has no second-person sign-off (verified, checked or witnessed)", st.ID)
 		}
+		for k := range st.Fields {
+			if st.Fields[k].Prefilled() {
+				c.add(index(p+".fields", k)+".values", CodeNotApplicable, false, "values pre-fill the cells of a table column; field %s is not in a table", st.Fields[k].ID)
+			}
+		}
 		c.vague(p+".text", st.Text)
 		for k, txt := range st.Cautions {
 			c.vague(index(p+".cautions", k), txt)

@@ -191,6 +191,37 @@ func (c *checker) tableRows(tb *Table, p string) {
 	if tb.RowTitle != "" && len(tb.RowLabels) == 0 {
 		c.add(p+".row_title", CodeNotApplicable, false, "row_title heads the row labels, and table %s has none", tb.ID)
 	}
+	entered := 0
+	for i := range tb.Columns {
+		f := &tb.Columns[i]
+		if !f.Prefilled() {
+			entered++
+			continue
+		}
+		cp := index(p+".columns", i)
+		if f.Type != "" && f.Type != TypeText {
+			c.add(cp+".values", CodeNotApplicable, false, "values pre-fill a text column, and %s is of type %s: its cells are entered", f.ID, f.Type)
+		}
+		if tb.Rows > 0 && len(f.Values) != tb.Rows {
+			c.add(cp+".values", CodeBadValue, false, "column %s has %d values for the %d rows of table %s: give one per row", f.ID, len(f.Values), tb.Rows, tb.ID)
+		}
+		for k, v := range f.Values {
+			if strings.TrimSpace(v) == "" {
+				c.add(index(cp+".values", k), CodeBadValue, true, "value %d of column %s is empty: a pre-filled cell says what the row is", k+1, f.ID)
+			}
+		}
+		for _, k := range []struct {
+			key string
+			set bool
+		}{{"na", f.NA}, {"optional", f.Optional}, {"critical", f.Critical}, {"lines", f.Lines != 0}, {"role", f.Role != ""}} {
+			if k.set {
+				c.add(cp+"."+k.key, CodeNotApplicable, false, "%s does not apply to column %s: its cells are pre-filled, not entered", k.key, f.ID)
+			}
+		}
+	}
+	if entered == 0 && len(tb.Columns) > 0 {
+		c.add(p+".columns", CodeBadValue, false, "every column of table %s is pre-filled: a table needs a column to enter", tb.ID)
+	}
 }
 
 // tiers checks strict bounds, alert and advisory limits and reportable

@@ -168,7 +168,10 @@ func (d *doc) tablePart(tb *bmr.Table, idx []int, x, aw float64) []*row {
 		if sum < aw {
 			w = d.colWidth(f) + (aw-sum)/float64(len(idx))
 		}
-		title := columnTitle(f, d.slot(bmr.FieldKey(f.ID, 1, tb.Rows)))
+		title := f.Label
+		if !f.Prefilled() {
+			title = columnTitle(f, d.slot(bmr.FieldKey(f.ID, 1, tb.Rows)))
+		}
 		labels[n] = f.Options
 		if f.Type == bmr.TypeChoice && d.numberOptions(f.Options, w-2-naWidth(f)) {
 			// Options too long for the cell are numbered; the legend
@@ -202,6 +205,12 @@ func (d *doc) tablePart(tb *bmr.Table, idx []int, x, aw float64) []*row {
 	for rn := 1; rn <= tb.Rows; rn++ {
 		h := BoxHeight + 1
 		for n, i := range idx {
+			if f := &tb.Columns[i]; f.Prefilled() {
+				if rn <= len(f.Values) {
+					h = max(h, float64(len(d.m.wrap(f.Values[rn-1], cols[n+1].w-2, fSmall)))*fSmall.lineHeight()+2)
+				}
+				continue
+			}
 			h = max(h, d.cellHeight(&tb.Columns[i], labels[n], cols[n+1].w))
 		}
 		var rl []string
@@ -221,6 +230,16 @@ func (d *doc) tablePart(tb *bmr.Table, idx []int, x, aw float64) []*row {
 		for n, i := range idx {
 			f := &tb.Columns[i]
 			w := cols[n+1].w
+			if f.Prefilled() {
+				// Printed from the master: the row's component, check or item.
+				r.rect(cx, 0, w, h, 0.3, black)
+				if rn <= len(f.Values) {
+					ls := d.m.wrap(f.Values[rn-1], w-2, fSmall)
+					r.lines(cx+1, (h-float64(len(ls))*fSmall.lineHeight())/2, ls, fSmall, black)
+				}
+				cx += w
+				continue
+			}
 			d.tableCell(r, d.slot(bmr.FieldKey(f.ID, rn, tb.Rows)), f, labels[n], cx, w, h)
 			cx += w
 		}

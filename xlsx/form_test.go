@@ -413,3 +413,34 @@ func TestFormBranches(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestFormRowLabelsAndPrefilled: a table's rows carry their labels (time
+// points, parts) and a pre-filled column its text in the spreadsheet form,
+// as on the PDF form, and the pre-filled cells are not input cells.
+func TestFormRowLabelsAndPrefilled(t *testing.T) {
+	tpl := loadTemplate(t, "../bmr/testdata/valid/constructs.toml")
+	f, err := excelize.OpenReader(bytes.NewReader(formBytes(t, tpl, FormOptions{})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("2 Fluid-bed drying")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range rows {
+		if len(row) >= 2 && (row[0] == "Part" || row[0] == "Filter bags" || row[0] == "Spray nozzle" || row[0] == "Product container") {
+			got = append(got, row[0]+" | "+row[1])
+		}
+	}
+	want := "Part | Acceptance\nFilter bags | Intact, dated, type FB-40\nSpray nozzle | Clean, seated, O-ring present\nProduct container | Clean, dry, no residue"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+	for _, dn := range f.GetDefinedName() {
+		if strings.Contains(dn.Name, "fbd_criterion") {
+			t.Errorf("the pre-filled column has an input cell: %s", dn.Name)
+		}
+	}
+}

@@ -194,7 +194,11 @@ func (fw *formWriter) table(s *sheetW, st *bmr.Step, tb *bmr.Table) {
 	reason := colFirst + n // column of the N/A reason
 	last := max(colLast, reason)
 	head, lim := s.row, s.row+1
-	s.put(colStep, colStep, head, "Row", stHead)
+	rowTitle := "Row"
+	if tb.RowTitle != "" {
+		rowTitle = tb.RowTitle
+	}
+	s.put(colStep, colStep, head, rowTitle, stHead)
 	s.put(colStep, colStep, lim, "Limits", stHead)
 	lines, limLines := 1, 1
 	for j := range tb.Columns {
@@ -225,9 +229,21 @@ func (fw *formWriter) table(s *sheetW, st *bmr.Step, tb *bmr.Table) {
 	s.row += 2
 	for row := 1; row <= tb.Rows; row++ {
 		r := s.row
-		s.put(colStep, colStep, r, fmt.Sprint(row), stTextC)
+		label, lines := fmt.Sprint(row), 1
+		if row <= len(tb.RowLabels) {
+			label = tb.RowLabels[row-1] // the time point, tray or item of the row
+			lines = linesFor(label, widthGrid, 9)
+		}
+		s.put(colStep, colStep, r, label, stTextC)
 		for j := range tb.Columns {
 			c := &tb.Columns[j]
+			if c.Prefilled() {
+				if row <= len(c.Values) {
+					s.put(colFirst+j, colFirst+j, r, c.Values[row-1], stText)
+					lines = max(lines, linesFor(c.Values[row-1], widthGrid, fontSize))
+				}
+				continue
+			}
 			if sl := fw.slots[bmr.FieldKey(c.ID, row, c.Entries())]; sl != nil {
 				fw.input(s, colFirst+j, colFirst+j, r, sl)
 			}
@@ -244,7 +260,7 @@ func (fw *formWriter) table(s *sheetW, st *bmr.Step, tb *bmr.Table) {
 		} else if reason <= last {
 			s.put(reason, last, r, nil, stBlank)
 		}
-		s.height(r, 1)
+		s.height(r, lines)
 		s.row++
 	}
 	s.cols = max(s.cols, last)

@@ -201,6 +201,10 @@ func planLegacy(t *bmr.Template, m *Mapping) (*legacyImport, error) {
 				issues = append(issues, m.issueAt(tm.Path+".columns."+id, "%q is not a field of %s revision %d", id, t.Document.Number, t.Document.Revision))
 				continue
 			}
+			if f.Prefilled() {
+				issues = append(issues, m.issueAt(tm.Path+".columns."+id, "column %s of %s revision %d is pre-filled by the master: its cells take no entries, leave it out of the mapping", id, t.Document.Number, t.Document.Revision))
+				continue
+			}
 			col, _, _ := cellCoords(tm.Columns[id] + "1")
 			run.cols = append(run.cols, tableCol{id: id, col: col, field: f, n: f.Entries()})
 		}
