@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/ssh"
@@ -224,6 +225,9 @@ func (a *AllowedSigner) parseOptions(s string) error {
 			if strings.Contains(val, `"`) {
 				return fmt.Errorf("the value of %s has a quote inside", name)
 			}
+			if !utf8.ValidString(val) || strings.IndexFunc(val, unicode.IsControl) >= 0 {
+				return fmt.Errorf("the value of %s has a control character or is not UTF-8", name)
+			}
 		}
 		switch lname {
 		case "cert-authority":
@@ -333,13 +337,13 @@ func (a AllowedSigner) String() string {
 		opts = append(opts, "cert-authority")
 	}
 	if a.Namespaces != nil {
-		opts = append(opts, fmt.Sprintf("namespaces=%q", strings.Join(a.Namespaces, ",")))
+		opts = append(opts, `namespaces="`+strings.Join(a.Namespaces, ",")+`"`)
 	}
 	if !a.ValidAfter.IsZero() {
-		opts = append(opts, fmt.Sprintf("valid-after=%q", a.ValidAfter.UTC().Format(TimeFormat)))
+		opts = append(opts, `valid-after="`+a.ValidAfter.UTC().Format(TimeFormat)+`"`)
 	}
 	if !a.ValidBefore.IsZero() {
-		opts = append(opts, fmt.Sprintf("valid-before=%q", a.ValidBefore.UTC().Format(TimeFormat)))
+		opts = append(opts, `valid-before="`+a.ValidBefore.UTC().Format(TimeFormat)+`"`)
 	}
 	if len(opts) > 0 {
 		b.WriteString(" " + strings.Join(opts, ","))

@@ -84,6 +84,7 @@ func TestAllowedSignersErrors(t *testing.T) {
 		{"qqa ssh-ed25519 AAAA", "allowed signers:1:5: the key: short read"}, {"qqa ssh-ed25519 @@", "allowed signers:1:5: the key is not base64"},
 		{"\"qqa " + key, "allowed signers:1:1: a quote is not closed"},
 		{"qqa valid-after=20260101 " + key, "allowed signers:1:5: options: the value of valid-after must be in double quotes"},
+		{"qqa namespaces=\"bmr\x7fkit\" " + key, "allowed signers:1:5: options: the value of namespaces has a control character or is not UTF-8"},
 		{"qqa valid-after=\"2026\" " + key, "allowed signers:1:5: options: valid-after: \"2026\" is not a time: write YYYYMMDD[HHMM[SS]][Z]"},
 		{"qqa valid-after=\"20261301\" " + key, "allowed signers:1:5: options: valid-after: \"20261301\" is not a time: parsing time \"20261301\": month out of range"},
 		{"qqa valid-after=\"20270101Z\",valid-before=\"20260101Z\" " + key, "allowed signers:1:5: options: valid-before is earlier than valid-after"},
