@@ -104,7 +104,7 @@ func roundingText(n int) string {
 	n = max(n, 0)
 	half := decimal.New(-125, int32(n)+1) // −12.5, −1.25, −0.125, …
 	got := decimal.FromRat(half.Rat(), int32(n), decimal.HalfUp)
-	return "Round to " + decimalsText(n) + " (half away from zero: " + signed(half.String()) + " → " + signed(got.String()) + ")."
+	return "Round to " + decimalsText(n) + " (half away from zero: " + bmr.NumberText(half) + " → " + bmr.NumberText(got) + ")."
 }
 
 // targetText is "target 60.0 ± 5.0" for a field with target and tolerance.
@@ -112,7 +112,7 @@ func targetText(f *bmr.Field, unit string) string {
 	if f == nil || f.Target == nil || f.Tolerance == nil {
 		return ""
 	}
-	return "target " + f.Target.String() + " ± " + tolText(*f.Tolerance, unit)
+	return "target " + bmr.NumberText(*f.Target) + " ± " + tolText(*f.Tolerance, unit)
 }
 
 // fieldRows returns the rows of one entry slot: the label column beside

@@ -70,3 +70,29 @@ func TestRoundingWordingMatchesEngine(t *testing.T) {
 		t.Error("the printed form still says half up")
 	}
 }
+
+// TestPrintedNumbers checks the minus signs, digit groups and plurals on
+// the paper of the shipped masters (issue 16); pdftotext prints the
+// narrow no-break space between digit groups as a space.
+func TestPrintedNumbers(t *testing.T) {
+	t.Parallel()
+	cases := map[string][]string{
+		"paracetamol-500mg-tablets": {"Batch size 300 000 tablets", "Theoretical yield 165.000 kg; acceptable 97.0 – 101.0 % (160.050 – 166.650 kg)"},
+		"pbs-buffer-1000l":          {"−0.05 to 0.05 L", "−15.0 to 15.0 mV", "−0.2 to 0.2 kg"},
+		"blister-packaging":         {"Batch size 15 000 cartons", "15 000 cartons; acceptable 96.0 – 100.5 % (14 400 – 15 075 cartons)"},
+	}
+	for name, want := range cases {
+		pdf, _ := render(t, loadShipped(t, name), Options{})
+		text := strings.Join(strings.Fields(strings.Join(pageTexts(t, pdf), " ")), " ")
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s does not print %q", name, w)
+			}
+		}
+		for _, bad := range []string{"– -", "– −", "300000 tablet ", "15000 carton "} {
+			if strings.Contains(text, bad) {
+				t.Errorf("%s prints %q", name, bad)
+			}
+		}
+	}
+}
