@@ -412,7 +412,7 @@ func (c *recordChecker) value(s *Slot, e *Entry) {
 }
 
 // limits compares a number with its limits exactly, at the precision the
-// entry is recorded at: the value is rounded half up to the slot's
+// entry is recorded at: the value is rounded half away from zero to the slot's
 // decimals first (USP General Notices 7.20).
 func (c *recordChecker) limits(s *Slot, e *Entry, d Decimal) {
 	cmp := d

@@ -136,13 +136,13 @@ func (s *Slot) Applies(answer func(field string) (string, bool)) (applies, known
 }
 
 // QuantityText is how the bill of materials prints a material's quantity:
-// "3.600 kg"; "q.s." or "q.s. (about 30.0 kg)" for a q.s. material.
+// "3.600 kg", "12 000 tablets"; "q.s." or "q.s. (about 30.0 kg)" for a q.s. material.
 func (m *Material) QuantityText() string {
 	switch {
 	case !m.QS:
-		return m.Quantity.String() + " " + m.Unit
+		return QuantityText(m.Quantity, m.Unit)
 	case m.Quantity.Sign() > 0:
-		return "q.s. (about " + m.Quantity.String() + " " + m.Unit + ")"
+		return "q.s. (about " + QuantityText(m.Quantity, m.Unit) + ")"
 	}
 	return "q.s."
 }

@@ -58,20 +58,28 @@ func (s *Specification) Text() string {
 }
 
 // LimitsText prints limits as the operator checks them: a range
-// ("0.80 – 2.00 %"), a bound ("≥ 98.0 %", "≤ 0.10 %"), or "" when there
-// are none.
+// ("0.80 – 2.00 %"; "−0.85 to −0.75 bar" when a bound is negative, never
+// "– -"), a bound ("≥ 98.0 %", "≤ 0.10 %"), or "" when there are none.
+// Numbers are printed with NumberText (minus sign, digit groups) and a
+// count unit in the plural ("10 – 12 tablets").
 func LimitsText(lo, hi *Decimal, unit string) string {
-	u := ""
-	if unit != "" {
-		u = " " + unit
+	u := func(q *Decimal) string {
+		if unit == "" {
+			return ""
+		}
+		return " " + UnitText(*q, unit)
 	}
 	switch {
 	case lo != nil && hi != nil:
-		return lo.String() + " – " + hi.String() + u
+		sep := " – "
+		if lo.Sign() < 0 || hi.Sign() < 0 {
+			sep = " to "
+		}
+		return NumberText(*lo) + sep + NumberText(*hi) + u(hi)
 	case lo != nil:
-		return "≥ " + lo.String() + u
+		return "≥ " + NumberText(*lo) + u(lo)
 	case hi != nil:
-		return "≤ " + hi.String() + u
+		return "≤ " + NumberText(*hi) + u(hi)
 	}
 	return ""
 }

@@ -83,7 +83,7 @@ func (c *checker) field(r fieldRef) {
 			c.add(p, CodeTypeNeedsKey, false, "calc field %s needs a formula", f.ID)
 		}
 		if f.Decimals == nil {
-			c.add(p, CodeTypeNeedsKey, false, "calc field %s needs decimals: the result is rounded half up to that many decimals", f.ID)
+			c.add(p, CodeTypeNeedsKey, false, "calc field %s needs decimals: the result is rounded half away from zero to that many decimals", f.ID)
 		}
 	case TypeLot:
 		if f.Material == "" {

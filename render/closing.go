@@ -14,16 +14,17 @@ func (d *doc) closing() {
 	hs := d.heading("Yield and reconciliation")
 	hs[0].newPage = true
 	d.add(hs...)
-	txt := fmt.Sprintf("Theoretical yield: %s %s.", y.Quantity, y.Unit)
+	yq := bmr.QuantityText(y.Quantity, y.Unit)
+	txt := "Theoretical yield: " + yq + "."
 	if r := d.yieldRange(); r != "" {
 		txt += " Acceptable yield: " + r + "."
 	}
 	d.add(d.para(g.left, g.width(), txt, fLabel, black)...)
-	d.add(d.para(g.left, g.width(), fmt.Sprintf("Yield %% = actual yield ÷ %s %s × 100. A yield outside the limits requires an investigation: record the deviation number in the deviations log.", y.Quantity, y.Unit), fSmall, darkGray)...)
+	d.add(d.para(g.left, g.width(), fmt.Sprintf("Yield %% = actual yield ÷ %s × 100. A yield outside the limits requires an investigation: record the deviation number in the deviations log.", yq), fSmall, darkGray)...)
 	d.add(spacer(1))
 	d.add(d.fieldRows(d.slot(bmr.KeyClosing+"yield_actual"), "Actual yield")...)
 	pct := d.slot(bmr.KeyClosing + "yield_percent")
-	d.add(d.fieldRows(pct, fmt.Sprintf("Actual yield in %% of theoretical = actual yield ÷ %s %s × 100, rounded to %s", y.Quantity, y.Unit, decimalsText(pct.Decimals)))...)
+	d.add(d.fieldRows(pct, fmt.Sprintf("Actual yield in %% of theoretical = actual yield ÷ %s × 100, rounded to %s", yq, decimalsText(pct.Decimals)))...)
 	d.add(spacer(4))
 	d.endRun()
 

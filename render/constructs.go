@@ -58,10 +58,10 @@ func tierText(sl *bmr.Slot) string {
 	var parts []string
 	var strict []string
 	if f.Above != nil {
-		strict = append(strict, "> "+signed(f.Above.String()))
+		strict = append(strict, "> "+bmr.NumberText(*f.Above))
 	}
 	if f.Below != nil {
-		strict = append(strict, "< "+signed(f.Below.String()))
+		strict = append(strict, "< "+bmr.NumberText(*f.Below))
 	}
 	if len(strict) > 0 {
 		parts = append(parts, strings.Join(strict, " and ")+u)
@@ -76,12 +76,4 @@ func tierText(sl *bmr.Slot) string {
 		parts = append(parts, "or report: "+strings.Join(f.Results, " / "))
 	}
 	return strings.Join(parts, "; ")
-}
-
-// signed prints a leading minus as the minus sign.
-func signed(s string) string {
-	if strings.HasPrefix(s, "-") {
-		return "−" + s[1:]
-	}
-	return s
 }

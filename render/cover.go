@@ -51,7 +51,7 @@ func (d *doc) cover() {
 		{"Product code", p.Code},
 		{"Strength", p.Strength},
 		{"Dosage form", p.DosageForm},
-		{"Batch size", p.BatchSize.Quantity.String() + " " + p.BatchSize.Unit},
+		{"Batch size", bmr.QuantityText(p.BatchSize.Quantity, p.BatchSize.Unit)},
 		{"Label specimen", p.LabelSpecimen},
 	})
 	d.kvTable([][2]string{
@@ -137,7 +137,7 @@ func (d *doc) status() {
 // the yield's unit, computed exactly.
 func (d *doc) yieldText() string {
 	y := d.t.Product.TheoreticalYield
-	s := y.Quantity.String() + " " + y.Unit
+	s := bmr.QuantityText(y.Quantity, y.Unit)
 	if y.MinPercent == nil && y.MaxPercent == nil {
 		return s
 	}
@@ -147,15 +147,16 @@ func (d *doc) yieldText() string {
 // yieldRange is "98.0 – 101.0 % (161.700 – 166.650 kg)", or one-sided.
 func (d *doc) yieldRange() string {
 	y := d.t.Product.TheoreticalYield
-	lo := func() string { return roundIn(y.Quantity, *y.MinPercent, true).String() }
-	hi := func() string { return roundIn(y.Quantity, *y.MaxPercent, false).String() }
+	lo := func() string { return bmr.NumberText(roundIn(y.Quantity, *y.MinPercent, true)) }
+	hi := func() string { return bmr.NumberText(roundIn(y.Quantity, *y.MaxPercent, false)) }
+	unit := bmr.UnitText(y.Quantity, y.Unit)
 	switch {
 	case y.MinPercent != nil && y.MaxPercent != nil:
-		return fmt.Sprintf("%s – %s %% (%s – %s %s)", y.MinPercent, y.MaxPercent, lo(), hi(), y.Unit)
+		return fmt.Sprintf("%s – %s %% (%s – %s %s)", y.MinPercent, y.MaxPercent, lo(), hi(), unit)
 	case y.MinPercent != nil:
-		return fmt.Sprintf("≥ %s %% (≥ %s %s)", y.MinPercent, lo(), y.Unit)
+		return fmt.Sprintf("≥ %s %% (≥ %s %s)", y.MinPercent, lo(), unit)
 	case y.MaxPercent != nil:
-		return fmt.Sprintf("≤ %s %% (≤ %s %s)", y.MaxPercent, hi(), y.Unit)
+		return fmt.Sprintf("≤ %s %% (≤ %s %s)", y.MaxPercent, hi(), unit)
 	}
 	return ""
 }

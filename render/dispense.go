@@ -18,7 +18,7 @@ func (d *doc) dispensing() {
 	hs[0].newPage = true
 	d.add(hs...)
 	bs := t.Product.BatchSize
-	d.add(d.para(g.left, g.width(), fmt.Sprintf("Quantities are for one batch of %s %s. Dispense each material within its range; record its lot number and the actual quantity. The checker verifies material code, lot and quantity and initials the entry.", bs.Quantity, bs.Unit), fLabel, black)...)
+	d.add(d.para(g.left, g.width(), fmt.Sprintf("Quantities are for one batch of %s. Dispense each material within its range; record its lot number and the actual quantity. The checker verifies material code, lot and quantity and initials the entry.", bmr.QuantityText(bs.Quantity, bs.Unit)), fLabel, black)...)
 	d.add(spacer(2))
 	cols := scaleColumns([]column{{"Code", 17}, {"Material", 40}, {"Required quantity", 20}, {"Range (min – max)", 26}, {"Lot number", 26}, {"Actual quantity", 23}, {"Dispensed by", 14}, {"Checked by", 14}}, g.width())
 	h := d.headerRow(g.left, cols)
@@ -182,9 +182,9 @@ func (d *doc) ownRow(m *bmr.Material, l ownLine, heads []*row) *row {
 // tolText prints a tolerance: "0.5 %" or "0.050 kg".
 func tolText(t bmr.Tolerance, unit string) string {
 	if t.Percent {
-		return t.Value.String() + " %"
+		return bmr.NumberText(t.Value) + " %"
 	}
-	return t.Value.String() + " " + unit
+	return bmr.QuantityText(t.Value, unit)
 }
 
 // boxCell returns a cell filler that makes the whole cell the writing box

@@ -31,7 +31,7 @@ func ExampleRender() {
 	// A4, 6 pages, 55 boxes
 	// dispense:api:lot "" page 2 at x=121.0 y=64.0, 26.0 × 12.0 mm
 	// inlet_temp "" page 3 at x=90.0 y=148.7, 36.0 × 8.0 mm
-	// signoff:1.1:verified "" page 3 at x=117.0 y=194.7, 34.0 × 8.0 mm
-	// signoff:1.1:verified "date" page 3 at x=152.0 y=194.7, 28.0 × 8.0 mm
-	// signoff:1.1:verified "time" page 3 at x=181.0 y=194.7, 17.0 × 8.0 mm
+	// signoff:1.1:verified "" page 3 at x=117.0 y=197.3, 34.0 × 8.0 mm
+	// signoff:1.1:verified "date" page 3 at x=152.0 y=197.3, 28.0 × 8.0 mm
+	// signoff:1.1:verified "time" page 3 at x=181.0 y=197.3, 17.0 × 8.0 mm
 }

@@ -54,7 +54,9 @@ func (d *doc) labelLines(sl *bmr.Slot, label string) []line {
 			out = append(out, line{s, fSmall, darkGray})
 		}
 		if f.Decimals != nil {
-			out = append(out, line{"Round half up to " + decimalsText(*f.Decimals) + ".", fCaption, midGray})
+			for _, s := range d.m.wrap(roundingText(*f.Decimals), lw, fCaption) {
+				out = append(out, line{s, fCaption, midGray})
+			}
 		}
 	}
 	if f != nil && f.Sample != nil {
@@ -93,12 +95,24 @@ func decimalsText(n int) string {
 	return strconv.Itoa(n) + " decimals"
 }
 
+// roundingText says how a calculated result is rounded, in the engine's
+// rule (decimal.HalfUp: halves away from zero, USP General Notices 7.20),
+// with a negative half as the example, where "half up" and "half away
+// from zero" differ: "Round to 2 decimals (half away from zero: −0.125 →
+// −0.13)." The example is rounded by the engine itself.
+func roundingText(n int) string {
+	n = max(n, 0)
+	half := decimal.New(-125, int32(n)+1) // −12.5, −1.25, −0.125, …
+	got := decimal.FromRat(half.Rat(), int32(n), decimal.HalfUp)
+	return "Round to " + decimalsText(n) + " (half away from zero: " + bmr.NumberText(half) + " → " + bmr.NumberText(got) + ")."
+}
+
 // targetText is "target 60.0 ± 5.0" for a field with target and tolerance.
 func targetText(f *bmr.Field, unit string) string {
 	if f == nil || f.Target == nil || f.Tolerance == nil {
 		return ""
 	}
-	return "target " + f.Target.String() + " ± " + tolText(*f.Tolerance, unit)
+	return "target " + bmr.NumberText(*f.Target) + " ± " + tolText(*f.Tolerance, unit)
 }
 
 // fieldRows returns the rows of one entry slot: the label column beside

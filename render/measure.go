@@ -2,6 +2,7 @@ package render
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
@@ -40,7 +41,7 @@ func (m *measurer) wrap(s string, w float64, f font) []string {
 	var out []string
 	space := m.width(" ", f)
 	for _, para := range strings.Split(s, "\n") {
-		words := strings.Fields(para)
+		words := strings.FieldsFunc(para, breaksLine)
 		if len(words) == 0 {
 			out = append(out, "")
 			continue
@@ -174,4 +175,15 @@ func chunks(ls []string, n int) [][]string {
 		ls = ls[n:]
 	}
 	return append(out, ls)
+}
+
+// breaksLine reports whether a line may break at r: at a space, but never
+// at a no-break space, which holds a number's digit groups
+// (bmr.GroupSeparator) or a number and its unit together.
+func breaksLine(r rune) bool {
+	switch r {
+	case '\u00a0', '\u2007', '\u202f':
+		return false
+	}
+	return unicode.IsSpace(r)
 }

@@ -207,8 +207,8 @@ func (d *doc) newPDF() (*fpdf.Fpdf, error) {
 	}
 	pdf.SetXmpMetadata(xmpMetadata(doc.Title, fmt.Sprintf("%s revision %d", doc.Number, doc.Revision), kw, d.s.Mode.String(),
 		doc.Number, doc.Revision, d.fp, batch, serial, when))
-	pdf.SetCreator("bmrkit", true)
-	pdf.SetProducer("bmrkit (go-pdf/fpdf)", true)
+	pdf.SetCreator(creatorTool(), true)
+	pdf.SetProducer(producer(), true)
 	if d.s.Site != "" {
 		pdf.SetAuthor(d.s.Site, true)
 	}

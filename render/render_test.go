@@ -362,8 +362,13 @@ func TestMetadataAndAttachment(t *testing.T) {
 	if !strings.Contains(strings.Join(info.Keywords, " "), fp) {
 		t.Errorf("keywords %q lack the fingerprint %s", info.Keywords, fp)
 	}
-	if info.Creator != "bmrkit" {
-		t.Errorf("creator %q", info.Creator)
+	if info.Creator != "bmrkit (devel)" || info.Producer != "bmrkit (devel) (go-pdf/fpdf)" {
+		t.Errorf("creator %q, producer %q", info.Creator, info.Producer)
+	}
+	for _, w := range []string{"<pdf:Producer>bmrkit (devel) (go-pdf/fpdf)</pdf:Producer>", "<xmp:CreatorTool>bmrkit (devel)</xmp:CreatorTool>"} {
+		if !bytes.Contains(pdf, []byte(w)) {
+			t.Errorf("the XMP metadata lacks %s", w)
+		}
 	}
 	if !strings.Contains(info.CreationDate, "2026") {
 		t.Errorf("creation date %q is not the effective date", info.CreationDate)

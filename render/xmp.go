@@ -48,8 +48,8 @@ func xmpMetadata(title, subject, keywords, mode, number string, revision int, fi
 	b.WriteString("<dc:format>application/pdf</dc:format>\n")
 	fmt.Fprintf(&b, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li></rdf:Alt></dc:title>\n", esc(title))
 	fmt.Fprintf(&b, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li></rdf:Alt></dc:description>\n", esc(subject))
-	fmt.Fprintf(&b, "<pdf:Keywords>%s</pdf:Keywords>\n<pdf:Producer>bmrkit (go-pdf/fpdf)</pdf:Producer>\n", esc(keywords))
-	fmt.Fprintf(&b, "<xmp:CreatorTool>bmrkit</xmp:CreatorTool>\n<xmp:CreateDate>%s</xmp:CreateDate>\n<xmp:ModifyDate>%s</xmp:ModifyDate>\n<xmp:MetadataDate>%s</xmp:MetadataDate>\n", at, at, at)
+	fmt.Fprintf(&b, "<pdf:Keywords>%s</pdf:Keywords>\n<pdf:Producer>%s</pdf:Producer>\n", esc(keywords), esc(producer()))
+	fmt.Fprintf(&b, "<xmp:CreatorTool>%s</xmp:CreatorTool>\n<xmp:CreateDate>%s</xmp:CreateDate>\n<xmp:ModifyDate>%s</xmp:ModifyDate>\n<xmp:MetadataDate>%s</xmp:MetadataDate>\n", esc(creatorTool()), at, at, at)
 	fmt.Fprintf(&b, "<bmrkit:DocumentNumber>%s</bmrkit:DocumentNumber>\n<bmrkit:Revision>%s</bmrkit:Revision>\n<bmrkit:Fingerprint>%s</bmrkit:Fingerprint>\n<bmrkit:Mode>%s</bmrkit:Mode>\n",
 		esc(number), strconv.Itoa(revision), esc(fingerprint), esc(mode))
 	if batch != "" {

@@ -416,7 +416,7 @@ func (fw *formWriter) closing(all []bmr.Slot) {
 		default:
 			fw.fieldRow(s, "", sl)
 			if sl.Key == bmr.KeyClosing+"yield_percent" {
-				s.textRow("", fmt.Sprintf("Calculate: actual yield ÷ theoretical yield (%s %s) × 100, rounded half up to %d decimal(s).", y.Quantity, y.Unit, max(sl.Decimals, 0)), stNote)
+				s.textRow("", fmt.Sprintf("Calculate: actual yield ÷ theoretical yield (%s %s) × 100, rounded half away from zero to %d decimal(s).", y.Quantity, y.Unit, max(sl.Decimals, 0)), stNote)
 			}
 		}
 	}

@@ -94,7 +94,7 @@ func (fw *formWriter) step(s *sheetW, st *bmr.Step) {
 			s.textRow("", fw.conditionText(f.When), stCaution)
 		}
 		if f.Type == bmr.TypeCalc {
-			s.textRow("", fmt.Sprintf("Calculate: %s = %s, rounded half up to %d decimal(s).", f.ID, f.FormulaText(), derefInt(f.Decimals)), stNote)
+			s.textRow("", fmt.Sprintf("Calculate: %s = %s, rounded half away from zero to %d decimal(s).", f.ID, f.FormulaText(), derefInt(f.Decimals)), stNote)
 		}
 		if f.Sample != nil {
 			s.textRow("", f.Sample.Text(fw.t), stNote)
