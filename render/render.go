@@ -191,7 +191,9 @@ func (d *doc) newPDF() (*fpdf.Fpdf, error) {
 	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: d.g.pw, Ht: d.g.ph}})
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
-	pdf.SetCompression(true)
+	// Page streams are compressed by output (compressPages), into the
+	// bytes fpdf's own compression writes, faster.
+	pdf.SetCompression(false)
 	pdf.SetCatalogSort(true)
 	pdf.AddUTF8FontFromBytes(fonts.Family, "", fonts.Regular())
 	pdf.AddUTF8FontFromBytes(fonts.Family, "B", fonts.Bold())
