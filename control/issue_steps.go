@@ -40,9 +40,19 @@ func (l *Library) print(by Actor, t *bmr.Template, cs []IssuedCopy, p Printer, d
 		from = upto
 		return err
 	}
+	// A BatchPrinter prints the copies ahead on every core; they are
+	// still taken, recorded and voided in order, as printed one at a time.
+	printCopy := func(i int) error { return printOne(t, &cs[i], p, dir) }
+	stop := func(int) {}
+	if q, workers := batchPrinter(t, cs, p); q != nil {
+		a := startPrintAhead(t, cs, q, dir, workers)
+		printCopy, stop = a.next, a.stop
+	}
 	var err error
-	for i := range cs {
-		if perr := printOne(t, &cs[i], p, dir); perr != nil {
+	i := 0
+	for ; i < len(cs); i++ {
+		if perr := printCopy(i); perr != nil {
+			stop(i + 1)
 			perr = fmt.Errorf("%s could not be printed: %w", copyName(&cs[i]), perr)
 			err = errors.Join(perr, record(i), l.voidUnprinted(by, cs[i:], perr))
 			break
@@ -52,10 +62,14 @@ func (l *Library) print(by Actor, t *bmr.Template, cs []IssuedCopy, p Printer, d
 		}
 		if i+1-from == completeEvery || i+1 == len(cs) {
 			if rerr := record(i + 1); rerr != nil {
+				stop(i + 1)
 				err = errors.Join(rerr, l.voidUnprinted(by, cs[i+1:], rerr))
 				break
 			}
 		}
+	}
+	if i == len(cs) {
+		stop(i)
 	}
 	if len(gone) > 0 {
 		err = errors.Join(err, fmt.Errorf("the reservation of %s was reconciled while the copy was printed, so its PDF was removed", strings.Join(gone, ", ")))

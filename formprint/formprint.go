@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"reflect"
 
 	"github.com/bmrkit/bmrkit/bmr"
 	"github.com/bmrkit/bmrkit/control"
@@ -27,31 +28,87 @@ import (
 // (*LogoError). The printer is also a control.TextChecker: the issuer's
 // name, user id and purpose are checked with render.CheckPrintable before a
 // serial is reserved, so that text the fonts cannot print never uses one up.
+//
+// It is a control.BatchPrinter too: the copies of one issue are laid out
+// once (render.Prepare) and printed on every core, each byte for byte as
+// it is printed alone.
 func Printer(base render.Options) control.Printer {
-	return checkedPrinter{control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
-		if err := CheckLogo(base, c); err != nil {
-			return 0, err
-		}
-		o := Options(base, c)
-		var lay *render.Layout
-		var err error
-		if c.Fillable {
-			lay, err = render.RenderFillable(w, t, o)
-		} else {
-			lay, err = render.Render(w, t, o)
-		}
-		if err != nil {
-			return 0, err
-		}
-		return lay.Pages, nil
-	})}
+	return checkedPrinter{PrinterFunc: control.PrinterFunc(func(w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
+		return printCopy(base, nil, nil, w, t, c)
+	}), base: base}
+}
+
+// printCopy prints copy c of t with the site's print settings base: with
+// prepared, laid out for copy first, when c differs from first only in its
+// issue data.
+func printCopy(base render.Options, prepared *render.Prepared, first *control.IssuedCopy, w io.Writer, t *bmr.Template, c *control.IssuedCopy) (int, error) {
+	if err := CheckLogo(base, c); err != nil {
+		return 0, err
+	}
+	o := Options(base, c)
+	var lay *render.Layout
+	var err error
+	switch {
+	case c.Fillable:
+		lay, err = render.RenderFillable(w, t, o)
+	case prepared != nil && sameSettings(first, c):
+		lay, err = prepared.Render(w, o.Issue)
+	default:
+		lay, err = render.Render(w, t, o)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return lay.Pages, nil
 }
 
 // checkedPrinter tells control, before a serial is reserved, what the
-// renderer cannot print (control.TextChecker).
-type checkedPrinter struct{ control.PrinterFunc }
+// renderer cannot print (control.TextChecker), and prints the copies of an
+// issue together (control.BatchPrinter).
+type checkedPrinter struct {
+	control.PrinterFunc
+	base render.Options
+}
 
 func (checkedPrinter) CheckText(what, s string) error { return render.CheckPrintable(what, s) }
+
+// Batch prepares the layout of the copies cs of t, from the first one's
+// options; a copy whose options differ in more than its issue data is
+// printed as Print prints it. The printer returned may print several
+// copies at once.
+func (p checkedPrinter) Batch(t *bmr.Template, cs []control.IssuedCopy) (control.Printer, error) {
+	if len(cs) == 0 {
+		return p, nil
+	}
+	first := cs[0]
+	if err := CheckLogo(p.base, &first); err != nil {
+		return nil, err
+	}
+	var prepared *render.Prepared
+	if first.Type == control.Controlled && !first.Fillable {
+		var err error
+		if prepared, err = render.Prepare(t, Options(p.base, &first)); err != nil {
+			return nil, err
+		}
+	}
+	return control.PrinterFunc(func(w io.Writer, t2 *bmr.Template, c *control.IssuedCopy) (int, error) {
+		if t2 != t {
+			return printCopy(p.base, nil, nil, w, t2, c)
+		}
+		return printCopy(p.base, prepared, &first, w, t, c)
+	}), nil
+}
+
+// sameSettings reports whether copies a and b are printed with the same
+// options but for their issue data (batch, serial, copy n of m, issuer,
+// purpose, time), which render.Prepared handles.
+func sameSettings(a, b *control.IssuedCopy) bool {
+	if a.Type != b.Type || a.Fillable != b.Fillable || a.EffectiveFrom != b.EffectiveFrom || a.ValidUntil != b.ValidUntil ||
+		(a.Print == nil) != (b.Print == nil) || a.Print != nil && *a.Print != *b.Print {
+		return false
+	}
+	return reflect.DeepEqual(a.Policy, b.Policy) && reflect.DeepEqual(a.Approvals, b.Approvals)
+}
 
 // Options returns the render options of a copy: the site's print settings
 // (base) with what the register says about the copy: its recorded print

@@ -42,7 +42,9 @@ func (d *doc) cover() {
 		{"Classification", doc.Classification},
 	})
 	d.add(spacer(3))
+	at := len(d.rows)
 	d.status()
+	d.statusRows = [2]int{at, len(d.rows)}
 
 	p := t.Product
 	d.add(d.subheading("Product")...)

@@ -30,6 +30,11 @@ type doc struct {
 	// nboxes counts the boxes of the rows, to size the layout.
 	nboxes int
 	err    error // the first internal error of the layout pass
+	// statusRows are the first and past the last of the rows the print
+	// status block (status) added: the issue block of an issued copy, the
+	// only rows that show the copy's serial and copy number (see
+	// Prepared).
+	statusRows [2]int
 	// labels, when set, replace "Page n of N" on each page drawn (true
 	// copies interleave notes pages with the pages of the form).
 	labels []footLabel
@@ -186,7 +191,9 @@ func (d *doc) newPDF() (*fpdf.Fpdf, error) {
 	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: d.g.pw, Ht: d.g.ph}})
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
-	pdf.SetCompression(true)
+	// Page streams are compressed by output (compressPages), into the
+	// bytes fpdf's own compression writes, faster.
+	pdf.SetCompression(false)
 	pdf.SetCatalogSort(true)
 	pdf.AddUTF8FontFromBytes(fonts.Family, "", fonts.Regular())
 	pdf.AddUTF8FontFromBytes(fonts.Family, "B", fonts.Bold())

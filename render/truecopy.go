@@ -192,22 +192,24 @@ func newTrueCopy(d *doc, t *bmr.Template, r *bmr.Record, findings bmr.Findings, 
 	return tc
 }
 
-// output writes a drawn PDF: as PDF 1.7, with its XMP metadata linked
-// (see linkXMP).
+// output writes a drawn PDF: its pages compressed (see compressPages), as
+// PDF 1.7, with its XMP metadata linked (see linkXMP).
 func output(w io.Writer, pdf interface{ Output(io.Writer) error }) error {
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
-	b := buf.Bytes()
+	b, err := compressPages(buf.Bytes())
+	if err != nil {
+		return err
+	}
 	// fpdf declares PDF 1.3, but the attached source's file specification
 	// uses /UF, a PDF 1.7 key. The header has a fixed length, so setting
 	// the version leaves every offset of the cross-reference table valid.
 	if bytes.HasPrefix(b, []byte("%PDF-1.")) && len(b) > 8 && b[7] < '7' {
 		b[7] = '7'
 	}
-	b, err := linkXMP(b)
-	if err != nil {
+	if b, err = linkXMP(b); err != nil {
 		return err
 	}
 	_, err = w.Write(b)
