@@ -62,18 +62,7 @@ func (p *Prepared) Render(w io.Writer, issue *Issue) (*Layout, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, lay := d.paginate()
-	if d.err != nil {
-		return nil, d.err
-	}
-	pdf, err := d.draw(pages)
-	if err != nil {
-		return nil, err
-	}
-	if err := output(w, pdf); err != nil {
-		return nil, err
-	}
-	return lay, nil
+	return d.write(w)
 }
 
 // sameLayout reports whether a copy with issue data i differs from the

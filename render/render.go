@@ -84,6 +84,11 @@ func Render(w io.Writer, t *bmr.Template, opts Options) (*Layout, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.write(w)
+}
+
+// write paginates and draws a laid-out document and writes the PDF.
+func (d *doc) write(w io.Writer) (*Layout, error) {
 	pages, lay := d.paginate()
 	if d.err != nil {
 		return nil, d.err
